@@ -1,0 +1,124 @@
+package dev.breakglass.policy;
+
+import dev.breakglass.command.JustificationRules;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole policy file: where the bot posts, the targets, and the bot-wide rules.
+ *
+ * <p>Rules and edge cases (each refused with an {@link InvalidPolicyException} naming the field):
+ * <ul>
+ *   <li>{@code channels} is required; at least one target. Each map key is its target's name; two names may
+ *       not differ only in case (people type them). The map keeps its order (the order of the file) and is
+ *       unmodifiable.</li>
+ *   <li>Null means the default: {@code justification} {@link JustificationRules#DEFAULT}, {@code pendingTimeout}
+ *       30m, {@code warnBefore} 5m, {@code review} {@link ReviewPolicy#DEFAULT}. {@code revealLimit} is at
+ *       least 1 (the constructor without it uses 1).</li>
+ *   <li>A target's emergency {@code after} must be shorter than {@code pendingTimeout}, otherwise the request
+ *       would time out before solo break glass is offered.</li>
+ *   <li>{@code warnBefore} is not tied to the targets' durations: a grant shorter than it is warned about as
+ *       soon as it is active.</li>
+ * </ul>
+ *
+ * @param channels       approval and notify channels
+ * @param targets        by name
+ * @param justification  bounds of a justification's length
+ * @param pendingTimeout how long a request waits for a decision before it times out
+ * @param revealLimit    how many times the requester may reveal a grant's credentials
+ * @param warnBefore     how long before expiry the requester is warned (with Extend / I'm done)
+ * @param review         post-mortem reminders
+ */
+public record Policy(
+        Channels channels,
+        Map<String, TargetPolicy> targets,
+        JustificationRules justification,
+        Duration pendingTimeout,
+        int revealLimit,
+        Duration warnBefore,
+        ReviewPolicy review) {
+
+    /** pending-timeout when not given: 30 minutes. */
+    public static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(30);
+    /** reveal-limit when not given: 1. */
+    public static final int DEFAULT_REVEAL_LIMIT = 1;
+    /** warn-before when not given: 5 minutes. */
+    public static final Duration DEFAULT_WARN_BEFORE = Duration.ofMinutes(5);
+
+    public Policy {
+        if (channels == null) {
+            throw InvalidPolicyException.at("channels", "channels is missing: it needs at least approvals");
+        }
+        if (targets == null || targets.isEmpty()) {
+            throw InvalidPolicyException.at("targets", "targets is empty: at least one target is needed");
+        }
+        Map<String, TargetPolicy> copy = new LinkedHashMap<>();
+        Map<String, String> byLowerCase = new HashMap<>();
+        for (Map.Entry<String, TargetPolicy> e : targets.entrySet()) {
+            String key = e.getKey();
+            TargetPolicy target = e.getValue();
+            if (target == null || !target.name().equals(key)) {
+                throw new InvalidPolicyException(List.of("targets", String.valueOf(key)),
+                        "target " + key + " is listed under a different name ("
+                                + (target == null ? "none" : target.name()) + ")");
+            }
+            String other = byLowerCase.putIfAbsent(key.toLowerCase(Locale.ROOT), key);
+            if (other != null) {
+                throw new InvalidPolicyException(List.of("targets", key),
+                        "target " + key + " differs from target " + other + " only in upper/lower case");
+            }
+            copy.put(key, target);
+        }
+        targets = Collections.unmodifiableMap(copy);
+        justification = justification == null ? JustificationRules.DEFAULT : justification;
+        pendingTimeout = Checks.positive(pendingTimeout, DEFAULT_PENDING_TIMEOUT, "pending-timeout");
+        if (revealLimit < 1) {
+            throw InvalidPolicyException.at("reveal-limit", "reveal-limit must be at least 1, not " + revealLimit);
+        }
+        warnBefore = Checks.positive(warnBefore, DEFAULT_WARN_BEFORE, "warn-before");
+        review = review == null ? ReviewPolicy.DEFAULT : review;
+
+        for (TargetPolicy target : targets.values()) {
+            if (target.emergency().isPresent()) {
+                Duration after = target.emergency().get().after();
+                if (after.compareTo(pendingTimeout) >= 0) {
+                    throw new InvalidPolicyException(List.of("targets", target.name(), "emergency", "after"),
+                            "emergency after (" + Checks.text(after) + ") is not shorter than pending-timeout ("
+                                    + Checks.text(pendingTimeout) + "): the request would time out before solo "
+                                    + "break glass is offered");
+                }
+            }
+        }
+    }
+
+    /** Channels and targets; every bot-wide rule at its default. */
+    public Policy(Channels channels, Map<String, TargetPolicy> targets) {
+        this(channels, targets, null, null, DEFAULT_REVEAL_LIMIT, null, null);
+    }
+
+    /** The target with exactly this name (case-sensitive); empty for unknown names and null. */
+    public Optional<TargetPolicy> target(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(targets.get(name));
+    }
+
+    /** Target names in file order. */
+    public List<String> targetNames() {
+        return List.copyOf(targets.keySet());
+    }
+
+    /** The adapter types the targets use, each once, in file order; the bot checks each exists at start. */
+    public Set<String> adapters() {
+        Set<String> adapters = new LinkedHashSet<>();
+        targets.values().forEach(t -> adapters.add(t.adapter()));
+        return Collections.unmodifiableSet(adapters);
+    }
+}
