@@ -14,14 +14,15 @@ import java.time.Duration;
  * @param escalateAfter reminders before escalation
  */
 public record ReviewPolicy(Duration remindEvery, int escalateAfter) {
+    // declared before DEFAULT: the constructor reads it while DEFAULT is built
+    private static final Duration SHORTEST_REMINDER = Duration.ofMinutes(1);
+
     /** Remind every 24 hours. */
     public static final Duration DEFAULT_REMIND_EVERY = Duration.ofHours(24);
     /** Escalate after 3 reminders. */
     public static final int DEFAULT_ESCALATE_AFTER = 3;
     /** Every 24 hours, escalating after 3 reminders. */
     public static final ReviewPolicy DEFAULT = new ReviewPolicy(DEFAULT_REMIND_EVERY, DEFAULT_ESCALATE_AFTER);
-
-    private static final Duration SHORTEST_REMINDER = Duration.ofMinutes(1);
 
     public ReviewPolicy {
         remindEvery = Checks.positive(remindEvery, DEFAULT_REMIND_EVERY, "remind-every");
