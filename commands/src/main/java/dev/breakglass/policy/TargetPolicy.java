@@ -127,8 +127,8 @@ public record TargetPolicy(
         }
         requesters = Checks.distinct(requesters, "requesters");
         if (approvers == null || approvers.isEmpty()) {
-            throw InvalidPolicyException.at("approvers",
-                    "approvers is missing: list who may approve (user ids U…, user group ids S…, or \"*\")");
+            throw InvalidPolicyException.at("approvers", "approvers is " + (approvers == null ? "missing" : "empty")
+                    + ": list who may approve (user ids U…, user group ids S…, or \"*\")");
         }
         approvers = Checks.distinct(approvers, "approvers");
         if (approvers.stream().allMatch(p -> p instanceof Principal.UserId) && approvers.size() < approvals) {

@@ -224,9 +224,10 @@ class TargetPolicyTest {
     void approversAreRequired() {
         InvalidPolicyException e = refused(() -> TargetPolicy.builder("x", "sandbox", Duration.ofHours(1), null).build());
         assertEquals(List.of("approvers"), e.field());
+        assertTrue(e.getMessage().startsWith("approvers is missing"), e.getMessage());
         e = refused(() -> TargetPolicy.builder("x", "sandbox", Duration.ofHours(1), List.of()).build());
         assertEquals(List.of("approvers"), e.field());
-        assertTrue(e.getMessage().startsWith("approvers is missing"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("approvers is empty"), e.getMessage());
     }
 
     @Test
