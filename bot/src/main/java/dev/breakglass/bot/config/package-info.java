@@ -1,0 +1,7 @@
+/**
+ * Configuration: reading and validating the policy file ({@link dev.breakglass.bot.config.PolicyLoader}),
+ * choosing which file to read ({@link dev.breakglass.bot.config.PolicySource}), and the bot's settings.
+ * A policy that does not validate stops the bot at start with a {@link dev.breakglass.bot.config.PolicyException}
+ * naming the file, the line and the field.
+ */
+package dev.breakglass.bot.config;
