@@ -417,6 +417,11 @@ final class PolicyReader {
      * mapping win over merged ones, earlier merge sources over later ones. Refuses duplicate and non-text keys.
      */
     private Map<String, NodeTuple> entries(MappingNode mapping, String path) {
+        return entries(mapping, path, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private Map<String, NodeTuple> entries(MappingNode mapping, String path, Set<Node> merging) {
+        merging.add(mapping);
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
         List<NodeTuple> merges = new ArrayList<>();
         for (NodeTuple tuple : mapping.getValue()) {
@@ -443,9 +448,14 @@ final class PolicyReader {
                     throw new PolicyException(file, line(source), join(path, "<<"),
                             "a merge (<<) takes a mapping or a list of mappings, got " + describe(source));
                 }
-                entries(sourceMapping, path).forEach(entries::putIfAbsent);
+                if (merging.contains(sourceMapping)) {
+                    throw new PolicyException(file, line(merge.getKeyNode()), join(path, "<<"),
+                            "a merge (<<) takes in the mapping it belongs to");
+                }
+                entries(sourceMapping, path, merging).forEach(entries::putIfAbsent);
             }
         }
+        merging.remove(mapping);
         return entries;
     }
 

@@ -240,6 +240,30 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void aMergeOfItselfIsRefused() {
+        PolicyException e = assertThrows(PolicyException.class, () -> loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                targets:
+                  orders-db: &self
+                    adapter: postgres
+                    <<: *self
+                """));
+        assertEquals("targets.orders-db.<<", e.field());
+        assertEquals(5, e.line());
+    }
+
+    @Test
+    void tooManyAliasesAreRefused() {
+        StringBuilder yaml = new StringBuilder("channels: {approvals: C0APPROVALS}\nx-a0: &a0 [lol]\n");
+        for (int i = 1; i <= 60; i++) {
+            yaml.append("x-a").append(i).append(": &a").append(i).append(" [*a").append(i - 1).append(", *a")
+                    .append(i - 1).append("]\n");
+        }
+        PolicyException e = assertThrows(PolicyException.class, () -> loader.parse("p.yml", yaml.toString()));
+        assertTrue(e.problem().startsWith("cannot be read as YAML"), e.getMessage());
+    }
+
+    @Test
     void messageNamesFileLineAndField() {
         Path file = resource("bad-duration.yml");
         PolicyException e = assertThrows(PolicyException.class, () -> loader.load(file));
