@@ -1,5 +1,8 @@
 /**
- * The policy file's model: channels, targets, who may request, approve, revoke and review, duration limits
- * and the emergency rule. Records validate themselves; the YAML reading lives in the bot's {@code config}.
+ * The policy file's model: channels, targets, who may request, approve, revoke and review
+ * ({@link dev.breakglass.policy.Principal}), duration limits and the emergency rule. Records validate themselves
+ * and refuse bad values with an {@link dev.breakglass.policy.InvalidPolicyException} (an
+ * {@code IllegalArgumentException}) in policy-file words, naming the field; null components mean "not written in
+ * the file" and take the documented default. The YAML reading lives in the bot's {@code config}.
  */
 package dev.breakglass.policy;
