@@ -185,7 +185,7 @@ public final class SlackDelivery {
     // ---------------------------------------------------------------- submissions
 
     /** The user presses the submit button of their open modal with these inputs. */
-    public DeliveryResult viewSubmission(String userId, String viewId, ViewState values) {
+    public DeliveryResult viewSubmission(String userId, String viewId, ViewInput values) {
         EmulatorState.MutableView view = ownView(userId, viewId);
         if (!view.type.equals("modal")) {
             throw new IllegalStateException(viewId + " is a " + view.type + " view; only modals are submitted");
@@ -201,7 +201,7 @@ public final class SlackDelivery {
     }
 
     /** The view_submission payload (records the state in the view; issues a trigger_id). */
-    public ObjectNode viewSubmissionPayload(String userId, String viewId, ViewState values) {
+    public ObjectNode viewSubmissionPayload(String userId, String viewId, ViewInput values) {
         Directory.User user = user(userId);
         EmulatorState.MutableView view = ownView(userId, viewId);
         ObjectNode submitted = state.submitState(view, values == null ? Json.object() : values.toJson());

@@ -228,7 +228,7 @@ class HttpDeliveryTest {
                 .view(WebApiTest.modal("request"))).getView().getId();
 
         DeliveryResult result = slack.viewSubmission("U0ALICE", viewId,
-                ViewState.create().plainText("justification", "text", "Disk full on orders-db, INC-42"));
+                ViewInput.create().plainText("justification", "text", "Disk full on orders-db, INC-42"));
 
         BotReceiver.Received r = bot.last();
         assertTrue(verifies(r));
@@ -259,7 +259,7 @@ class HttpDeliveryTest {
         bot.replies = r -> BotReceiver.Reply.json(
                 "{\"response_action\":\"errors\",\"errors\":{\"justification\":\"At least 10 characters\"}}");
 
-        slack.viewSubmission("U0ALICE", viewId, ViewState.create().plainText("justification", "text", "short"));
+        slack.viewSubmission("U0ALICE", viewId, ViewInput.create().plainText("justification", "text", "short"));
 
         SlackView v = f.emulator.view(viewId).orElseThrow();
         assertFalse(v.closed());
@@ -273,7 +273,7 @@ class HttpDeliveryTest {
         bot.replies = r -> BotReceiver.Reply.json("{\"response_action\":\"update\",\"view\":{\"type\":\"modal\","
                 + "\"callback_id\":\"done\",\"title\":{\"type\":\"plain_text\",\"text\":\"Requested\"},\"blocks\":[]}}");
 
-        slack.viewSubmission("U0ALICE", viewId, ViewState.create().plainText("justification", "text", "long enough text"));
+        slack.viewSubmission("U0ALICE", viewId, ViewInput.create().plainText("justification", "text", "long enough text"));
 
         SlackView v = f.emulator.view(viewId).orElseThrow();
         assertFalse(v.closed());

@@ -8,15 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code {block_id: {action_id: {"type": …, <value field>: …}}}} (slack-samples/requests/view_submission_*.json).
  * Mutable builder; {@link #toJson()} copies.
  */
-public final class ViewState {
+public final class ViewInput {
     private final ObjectNode values = Json.object();
 
-    public static ViewState create() {
-        return new ViewState();
+    public static ViewInput create() {
+        return new ViewInput();
     }
 
     /** A {@code plain_text_input}: {@code "value"}. */
-    public ViewState plainText(String blockId, String actionId, String value) {
+    public ViewInput plainText(String blockId, String actionId, String value) {
         ObjectNode v = element(blockId, actionId, "plain_text_input");
         if (value == null) {
             v.putNull("value");
@@ -27,7 +27,7 @@ public final class ViewState {
     }
 
     /** A {@code static_select}: {@code selected_option} with this value and text. */
-    public ViewState staticSelect(String blockId, String actionId, String value, String text) {
+    public ViewInput staticSelect(String blockId, String actionId, String value, String text) {
         ObjectNode option = element(blockId, actionId, "static_select").putObject("selected_option");
         ObjectNode t = option.putObject("text");
         t.put("type", "plain_text");
@@ -38,19 +38,19 @@ public final class ViewState {
     }
 
     /** A {@code users_select}: {@code selected_user}. */
-    public ViewState usersSelect(String blockId, String actionId, String userId) {
+    public ViewInput usersSelect(String blockId, String actionId, String userId) {
         element(blockId, actionId, "users_select").put("selected_user", userId);
         return this;
     }
 
     /** A {@code datepicker}: {@code selected_date} (YYYY-MM-DD). */
-    public ViewState datepicker(String blockId, String actionId, String date) {
+    public ViewInput datepicker(String blockId, String actionId, String date) {
         element(blockId, actionId, "datepicker").put("selected_date", date);
         return this;
     }
 
     /** Any element: the given state object as is (it should carry {@code type}). */
-    public ViewState raw(String blockId, String actionId, JsonNode elementState) {
+    public ViewInput raw(String blockId, String actionId, JsonNode elementState) {
         block(blockId).set(actionId, elementState.deepCopy());
         return this;
     }
