@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ViewInput {
     private final ObjectNode values = Json.object();
 
+    private ViewInput() {
+    }
+
     public static ViewInput create() {
         return new ViewInput();
     }
