@@ -21,8 +21,8 @@ public record TargetRef(String target, Optional<String> role) {
     public static final int MAX_NAME_LENGTH = 63;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final String NAME_RULE = "names use only letters, digits, -, _ and . and start with a letter "
-            + "or digit, at most " + MAX_NAME_LENGTH + " characters";
+    private static final String NAME_RULE = "names use only a-z, A-Z, 0-9, -, _ and ., start with a letter or "
+            + "digit and are at most " + MAX_NAME_LENGTH + " characters long";
 
     /**
      * @throws IllegalArgumentException when a name breaks the rules above
@@ -107,10 +107,6 @@ public record TargetRef(String target, Optional<String> role) {
             return Optional.empty();
         }
         String shown = "The " + kind + " name " + Text.quote(name);
-        int first = name.codePointAt(0);
-        if (!isAsciiLetterOrDigit(first)) {
-            return Optional.of(shown + " starts with " + Text.describe(first) + "; " + NAME_RULE + ".");
-        }
         for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
             if (!isAsciiLetterOrDigit(cp) && cp != '-' && cp != '_' && cp != '.') {
@@ -118,7 +114,11 @@ public record TargetRef(String target, Optional<String> role) {
             }
             i += Character.charCount(cp);
         }
-        return Optional.of(shown + " is " + Text.characters(Text.length(name)) + " long; " + NAME_RULE + ".");
+        if (!isAsciiLetterOrDigit(name.charAt(0))) {
+            return Optional.of(shown + " starts with " + Text.describe(name.charAt(0)) + "; " + NAME_RULE + ".");
+        }
+        return Optional.of(shown + " is " + Text.characters(Text.length(name)) + " long; names are at most "
+                + MAX_NAME_LENGTH + " characters.");
     }
 
     private static boolean isAsciiLetterOrDigit(int cp) {
