@@ -1,8 +1,14 @@
 package dev.breakglass.command;
 
+import java.util.Optional;
+
 /**
- * How long a justification may be, in characters (Unicode code points, after trimming surrounding space).
+ * How long a justification may be, in characters (Unicode code points, after trimming surrounding white space).
  * Longer text is refused, never truncated. The policy file may change both bounds.
+ *
+ * <p>Besides its length, a justification may not contain characters that hide or garble what approvers read:
+ * control characters other than white space, unpaired surrogates, and bidirectional embedding, override and
+ * isolate controls. Everything else, newlines and emoji included, is kept as typed.
  *
  * @param minLength at least 1
  * @param maxLength at least {@code minLength}
@@ -19,5 +25,29 @@ public record JustificationRules(int minLength, int maxLength) {
             throw new IllegalArgumentException(
                     "max-length (" + maxLength + ") must be at least min-length (" + minLength + ")");
         }
+    }
+
+    /**
+     * The length these rules measure: code points of {@code justification} without surrounding white space (any
+     * Unicode white space, non-breaking spaces included); 0 for null.
+     */
+    public int lengthOf(String justification) {
+        return Text.length(Text.strip(justification));
+    }
+
+    /**
+     * What is wrong with {@code justification}, as one or two sentences for the user that give the limit, the
+     * actual length and how to fix it; empty when it is acceptable. Null or blank text is "missing". Never throws.
+     * Usable for the request form as well as the command, so both say the same thing.
+     */
+    public Optional<String> problem(String justification) {
+        String hint = "Say what is broken and why you need access, in " + minLength + " to " + maxLength
+                + " characters.";
+        return Text.freeTextProblem("justification", justification, minLength, maxLength, hint);
+    }
+
+    /** True when {@link #problem} finds nothing wrong. */
+    public boolean allows(String justification) {
+        return problem(justification).isEmpty();
     }
 }

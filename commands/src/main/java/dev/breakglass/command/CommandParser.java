@@ -1,0 +1,433 @@
+package dev.breakglass.command;
+
+import dev.breakglass.command.BreakglassCommand.Audit;
+import dev.breakglass.command.BreakglassCommand.Extend;
+import dev.breakglass.command.BreakglassCommand.Help;
+import dev.breakglass.command.BreakglassCommand.ListGrants;
+import dev.breakglass.command.BreakglassCommand.OpenForm;
+import dev.breakglass.command.BreakglassCommand.Request;
+import dev.breakglass.command.BreakglassCommand.Review;
+import dev.breakglass.command.BreakglassCommand.Revoke;
+import dev.breakglass.command.BreakglassCommand.Status;
+import dev.breakglass.grant.GrantId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the text of a {@code /breakglass} slash command, once, into a {@link BreakglassCommand} or a
+ * {@link ParseError}. Stateless and thread-safe; does no I/O.
+ *
+ * <pre>
+ * /breakglass                                         open the request form
+ * /breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; &lt;justification…&gt;
+ * /breakglass list
+ * /breakglass status &lt;id&gt;
+ * /breakglass revoke &lt;id&gt; [reason…]
+ * /breakglass extend &lt;id&gt; &lt;duration&gt; &lt;justification…&gt;
+ * /breakglass review &lt;id&gt;
+ * /breakglass audit &lt;id&gt;
+ * /breakglass help
+ * </pre>
+ *
+ * <p>Edge cases:
+ * <ul>
+ *   <li>{@code parse} never throws and never returns null, whatever the text (null, huge, control characters,
+ *       unpaired surrogates).</li>
+ *   <li>Null, empty or white-space-only text is {@link OpenForm}.</li>
+ *   <li>Tokens are separated by runs of any Unicode white space: spaces, tabs, newlines, non-breaking and other
+ *       Unicode spaces ({@code White_Space}); zero-width characters are not separators.</li>
+ *   <li>Subcommand keywords are matched ignoring ASCII case ({@code LIST}, {@code Request}); other look-alike
+ *       letters (dotless i, long s, Kelvin sign) do not match.</li>
+ *   <li>An unknown subcommand is refused, naming the nearest keyword when it is at most two edits away (a swap of
+ *       two neighbouring letters counts as one) or a unique prefix ({@code req}); it is never run as a guess.</li>
+ *   <li>Targets and roles: see {@link TargetRef}; durations: see {@link DurationText}; ids: see
+ *       {@link GrantId#parse} ({@code bg-7} is accepted, {@code BG-07} and {@code BG7} are refused with a
+ *       suggestion).</li>
+ *   <li>A justification or reason is the rest of the text after the last fixed argument, without surrounding white
+ *       space, otherwise exactly as typed (inner newlines and repeated spaces kept). A justification must satisfy
+ *       the {@link JustificationRules} given (code points; longer is refused, never truncated). A revoke reason is
+ *       optional and at most {@value #MAX_REASON_LENGTH} code points. Both refuse control characters other than
+ *       white space, unpaired surrogates and bidirectional override controls.</li>
+ *   <li>Arguments after the last one a subcommand takes ({@code list foo}, {@code status BG-1 extra}) are an
+ *       error, never ignored.</li>
+ *   <li>Messages quote the user text they repeat, cut to 40 characters with "…"; they are not escaped for Slack.
+ *       The text is taken as Slack delivers it: decoding Slack's {@code &amp;amp;}, {@code &amp;lt;}, {@code &amp;gt;}
+ *       is the caller's job.</li>
+ * </ul>
+ */
+public final class CommandParser {
+    /** The longest revoke reason, in code points. */
+    public static final int MAX_REASON_LENGTH = 3000;
+
+    private static final String HELP_FORM = "/breakglass help";
+    private static final Usage OPEN_FORM_USAGE = new Usage("/breakglass", "open the request form");
+
+    /** The subcommands, in the order DESIGN.md lists them. */
+    private enum Sub {
+        REQUEST("request", "<target>[:<role>] <duration> <justification…>",
+                "ask for access to a target for a while, saying why"),
+        LIST("list", "", "pending and active grants you can see"),
+        STATUS("status", "<id>", "where one grant stands"),
+        REVOKE("revoke", "<id> [reason…]", "end a grant now, optionally saying why"),
+        EXTEND("extend", "<id> <duration> <justification…>", "ask for more time on a grant (approved again)"),
+        REVIEW("review", "<id>", "open the post-mortem form"),
+        AUDIT("audit", "<id>", "timeline of one grant"),
+        HELP("help", "", "this list");
+
+        final String keyword;
+        final Usage usage;
+
+        Sub(String keyword, String arguments, String meaning) {
+            this.keyword = keyword;
+            this.usage = new Usage(("/breakglass " + keyword + " " + arguments).strip(), meaning);
+        }
+
+        static Sub named(String word) {
+            if (word.length() > 7) {
+                return null;
+            }
+            String lower = asciiLower(word);
+            for (Sub sub : values()) {
+                if (sub.keyword.equals(lower)) {
+                    return sub;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static final List<Usage> USAGES = List.of(OPEN_FORM_USAGE, Sub.REQUEST.usage, Sub.LIST.usage,
+            Sub.STATUS.usage, Sub.REVOKE.usage, Sub.EXTEND.usage, Sub.REVIEW.usage, Sub.AUDIT.usage, Sub.HELP.usage);
+
+    private static final Pattern DIGITS_ONLY = Pattern.compile("0*([1-9][0-9]{0,17})");
+    private static final Pattern LOOSE_ID = Pattern.compile("(?i)bg[-_.]?0*([1-9][0-9]{0,17})");
+    private static final Pattern EDGE_PUNCTUATION = Pattern.compile("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$");
+
+    private final JustificationRules rules;
+
+    /**
+     * @param rules the justification length the policy sets ({@link JustificationRules#DEFAULT}: 10 to 3000)
+     */
+    public CommandParser(JustificationRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    /** Every form and its one-line meaning, in DESIGN.md's order, starting with the bare {@code /breakglass}. */
+    public static List<Usage> usages() {
+        return USAGES;
+    }
+
+    /**
+     * Reads Slack's slash-command {@code text} field (what follows {@code /breakglass}).
+     *
+     * @param text the text as typed; null, empty or white space only opens the form
+     * @return a command, or an error saying what was wrong and how to fix it; never null, never throws
+     */
+    public ParseResult parse(String text) {
+        Words words = new Words(text == null ? "" : text);
+        String first = words.next();
+        if (first == null) {
+            return new OpenForm();
+        }
+        Sub sub = Sub.named(first);
+        if (sub == null) {
+            return unknown(first, words);
+        }
+        return switch (sub) {
+            case REQUEST -> request(words);
+            case LIST -> nothingMore(sub, words, new ListGrants(), null);
+            case STATUS -> idOnly(sub, words, Status::new);
+            case REVOKE -> revoke(words);
+            case EXTEND -> extend(words);
+            case REVIEW -> idOnly(sub, words, Review::new);
+            case AUDIT -> idOnly(sub, words, Audit::new);
+            case HELP -> nothingMore(sub, words, new Help(), null);
+        };
+    }
+
+    private ParseResult request(Words words) {
+        String targetWord = words.next();
+        if (targetWord == null) {
+            return error(Sub.REQUEST, "The request is missing its target, duration and justification. Add them in "
+                    + "that order, like: request orders-db 30m followed by why you need access.");
+        }
+        Optional<TargetRef> target = TargetRef.parse(targetWord);
+        if (target.isEmpty()) {
+            return error(Sub.REQUEST, TargetRef.problem(targetWord).orElse("The target name is not valid."));
+        }
+        String durationWord = words.next();
+        if (durationWord == null) {
+            return error(Sub.REQUEST, "The request is missing its duration and justification. Add them after the "
+                    + "target, like 30m followed by why you need access.");
+        }
+        Optional<Duration> duration = DurationText.parse(durationWord);
+        if (duration.isEmpty()) {
+            if (DurationText.parse(targetWord).isPresent() && TargetRef.parse(durationWord).isPresent()) {
+                return error(Sub.REQUEST, "The duration and the target are the wrong way round. Write the target "
+                        + "first, like: request orders-db 30m followed by why you need access.");
+            }
+            return error(Sub.REQUEST, durationProblem(durationWord));
+        }
+        String justification = words.rest();
+        Optional<String> problem = rules.problem(justification);
+        if (problem.isPresent()) {
+            return error(Sub.REQUEST, problem.get());
+        }
+        return new Request(target.get(), duration.get(), justification);
+    }
+
+    private ParseResult extend(Words words) {
+        String idWord = words.next();
+        if (idWord == null) {
+            return error(Sub.EXTEND, "Extend needs a grant id, a duration and a justification, like: "
+                    + "extend BG-42 30m followed by why you need more time.");
+        }
+        Optional<GrantId> id = GrantId.parse(idWord);
+        if (id.isEmpty()) {
+            return error(Sub.EXTEND, idProblem(idWord));
+        }
+        String durationWord = words.next();
+        if (durationWord == null) {
+            return error(Sub.EXTEND, "Extend is missing the extra time and its justification. Add them after the "
+                    + "id, like: extend " + id.get() + " 30m followed by why you need more time.");
+        }
+        Optional<Duration> duration = DurationText.parse(durationWord);
+        if (duration.isEmpty()) {
+            return error(Sub.EXTEND, durationProblem(durationWord));
+        }
+        String justification = words.rest();
+        Optional<String> problem = rules.problem(justification);
+        if (problem.isPresent()) {
+            return error(Sub.EXTEND, problem.get());
+        }
+        return new Extend(id.get(), duration.get(), justification);
+    }
+
+    private ParseResult revoke(Words words) {
+        String idWord = words.next();
+        if (idWord == null) {
+            return missingId(Sub.REVOKE);
+        }
+        Optional<GrantId> id = GrantId.parse(idWord);
+        if (id.isEmpty()) {
+            return error(Sub.REVOKE, idProblem(idWord));
+        }
+        String reason = words.rest();
+        if (reason.isEmpty()) {
+            return new Revoke(id.get(), Optional.empty());
+        }
+        Optional<String> problem = Text.freeTextProblem("reason", reason, 1, MAX_REASON_LENGTH,
+                "Say why, or leave it out.");
+        if (problem.isPresent()) {
+            return error(Sub.REVOKE, problem.get());
+        }
+        return new Revoke(id.get(), Optional.of(reason));
+    }
+
+    private ParseResult idOnly(Sub sub, Words words, Function<GrantId, BreakglassCommand> command) {
+        String idWord = words.next();
+        if (idWord == null) {
+            return missingId(sub);
+        }
+        Optional<GrantId> id = GrantId.parse(idWord);
+        if (id.isEmpty()) {
+            return error(sub, idProblem(idWord));
+        }
+        return nothingMore(sub, words, command.apply(id.get()), id.get());
+    }
+
+    /** The command, unless more text follows. */
+    private static ParseResult nothingMore(Sub sub, Words words, BreakglassCommand command, GrantId id) {
+        String extra = words.rest();
+        if (extra.isEmpty()) {
+            return command;
+        }
+        if (id == null) {
+            return error(sub, capitalized(sub.keyword) + " takes no arguments, but " + Text.quote(extra)
+                    + " follows it. Send /breakglass " + sub.keyword + " on its own.");
+        }
+        return error(sub, capitalized(sub.keyword) + " takes only a grant id, but " + Text.quote(extra)
+                + " follows it. Send /breakglass " + sub.keyword + " " + id + " on its own.");
+    }
+
+    private static ParseError missingId(Sub sub) {
+        return error(sub, capitalized(sub.keyword) + " needs a grant id, like: " + sub.keyword
+                + " BG-42. /breakglass list shows your grants and their ids.");
+    }
+
+    /** Why {@code word} is not a grant id, with the id the user probably meant when there is one. */
+    private static String idProblem(String word) {
+        String shown = Text.quote(word) + " is not a grant id";
+        Optional<GrantId> meant = Optional.empty();
+        Matcher digits = DIGITS_ONLY.matcher(word);
+        Matcher loose = LOOSE_ID.matcher(word);
+        if (digits.matches()) {
+            meant = GrantId.parse("BG-" + digits.group(1));
+        } else if (loose.matches()) {
+            meant = GrantId.parse("BG-" + loose.group(1));
+        } else if (word.length() <= 40) {
+            String core = EDGE_PUNCTUATION.matcher(word).replaceAll("");
+            meant = GrantId.parse(core);
+        }
+        return meant.map(id -> shown + "; did you mean " + id + "?")
+                .orElse(shown + "; ids look like BG-42. /breakglass list shows your grants and their ids.");
+    }
+
+    private static String durationProblem(String word) {
+        return DurationText.problem(word).orElse(Text.quote(word) + " is not a duration; write "
+                + DurationText.HINT + ".");
+    }
+
+    private static ParseError unknown(String word, Words words) {
+        Optional<Sub> guess = suggestion(word);
+        if (guess.isPresent()) {
+            Sub sub = guess.get();
+            return new ParseError("There is no subcommand " + Text.quote(word) + "; did you mean " + sub.keyword
+                    + "? /breakglass help lists them all.", sub.usage.form());
+        }
+        String next = words.next();
+        if (TargetRef.parse(word).isPresent() && next != null && DurationText.parse(next).isPresent()) {
+            return new ParseError("There is no subcommand " + Text.quote(word) + ". To ask for access, put "
+                    + "request first: /breakglass request followed by what you typed.", Sub.REQUEST.usage.form());
+        }
+        return new ParseError("There is no subcommand " + Text.quote(word) + ". /breakglass help lists them all; "
+                + "/breakglass alone opens the request form.", HELP_FORM);
+    }
+
+    /**
+     * The keyword {@code word} was probably meant to be: the nearest one at most two edits away (first in
+     * DESIGN.md's order on a tie), else the only one starting with it (two letters at least), else none.
+     */
+    private static Optional<Sub> suggestion(String word) {
+        if (word.equals("?") || word.equals("-h")) {
+            return Optional.of(Sub.HELP);
+        }
+        if (word.length() > 9) {
+            return Optional.empty();
+        }
+        String lower = asciiLower(word);
+        Sub best = null;
+        int bestDistance = 3;
+        for (Sub sub : Sub.values()) {
+            int d = distance(lower, sub.keyword);
+            if (d < bestDistance) {
+                best = sub;
+                bestDistance = d;
+            }
+        }
+        if (best != null) {
+            return Optional.of(best);
+        }
+        Sub only = null;
+        if (lower.length() >= 2) {
+            for (Sub sub : Sub.values()) {
+                if (sub.keyword.startsWith(lower)) {
+                    if (only != null) {
+                        return Optional.empty();
+                    }
+                    only = sub;
+                }
+            }
+        }
+        return Optional.ofNullable(only);
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost one. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                int best = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    best = Math.min(best, d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = best;
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    private static ParseError error(Sub sub, String message) {
+        return new ParseError(message, sub.usage.form());
+    }
+
+    private static String asciiLower(String word) {
+        StringBuilder out = new StringBuilder(word.length());
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+        }
+        return out.toString();
+    }
+
+    private static String capitalized(String keyword) {
+        return Character.toUpperCase(keyword.charAt(0)) + keyword.substring(1);
+    }
+
+    /** The text as white-space-separated words, read left to right; the rest can be taken as typed. */
+    private static final class Words {
+        private final String text;
+        private final int end;
+        private int pos;
+
+        Words(String text) {
+            this.text = text;
+            int e = text.length();
+            while (e > 0) {
+                int cp = text.codePointBefore(e);
+                if (!Text.isWhitespace(cp)) {
+                    break;
+                }
+                e -= Character.charCount(cp);
+            }
+            this.end = e;
+        }
+
+        /** The next word, or null when only white space is left. */
+        String next() {
+            skipWhitespace();
+            if (pos >= end) {
+                return null;
+            }
+            int start = pos;
+            while (pos < end) {
+                int cp = text.codePointAt(pos);
+                if (Text.isWhitespace(cp)) {
+                    break;
+                }
+                pos += Character.charCount(cp);
+            }
+            return text.substring(start, pos);
+        }
+
+        /** Everything left, without surrounding white space, as typed; empty when nothing is left. */
+        String rest() {
+            skipWhitespace();
+            String rest = pos >= end ? "" : text.substring(pos, end);
+            pos = end;
+            return rest;
+        }
+
+        private void skipWhitespace() {
+            while (pos < end) {
+                int cp = text.codePointAt(pos);
+                if (!Text.isWhitespace(cp)) {
+                    break;
+                }
+                pos += Character.charCount(cp);
+            }
+        }
+    }
+}
