@@ -12,7 +12,7 @@ import java.util.Objects;
  * syntax error, an empty file). The message is complete on its own; the cause, when there is one, is only for
  * debugging.
  */
-public final class PolicyException extends RuntimeException {
+public final class PolicyException extends InvalidConfigurationException {
     private static final long serialVersionUID = 1L;
 
     private final String file;

@@ -1,0 +1,171 @@
+package dev.breakglass.bot.persistence;
+
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
+import dev.breakglass.grant.NewGrant;
+import dev.breakglass.port.GrantStore;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@link GrantStore} on the {@code grants} table. {@link #update} is one
+ * {@code UPDATE … WHERE id = ? AND version = ?}: the database decides which of two racing writers wins.
+ */
+@Singleton
+public class JdbcGrantStore implements GrantStore {
+    private static final String COLUMNS = "id, version, state, requester, target, role, duration_s, justification,"
+            + " incident, requested_at, activated_at, expires_at, updated_at";
+
+    private final DataSource dataSource;
+
+    public JdbcGrantStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public Grant create(NewGrant request) {
+        String sql = "INSERT INTO grants (version, state, requester, target, role, duration_s, justification,"
+                + " incident, requested_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+            ps.setString(1, GrantState.PENDING.name());
+            ps.setString(2, request.requester());
+            ps.setString(3, request.target());
+            setOptional(ps, 4, request.role());
+            ps.setLong(5, request.duration().getSeconds());
+            ps.setString(6, request.justification());
+            setOptional(ps, 7, request.incident());
+            setInstant(ps, 8, request.requestedAt());
+            setInstant(ps, 9, request.requestedAt());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new PersistenceException("the database returned no id for a new grant", null);
+                }
+                GrantId id = new GrantId(keys.getLong(1));
+                return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
+                        request.duration(), request.justification(), request.incident(), request.requestedAt(),
+                        Optional.empty(), Optional.empty(), request.requestedAt());
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("could not store a new grant", e);
+        }
+    }
+
+    @Override
+    public Optional<Grant> find(GrantId id) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM grants WHERE id = ?")) {
+            ps.setLong(1, id.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("could not read " + id, e);
+        }
+    }
+
+    @Override
+    public Optional<Grant> update(Grant changed) {
+        String sql = "UPDATE grants SET version = version + 1, state = ?, role = ?, duration_s = ?, justification = ?,"
+                + " incident = ?, activated_at = ?, expires_at = ?, updated_at = ? WHERE id = ? AND version = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, changed.state().name());
+            setOptional(ps, 2, changed.role());
+            ps.setLong(3, changed.duration().getSeconds());
+            ps.setString(4, changed.justification());
+            setOptional(ps, 5, changed.incident());
+            setInstant(ps, 6, changed.activatedAt().orElse(null));
+            setInstant(ps, 7, changed.expiresAt().orElse(null));
+            setInstant(ps, 8, changed.updatedAt());
+            ps.setLong(9, changed.id().value());
+            ps.setLong(10, changed.version());
+            if (ps.executeUpdate() != 1) {
+                return Optional.empty();
+            }
+            return Optional.of(new Grant(changed.id(), changed.version() + 1, changed.state(), changed.requester(),
+                    changed.target(), changed.role(), changed.duration(), changed.justification(), changed.incident(),
+                    changed.requestedAt(), changed.activatedAt(), changed.expiresAt(), changed.updatedAt()));
+        } catch (SQLException e) {
+            throw new PersistenceException("could not update " + changed.id(), e);
+        }
+    }
+
+    @Override
+    public List<Grant> findByState(Set<GrantState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        String marks = states.stream().map(s -> "?").collect(Collectors.joining(", "));
+        String sql = "SELECT " + COLUMNS + " FROM grants WHERE state IN (" + marks + ") ORDER BY id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (GrantState s : states) {
+                ps.setString(i++, s.name());
+            }
+            List<Grant> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new PersistenceException("could not list grants in " + states, e);
+        }
+    }
+
+    private static Grant read(ResultSet rs) throws SQLException {
+        return new Grant(
+                new GrantId(rs.getLong("id")),
+                rs.getLong("version"),
+                GrantState.valueOf(rs.getString("state")),
+                rs.getString("requester"),
+                rs.getString("target"),
+                Optional.ofNullable(rs.getString("role")),
+                Duration.ofSeconds(rs.getLong("duration_s")),
+                rs.getString("justification"),
+                Optional.ofNullable(rs.getString("incident")),
+                instant(rs, "requested_at").orElseThrow(),
+                instant(rs, "activated_at"),
+                instant(rs, "expires_at"),
+                instant(rs, "updated_at").orElseThrow());
+    }
+
+    static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+    }
+
+    static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, value.atOffset(ZoneOffset.UTC));
+        }
+    }
+
+    static void setOptional(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setString(index, value.get());
+        } else {
+            ps.setNull(index, Types.VARCHAR);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.breakglass.bot.scheduling;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The Quartz scheduler, on the JDBC job store over the application's own connection pool. Its tables come
+ * from Flyway (V2), so Quartz never creates or drops anything itself.
+ *
+ * <p>Quartz's PostgreSQL delegate serves H2 too (H2 runs in PostgreSQL mode with the same DDL). The scheduler
+ * is created in standby; {@link SchedulerLifecycle} starts it once the application is up and shuts it down
+ * waiting for running jobs.
+ */
+@Factory
+public class QuartzFactory {
+    private static final String DATA_SOURCE = "breakglass";
+
+    @Singleton
+    Scheduler scheduler(DataSource dataSource,
+                        @Value("${breakglass.scheduler.threads:4}") int threads) throws SchedulerException {
+        // Each scheduler instance gets its own provider name: tests run several application contexts in one JVM.
+        String name = DATA_SOURCE + "-" + UUID.randomUUID();
+        DBConnectionManager.getInstance().addConnectionProvider(name, new PoolProvider(dataSource));
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", "breakglass");
+        p.setProperty("org.quartz.scheduler.instanceId", "NON_CLUSTERED");
+        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+        p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
+        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
+        p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+        p.setProperty("org.quartz.jobStore.dataSource", name);
+        p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
+        // Job data as strings only: nothing Java-serialized in the database.
+        p.setProperty("org.quartz.jobStore.useProperties", "true");
+        p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+        StdSchedulerFactory factory = new StdSchedulerFactory(p);
+        return factory.getScheduler();
+    }
+
+    /** Hands Quartz connections from the application's pool (STACK.md: never a contextual DataSource). */
+    private record PoolProvider(DataSource dataSource) implements ConnectionProvider {
+        @Override
+        public Connection getConnection() throws SQLException {
+            return dataSource.getConnection();
+        }
+
+        @Override
+        public void shutdown() {
+            // The pool belongs to the application; Micronaut closes it.
+        }
+
+        @Override
+        public void initialize() {
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.breakglass.bot.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import dev.breakglass.bot.config.SlackEndpoint;
+import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.Templates;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds Slack's client and the Bolt app, pointed at the resolved {@link SlackEndpoint}, and the message renderers. */
+@Factory
+public class SlackAppFactory {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    Slack slack(SlackEndpoint endpoint) {
+        SlackConfig config = new SlackConfig();
+        config.setMethodsEndpointUrlPrefix(endpoint.apiUrl());
+        // Socket Mode asks apps.connections.open through the same prefix.
+        config.setPrettyResponseLoggingEnabled(false);
+        return Slack.getInstance(config);
+    }
+
+    @Singleton
+    Templates templates(@Value("${breakglass.templates:}") String overrides) {
+        return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())),
+                CommandReplies.TEMPLATES);
+    }
+
+    @Singleton
+    CommandReplies commandReplies(Templates templates) {
+        return new CommandReplies(templates);
+    }
+
+    @Singleton
+    App app(Slack slack, SlackEndpoint endpoint, List<BoltRegistration> registrations) {
+        AppConfig config = AppConfig.builder()
+                .slack(slack)
+                .singleTeamBotToken(endpoint.botToken())
+                .signingSecret(endpoint.signingSecret().orElse(null))
+                // Our controller checks signatures itself, with the injected clock and a symmetric window
+                // (Bolt's check accepts future timestamps); Socket Mode needs none.
+                .requestVerificationEnabled(false)
+                .build();
+        App app = new App(config);
+        registrations.forEach(r -> r.registerOn(app));
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.breakglass.bot.slack.render;
+
+import dev.breakglass.command.BreakglassCommand;
+import dev.breakglass.command.CommandParser;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.command.ParseError;
+
+import java.util.List;
+import java.util.Map;
+
+/** The ephemeral answers to {@code /breakglass}, rendered from templates; pure functions of their input. */
+public final class CommandReplies {
+    /** Every template this class renders, compiled at start. */
+    public static final List<String> TEMPLATES = List.of("help", "parse-error", "not-available");
+
+    private final Templates templates;
+
+    public CommandReplies(Templates templates) {
+        this.templates = templates;
+    }
+
+    public String help() {
+        return fit(templates.render("help", Map.of("usages", CommandParser.usages())));
+    }
+
+    public String parseError(ParseError error) {
+        return fit(templates.render("parse-error", Map.of("message", error.message(), "usage", error.usage())));
+    }
+
+    /** For a command this build parses but does not carry out yet. */
+    public String notAvailableYet(BreakglassCommand command) {
+        return fit(templates.render("not-available", Map.of("command", describe(command))));
+    }
+
+    /** The command in a few words; user text (justifications, reasons) is left out on purpose. */
+    static String describe(BreakglassCommand command) {
+        if (command instanceof BreakglassCommand.Request r) {
+            return "request " + r.target() + " for " + DurationText.format(r.duration());
+        } else if (command instanceof BreakglassCommand.Status s) {
+            return "status " + s.id();
+        } else if (command instanceof BreakglassCommand.Revoke r) {
+            return "revoke " + r.id();
+        } else if (command instanceof BreakglassCommand.Extend e) {
+            return "extend " + e.id() + " by " + DurationText.format(e.duration());
+        } else if (command instanceof BreakglassCommand.Review r) {
+            return "review " + r.id();
+        } else if (command instanceof BreakglassCommand.Audit a) {
+            return "audit " + a.id();
+        } else if (command instanceof BreakglassCommand.ListGrants) {
+            return "list";
+        } else if (command instanceof BreakglassCommand.OpenForm) {
+            return "/breakglass (the request form)";
+        }
+        return "help";
+    }
+
+    private static String fit(String mrkdwn) {
+        return SlackText.fit(mrkdwn, SlackText.SECTION_LIMIT);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.breakglass.bot.slack.render;
+
+/**
+ * Making user text safe to show in Slack mrkdwn.
+ *
+ * <p>Slack reads {@code <…>} as pings, channel mentions and links, and {@code &} starts an entity; escaping
+ * exactly {@code &}, {@code <} and {@code >} (Slack's documented set) turns {@code <!channel>}, {@code <@U123>}
+ * and {@code <https://evil|click>} into plain text. Emphasis characters ({@code *_~`}) are left alone:
+ * they cannot ping or link.
+ */
+public final class SlackText {
+    /** Slack's limit for the text of one section block. */
+    public static final int SECTION_LIMIT = 3000;
+    /** What marks text that was cut to fit. */
+    public static final String CUT_MARKER = "… (truncated)";
+
+    private SlackText() {
+    }
+
+    /** {@code text} with {@code & < >} escaped; null is the empty string. */
+    public static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Cuts already-escaped mrkdwn to at most {@code limit} characters, ending with {@link #CUT_MARKER} when cut.
+     * Never splits an escape entity ({@code &amp;}) or a surrogate pair.
+     */
+    public static String fit(String mrkdwn, int limit) {
+        if (mrkdwn.length() <= limit) {
+            return mrkdwn;
+        }
+        int end = Math.max(0, limit - CUT_MARKER.length());
+        int amp = mrkdwn.lastIndexOf('&', end);
+        if (amp >= 0 && amp > end - 5 && mrkdwn.indexOf(';', amp) >= end) {
+            end = amp;
+        }
+        if (end > 0 && Character.isHighSurrogate(mrkdwn.charAt(end - 1))) {
+            end--;
+        }
+        return mrkdwn.substring(0, end) + CUT_MARKER;
+    }
+}

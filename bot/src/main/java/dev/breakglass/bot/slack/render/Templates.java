@@ -1,0 +1,102 @@
+package dev.breakglass.bot.slack.render;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import dev.breakglass.bot.config.InvalidConfigurationException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The message templates: {@code <name>.mustache} from the override folder when it has one, else the built-in
+ * copy from {@code templates/} (packed into the jar).
+ *
+ * <p>Edge cases: {@code {{value}}} is escaped for Slack mrkdwn (not HTML), {@code {{{value}}}} is not and is
+ * only for text the bot itself built and escaped; a variable a template names but the data lacks is an
+ * error, not an empty string, so a typo in an override shows at start instead of in an incident.
+ */
+public final class Templates {
+    private final Optional<Path> overrides;
+    private final Mustache.Compiler compiler = Mustache.compiler()
+            .withEscaper(SlackText::escape)
+            .emptyStringIsFalse(true);
+    private final Map<String, Template> compiled = new ConcurrentHashMap<>();
+
+    /**
+     * @param overrides folder of user templates; must exist when given
+     * @param names     templates compiled right away, so a broken override stops the start
+     * @throws TemplateException naming the file when a folder or template is unusable
+     */
+    public Templates(Optional<Path> overrides, Collection<String> names) {
+        this.overrides = overrides;
+        overrides.ifPresent(dir -> {
+            if (!Files.isDirectory(dir)) {
+                throw new TemplateException("BREAKGLASS_TEMPLATES is not a folder: " + dir);
+            }
+        });
+        names.forEach(this::template);
+    }
+
+    /** Renders template {@code name} with {@code data} (records, maps and lists all work). */
+    public String render(String name, Object data) {
+        try {
+            return template(name).execute(data);
+        } catch (MustacheException e) {
+            throw new TemplateException("template " + source(name) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Template template(String name) {
+        return compiled.computeIfAbsent(name, n -> {
+            try {
+                return compiler.compile(read(n));
+            } catch (MustacheException e) {
+                throw new TemplateException("template " + source(n) + " does not compile: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private String source(String name) {
+        return overrides.map(d -> d.resolve(name + ".mustache"))
+                .filter(Files::isRegularFile)
+                .map(Path::toString)
+                .orElse("built-in " + name + ".mustache");
+    }
+
+    private String read(String name) {
+        String file = name + ".mustache";
+        try {
+            if (overrides.isPresent() && Files.isRegularFile(overrides.get().resolve(file))) {
+                return Files.readString(overrides.get().resolve(file), StandardCharsets.UTF_8);
+            }
+            try (InputStream in = Templates.class.getResourceAsStream("/templates/" + file)) {
+                if (in == null) {
+                    throw new TemplateException("no template named " + file);
+                }
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read template " + file, e);
+        }
+    }
+
+    /** A template cannot be found, read, compiled or rendered. */
+    public static class TemplateException extends InvalidConfigurationException {
+        public TemplateException(String message) {
+            super(message);
+        }
+
+        public TemplateException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.breakglass.bot.persistence;
+
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
+import dev.breakglass.grant.NewGrant;
+import dev.breakglass.port.GrantStore;
+import dev.breakglass.bot.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@link GrantStore} must do, whatever the database. Subclasses name the database; one per test
+ * class, and tests do not assume it is empty.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class GrantStoreContract {
+    private static final Instant T0 = Instant.parse("2026-11-21T10:15:30Z");
+
+    private TestDatabase db;
+    private GrantStore store;
+
+    /** A fresh, migrated database for this class. */
+    protected abstract TestDatabase openDatabase();
+
+    @BeforeAll
+    void open() {
+        db = openDatabase();
+        store = new JdbcGrantStore(db.dataSource());
+    }
+
+    @AfterAll
+    void close() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private GrantStore store() {
+        return store;
+    }
+
+    private static NewGrant request(String justification) {
+        return new NewGrant("U0ALICE", "orders-db", Optional.of("admin"), Duration.ofMinutes(30),
+                justification, Optional.of("INC-1234"), T0);
+    }
+
+    @Test
+    void createGivesGrowingIdsAndAPendingGrantAtVersionOne() {
+        Grant first = store().create(request("restore the orders replica"));
+        Grant second = store().create(request("restore the orders replica again"));
+        assertTrue(second.id().value() > first.id().value(), first.id() + " then " + second.id());
+        assertEquals(GrantState.PENDING, first.state());
+        assertEquals(1, first.version());
+        assertEquals(Optional.empty(), first.expiresAt());
+    }
+
+    @Test
+    void findReturnsExactlyWhatWasStored() {
+        String text = "naïve 🔥 <!channel> & \"quotes\"\nsecond line " + "x".repeat(2900);
+        Grant created = store().create(new NewGrant("U0BOB", "demo-ssh", Optional.empty(), Duration.ofSeconds(90),
+                text, Optional.empty(), T0));
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(created, found);
+        assertEquals(text, found.justification());
+        assertEquals(Optional.empty(), found.role());
+        assertEquals(Optional.empty(), found.incident());
+    }
+
+    @Test
+    void findOfAnUnknownIdIsEmpty() {
+        assertEquals(Optional.empty(), store().find(new GrantId(Long.MAX_VALUE)));
+    }
+
+    @Test
+    void updateSavesAndBumpsTheVersion() {
+        Grant created = store().create(request("database is down, need admin"));
+        Instant later = T0.plusSeconds(60);
+        Grant active = store().update(created.movedTo(GrantState.APPROVED, later)).orElseThrow()
+                .activated(later);
+        Grant saved = store().update(active).orElseThrow();
+        assertEquals(3, saved.version());
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(saved, found);
+        assertEquals(GrantState.ACTIVE, found.state());
+        assertEquals(Optional.of(later.plus(Duration.ofMinutes(30))), found.expiresAt());
+    }
+
+    @Test
+    void updateFromAStaleVersionChangesNothing() {
+        Grant created = store().create(request("database is down, need admin"));
+        assertTrue(store().update(created.movedTo(GrantState.APPROVED, T0)).isPresent());
+        Optional<Grant> stale = store().update(created.movedTo(GrantState.DENIED, T0));
+        assertEquals(Optional.empty(), stale);
+        assertEquals(GrantState.APPROVED, store().find(created.id()).orElseThrow().state());
+    }
+
+    @Test
+    void updateOfAGrantThatDoesNotExistIsEmpty() {
+        Grant created = store().create(request("database is down, need admin"));
+        Grant ghost = new Grant(new GrantId(Long.MAX_VALUE - 1), 1, GrantState.APPROVED, created.requester(),
+                created.target(), created.role(), created.duration(), created.justification(), created.incident(),
+                T0, Optional.empty(), Optional.empty(), T0);
+        assertEquals(Optional.empty(), store().update(ghost));
+    }
+
+    @Test
+    void racingWritersFromTheSameVersionProduceExactlyOneWinner() throws Exception {
+        Grant created = store().create(request("two approvers click at once"));
+        int writers = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Optional<Grant>>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                GrantState outcome = i % 2 == 0 ? GrantState.APPROVED : GrantState.DENIED;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store().update(created.movedTo(outcome, T0.plus(1, ChronoUnit.SECONDS)));
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            GrantState won = null;
+            for (Future<Optional<Grant>> r : results) {
+                Optional<Grant> g = r.get();
+                if (g.isPresent()) {
+                    winners++;
+                    won = g.get().state();
+                }
+            }
+            assertEquals(1, winners);
+            Grant stored = store().find(created.id()).orElseThrow();
+            assertEquals(won, stored.state());
+            assertEquals(2, stored.version());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void findByStateListsOnlyThoseStatesOldestFirst() {
+        Grant a = store().create(request("first of three grants"));
+        Grant b = store().create(request("second of three grants"));
+        Grant c = store().create(request("third of three grants"));
+        store().update(b.movedTo(GrantState.CANCELLED, T0)).orElseThrow();
+        List<GrantId> pending = store().findByState(EnumSet.of(GrantState.PENDING)).stream().map(Grant::id).toList();
+        assertTrue(pending.indexOf(a.id()) >= 0 && pending.indexOf(a.id()) < pending.indexOf(c.id()), pending.toString());
+        assertTrue(!pending.contains(b.id()), pending.toString());
+        assertTrue(store().findByState(EnumSet.of(GrantState.CANCELLED)).stream().anyMatch(g -> g.id().equals(b.id())));
+        assertEquals(List.of(), store().findByState(EnumSet.noneOf(GrantState.class)));
+    }
+}

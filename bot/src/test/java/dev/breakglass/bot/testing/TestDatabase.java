@@ -1,0 +1,120 @@
+package dev.breakglass.bot.testing;
+
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A private, freshly migrated database for one test class: an in-memory H2 in PostgreSQL mode, or a schema of
+ * its own in the real PostgreSQL (dropped on {@link #close()}).
+ *
+ * <p>PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL} (default {@code jdbc:postgresql://127.0.0.1:5432/test},
+ * user {@code BREAKGLASS_TEST_PG_USER}, default {@code postgres}). When it does not answer the test is skipped
+ * with the reason — unless {@code BREAKGLASS_TEST_PG_REQUIRED=true} (CI), where it fails instead.
+ */
+public final class TestDatabase implements AutoCloseable {
+    private final String url;
+    private final String user;
+    private final String password;
+    private final DataSource dataSource;
+    private final Runnable cleanup;
+
+    private TestDatabase(String url, String user, String password, DataSource dataSource, Runnable cleanup) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.dataSource = dataSource;
+        this.cleanup = cleanup;
+    }
+
+    /** A new in-memory H2, migrated. */
+    public static TestDatabase h2() {
+        String url = "jdbc:h2:mem:bg" + UUID.randomUUID().toString().replace("-", "")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(url);
+        ds.setUser("sa");
+        TestDatabase db = new TestDatabase(url, "sa", "", ds, () -> execute(ds, "SHUTDOWN"));
+        db.migrate(null);
+        return db;
+    }
+
+    /** A new schema in the real PostgreSQL, migrated; skips (or fails in CI) when PostgreSQL is unreachable. */
+    public static TestDatabase postgres() {
+        String base = env("BREAKGLASS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        String user = env("BREAKGLASS_TEST_PG_USER", "postgres");
+        String password = env("BREAKGLASS_TEST_PG_PASSWORD", "");
+        PGSimpleDataSource admin = new PGSimpleDataSource();
+        admin.setURL(base);
+        admin.setUser(user);
+        admin.setPassword(password);
+        admin.setConnectTimeout(3);
+        try (Connection c = admin.getConnection()) {
+            c.isValid(3);
+        } catch (SQLException e) {
+            String reason = "PostgreSQL not reachable at " + base + " (" + e.getMessage() + ")";
+            if (Boolean.parseBoolean(env("BREAKGLASS_TEST_PG_REQUIRED", "false"))) {
+                throw new AssertionError(reason + " and BREAKGLASS_TEST_PG_REQUIRED=true", e);
+            }
+            System.err.println("SKIPPED: " + reason);
+            Assumptions.abort(reason);
+        }
+        String schema = "bg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        execute(admin, "CREATE SCHEMA " + schema);
+        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        TestDatabase db = new TestDatabase(url, user, password, ds,
+                () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
+        db.migrate(schema);
+        return db;
+    }
+
+    private void migrate(String schema) {
+        var config = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
+        if (schema != null) {
+            config.schemas(schema);
+        }
+        config.load().migrate();
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Properties that point a Micronaut application context at this database. */
+    public Map<String, Object> properties() {
+        return Map.of("datasources.default.url", url,
+                "datasources.default.username", user,
+                "datasources.default.password", password);
+    }
+
+    @Override
+    public void close() {
+        cleanup.run();
+    }
+
+    private static void execute(DataSource ds, String sql) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}

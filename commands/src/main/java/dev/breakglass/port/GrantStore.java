@@ -1,0 +1,35 @@
+package dev.breakglass.port;
+
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
+import dev.breakglass.grant.NewGrant;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where grants live. The database is the source of truth; every state change goes through
+ * {@link #update}, a compare-and-set on (id, version), so two approvers clicking at once — even on two
+ * replicas — produce exactly one outcome.
+ */
+public interface GrantStore {
+
+    /** Stores a new PENDING grant at version 1 and returns it with its id; ids only grow. */
+    Grant create(NewGrant request);
+
+    /** The grant with this id, or empty when there is none. */
+    Optional<Grant> find(GrantId id);
+
+    /**
+     * Saves {@code changed} if the stored copy is still at {@code changed.version()}.
+     *
+     * @return the saved grant, its version one higher; empty when another writer got there first
+     *         (re-read and decide again) or when the grant does not exist
+     */
+    Optional<Grant> update(Grant changed);
+
+    /** Grants in any of these states, oldest first. */
+    List<Grant> findByState(Set<GrantState> states);
+}
