@@ -2,6 +2,7 @@ package dev.breakglass.bot.slack;
 
 import com.slack.api.bolt.App;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.BreakglassCommand;
 import dev.breakglass.command.CommandParser;
 import dev.breakglass.command.ParseError;
@@ -32,9 +33,9 @@ public class BreakglassCommandHandler implements BoltRegistration {
                 .text(answer(req.getPayload().getText()))));
     }
 
-    /** The mrkdwn answer to one command text. */
+    /** The mrkdwn answer to one command text, as Slack delivers it (with {@code & < >} escaped). */
     String answer(String text) {
-        ParseResult result = parser.parse(text);
+        ParseResult result = parser.parse(SlackText.unescape(text));
         if (result instanceof ParseError error) {
             return replies.parseError(error);
         }

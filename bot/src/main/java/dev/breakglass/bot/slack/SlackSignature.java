@@ -43,6 +43,11 @@ public final class SlackSignature {
 
     /** The signature header value for {@code body} sent at {@code timestamp} (Unix seconds). */
     public String sign(long timestamp, String body) {
+        return sign(Long.toString(timestamp), body);
+    }
+
+    /** The same, with the timestamp exactly as it is written in the header. */
+    public String sign(String timestamp, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.testing.SlackSamples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

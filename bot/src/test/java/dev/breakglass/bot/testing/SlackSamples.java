@@ -1,49 +1,64 @@
 package dev.breakglass.bot.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Optional;
 
 /**
- * Real Slack material (../shared/slack-samples, outside the repository): payloads, responses and the
- * documented signing example. Tests that need it are skipped, with the reason, where it is absent.
+ * Slack's own sample material (../shared/slack-samples next to the repository, or {@code -Dslack.samples=…}).
+ * Read in place, never copied into the repository; tests that need it are skipped, saying why, when it is absent.
  */
 public final class SlackSamples {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SlackSamples() {
     }
 
-    /** The samples folder, or the test is skipped. Override with {@code BREAKGLASS_SLACK_SAMPLES}. */
-    public static Path folder() {
-        String configured = System.getenv("BREAKGLASS_SLACK_SAMPLES");
-        Path dir = configured != null ? Path.of(configured) : locate();
-        Assumptions.assumeTrue(dir != null && Files.isDirectory(dir),
-                "Slack samples folder not found (../shared/slack-samples or BREAKGLASS_SLACK_SAMPLES)");
-        return dir;
+    public static Optional<Path> folder() {
+        String configured = System.getProperty("slack.samples", System.getenv("SLACK_SAMPLES"));
+        if (configured != null) {
+            Path p = Paths.get(configured);
+            return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+        }
+        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared").resolve("slack-samples");
+            if (Files.isDirectory(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
-    public static JsonNode json(String relative) {
+    /** The file, or the test is skipped with the reason. */
+    public static Path require(String relative) {
+        Optional<Path> folder = folder();
+        assumeTrue(folder.isPresent(), "Slack samples not found (../shared/slack-samples or -Dslack.samples): skipping");
+        Path file = folder.get().resolve(relative);
+        assumeTrue(Files.isRegularFile(file), "Slack sample " + relative + " is missing: skipping");
+        return file;
+    }
+
+    public static String text(String relative) {
         try {
-            return JSON.readTree(folder().resolve(relative).toFile());
+            return Files.readString(require(relative), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Path locate() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/slack-samples");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
+    public static JsonNode json(String relative) {
+        try {
+            return MAPPER.readTree(text(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return null;
     }
 }

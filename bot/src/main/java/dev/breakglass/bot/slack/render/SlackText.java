@@ -36,6 +36,33 @@ public final class SlackText {
     }
 
     /**
+     * Undoes Slack's own escaping of user input: Slack delivers {@code &}, {@code <} and {@code >} typed in a
+     * slash command as {@code &amp;}, {@code &lt;} and {@code &gt;}. Decoded once, so text the user typed as
+     * {@code &amp;lt;} stays {@code &lt;}; null is the empty string.
+     */
+    public static String unescape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            if (text.startsWith("&amp;", i)) {
+                out.append('&');
+                i += 4;
+            } else if (text.startsWith("&lt;", i)) {
+                out.append('<');
+                i += 3;
+            } else if (text.startsWith("&gt;", i)) {
+                out.append('>');
+                i += 3;
+            } else {
+                out.append(text.charAt(i));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * Cuts already-escaped mrkdwn to at most {@code limit} characters, ending with {@link #CUT_MARKER} when cut.
      * Never splits an escape entity ({@code &amp;}) or a surrogate pair.
      */

@@ -15,6 +15,14 @@ class SlackTextTest {
     }
 
     @Test
+    void slacksEscapingOfTypedTextIsUndoneOnceAndRoundTrips() {
+        assertEquals("a & b <c> &lt;", SlackText.unescape("a &amp; b &lt;c&gt; &amp;lt;"));
+        assertEquals("", SlackText.unescape(null));
+        String typed = "<!channel> & <@U1> &amp;";
+        assertEquals(typed, SlackText.unescape(SlackText.escape(typed)));
+    }
+
+    @Test
     void fittingCutsWithAVisibleMarkerAndNeverSplitsAnEntity() {
         assertEquals("short", SlackText.fit("short", 3000));
         String text = "a".repeat(2985) + "&amp;" + "b".repeat(100);
