@@ -1,0 +1,26 @@
+package dev.breakglass.port;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The result of a grant: the adapter's handle (stored, and handed back for revoke and verify) and, once, the
+ * credentials for the requester.
+ *
+ * @param request     the grant this was provisioned for
+ * @param handle      adapter-defined text identifying what was made (JSON recommended); never secret
+ * @param credentials secret credentials, present only straight after {@link TargetAdapter#grant}; when the bot
+ *                    hands a stored grant back for revoke or verify they are empty
+ */
+public record Provisioned(GrantRequest request, String handle, Optional<Credentials> credentials) {
+    public Provisioned {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(handle, "handle");
+        Objects.requireNonNull(credentials, "credentials");
+    }
+
+    /** The same provisioning without its credentials: what is kept after they were stored away. */
+    public Provisioned withoutCredentials() {
+        return new Provisioned(request, handle, Optional.empty());
+    }
+}
