@@ -2,15 +2,20 @@ package dev.breakglass.grant;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One request for emergency access and everything that happened to it, as stored.
+ * One request for emergency access and everything decided about it, as stored. Immutable: each transition
+ * returns a new copy at the same version; the store bumps the version when it saves
+ * (see {@link dev.breakglass.port.GrantStore#update}).
  *
- * <p>{@code version} is the optimistic-concurrency counter: a change is saved only if the stored version is
- * still the one this copy was read at (see {@link dev.breakglass.port.GrantStore#update}).
- * {@code expiresAt} counts from activation, so it is empty until the grant is ACTIVE.
+ * <p>Edge cases: {@code approvedBy} lists distinct approvers in the order they approved and never holds the
+ * requester; {@code expiresAt} counts from activation, so it is empty until ACTIVE; {@code reason} is the deny
+ * reason, the failure or the cancellation note, whichever ended the grant; {@code emergency} marks a solo
+ * break-glass (no peer approval), whose review is mandatory.
  */
 public record Grant(
         GrantId id,
@@ -22,6 +27,12 @@ public record Grant(
         Duration duration,
         String justification,
         Optional<String> incident,
+        int approvalsRequired,
+        List<String> approvedBy,
+        boolean emergency,
+        Optional<String> decidedBy,
+        Optional<String> reason,
+        Optional<String> handle,
         Instant requestedAt,
         Optional<Instant> activatedAt,
         Optional<Instant> expiresAt,
@@ -36,16 +47,94 @@ public record Grant(
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(justification, "justification");
         Objects.requireNonNull(incident, "incident");
+        Objects.requireNonNull(decidedBy, "decidedBy");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(requestedAt, "requestedAt");
         Objects.requireNonNull(activatedAt, "activatedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        approvedBy = List.copyOf(approvedBy);
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1: " + version);
         }
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive: " + duration);
         }
+        if (approvalsRequired < 1) {
+            throw new IllegalArgumentException("approvalsRequired must be at least 1: " + approvalsRequired);
+        }
+        if (approvedBy.contains(requester)) {
+            throw new IllegalArgumentException("the requester cannot be among the approvers");
+        }
+        if (approvedBy.stream().distinct().count() != approvedBy.size()) {
+            throw new IllegalArgumentException("an approver is listed twice: " + approvedBy);
+        }
+    }
+
+    /** A new PENDING grant at version 1, as the store creates it. */
+    public static Grant pending(GrantId id, NewGrant request) {
+        return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
+                request.duration(), request.justification(), request.incident(), request.approvalsRequired(),
+                List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), request.requestedAt(),
+                Optional.empty(), Optional.empty(), request.requestedAt());
+    }
+
+    /** How many more distinct approvals the grant needs (0 once approved). */
+    public int approvalsMissing() {
+        return Math.max(0, approvalsRequired - approvedBy.size());
+    }
+
+    /**
+     * One more approval. Moves to APPROVED when this was the last one needed, else stays PENDING.
+     *
+     * @throws IllegalStateException when not PENDING, or {@code approver} is the requester or approved already
+     */
+    public Grant approvedBy(String approver, Instant now) {
+        requireState(GrantState.PENDING);
+        if (approver.equals(requester) || approvedBy.contains(approver)) {
+            throw new IllegalStateException(approver + " cannot approve " + id + " (again)");
+        }
+        List<String> next = new ArrayList<>(approvedBy);
+        next.add(approver);
+        GrantState state = next.size() >= approvalsRequired ? GrantState.APPROVED : GrantState.PENDING;
+        return copy().state(state).approvedBy(next).updatedAt(now).build();
+    }
+
+    /** Denied by {@code approver} for {@code reason}. */
+    public Grant denied(String approver, String reason, Instant now) {
+        return movedTo(GrantState.DENIED, now).copy().decidedBy(Optional.of(approver)).reason(Optional.of(reason)).build();
+    }
+
+    /** Withdrawn by the requester. */
+    public Grant cancelled(Instant now) {
+        return movedTo(GrantState.CANCELLED, now).copy().decidedBy(Optional.of(requester)).build();
+    }
+
+    /** No decision in time. */
+    public Grant timedOut(Instant now) {
+        return movedTo(GrantState.TIMED_OUT, now);
+    }
+
+    /**
+     * The requester broke the glass alone: APPROVED without peers, flagged emergency, its window capped at
+     * {@code maxDuration}.
+     */
+    public Grant brokenGlass(Duration maxDuration, Instant now) {
+        Duration capped = duration.compareTo(maxDuration) > 0 ? maxDuration : duration;
+        return movedTo(GrantState.APPROVED, now).copy().emergency(true).duration(capped)
+                .decidedBy(Optional.of(requester)).build();
+    }
+
+    /** Access provisioned at {@code now}: the window starts now and ends after {@link #duration}. */
+    public Grant activated(String handle, Instant now) {
+        return movedTo(GrantState.ACTIVE, now).copy().handle(Optional.of(handle))
+                .activatedAt(Optional.of(now)).expiresAt(Optional.of(now.plus(duration))).build();
+    }
+
+    /** Provisioning failed for {@code reason}; nothing was left behind on the target. */
+    public Grant failed(String reason, Instant now) {
+        return movedTo(GrantState.FAILED, now).copy().reason(Optional.of(reason)).build();
     }
 
     /**
@@ -58,14 +147,62 @@ public record Grant(
         if (state.moveTo(next) != GrantState.Move.PROCEED) {
             throw new IllegalStateException(id + " cannot go from " + state + " to " + next);
         }
-        return new Grant(id, version, next, requester, target, role, duration, justification, incident,
-                requestedAt, activatedAt, expiresAt, now);
+        return copy().state(next).updatedAt(now).build();
     }
 
-    /** This grant made ACTIVE at {@code now}: the window starts now and ends after {@link #duration}. */
-    public Grant activated(Instant now) {
-        Grant moved = movedTo(GrantState.ACTIVE, now);
-        return new Grant(id, version, moved.state, requester, target, role, duration, justification, incident,
-                requestedAt, Optional.of(now), Optional.of(now.plus(duration)), now);
+    private void requireState(GrantState expected) {
+        if (state != expected) {
+            throw new IllegalStateException(id + " is " + state + ", not " + expected);
+        }
+    }
+
+    private Copy copy() {
+        return new Copy(this);
+    }
+
+    /** Field-by-field copy for the transitions above; keeps each transition one readable line. */
+    private static final class Copy {
+        private final Grant g;
+        private GrantState state;
+        private Duration duration;
+        private List<String> approvedBy;
+        private boolean emergency;
+        private Optional<String> decidedBy;
+        private Optional<String> reason;
+        private Optional<String> handle;
+        private Optional<Instant> activatedAt;
+        private Optional<Instant> expiresAt;
+        private Instant updatedAt;
+
+        Copy(Grant g) {
+            this.g = g;
+            state = g.state;
+            duration = g.duration;
+            approvedBy = g.approvedBy;
+            emergency = g.emergency;
+            decidedBy = g.decidedBy;
+            reason = g.reason;
+            handle = g.handle;
+            activatedAt = g.activatedAt;
+            expiresAt = g.expiresAt;
+            updatedAt = g.updatedAt;
+        }
+
+        Copy state(GrantState v) { state = v; return this; }
+        Copy duration(Duration v) { duration = v; return this; }
+        Copy approvedBy(List<String> v) { approvedBy = v; return this; }
+        Copy emergency(boolean v) { emergency = v; return this; }
+        Copy decidedBy(Optional<String> v) { decidedBy = v; return this; }
+        Copy reason(Optional<String> v) { reason = v; return this; }
+        Copy handle(Optional<String> v) { handle = v; return this; }
+        Copy activatedAt(Optional<Instant> v) { activatedAt = v; return this; }
+        Copy expiresAt(Optional<Instant> v) { expiresAt = v; return this; }
+        Copy updatedAt(Instant v) { updatedAt = v; return this; }
+
+        Grant build() {
+            return new Grant(g.id, g.version, state, g.requester, g.target, g.role, duration, g.justification,
+                    g.incident, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
+                    activatedAt, expiresAt, updatedAt);
+        }
     }
 }

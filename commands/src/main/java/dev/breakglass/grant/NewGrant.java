@@ -5,7 +5,12 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A request about to be stored; the store gives it an id and makes it a PENDING {@link Grant} at version 1. */
+/**
+ * A request about to be stored; the store gives it an id and makes it a PENDING {@link Grant} at version 1.
+ *
+ * @param approvalsRequired distinct peer approvals needed, from the target's policy at request time (a later
+ *                          policy change does not move the goalposts of a pending request)
+ */
 public record NewGrant(
         String requester,
         String target,
@@ -13,6 +18,7 @@ public record NewGrant(
         Duration duration,
         String justification,
         Optional<String> incident,
+        int approvalsRequired,
         Instant requestedAt) {
 
     public NewGrant {
@@ -23,5 +29,8 @@ public record NewGrant(
         Objects.requireNonNull(justification, "justification");
         Objects.requireNonNull(incident, "incident");
         Objects.requireNonNull(requestedAt, "requestedAt");
+        if (approvalsRequired < 1) {
+            throw new IllegalArgumentException("approvalsRequired must be at least 1: " + approvalsRequired);
+        }
     }
 }

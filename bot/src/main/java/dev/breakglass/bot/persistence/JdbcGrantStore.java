@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 @Singleton
 public class JdbcGrantStore implements GrantStore {
     private static final String COLUMNS = "id, version, state, requester, target, role, duration_s, justification,"
-            + " incident, requested_at, activated_at, expires_at, updated_at";
+            + " incident, approvals_required, approved_by, emergency, decided_by, reason, handle, requested_at,"
+            + " activated_at, expires_at, updated_at";
 
     private final DataSource dataSource;
 
@@ -41,7 +42,7 @@ public class JdbcGrantStore implements GrantStore {
     @Override
     public Grant create(NewGrant request) {
         String sql = "INSERT INTO grants (version, state, requester, target, role, duration_s, justification,"
-                + " incident, requested_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " incident, approvals_required, requested_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
             ps.setString(1, GrantState.PENDING.name());
@@ -51,17 +52,15 @@ public class JdbcGrantStore implements GrantStore {
             ps.setLong(5, request.duration().getSeconds());
             ps.setString(6, request.justification());
             setOptional(ps, 7, request.incident());
-            setInstant(ps, 8, request.requestedAt());
+            ps.setInt(8, request.approvalsRequired());
             setInstant(ps, 9, request.requestedAt());
+            setInstant(ps, 10, request.requestedAt());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
                     throw new PersistenceException("the database returned no id for a new grant", null);
                 }
-                GrantId id = new GrantId(keys.getLong(1));
-                return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
-                        request.duration(), request.justification(), request.incident(), request.requestedAt(),
-                        Optional.empty(), Optional.empty(), request.requestedAt());
+                return Grant.pending(new GrantId(keys.getLong(1)), request);
             }
         } catch (SQLException e) {
             throw new PersistenceException("could not store a new grant", e);
@@ -83,25 +82,34 @@ public class JdbcGrantStore implements GrantStore {
 
     @Override
     public Optional<Grant> update(Grant changed) {
-        String sql = "UPDATE grants SET version = version + 1, state = ?, role = ?, duration_s = ?, justification = ?,"
-                + " incident = ?, activated_at = ?, expires_at = ?, updated_at = ? WHERE id = ? AND version = ?";
+        // Requester, target, justification and request time never change after the request.
+        String sql = "UPDATE grants SET version = version + 1, state = ?, role = ?, duration_s = ?, incident = ?,"
+                + " approvals_required = ?, approved_by = ?, emergency = ?, decided_by = ?, reason = ?, handle = ?,"
+                + " activated_at = ?, expires_at = ?, updated_at = ? WHERE id = ? AND version = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, changed.state().name());
             setOptional(ps, 2, changed.role());
             ps.setLong(3, changed.duration().getSeconds());
-            ps.setString(4, changed.justification());
-            setOptional(ps, 5, changed.incident());
-            setInstant(ps, 6, changed.activatedAt().orElse(null));
-            setInstant(ps, 7, changed.expiresAt().orElse(null));
-            setInstant(ps, 8, changed.updatedAt());
-            ps.setLong(9, changed.id().value());
-            ps.setLong(10, changed.version());
+            setOptional(ps, 4, changed.incident());
+            ps.setInt(5, changed.approvalsRequired());
+            ps.setString(6, String.join(",", changed.approvedBy()));
+            ps.setBoolean(7, changed.emergency());
+            setOptional(ps, 8, changed.decidedBy());
+            setOptional(ps, 9, changed.reason());
+            setOptional(ps, 10, changed.handle());
+            setInstant(ps, 11, changed.activatedAt().orElse(null));
+            setInstant(ps, 12, changed.expiresAt().orElse(null));
+            setInstant(ps, 13, changed.updatedAt());
+            ps.setLong(14, changed.id().value());
+            ps.setLong(15, changed.version());
             if (ps.executeUpdate() != 1) {
                 return Optional.empty();
             }
             return Optional.of(new Grant(changed.id(), changed.version() + 1, changed.state(), changed.requester(),
                     changed.target(), changed.role(), changed.duration(), changed.justification(), changed.incident(),
-                    changed.requestedAt(), changed.activatedAt(), changed.expiresAt(), changed.updatedAt()));
+                    changed.approvalsRequired(), changed.approvedBy(), changed.emergency(), changed.decidedBy(),
+                    changed.reason(), changed.handle(), changed.requestedAt(), changed.activatedAt(),
+                    changed.expiresAt(), changed.updatedAt()));
         } catch (SQLException e) {
             throw new PersistenceException("could not update " + changed.id(), e);
         }
@@ -142,10 +150,20 @@ public class JdbcGrantStore implements GrantStore {
                 Duration.ofSeconds(rs.getLong("duration_s")),
                 rs.getString("justification"),
                 Optional.ofNullable(rs.getString("incident")),
+                rs.getInt("approvals_required"),
+                approvers(rs.getString("approved_by")),
+                rs.getBoolean("emergency"),
+                Optional.ofNullable(rs.getString("decided_by")),
+                Optional.ofNullable(rs.getString("reason")),
+                Optional.ofNullable(rs.getString("handle")),
                 instant(rs, "requested_at").orElseThrow(),
                 instant(rs, "activated_at"),
                 instant(rs, "expires_at"),
                 instant(rs, "updated_at").orElseThrow());
+    }
+
+    private static List<String> approvers(String column) {
+        return column == null || column.isEmpty() ? List.of() : List.of(column.split(","));
     }
 
     static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

@@ -59,7 +59,7 @@ public abstract class GrantStoreContract {
 
     private static NewGrant request(String justification) {
         return new NewGrant("U0ALICE", "orders-db", Optional.of("admin"), Duration.ofMinutes(30),
-                justification, Optional.of("INC-1234"), T0);
+                justification, Optional.of("INC-1234"), 2, T0);
     }
 
     @Test
@@ -76,7 +76,7 @@ public abstract class GrantStoreContract {
     void findReturnsExactlyWhatWasStored() {
         String text = "naïve 🔥 <!channel> & \"quotes\"\nsecond line " + "x".repeat(2900);
         Grant created = store().create(new NewGrant("U0BOB", "demo-ssh", Optional.empty(), Duration.ofSeconds(90),
-                text, Optional.empty(), T0));
+                text, Optional.empty(), 1, T0));
         Grant found = store().find(created.id()).orElseThrow();
         assertEquals(created, found);
         assertEquals(text, found.justification());
@@ -90,17 +90,36 @@ public abstract class GrantStoreContract {
     }
 
     @Test
-    void updateSavesAndBumpsTheVersion() {
+    void updateSavesEveryDecisionAndBumpsTheVersion() {
         Grant created = store().create(request("database is down, need admin"));
+        assertEquals(2, created.approvalsRequired());
         Instant later = T0.plusSeconds(60);
-        Grant active = store().update(created.movedTo(GrantState.APPROVED, later)).orElseThrow()
-                .activated(later);
-        Grant saved = store().update(active).orElseThrow();
-        assertEquals(3, saved.version());
+        Grant once = store().update(created.approvedBy("U0BOB", later)).orElseThrow();
+        assertEquals(GrantState.PENDING, once.state());
+        Grant twice = store().update(once.approvedBy("U0CAROL", later)).orElseThrow();
+        assertEquals(GrantState.APPROVED, twice.state());
+        Grant saved = store().update(twice.activated("{\"role\":\"bg_1\"}", later)).orElseThrow();
+        assertEquals(4, saved.version());
         Grant found = store().find(created.id()).orElseThrow();
         assertEquals(saved, found);
         assertEquals(GrantState.ACTIVE, found.state());
+        assertEquals(List.of("U0BOB", "U0CAROL"), found.approvedBy());
+        assertEquals(Optional.of("{\"role\":\"bg_1\"}"), found.handle());
         assertEquals(Optional.of(later.plus(Duration.ofMinutes(30))), found.expiresAt());
+    }
+
+    @Test
+    void denialsAndEmergenciesRoundTrip() {
+        Grant denied = store().update(store().create(request("need it for the outage"))
+                .denied("U0BOB", "use the read replica <!channel>", T0)).orElseThrow();
+        assertEquals(denied, store().find(denied.id()).orElseThrow());
+        assertEquals(Optional.of("U0BOB"), denied.decidedBy());
+        Grant glass = store().update(store().create(request("nobody answers, prod down"))
+                .brokenGlass(Duration.ofMinutes(10), T0)).orElseThrow();
+        Grant found = store().find(glass.id()).orElseThrow();
+        assertTrue(found.emergency());
+        assertEquals(Duration.ofMinutes(10), found.duration());
+        assertEquals(glass, found);
     }
 
     @Test
@@ -115,9 +134,8 @@ public abstract class GrantStoreContract {
     @Test
     void updateOfAGrantThatDoesNotExistIsEmpty() {
         Grant created = store().create(request("database is down, need admin"));
-        Grant ghost = new Grant(new GrantId(Long.MAX_VALUE - 1), 1, GrantState.APPROVED, created.requester(),
-                created.target(), created.role(), created.duration(), created.justification(), created.incident(),
-                T0, Optional.empty(), Optional.empty(), T0);
+        Grant ghost = Grant.pending(new GrantId(Long.MAX_VALUE - 1), request("a grant that was never stored"))
+                .cancelled(T0);
         assertEquals(Optional.empty(), store().update(ghost));
     }
 

@@ -1,0 +1,43 @@
+package dev.breakglass.event;
+
+import dev.breakglass.grant.Grant;
+
+/**
+ * One saved change to a grant. {@link #grant()} is the grant as saved by that change (its new version), so a
+ * listener never has to read it again.
+ */
+public sealed interface GrantEvent {
+
+    /** The grant right after this change. */
+    Grant grant();
+
+    /** A responder asked for access; the request waits for approval. */
+    record Requested(Grant grant) implements GrantEvent {}
+
+    /** A peer approved, but more approvals are needed. */
+    record ApprovalRecorded(Grant grant, String approver) implements GrantEvent {}
+
+    /** The last needed peer approved; provisioning follows. */
+    record Approved(Grant grant, String approver) implements GrantEvent {}
+
+    /** A peer refused, with a reason. */
+    record Denied(Grant grant, String approver, String reason) implements GrantEvent {}
+
+    /** The requester withdrew the request. */
+    record Cancelled(Grant grant) implements GrantEvent {}
+
+    /** Nobody decided within the policy's pending timeout. */
+    record TimedOut(Grant grant) implements GrantEvent {}
+
+    /** No decision within the emergency delay: the requester may now break the glass alone. */
+    record EmergencyOffered(Grant grant) implements GrantEvent {}
+
+    /** The requester broke the glass alone: approved without peers, loudly, review mandatory. */
+    record GlassBroken(Grant grant) implements GrantEvent {}
+
+    /** The target provisioned the access; the window runs from now. */
+    record Activated(Grant grant, boolean credentialsIssued) implements GrantEvent {}
+
+    /** The target could not provision the access; nothing was left behind. */
+    record ProvisioningFailed(Grant grant, String reason) implements GrantEvent {}
+}

@@ -1,0 +1,22 @@
+package dev.breakglass.grant;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request as the person filled it in (command line or form), not yet checked against the policy.
+ *
+ * @param role     empty: the target's default role
+ * @param duration empty: the target's default duration
+ */
+public record RequestDraft(String target, Optional<String> role, Optional<Duration> duration, String justification,
+                           Optional<String> incident) {
+    public RequestDraft {
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(justification, "justification");
+        Objects.requireNonNull(incident, "incident");
+    }
+}

@@ -1,0 +1,25 @@
+package dev.breakglass.port;
+
+import dev.breakglass.grant.GrantId;
+
+import java.time.Instant;
+
+/**
+ * Durable timers for grants: each carries only the grant id and, when due, calls an idempotent use case of
+ * {@code GrantService}. Survives restarts; a timer that fires late or twice changes nothing the second time.
+ */
+public interface GrantScheduler {
+
+    /** What is due. */
+    enum Due {
+        /** Provision an approved grant, as soon as possible. */
+        PROVISION,
+        /** Give up on a request nobody decided. */
+        PENDING_TIMEOUT,
+        /** Offer the requester the emergency "Break glass now". */
+        EMERGENCY_OFFER
+    }
+
+    /** Runs {@code due} for {@code grant} at {@code when} (now or in the past: as soon as possible). */
+    void schedule(GrantId grant, Due due, Instant when);
+}

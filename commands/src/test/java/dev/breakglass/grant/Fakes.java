@@ -1,0 +1,199 @@
+package dev.breakglass.grant;
+
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.port.CredentialVault;
+import dev.breakglass.port.Credentials;
+import dev.breakglass.port.GrantRequest;
+import dev.breakglass.port.GrantScheduler;
+import dev.breakglass.port.GrantStore;
+import dev.breakglass.port.Notifier;
+import dev.breakglass.port.PeopleDirectory;
+import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.TargetAdapter;
+import dev.breakglass.port.TargetException;
+import dev.breakglass.port.TargetRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/** In-memory stand-ins for the ports, for the core's own tests. */
+final class Fakes {
+    private Fakes() {
+    }
+
+    /** A clock that moves only when told. */
+    static final class ManualClock extends Clock {
+        private Instant now;
+
+        ManualClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** Grants in a map; update is a compare-and-set on the version, like the JDBC store. */
+    static final class MemoryGrantStore implements GrantStore {
+        private final Map<GrantId, Grant> grants = new ConcurrentHashMap<>();
+        private final AtomicLong ids = new AtomicLong();
+
+        @Override
+        public Grant create(NewGrant request) {
+            Grant g = Grant.pending(new GrantId(ids.incrementAndGet()), request);
+            grants.put(g.id(), g);
+            return g;
+        }
+
+        @Override
+        public Optional<Grant> find(GrantId id) {
+            return Optional.ofNullable(grants.get(id));
+        }
+
+        @Override
+        public synchronized Optional<Grant> update(Grant changed) {
+            Grant stored = grants.get(changed.id());
+            if (stored == null || stored.version() != changed.version()) {
+                return Optional.empty();
+            }
+            Grant saved = new Grant(changed.id(), changed.version() + 1, changed.state(), changed.requester(),
+                    changed.target(), changed.role(), changed.duration(), changed.justification(), changed.incident(),
+                    changed.approvalsRequired(), changed.approvedBy(), changed.emergency(), changed.decidedBy(),
+                    changed.reason(), changed.handle(), changed.requestedAt(), changed.activatedAt(),
+                    changed.expiresAt(), changed.updatedAt());
+            grants.put(saved.id(), saved);
+            return Optional.of(saved);
+        }
+
+        @Override
+        public List<Grant> findByState(Set<GrantState> states) {
+            return grants.values().stream().filter(g -> states.contains(g.state()))
+                    .sorted((a, b) -> Long.compare(a.id().value(), b.id().value())).collect(Collectors.toList());
+        }
+    }
+
+    /** Group memberships as given. */
+    static final class People implements PeopleDirectory {
+        final Map<String, Set<String>> members = new HashMap<>();
+
+        People member(String group, String... users) {
+            members.put(group, Set.of(users));
+            return this;
+        }
+
+        @Override
+        public Set<String> groupsOf(String userId, Set<String> groupIds) {
+            return groupIds.stream().filter(g -> members.getOrDefault(g, Set.of()).contains(userId))
+                    .collect(Collectors.toSet());
+        }
+
+        @Override
+        public Optional<String> email(String userId) {
+            return Optional.of(userId.toLowerCase() + "@example.test");
+        }
+    }
+
+    /** A target that records its calls and fails on demand. */
+    static final class RecordingTarget implements TargetAdapter, TargetRegistry {
+        final List<GrantRequest> grants = new ArrayList<>();
+        String failWith;
+        Credentials credentials = new Credentials(Map.of("user", "bg-user"));
+
+        @Override
+        public synchronized Provisioned grant(GrantRequest request) throws TargetException {
+            grants.add(request);
+            if (failWith != null) {
+                throw new TargetException(failWith);
+            }
+            return new Provisioned(request, "{\"account\":\"bg-" + request.id().value() + "\"}",
+                    Optional.ofNullable(credentials));
+        }
+
+        @Override
+        public void revoke(Provisioned provisioned) {
+        }
+
+        @Override
+        public boolean verifyRevoked(Provisioned provisioned) {
+            return true;
+        }
+
+        @Override
+        public Optional<TargetAdapter> adapter(String target) {
+            return Optional.of(this);
+        }
+    }
+
+    static final class Events implements Notifier {
+        final List<GrantEvent> published = new ArrayList<>();
+
+        @Override
+        public synchronized void publish(GrantEvent event) {
+            published.add(event);
+        }
+
+        List<Class<?>> kinds() {
+            return published.stream().<Class<?>>map(Object::getClass).toList();
+        }
+    }
+
+    record Timer(GrantId grant, GrantScheduler.Due due, Instant when) {
+    }
+
+    static final class Timers implements GrantScheduler {
+        final List<Timer> scheduled = new ArrayList<>();
+
+        @Override
+        public synchronized void schedule(GrantId grant, Due due, Instant when) {
+            scheduled.add(new Timer(grant, due, when));
+        }
+    }
+
+    static final class Vault implements CredentialVault {
+        final Map<GrantId, Credentials> sealed = new HashMap<>();
+
+        @Override
+        public void seal(GrantId grant, Credentials credentials) {
+            sealed.put(grant, credentials);
+        }
+
+        @Override
+        public Reveal reveal(GrantId grant, int limit) {
+            Credentials c = sealed.get(grant);
+            return c == null ? new Reveal.Gone() : new Reveal.Revealed(c, 0);
+        }
+
+        @Override
+        public void destroy(GrantId grant) {
+            sealed.remove(grant);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.breakglass.grant;
+
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.policy.Channels;
+import dev.breakglass.policy.EmergencyPolicy;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.Principal;
+import dev.breakglass.policy.TargetPolicy;
+import dev.breakglass.port.GrantScheduler;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GrantServiceTest {
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final String ALICE = "U0ALICE";
+    private static final String BOB = "U0BOB";
+    private static final String CAROL = "U0CAROL";
+    private static final String MALLORY = "U0MALLORY";
+    private static final String WHY = "orders DB is down, need to restart the replica";
+
+    private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
+    private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
+    private final Fakes.People people = new Fakes.People().member("S0ONCALL", ALICE).member("S0SRE", BOB, CAROL);
+    private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
+    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Timers timers = new Fakes.Timers();
+    private final Fakes.Vault vault = new Fakes.Vault();
+    private final GrantService grants = service(policy(1));
+
+    private GrantService service(Policy policy) {
+        return new GrantService(store, policy, people, target, vault, events, timers, clock);
+    }
+
+    private static Policy policy(int approvals) {
+        Map<String, TargetPolicy> targets = new LinkedHashMap<>();
+        targets.put("orders-db", TargetPolicy.builder("orders-db", "webhook", Duration.ofHours(1),
+                        List.of(new Principal.UserGroupId("S0SRE")))
+                .roles("read-only", "admin").approvals(approvals)
+                .requesters(new Principal.UserGroupId("S0ONCALL"), new Principal.UserId(BOB))
+                .emergency(new EmergencyPolicy(Duration.ofMinutes(10), Duration.ofMinutes(30)))
+                .build());
+        targets.put("billing", TargetPolicy.builder("billing", "webhook", Duration.ofHours(1),
+                List.of(new Principal.UserId(CAROL))).requesters(new Principal.UserId(BOB)).build());
+        return new Policy(new Channels("C0APPROVALS", List.of("C0SECURITY")), targets);
+    }
+
+    private static RequestDraft draft(String target, String role, Duration duration, String why) {
+        return new RequestDraft(target, Optional.ofNullable(role), Optional.ofNullable(duration), why, Optional.of("INC-42"));
+    }
+
+    private Grant requested() {
+        return ((Outcome.Done) grants.request(ALICE, draft("orders-db", "admin", Duration.ofMinutes(30), WHY))).grant();
+    }
+
+    @Test
+    void aRequestIsStoredPendingAnnouncedAndTimed() {
+        Grant g = requested();
+        assertEquals(GrantState.PENDING, g.state());
+        assertEquals(Optional.of("admin"), g.role());
+        assertEquals(List.of(GrantEvent.Requested.class), events.kinds());
+        assertEquals(List.of(new Fakes.Timer(g.id(), GrantScheduler.Due.PENDING_TIMEOUT, T0.plus(Duration.ofMinutes(30))),
+                new Fakes.Timer(g.id(), GrantScheduler.Due.EMERGENCY_OFFER, T0.plus(Duration.ofMinutes(10)))), timers.scheduled);
+    }
+
+    @Test
+    void defaultsFillWhatTheDraftLeavesOut() {
+        Grant g = ((Outcome.Done) grants.request(ALICE, draft("orders-db", null, null, WHY))).grant();
+        assertEquals(Optional.of("read-only"), g.role());
+        assertEquals(Duration.ofMinutes(30), g.duration());
+    }
+
+    @Test
+    void everyBadRequestIsRefusedWithTheFieldAndNothingStored() {
+        record Case(String who, RequestDraft draft, Outcome.Field field, String says) {}
+        List<Case> cases = List.of(
+                new Case(ALICE, draft("payments", null, null, WHY), Outcome.Field.TARGET, "no target named \"payments\""),
+                new Case(ALICE, draft("billing", null, null, WHY), Outcome.Field.TARGET, "not allowed to request access to billing"),
+                new Case(MALLORY, draft("orders-db", null, null, WHY), Outcome.Field.TARGET, "not allowed"),
+                new Case(ALICE, draft("orders-db", "root", null, WHY), Outcome.Field.ROLE, "no role \"root\""),
+                new Case(ALICE, draft("orders-db", null, Duration.ofMinutes(61), WHY), Outcome.Field.DURATION, "1h1m is longer than the orders-db maximum of 1h"),
+                new Case(ALICE, draft("orders-db", null, Duration.ofSeconds(30), WHY), Outcome.Field.DURATION, "shorter than"),
+                new Case(ALICE, draft("orders-db", null, null, "  "), Outcome.Field.JUSTIFICATION, ""),
+                new Case(ALICE, draft("orders-db", null, null, "too short"), Outcome.Field.JUSTIFICATION, ""),
+                new Case(ALICE, draft("orders-db", null, null, "x".repeat(3001)), Outcome.Field.JUSTIFICATION, ""),
+                new Case(ALICE, new RequestDraft("orders-db", Optional.empty(), Optional.empty(), WHY,
+                        Optional.of("i".repeat(201))), Outcome.Field.INCIDENT, "incident reference"));
+        for (Case c : cases) {
+            Outcome outcome = grants.request(c.who(), c.draft());
+            Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, outcome, c.toString());
+            assertEquals(Optional.of(c.field()), refused.field(), c.toString());
+            assertTrue(refused.reply().plain().contains(c.says()), refused.reply().plain());
+        }
+        assertEquals(List.of(), store.findByState(java.util.EnumSet.allOf(GrantState.class)));
+        assertEquals(List.of(), events.published);
+    }
+
+    @Test
+    void onePeerApprovesAndProvisioningIsScheduledOnce() {
+        Grant g = requested();
+        Outcome outcome = grants.approve(g.id(), BOB);
+        assertEquals(GrantState.APPROVED, ((Outcome.Done) outcome).grant().state());
+        assertEquals(1, timers.scheduled.stream().filter(t -> t.due() == GrantScheduler.Due.PROVISION).count());
+        Outcome again = grants.approve(g.id(), CAROL);
+        assertInstanceOf(Outcome.Unchanged.class, again);
+        assertEquals("BG-1 was already approved by @U0BOB (now approved).", again.reply().plain());
+    }
+
+    @Test
+    void selfApprovalAndNonApproversAreRefused() {
+        Grant g = requested();
+        assertTrue(grants.approve(g.id(), ALICE).reply().plain().contains("cannot approve your own request"));
+        assertTrue(grants.approve(g.id(), MALLORY).reply().plain().contains("not an approver"));
+        assertInstanceOf(Outcome.Refused.class, grants.approve(g.id(), MALLORY));
+        assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state());
+        assertEquals(List.of(GrantEvent.Requested.class), events.kinds());
+    }
+
+    @Test
+    void twoApprovalsNeedTwoDistinctPeers() {
+        GrantService two = service(policy(2));
+        Grant g = ((Outcome.Done) two.request(ALICE, draft("orders-db", null, null, WHY))).grant();
+        assertEquals(GrantState.PENDING, ((Outcome.Done) two.approve(g.id(), BOB)).grant().state());
+        Outcome repeat = two.approve(g.id(), BOB);
+        assertInstanceOf(Outcome.Unchanged.class, repeat);
+        assertTrue(repeat.reply().plain().contains("already approved"), repeat.reply().plain());
+        Grant approved = ((Outcome.Done) two.approve(g.id(), CAROL)).grant();
+        assertEquals(GrantState.APPROVED, approved.state());
+        assertEquals(List.of(BOB, CAROL), approved.approvedBy());
+        assertEquals(List.of(GrantEvent.Requested.class, GrantEvent.ApprovalRecorded.class, GrantEvent.Approved.class),
+                events.kinds());
+    }
+
+    @Test
+    void denyNeedsAReasonAndEndsTheRequest() {
+        Grant g = requested();
+        assertInstanceOf(Outcome.Refused.class, grants.deny(g.id(), BOB, " "));
+        Outcome denied = grants.deny(g.id(), BOB, "use the read replica");
+        Grant saved = ((Outcome.Done) denied).grant();
+        assertEquals(GrantState.DENIED, saved.state());
+        assertEquals(Optional.of("use the read replica"), saved.reason());
+        assertEquals("BG-1 was already denied by @U0BOB.", grants.approve(g.id(), CAROL).reply().plain());
+    }
+
+    @Test
+    void onlyTheRequesterCancelsAndOnlyWhilePending() {
+        Grant g = requested();
+        assertInstanceOf(Outcome.Refused.class, grants.cancel(g.id(), BOB));
+        assertEquals(GrantState.CANCELLED, ((Outcome.Done) grants.cancel(g.id(), ALICE)).grant().state());
+        assertInstanceOf(Outcome.Unchanged.class, grants.cancel(g.id(), ALICE));
+    }
+
+    @Test
+    void aRequestTimesOutOnlyAfterThePendingTimeout() {
+        Grant g = requested();
+        clock.advance(Duration.ofMinutes(29));
+        assertInstanceOf(Outcome.Unchanged.class, grants.timeOut(g.id()));
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(GrantState.TIMED_OUT, ((Outcome.Done) grants.timeOut(g.id())).grant().state());
+        assertInstanceOf(Outcome.Unchanged.class, grants.timeOut(g.id()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.approve(g.id(), BOB));
+    }
+
+    @Test
+    void emergencyBreakGlassOpensAfterTheDelayForTheRequesterOnly() {
+        Grant g = requested();
+        clock.advance(Duration.ofMinutes(9));
+        assertTrue(grants.breakGlass(g.id(), ALICE).reply().plain().contains("Emergency access opens 10m after"));
+        clock.advance(Duration.ofMinutes(1));
+        assertInstanceOf(Outcome.Refused.class, grants.breakGlass(g.id(), BOB));
+        assertInstanceOf(Outcome.Done.class, grants.offerEmergency(g.id()));
+        Grant glass = ((Outcome.Done) grants.breakGlass(g.id(), ALICE)).grant();
+        assertEquals(GrantState.APPROVED, glass.state());
+        assertTrue(glass.emergency());
+        assertEquals(List.of(), glass.approvedBy());
+        assertInstanceOf(Outcome.Unchanged.class, grants.breakGlass(g.id(), ALICE));
+        assertTrue(events.kinds().contains(GrantEvent.GlassBroken.class));
+    }
+
+    @Test
+    void emergencyAccessIsCappedAtTheEmergencyMaximum() {
+        Grant g = ((Outcome.Done) grants.request(ALICE, draft("orders-db", null, Duration.ofMinutes(50), WHY))).grant();
+        clock.advance(Duration.ofMinutes(10));
+        assertEquals(Duration.ofMinutes(30), ((Outcome.Done) grants.breakGlass(g.id(), ALICE)).grant().duration());
+    }
+
+    @Test
+    void targetsWithoutEmergencyNeverOfferIt() {
+        Grant g = ((Outcome.Done) grants.request(BOB, draft("billing", null, null, WHY))).grant();
+        clock.advance(Duration.ofHours(1));
+        assertInstanceOf(Outcome.Refused.class, grants.breakGlass(g.id(), BOB));
+        assertInstanceOf(Outcome.Unchanged.class, grants.offerEmergency(g.id()));
+    }
+
+    @Test
+    void provisioningActivatesWithTheWindowFromActivationAndSealsTheCredentials() {
+        Grant g = requested();
+        clock.advance(Duration.ofMinutes(5));
+        grants.approve(g.id(), BOB);
+        clock.advance(Duration.ofSeconds(7));
+        Grant active = ((Outcome.Done) grants.provision(g.id())).grant();
+        assertEquals(GrantState.ACTIVE, active.state());
+        Instant activated = T0.plus(Duration.ofMinutes(5)).plusSeconds(7);
+        assertEquals(Optional.of(activated), active.activatedAt());
+        assertEquals(Optional.of(activated.plus(Duration.ofMinutes(30))), active.expiresAt());
+        assertEquals(activated.plus(Duration.ofMinutes(30)), target.grants.get(0).expiresAt());
+        assertEquals(Optional.of("u0alice@example.test"), target.grants.get(0).email());
+        assertEquals(Optional.of("{\"account\":\"bg-1\"}"), active.handle());
+        assertTrue(vault.sealed.containsKey(g.id()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.provision(g.id()));
+        assertEquals(1, target.grants.size());
+    }
+
+    @Test
+    void aFailingTargetLeavesTheGrantFailedWithTheReason() {
+        target.failWith = "receiver answered 503";
+        Grant g = requested();
+        grants.approve(g.id(), BOB);
+        Grant failed = ((Outcome.Done) grants.provision(g.id())).grant();
+        assertEquals(GrantState.FAILED, failed.state());
+        assertEquals(Optional.of("receiver answered 503"), failed.reason());
+        assertTrue(events.published.get(events.published.size() - 1) instanceof GrantEvent.ProvisioningFailed);
+    }
+
+    @Test
+    void concurrentApprovalsProduceOneApprovedOutcome() throws Exception {
+        Grant g = requested();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Outcome>> results = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String who = i % 2 == 0 ? BOB : CAROL;
+            results.add(pool.submit(() -> {
+                go.await();
+                return grants.approve(g.id(), who);
+            }));
+        }
+        go.countDown();
+        int done = 0;
+        for (Future<Outcome> r : results) {
+            done += r.get() instanceof Outcome.Done ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(1, done);
+        assertEquals(1, timers.scheduled.stream().filter(t -> t.due() == GrantScheduler.Due.PROVISION).count());
+    }
+}
