@@ -17,7 +17,7 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     /** The answer was longer than the limit. */
     static final class TooLarge extends IOException {
         TooLarge(int limit) {
-            super("answer longer than " + limit / 1024 + " KiB");
+            super("longer than " + limit / 1024 + " KiB");
         }
     }
 

@@ -212,11 +212,11 @@ public final class WebhookAdapter implements TargetAdapter {
             if (outcome instanceof Answer answer) {
                 int status = answer.status;
                 if (status >= 200 && status < 300) {
-                    LOG.info("webhook {} {} on {}: HTTP {} in {} ms (attempt {}/{})",
+                    LOG.info("webhook {} {} on {}: HTTP {} ({} ms, attempt {}/{})",
                             action, request.id(), target, status, millis, attempt, attempts);
                     return answer.body;
                 }
-                LOG.warn("webhook {} {} on {}: HTTP {} in {} ms (attempt {}/{})",
+                LOG.warn("webhook {} {} on {}: HTTP {} ({} ms, attempt {}/{})",
                         action, request.id(), target, status, millis, attempt, attempts);
                 last = "HTTP " + status + " from " + settings.origin();
                 if (status >= 500 && status < 600) {
@@ -228,7 +228,7 @@ public final class WebhookAdapter implements TargetAdapter {
                 throw failure(action, request, attempt, last + why, mayHaveActed);
             }
             Broken broken = (Broken) outcome;
-            LOG.warn("webhook {} {} on {}: {} after {} ms (attempt {}/{})",
+            LOG.warn("webhook {} {} on {}: {} ({} ms, attempt {}/{})",
                     action, request.id(), target, broken.reason, millis, attempt, attempts);
             last = broken.reason;
             mayHaveActed |= broken.reached;
