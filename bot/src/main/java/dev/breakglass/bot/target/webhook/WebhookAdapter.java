@@ -22,6 +22,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -306,7 +307,7 @@ public final class WebhookAdapter implements TargetAdapter {
             }
             String message = t.getMessage();
             // The JDK client often throws ConnectException without a message for a refused connection.
-            if (message == null || message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+            if (message == null || message.toLowerCase(Locale.ROOT).contains("refused")) {
                 return new Broken("connection refused by " + origin, true, false);
             }
             return new Broken("could not connect to " + origin + ": " + safe(message), true, false);

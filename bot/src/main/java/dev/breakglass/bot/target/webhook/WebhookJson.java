@@ -12,9 +12,9 @@ import dev.breakglass.port.GrantRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +85,7 @@ final class WebhookJson {
         if (handle.isBlank()) {
             return MAPPER.createObjectNode();
         }
-        JsonNode node = read(handle.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        JsonNode node = read(handle.getBytes(StandardCharsets.UTF_8),
                 "the stored handle is not valid JSON");
         if (!(node instanceof ObjectNode object)) {
             throw new BadAnswer("the stored handle is not a JSON object");
@@ -124,8 +124,7 @@ final class WebhookJson {
             throw new BadAnswer("the grant answer's \"credentials\" is not a JSON object");
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = credentials.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : credentials.properties()) {
             fields.put(field.getKey(), credentialText(field.getKey(), field.getValue()));
         }
         return new GrantAnswer(handleText, fields.isEmpty() ? Optional.empty() : Optional.of(new Credentials(fields)));

@@ -3,6 +3,7 @@ package dev.breakglass.bot.target.webhook;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakglass.bot.target.EnvironmentVariables;
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -405,7 +407,7 @@ class WebhookAdapterTest {
         assertEquals(Optional.empty(), WebhookReceiver.verify(SECRET, ts, sig, r.body(), now));
 
         // The same JSON, re-serialised by the receiver's own parser (non-ASCII escaped): different bytes.
-        byte[] reserialised = JSON.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII)
+        byte[] reserialised = JSON.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII)
                 .writeValueAsBytes(r.json());
         assertEquals(r.json(), JSON.readTree(reserialised));
         assertEquals(Optional.of("signature mismatch"), WebhookReceiver.verify(SECRET, ts, sig, reserialised, now));
@@ -526,7 +528,7 @@ class WebhookAdapterTest {
 
     /** A loopback URL whose port was just free: nothing listens there. */
     private static String closedPortUrl() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return "http://127.0.0.1:" + s.getLocalPort();
         }
     }
