@@ -200,6 +200,33 @@ public abstract class CredentialVaultContract {
     }
 
     @Test
+    void concurrentSealsOfANewGrantAllSucceedAndOneWins() throws Exception {
+        GrantId grant = newGrant();
+        int writers = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                Credentials mine = new Credentials(Map.of("password", "writer-" + i));
+                results.add(pool.submit(() -> {
+                    start.await();
+                    vault.seal(grant, mine);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> r : results) {
+                r.get();
+            }
+            String password = revealed(vault.reveal(grant, 1)).fields().get("password");
+            assertTrue(password.startsWith("writer-"), password);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void twoVaultsOnOneDatabaseShareTheCount() {
         // two processes: separate vault instances (and ciphers) on the same rows, with the same key
         EncryptionKey key = EncryptionKey.random();
