@@ -1,0 +1,30 @@
+package dev.breakglass.bot.config;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * The {@link EncryptionKey} bean: {@code breakglass.encryption-key} (Micronaut maps the environment variable
+ * {@code BREAKGLASS_ENCRYPTION_KEY} to it), else the key file in {@code breakglass.data-dir} ({@code ./data}).
+ *
+ * <p>Not eager on purpose: whoever wires the vault decides when the key is first needed (making it
+ * {@code @Context} would create {@code ./data/breakglass.key} in every application context, tests included).
+ */
+@Factory
+public class EncryptionKeyFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(EncryptionKeyFactory.class);
+
+    /** @throws InvalidConfigurationException when the variable or the key file is wrong (see {@link EncryptionKey}) */
+    @Singleton
+    EncryptionKey encryptionKey(@Value("${breakglass.encryption-key:}") String configured,
+                                @Value("${breakglass.data-dir:./data}") String dataDir) {
+        EncryptionKey key = EncryptionKey.resolve(configured, Path.of(dataDir.isBlank() ? "./data" : dataDir.strip()));
+        LOG.info("Credentials are sealed with the {}", key.describe());
+        return key;
+    }
+}

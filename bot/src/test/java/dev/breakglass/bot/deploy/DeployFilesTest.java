@@ -1,0 +1,203 @@
+package dev.breakglass.bot.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.breakglass.bot.config.PolicyLoader;
+import dev.breakglass.bot.testing.SlackSamples;
+import dev.breakglass.policy.EmergencyPolicy;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.TargetPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The files users deploy with: the example policy that {@code deploy/docker-compose.yml} mounts, and the Slack app
+ * manifest, checked against Slack's own manifest JSON schema from the shared Slack samples (skipped, saying why,
+ * where they are absent).
+ */
+class DeployFilesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where Slack's dispatcher schema points its versions; served here from the samples folder. */
+    private static final String SCHEMA_BASE = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/";
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{[A-Z_][A-Z0-9_]*}");
+
+    /** The repository root: the nearest folder, from the working directory up, that holds deploy/. */
+    static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("deploy").resolve("docker-compose.yml"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no deploy/docker-compose.yml above " + Path.of("").toAbsolutePath());
+    }
+
+    // ---- deploy/breakglass.yml ----------------------------------------------------------------------------
+
+    @Test
+    void theComposeFileMountsTheExamplePolicy() throws IOException {
+        Map<String, Object> compose = yaml(repositoryRoot().resolve("deploy/docker-compose.yml"));
+        Map<String, Object> bot = map(map(compose.get("services")).get("bot"));
+        String policyPath = String.valueOf(map(bot.get("environment")).get("BREAKGLASS_POLICY"));
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) bot.get("volumes");
+        assertTrue(volumes.contains("./breakglass.yml:" + policyPath + ":ro"), volumes + " vs " + policyPath);
+        assertTrue(Files.isRegularFile(repositoryRoot().resolve("deploy/breakglass.yml")));
+    }
+
+    @Test
+    void theExamplePolicyLoads() {
+        Policy policy = new PolicyLoader().load(repositoryRoot().resolve("deploy/breakglass.yml"));
+        assertEquals(List.of("orders-db", "payments-admin"), policy.targetNames());
+        assertEquals(Set.of("postgres", "webhook"), policy.adapters());
+        assertEquals("C0APPROVALS", policy.channels().approvals());
+        assertEquals(List.of("C0SECURITY", "C0MGMT"), policy.channels().notifyChannels());
+
+        TargetPolicy db = policy.target("orders-db").orElseThrow();
+        assertEquals("postgres", db.adapter());
+        assertEquals(Optional.of("read-only"), db.defaultRole());
+        assertEquals(Optional.of(new EmergencyPolicy(Duration.ofMinutes(10), Duration.ofMinutes(30))), db.emergency());
+        assertEquals("${ORDERS_DB_ADMIN_PASSWORD}", db.settings().get("admin-password"));
+
+        TargetPolicy webhook = policy.target("payments-admin").orElseThrow();
+        assertEquals("webhook", webhook.adapter());
+        assertEquals(Optional.empty(), webhook.emergency(), "emergency access on one target only");
+        assertEquals(2, webhook.approvals());
+        assertTrue(String.valueOf(webhook.settings().get("url")).startsWith("https://"), webhook.settings().toString());
+        assertEquals("${WEBHOOK_SECRET}", webhook.settings().get("secret"));
+        // the settings DESIGN.md gives the webhook adapter, and nothing else
+        assertTrue(Set.of("url", "secret", "timeout").containsAll(webhook.settings().keySet()),
+                webhook.settings().keySet().toString());
+    }
+
+    @Test
+    void theExamplePolicyHoldsNoSecrets() {
+        Policy policy = new PolicyLoader().load(repositoryRoot().resolve("deploy/breakglass.yml"));
+        List<String> literal = new ArrayList<>();
+        for (TargetPolicy target : policy.targets().values()) {
+            target.settings().forEach((key, value) -> {
+                boolean secretish = key.matches("(?i).*(secret|password|token|key).*");
+                if (secretish && !(value instanceof String s && REFERENCE.matcher(s).matches())) {
+                    literal.add(target.name() + "." + key);
+                }
+            });
+        }
+        assertEquals(List.of(), literal, "secret settings must be ${NAME} references");
+    }
+
+    // ---- deploy/slack-app-manifest.json -------------------------------------------------------------------
+
+    @Test
+    void theManifestIsValidForSlack(@TempDir Path tmp) throws IOException {
+        JsonSchema schema = slackManifestSchema(tmp);
+        JsonNode manifest = JSON.readTree(repositoryRoot().resolve("deploy/slack-app-manifest.json").toFile());
+        assertEquals(1, manifest.path("_metadata").path("major_version").asInt(),
+                "a version 1 manifest: the samples hold the 1.0.0 schema only");
+        Set<ValidationMessage> problems = schema.validate(manifest);
+        assertEquals(Set.of(), messages(problems));
+        // the schema states this rule with "regex", which no validator applies
+        String colour = manifest.path("display_information").path("background_color").asText();
+        assertTrue(colour.matches("^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$"), colour);
+    }
+
+    @Test
+    void theManifestDeclaresWhatTheBotHandles() throws IOException {
+        JsonNode manifest = JSON.readTree(repositoryRoot().resolve("deploy/slack-app-manifest.json").toFile());
+        List<String> commands = new ArrayList<>();
+        manifest.path("features").path("slash_commands").forEach(c -> commands.add(c.path("command").asText()));
+        assertEquals(List.of("/breakglass"), commands);
+        assertTrue(manifest.path("settings").path("interactivity").path("is_enabled").asBoolean(),
+                "interactivity (buttons, modals) must be on");
+        List<String> events = new ArrayList<>();
+        manifest.path("settings").path("event_subscriptions").path("bot_events").forEach(e -> events.add(e.asText()));
+        assertTrue(events.contains("app_home_opened"), events.toString());
+        List<String> scopes = new ArrayList<>();
+        manifest.path("oauth_config").path("scopes").path("bot").forEach(s -> scopes.add(s.asText()));
+        assertTrue(scopes.contains("commands"), scopes.toString());
+        // one endpoint for everything Slack sends
+        for (JsonNode url : List.of(manifest.path("features").path("slash_commands").path(0).path("url"),
+                manifest.path("settings").path("interactivity").path("request_url"),
+                manifest.path("settings").path("event_subscriptions").path("request_url"))) {
+            assertTrue(url.asText().endsWith("/slack/events"), url.toString());
+        }
+    }
+
+    @Test
+    void theValidatorIsReal(@TempDir Path tmp) throws IOException {
+        JsonSchema schema = slackManifestSchema(tmp);
+        JsonNode invalid = JSON.readTree(SlackSamples.require("manifest/manifest.invalid.v1.json").toFile());
+        Set<String> problems = messages(schema.validate(invalid));
+        assertFalse(problems.isEmpty(), "Slack's invalid example passed");
+        assertTrue(problems.stream().anyMatch(p -> p.contains("bad_param")), problems.toString());
+
+        JsonNode valid = JSON.readTree(
+                SlackSamples.require("manifest/manifest.valid.v1.slash_interactivity_socket.json").toFile());
+        assertEquals(Set.of(), messages(schema.validate(valid)), "Slack's valid example failed");
+
+        JsonNode ours = JSON.readTree(repositoryRoot().resolve("deploy/slack-app-manifest.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) ours.path("features").path("slash_commands").path(0))
+                .put("command", "breakglass");
+        assertFalse(schema.validate(ours).isEmpty(), "a command without its slash passed");
+    }
+
+    /**
+     * Slack's dispatcher schema ({@code manifest.schema.json}), its version-1 schema read from the samples folder
+     * instead of GitHub. The samples hold no 2.0.0 schema: that branch of the dispatcher only applies to
+     * {@code major_version: 2}, so it is served a schema nothing matches. Nothing is fetched from the network.
+     */
+    private static JsonSchema slackManifestSchema(Path tmp) throws IOException {
+        Path dispatcher = SlackSamples.require("manifest/manifest.schema.json");
+        Path v1 = SlackSamples.require("manifest/manifest.schema.1.0.0.json");
+        Path v2 = Files.writeString(tmp.resolve("manifest.schema.2.0.0.json"), "{\"not\": {}}");
+        // Slack's schema carries two keywords of its own, which validate nothing: declared so, not warned about
+        JsonMetaSchema draft7 = JsonMetaSchema.builder(JsonMetaSchema.getV7())
+                .keyword(new NonValidationKeyword("_note"))
+                .keyword(new NonValidationKeyword("regex"))
+                .build();
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7, builder -> builder
+                .metaSchema(draft7)
+                .schemaMappers(mappers -> mappers.mappings(Map.of(
+                        SCHEMA_BASE + "manifest.schema.1.0.0.json", v1.toUri().toString(),
+                        SCHEMA_BASE + "manifest.schema.2.0.0.json", v2.toUri().toString()))));
+        return factory.getSchema(SchemaLocation.of(dispatcher.toUri().toString()));
+    }
+
+    private static Set<String> messages(Set<ValidationMessage> problems) {
+        return problems.stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertTrue(value instanceof Map, "expected a mapping, got " + value);
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> yaml(Path file) throws IOException {
+        return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file)));
+    }
+}

@@ -1,0 +1,335 @@
+package dev.breakglass.bot.persistence;
+
+import dev.breakglass.bot.config.EncryptionKey;
+import dev.breakglass.bot.testing.TestDatabase;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.port.CredentialVault;
+import dev.breakglass.port.CredentialVault.Reveal;
+import dev.breakglass.port.Credentials;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What every {@link CredentialVault} on a database must do, whatever the database. Subclasses name the database;
+ * one per test class; each test uses grant ids of its own, so tests do not assume an empty table. Vault rows need
+ * no grant row (the table has no foreign key).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class CredentialVaultContract {
+    private static final AtomicLong IDS = new AtomicLong(1000);
+
+    private TestDatabase db;
+    private CredentialVault vault;
+
+    /** A fresh, migrated database for this class. */
+    protected abstract TestDatabase openDatabase();
+
+    @BeforeAll
+    void open() {
+        db = openDatabase();
+        vault = new JdbcCredentialVault(db.dataSource(), new CredentialCipher(EncryptionKey.random()));
+    }
+
+    @AfterAll
+    void close() {
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private static GrantId newGrant() {
+        return new GrantId(IDS.incrementAndGet());
+    }
+
+    private static Credentials credentials() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("user", "bg_alice_7");
+        fields.put("password", "s3cr3t-Pa55word-xyzzy");
+        fields.put("connection", "postgresql://bg_alice_7@orders-db.internal:5432/orders?sslmode=require");
+        return new Credentials(fields);
+    }
+
+    private static Credentials revealed(Reveal reveal) {
+        return assertInstanceOf(Reveal.Revealed.class, reveal).credentials();
+    }
+
+    @Test
+    void sealThenRevealGivesBackEveryFieldInOrder() {
+        GrantId grant = newGrant();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("zeta", "last letter first");
+        fields.put("Пароль", "пароль-🔑-密码");
+        fields.put("empty", "");
+        fields.put("multi\nline label", "line 1\nline 2\r\n\ttabbed \"quoted\" \\ back\u0000nul");
+        fields.put("alpha", "a".repeat(5000));
+        vault.seal(grant, new Credentials(fields));
+        Credentials out = revealed(vault.reveal(grant, 1));
+        assertEquals(fields, out.fields());
+        assertEquals(List.copyOf(fields.keySet()), List.copyOf(out.fields().keySet()), "display order kept");
+    }
+
+    @Test
+    void limitOfOneRevealsOnceThenExhausted() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        Reveal first = vault.reveal(grant, 1);
+        assertEquals(new Reveal.Revealed(credentials(), 0), first);
+        assertEquals(new Reveal.Exhausted(1), vault.reveal(grant, 1));
+        assertEquals(new Reveal.Exhausted(1), vault.reveal(grant, 1), "stays exhausted");
+    }
+
+    @Test
+    void limitOfThreeCountsDown() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        assertEquals(2, assertInstanceOf(Reveal.Revealed.class, vault.reveal(grant, 3)).remaining());
+        assertEquals(1, assertInstanceOf(Reveal.Revealed.class, vault.reveal(grant, 3)).remaining());
+        assertEquals(0, assertInstanceOf(Reveal.Revealed.class, vault.reveal(grant, 3)).remaining());
+        assertEquals(new Reveal.Exhausted(3), vault.reveal(grant, 3));
+        assertEquals(3, reveals(grant), "an exhausted attempt is not counted");
+    }
+
+    @Test
+    void aLimitLoweredAfterRevealsIsExhausted() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        revealed(vault.reveal(grant, 3));
+        revealed(vault.reveal(grant, 3));
+        assertEquals(new Reveal.Exhausted(1), vault.reveal(grant, 1));
+        assertEquals(0, assertInstanceOf(Reveal.Revealed.class, vault.reveal(grant, 3)).remaining());
+    }
+
+    @Test
+    void goneBeforeSeal() {
+        assertEquals(new Reveal.Gone(), vault.reveal(newGrant(), 1));
+    }
+
+    @Test
+    void goneAfterDestroyAndTheRowIsDeleted() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        vault.destroy(grant);
+        assertEquals(new Reveal.Gone(), vault.reveal(grant, 1));
+        assertEquals(null, storedBytes(grant), "the ciphertext is deleted, not just marked");
+    }
+
+    @Test
+    void destroyOfNothingIsFineAndRepeatable() {
+        GrantId grant = newGrant();
+        vault.destroy(grant);
+        vault.seal(grant, credentials());
+        vault.destroy(grant);
+        vault.destroy(grant);
+        assertEquals(new Reveal.Gone(), vault.reveal(grant, 1));
+    }
+
+    @Test
+    void destroyTouchesOnlyItsGrant() {
+        GrantId kept = newGrant();
+        GrantId destroyed = newGrant();
+        vault.seal(kept, credentials());
+        vault.seal(destroyed, credentials());
+        vault.destroy(destroyed);
+        assertEquals(credentials(), revealed(vault.reveal(kept, 1)));
+    }
+
+    @Test
+    void sealReplacesTheCredentialsAndResetsTheCount() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        revealed(vault.reveal(grant, 1));
+        Credentials rotated = new Credentials(Map.of("password", "rotated-value"));
+        vault.seal(grant, rotated);
+        assertEquals(new Reveal.Revealed(rotated, 0), vault.reveal(grant, 1));
+    }
+
+    @Test
+    void concurrentRevealsWithLimitOneRevealExactlyOnce() throws Exception {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        int clicks = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(clicks);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Reveal>> results = new ArrayList<>();
+            for (int i = 0; i < clicks; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return vault.reveal(grant, 1);
+                }));
+            }
+            start.countDown();
+            int revealedCount = 0;
+            for (Future<Reveal> r : results) {
+                Reveal reveal = r.get();
+                if (reveal instanceof Reveal.Revealed) {
+                    revealedCount++;
+                } else {
+                    assertEquals(new Reveal.Exhausted(1), reveal);
+                }
+            }
+            assertEquals(1, revealedCount);
+            assertEquals(1, reveals(grant));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentSealsOfANewGrantAllSucceedAndOneWins() throws Exception {
+        GrantId grant = newGrant();
+        int writers = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                Credentials mine = new Credentials(Map.of("password", "writer-" + i));
+                results.add(pool.submit(() -> {
+                    start.await();
+                    vault.seal(grant, mine);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> r : results) {
+                r.get();
+            }
+            String password = revealed(vault.reveal(grant, 1)).fields().get("password");
+            assertTrue(password.startsWith("writer-"), password);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twoVaultsOnOneDatabaseShareTheCount() {
+        // two processes: separate vault instances (and ciphers) on the same rows, with the same key
+        EncryptionKey key = EncryptionKey.random();
+        CredentialVault first = new JdbcCredentialVault(db.dataSource(), new CredentialCipher(key));
+        CredentialVault second = new JdbcCredentialVault(db.dataSource(), new CredentialCipher(key));
+        GrantId grant = newGrant();
+        first.seal(grant, credentials());
+        assertEquals(new Reveal.Revealed(credentials(), 1), second.reveal(grant, 2));
+        assertEquals(new Reveal.Revealed(credentials(), 0), first.reveal(grant, 2));
+        assertEquals(new Reveal.Exhausted(2), second.reveal(grant, 2));
+    }
+
+    @Test
+    void theStoredBytesDoNotContainThePlaintext() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        byte[] stored = storedBytes(grant);
+        assertEquals(CredentialCipher.VERSION_1, stored[0], "versioned format");
+        String asText = new String(stored, StandardCharsets.ISO_8859_1);
+        for (Map.Entry<String, String> field : credentials().fields().entrySet()) {
+            assertFalse(asText.contains(field.getValue()), "value of " + field.getKey() + " stored in clear");
+            assertFalse(asText.contains(field.getKey()), "label " + field.getKey() + " stored in clear");
+        }
+        assertFalse(asText.contains("s3cr3t"));
+    }
+
+    @Test
+    void ciphertextCopiedOntoAnotherGrantDoesNotOpen() {
+        GrantId victim = newGrant();
+        GrantId attacker = newGrant();
+        vault.seal(victim, credentials());
+        vault.seal(attacker, new Credentials(Map.of("password", "the attacker's own")));
+        byte[] victims = storedBytes(victim);
+        overwrite(attacker, victims);
+
+        CredentialIntegrityException e = assertThrows(CredentialIntegrityException.class,
+                () -> vault.reveal(attacker, 1));
+        assertEquals(attacker, e.grant());
+        assertTrue(e.getMessage().contains(attacker.toString()), e.getMessage());
+        for (String value : credentials().fields().values()) {
+            assertFalse(e.getMessage().contains(value), "a secret in the message");
+        }
+        assertEquals(0, reveals(attacker), "a failed opening is not counted");
+        assertEquals(credentials(), revealed(vault.reveal(victim, 1)), "the original still opens");
+    }
+
+    @Test
+    void credentialsSealedWithAnotherKeyDoNotOpenAndAreNotCounted() {
+        GrantId grant = newGrant();
+        new JdbcCredentialVault(db.dataSource(), new CredentialCipher(EncryptionKey.random()))
+                .seal(grant, credentials());
+        assertThrows(CredentialIntegrityException.class, () -> vault.reveal(grant, 1));
+        assertEquals(0, reveals(grant));
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        GrantId grant = newGrant();
+        assertThrows(IllegalArgumentException.class, () -> vault.reveal(grant, 0));
+        Map<String, String> withNull = new LinkedHashMap<>();
+        withNull.put("password", null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> vault.seal(grant, new Credentials(withNull)));
+        assertTrue(e.getMessage().contains("password"), e.getMessage());
+        assertEquals(new Reveal.Gone(), vault.reveal(grant, 1), "nothing stored");
+    }
+
+    // ---- the raw table ------------------------------------------------------------------------------------
+
+    private byte[] storedBytes(GrantId grant) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT sealed FROM grant_credentials WHERE grant_id = ?")) {
+            ps.setLong(1, grant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private int reveals(GrantId grant) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT reveals FROM grant_credentials WHERE grant_id = ?")) {
+            ps.setLong(1, grant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no row for " + grant);
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void overwrite(GrantId grant, byte[] sealed) {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE grant_credentials SET sealed = ? WHERE grant_id = ?")) {
+            ps.setBytes(1, sealed);
+            ps.setLong(2, grant.value());
+            assertEquals(1, ps.executeUpdate());
+            assertArrayEquals(sealed, storedBytes(grant));
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
