@@ -1,10 +1,12 @@
 package dev.breakglass.bot.scheduling;
 
+import io.micronaut.context.BeanContext;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
@@ -19,23 +21,27 @@ import java.util.UUID;
  * The Quartz scheduler, on the JDBC job store over the application's own connection pool. Its tables come
  * from Flyway (V2), so Quartz never creates or drops anything itself.
  *
- * <p>Quartz's PostgreSQL delegate serves H2 too (H2 runs in PostgreSQL mode with the same DDL). The scheduler
+ * <p>The instance id is {@code BREAKGLASS_INSTANCE_ID} when set (give each replica a stable one), else generated.
+ * Quartz's PostgreSQL delegate serves H2 too (H2 runs in PostgreSQL mode with the same DDL). The scheduler
  * is created in standby; {@link SchedulerLifecycle} starts it once the application is up and shuts it down
  * waiting for running jobs.
  */
 @Factory
 public class QuartzFactory {
     private static final String DATA_SOURCE = "breakglass";
+    /** Shared by every replica: Quartz's rows are keyed by it. */
+    static final String SCHEDULER_NAME = "breakglass";
 
     @Singleton
-    Scheduler scheduler(DataSource dataSource,
-                        @Value("${breakglass.scheduler.threads:4}") int threads) throws SchedulerException {
+    Scheduler scheduler(DataSource dataSource, BeanContext beans,
+                        @Value("${breakglass.scheduler.threads:4}") int threads,
+                        @Value("${breakglass.instance-id:}") String instanceId) throws SchedulerException {
         // Each scheduler instance gets its own provider name: tests run several application contexts in one JVM.
         String name = DATA_SOURCE + "-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(name, new PoolProvider(dataSource));
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "breakglass");
-        p.setProperty("org.quartz.scheduler.instanceId", "NON_CLUSTERED");
+        p.setProperty("org.quartz.scheduler.instanceName", SCHEDULER_NAME);
+        p.setProperty("org.quartz.scheduler.instanceId", instanceId.isBlank() ? "AUTO" : instanceId);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(threads));
@@ -47,8 +53,20 @@ public class QuartzFactory {
         // Job data as strings only: nothing Java-serialized in the database.
         p.setProperty("org.quartz.jobStore.useProperties", "true");
         p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+        // Always clustered, with row locks in the database: two bot processes on one database then share the
+        // timers and each fires exactly once. Costs one check-in row update every few seconds.
+        p.setProperty("org.quartz.jobStore.isClustered", "true");
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+        // Another replica's newly scheduled timers are seen within this time (this one's at once).
+        p.setProperty("org.quartz.scheduler.idleWaitTime", "2000");
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
-        return factory.getScheduler();
+        Scheduler scheduler = factory.getScheduler();
+        // Quartz keeps schedulers in a JVM-wide registry by name; every replica must share the name (it keys the
+        // rows), so forget this one there and the next application context in this JVM gets its own.
+        SchedulerRepository.getInstance().remove(SCHEDULER_NAME);
+        // Jobs are beans, so they get the use cases injected.
+        scheduler.setJobFactory((bundle, s) -> beans.getBean(bundle.getJobDetail().getJobClass()));
+        return scheduler;
     }
 
     /** Hands Quartz connections from the application's pool (STACK.md: never a contextual DataSource). */

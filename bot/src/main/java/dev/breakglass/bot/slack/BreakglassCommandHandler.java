@@ -1,18 +1,28 @@
 package dev.breakglass.bot.slack;
 
 import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.SlashCommandContext;
+import com.slack.api.methods.SlackApiException;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.BreakglassCommand;
 import dev.breakglass.command.CommandParser;
 import dev.breakglass.command.ParseError;
 import dev.breakglass.command.ParseResult;
+import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.TargetPolicy;
 import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code /breakglass …}: parses the text once and answers ephemerally, in the acknowledgement itself (so the
- * answer arrives within Slack's 3 seconds, over HTTP and Socket Mode alike).
+ * answer arrives within Slack's 3 seconds, over HTTP and Socket Mode alike). No text opens the request form.
  */
 @Singleton
 public class BreakglassCommandHandler implements BoltRegistration {
@@ -21,27 +31,59 @@ public class BreakglassCommandHandler implements BoltRegistration {
 
     private final CommandParser parser;
     private final CommandReplies replies;
+    private final GrantService grants;
+    private final Policy policy;
 
-    public BreakglassCommandHandler(Policy policy, CommandReplies replies) {
+    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants) {
         this.parser = new CommandParser(policy.justification());
         this.replies = replies;
+        this.grants = grants;
+        this.policy = policy;
     }
 
     @Override
     public void registerOn(App app) {
-        app.command(COMMAND, (req, ctx) -> ctx.ack(r -> r.responseType("ephemeral")
-                .text(answer(req.getPayload().getText()))));
+        app.command(COMMAND, (req, ctx) -> {
+            String user = req.getPayload().getUserId();
+            ParseResult result = parser.parse(SlackText.unescape(req.getPayload().getText()));
+            String answer = result instanceof BreakglassCommand.OpenForm
+                    ? openForm(ctx, user, req.getPayload().getTriggerId())
+                    : answer(user, result);
+            return answer.isEmpty() ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
+        });
     }
 
-    /** The mrkdwn answer to one command text, as Slack delivers it (with {@code & < >} escaped). */
-    String answer(String text) {
-        ParseResult result = parser.parse(SlackText.unescape(text));
+    /** The mrkdwn answer to one parsed command. */
+    String answer(String user, ParseResult result) {
         if (result instanceof ParseError error) {
             return replies.parseError(error);
         }
         if (result instanceof BreakglassCommand.Help) {
             return replies.help();
         }
+        if (result instanceof BreakglassCommand.Request r) {
+            return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
+                    Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
+        }
         return replies.notAvailableYet((BreakglassCommand) result);
+    }
+
+    /**
+     * Opens the request modal within Slack's trigger window; the acknowledgement then says nothing, or why
+     * there is no form (no target the user may request, or Slack refused the modal).
+     */
+    private String openForm(SlashCommandContext ctx, String user, String triggerId)
+            throws IOException, SlackApiException {
+        List<TargetPolicy> mine = grants.requestableTargets(user);
+        if (mine.isEmpty()) {
+            return "There is no target you may request. Ask the owners of the Breakglass policy to add you.";
+        }
+        var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
+                .view(RequestForm.build(mine, policy.justification())));
+        if (!opened.isOk()) {
+            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again, or use "
+                    + "`/breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; &lt;justification…&gt;`.";
+        }
+        return "";
     }
 }

@@ -4,8 +4,10 @@ import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
+import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.config.SlackEndpoint;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.Templates;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -30,15 +32,27 @@ public class SlackAppFactory {
         return Slack.getInstance(config);
     }
 
+    /** Web API calls with the bot token. */
+    @Singleton
+    MethodsClient methods(Slack slack, SlackEndpoint endpoint) {
+        return slack.methods(endpoint.botToken());
+    }
+
     @Singleton
     Templates templates(@Value("${breakglass.templates:}") String overrides) {
-        return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())),
-                CommandReplies.TEMPLATES);
+        List<String> names = new java.util.ArrayList<>(CommandReplies.TEMPLATES);
+        names.addAll(GrantCard.TEMPLATES);
+        return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())), names);
     }
 
     @Singleton
     CommandReplies commandReplies(Templates templates) {
         return new CommandReplies(templates);
+    }
+
+    @Singleton
+    GrantCard grantCard(Templates templates) {
+        return new GrantCard(templates);
     }
 
     @Singleton

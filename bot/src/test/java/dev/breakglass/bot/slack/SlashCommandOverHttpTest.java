@@ -96,15 +96,15 @@ class SlashCommandOverHttpTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"list", "status BG-7", "revoke BG-7 done here", "review BG-7", "audit BG-7",
-            "request demo-db:admin 30m orders are down, need to restart", "extend BG-7 15m still investigating the outage",
-            ""})
-    void everyOtherSubcommandParsesAndSaysClearlyThatNothingWasDone(String text) {
+            "extend BG-7 15m still investigating the outage because the orders are down"})
+    void subcommandsOfLaterMilestonesParseAndSayClearlyThatNothingWasDone(String text) {
         DeliveryResult result = bot.deliver().slashCommand("U0ALICE", "C0GENERAL", text);
         assertEquals(200, result.status());
         String answer = result.json().path("text").asText();
         assertTrue(answer.startsWith("Understood: `"), answer);
         assertTrue(answer.contains("nothing was requested or changed"), answer);
-        assertFalse(answer.contains("orders are down"), "justifications are not echoed: " + answer);
+        assertFalse(answer.contains("orders are down") || answer.contains("done here"),
+                "justifications and reasons are not echoed: " + answer);
         assertEquals(List.of(), bot.context().getBean(GrantStore.class).findByState(EnumSet.allOf(GrantState.class)));
     }
 

@@ -14,17 +14,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * The whole bot as Slack sees it: a real Micronaut server on a random port, configured exactly like production
  * with a bot token and signing secret (and an app token for Socket Mode), talking to a {@link SlackEmulator}
- * that plays Slack. Its own private H2 database, and the demo policy written to a real file.
+ * that plays Slack. By default it owns a private H2 database, the demo policy written to a real file, and an
+ * {@link OffsetClock} shared with the emulator; two bots can share one database and one emulator.
  */
 public final class RunningBot implements AutoCloseable {
     public static final String BOT_TOKEN = "xoxb-test-token";
@@ -32,20 +35,24 @@ public final class RunningBot implements AutoCloseable {
     public static final String SIGNING_SECRET = "test-signing-secret";
 
     private final SlackEmulator slack;
+    private final boolean ownsSlack;
     private final TestDatabase db;
+    private final boolean ownsDb;
     private final EmbeddedServer server;
     private final Path policyDir;
     private final boolean socketMode;
+    private final OffsetClock clock;
 
-    private RunningBot(boolean socketMode, Map<String, Object> extra) {
-        this.socketMode = socketMode;
-        this.slack = SlackEmulator.sandbox(BOT_TOKEN, socketMode ? APP_TOKEN : null, Clock.systemUTC());
-        this.db = TestDatabase.h2();
+    private RunningBot(Builder b) {
+        this.socketMode = b.socketMode;
+        this.clock = b.clock != null ? b.clock : OffsetClock.create("bot-" + UUID.randomUUID());
+        this.ownsSlack = b.slack == null;
+        this.slack = ownsSlack ? SlackEmulator.sandbox(BOT_TOKEN, socketMode ? APP_TOKEN : null, clock) : b.slack;
+        this.ownsDb = b.db == null;
+        this.db = ownsDb ? TestDatabase.h2() : b.db;
         try {
             this.policyDir = Files.createTempDirectory("breakglass-policy");
-            try (InputStream demo = PolicyLoader.class.getResourceAsStream(PolicyLoader.DEMO_RESOURCE)) {
-                Files.write(policyDir.resolve("breakglass.yml"), demo.readAllBytes());
-            }
+            Files.writeString(policyDir.resolve("breakglass.yml"), b.policy != null ? b.policy : demoPolicy());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,26 +63,94 @@ public final class RunningBot implements AutoCloseable {
         props.put("breakglass.slack.app-token", socketMode ? APP_TOKEN : "");
         props.put("breakglass.slack.api-url", slack.apiUrl());
         props.put("breakglass.policy", policyDir.resolve("breakglass.yml").toString());
-        props.putAll(extra);
+        props.put("breakglass.test.clock", clock.name());
+        props.put("breakglass.encryption-key", "");
+        props.put("breakglass.data-dir", policyDir.toString());
+        props.putAll(b.properties);
         this.server = ApplicationContext.run(EmbeddedServer.class, props);
     }
 
-    /** The bot in HTTP mode. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bot in HTTP mode with the demo policy. */
     public static RunningBot overHttp() {
-        return new RunningBot(false, Map.of());
+        return builder().start();
     }
 
     /** The bot in Socket Mode (no signing secret, so {@code /slack/events} is closed). */
     public static RunningBot overSocketMode() {
-        return new RunningBot(true, Map.of());
+        return builder().socketMode().start();
+    }
+
+    /** How to start a bot. */
+    public static final class Builder {
+        private boolean socketMode;
+        private String policy;
+        private OffsetClock clock;
+        private TestDatabase db;
+        private SlackEmulator slack;
+        private final Map<String, Object> properties = new HashMap<>();
+
+        public Builder socketMode() {
+            socketMode = true;
+            return this;
+        }
+
+        /** The policy file's text (default: the built-in demo policy). */
+        public Builder policy(String yaml) {
+            policy = yaml;
+            return this;
+        }
+
+        public Builder clock(OffsetClock c) {
+            clock = c;
+            return this;
+        }
+
+        /** A database the caller owns (and closes), e.g. shared by two bots. */
+        public Builder database(TestDatabase d) {
+            db = d;
+            return this;
+        }
+
+        /** An emulator the caller owns (and closes), e.g. shared by two bots; its clock should be the bot's. */
+        public Builder slack(SlackEmulator s) {
+            slack = s;
+            return this;
+        }
+
+        public Builder property(String name, Object value) {
+            properties.put(name, value);
+            return this;
+        }
+
+        public RunningBot start() {
+            return new RunningBot(this);
+        }
+    }
+
+    private static String demoPolicy() throws IOException {
+        try (InputStream demo = PolicyLoader.class.getResourceAsStream(PolicyLoader.DEMO_RESOURCE)) {
+            return new String(demo.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     public SlackEmulator slack() {
         return slack;
     }
 
+    public OffsetClock clock() {
+        return clock;
+    }
+
     public ApplicationContext context() {
         return server.getApplicationContext();
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context().getBean(type);
     }
 
     public URI url(String path) {
@@ -84,7 +159,7 @@ public final class RunningBot implements AutoCloseable {
 
     /** Raw signed (or deliberately badly signed) HTTP requests to {@code /slack/events}. */
     public HttpDelivery signedHttp() {
-        return new HttpDelivery(url("/slack/events"), SIGNING_SECRET, Clock.systemUTC());
+        return new HttpDelivery(url("/slack/events"), SIGNING_SECRET, clock);
     }
 
     /** Slack-like deliveries over this bot's transport: signed HTTP, or Socket Mode envelopes. */
@@ -107,30 +182,40 @@ public final class RunningBot implements AutoCloseable {
 
     /** Waits until {@code /health} answers 200 (Slack connected, scheduler running, database migrated). */
     public RunningBot awaitHealthy(Duration timeout) {
+        await(timeout, () -> get("/health").statusCode() == 200, () -> "bot not healthy: " + get("/health").body());
+        return this;
+    }
+
+    /** Polls {@code condition} until it holds, or fails with {@code what}. */
+    public static void await(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> what) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
-            last = get("/health");
-            if (last.statusCode() == 200) {
-                return this;
+            if (condition.getAsBoolean()) {
+                return;
             }
             try {
-                Thread.sleep(50);
+                Thread.sleep(25);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        throw new AssertionError("bot not healthy within " + timeout + ": " + (last == null ? "no answer" : last.body()));
+        if (!condition.getAsBoolean()) {
+            throw new AssertionError("not within " + timeout + ": " + what.get());
+        }
     }
 
     @Override
     public void close() {
         server.getApplicationContext().close();
-        slack.close();
-        db.close();
-        try {
-            Files.deleteIfExists(policyDir.resolve("breakglass.yml"));
+        if (ownsSlack) {
+            slack.close();
+        }
+        if (ownsDb) {
+            db.close();
+        }
+        try (var files = Files.list(policyDir)) {
+            files.forEach(f -> f.toFile().delete());
             Files.deleteIfExists(policyDir);
         } catch (IOException ignored) {
             // a temp folder left behind is harmless

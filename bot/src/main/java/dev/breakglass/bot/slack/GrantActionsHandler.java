@@ -1,0 +1,189 @@
+package dev.breakglass.bot.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.view.View;
+import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.GrantState;
+import dev.breakglass.grant.Outcome;
+import dev.breakglass.grant.Reply;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.port.CredentialVault;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+/**
+ * The buttons on cards and direct messages, and the modals they open: Approve, Deny (asks for a reason),
+ * Cancel, Break glass now, Reveal credentials; plus the request form's submission.
+ *
+ * <p>Who may do what is decided by {@link GrantService}, never here: a click from the wrong person gets the
+ * core's refusal, shown only to them. A button value that is not a grant id is answered as such.
+ */
+@Singleton
+public class GrantActionsHandler implements BoltRegistration {
+    static final String DENY_CALLBACK = "bg_deny_reason";
+    private static final String REASON = "reason";
+    private static final Logger LOG = LoggerFactory.getLogger(GrantActionsHandler.class);
+
+    private final GrantService grants;
+    private final CredentialVault vault;
+    private final Policy policy;
+
+    public GrantActionsHandler(GrantService grants, CredentialVault vault, Policy policy) {
+        this.grants = grants;
+        this.vault = vault;
+        this.policy = policy;
+    }
+
+    @Override
+    public void registerOn(App app) {
+        app.blockAction(GrantCard.APPROVE, (req, ctx) -> decide(req, ctx, grants::approve));
+        app.blockAction(GrantCard.CANCEL, (req, ctx) -> decide(req, ctx, grants::cancel));
+        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> decide(req, ctx, grants::breakGlass));
+        app.blockAction(GrantCard.DENY, this::openDenyForm);
+        app.blockAction(GrantCard.REVEAL, this::reveal);
+        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> {
+            String user = req.getPayload().getUser().getId();
+            Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
+            var reason = req.getPayload().getView().getState().getValues().getOrDefault(REASON, Map.of())
+                    .get(REASON + "_input");
+            if (id.isEmpty()) {
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, "This form lost its grant id.")));
+            }
+            Outcome outcome = grants.deny(id.get(), user, reason == null ? "" : reason.getValue());
+            if (outcome instanceof Outcome.Done) {
+                return ctx.ack();
+            }
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, outcome.reply().plain())));
+        });
+        app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
+            String user = req.getPayload().getUser().getId();
+            RequestForm.Submitted submitted = RequestForm.read(req.getPayload().getView().getState());
+            if (submitted instanceof RequestForm.Submitted.Errors e) {
+                return ctx.ack(r -> r.responseAction("errors").errors(e.errors()));
+            }
+            Outcome outcome = grants.request(user, ((RequestForm.Submitted.Draft) submitted).draft());
+            if (outcome instanceof Outcome.Refused refused) {
+                return ctx.ack(r -> r.responseAction("errors")
+                        .errors(Map.of(RequestForm.blockOf(refused.field()), refused.reply().plain())));
+            }
+            return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
+        });
+    }
+
+    /** A button whose click maps to one use case; the outcome is shown to the clicker only. */
+    private Response decide(BlockActionRequest req, ActionContext ctx, BiFunction<GrantId, String, Outcome> useCase)
+            throws IOException, SlackApiException {
+        String user = req.getPayload().getUser().getId();
+        Optional<GrantId> id = grantOf(req);
+        Reply reply = id.isEmpty() ? Reply.of("That button does not name a grant.")
+                : useCase.apply(id.get(), user).reply();
+        respond(ctx, ReplyText.mrkdwn(reply));
+        return ctx.ack();
+    }
+
+    private Response openDenyForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+        Optional<GrantId> id = grantOf(req);
+        if (id.isEmpty()) {
+            respond(ctx, "That button does not name a grant.");
+            return ctx.ack();
+        }
+        View form = view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(id.get().toString())
+                .title(viewTitle(t -> t.type("plain_text").text("Deny " + id.get())))
+                .submit(viewSubmit(t -> t.type("plain_text").text("Deny")))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(List.of(input(i -> i.blockId(REASON).label(plainText("Why? The requester sees this."))
+                        .element(plainTextInput(p -> p.actionId(REASON + "_input").multiline(true)
+                                .maxLength(GrantService.MAX_REASON_LENGTH)))))));
+        var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
+        if (!r.isOk()) {
+            LOG.warn("Opening the deny form for {} failed: {}", id.get(), r.getError());
+            respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click Deny again.");
+        }
+        return ctx.ack();
+    }
+
+    /**
+     * Shows the credentials in a modal to the requester only, at most {@code reveal-limit} times, and only while
+     * the access is active. Modals are not part of the chat history.
+     */
+    private Response reveal(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+        String user = req.getPayload().getUser().getId();
+        Optional<Grant> grant = grantOf(req).flatMap(grants::find);
+        if (grant.isEmpty() || !grant.get().requester().equals(user)) {
+            respond(ctx, "Only the requester can reveal these credentials.");
+            return ctx.ack();
+        }
+        Grant g = grant.get();
+        if (g.state() != GrantState.ACTIVE) {
+            respond(ctx, g.id() + " has ended (" + g.state().name().toLowerCase().replace('_', ' ')
+                    + "); its credentials are gone.");
+            return ctx.ack();
+        }
+        CredentialVault.Reveal reveal = vault.reveal(g.id(), policy.revealLimit());
+        if (reveal instanceof CredentialVault.Reveal.Revealed revealed) {
+            List<LayoutBlock> blocks = new ArrayList<>();
+            revealed.credentials().fields().forEach((label, value) -> blocks.add(section(s -> s.text(markdownText(
+                    "*" + SlackText.escape(label) + "*\n```" + SlackText.escape(value) + "```")))));
+            blocks.add(section(s -> s.text(markdownText(revealed.remaining() == 0
+                    ? "This is the only time these are shown. Copy what you need now."
+                    : revealed.remaining() + " more reveal(s) allowed."))));
+            View modal = view(v -> v.type("modal").callbackId("bg_credentials")
+                    .title(viewTitle(t -> t.type("plain_text").text("Credentials " + g.id())))
+                    .close(viewClose(t -> t.type("plain_text").text("Done")))
+                    .blocks(blocks));
+            var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(modal));
+            if (!r.isOk()) {
+                LOG.warn("Opening the credentials of {} failed: {}", g.id(), r.getError());
+                respond(ctx, "Could not open the window (" + SlackText.escape(r.getError()) + ").");
+            }
+        } else if (reveal instanceof CredentialVault.Reveal.Exhausted exhausted) {
+            respond(ctx, "The credentials of " + g.id() + " were already revealed " + exhausted.limit()
+                    + " time(s), the most the policy allows.");
+        } else {
+            respond(ctx, g.id() + " has no credentials to reveal.");
+        }
+        return ctx.ack();
+    }
+
+    private static Optional<GrantId> grantOf(BlockActionRequest req) {
+        var actions = req.getPayload().getActions();
+        return actions == null || actions.isEmpty() ? Optional.empty() : GrantId.parse(actions.get(0).getValue());
+    }
+
+    /** An ephemeral answer to the clicker, where they clicked. */
+    private static void respond(ActionContext ctx, String mrkdwn) {
+        try {
+            ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(mrkdwn));
+        } catch (Exception e) {
+            LOG.warn("Could not answer a click: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.breakglass.bot.slack;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.methods.response.chat.ChatPostMessageResponse;
+import com.slack.api.model.block.LayoutBlock;
+import dev.breakglass.bot.persistence.JdbcCardStore;
+import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.port.GrantStore;
+import dev.breakglass.port.Notifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells Slack about grant events: posts the request card in the approvals channel and updates it in place,
+ * messages the requester directly, and announces emergencies in every notify channel.
+ *
+ * <p>Events are delivered off the caller's thread, one at a time in publish order, so a Slack call never holds
+ * up a decision or Slack's 3-second acknowledgement. The card is always rendered from the grant as stored
+ * now, so a late update never shows an older state. Delivery failures are logged, not thrown.
+ */
+@Singleton
+public class SlackNotifier implements Notifier {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackNotifier.class);
+
+    private final MethodsClient slack;
+    private final GrantStore grants;
+    private final JdbcCardStore cards;
+    private final GrantCard render;
+    private final Policy policy;
+    private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "slack-notify");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SlackNotifier(MethodsClient slack, GrantStore grants, JdbcCardStore cards, GrantCard render, Policy policy) {
+        this.slack = slack;
+        this.grants = grants;
+        this.cards = cards;
+        this.render = render;
+        this.policy = policy;
+    }
+
+    @Override
+    public void publish(GrantEvent event) {
+        queue.execute(() -> {
+            try {
+                deliver(event);
+            } catch (Exception e) {
+                LOG.error("Could not tell Slack about {} of {}: {}", event.getClass().getSimpleName(),
+                        event.grant().id(), e.toString());
+            }
+        });
+    }
+
+    private void deliver(GrantEvent event) throws IOException, SlackApiException {
+        Grant g = grants.find(event.grant().id()).orElse(event.grant());
+        if (event instanceof GrantEvent.Requested) {
+            postCard(g);
+            tellRequester(g, "Your request is waiting for approval in <#" + policy.channels().approvals() + ">.",
+                    GrantCard.CANCEL);
+            return;
+        }
+        updateCard(g);
+        if (event instanceof GrantEvent.Approved a) {
+            tellRequester(g, ":white_check_mark: " + ReplyText.mention(a.approver())
+                    + " approved your request. Access is being provisioned.", null);
+        } else if (event instanceof GrantEvent.Denied d) {
+            tellRequester(g, ":no_entry: " + ReplyText.mention(d.approver()) + " denied your request.", null);
+        } else if (event instanceof GrantEvent.TimedOut) {
+            tellRequester(g, ":alarm_clock: Nobody decided on your request in time. Ask again if you still need it.",
+                    null);
+        } else if (event instanceof GrantEvent.EmergencyOffered) {
+            tellRequester(g, ":rotating_light: Nobody has decided yet. If production cannot wait, you may break the "
+                    + "glass alone: access starts at once, security and management are alerted, and a review is "
+                    + "mandatory.", GrantCard.BREAK_GLASS);
+        } else if (event instanceof GrantEvent.GlassBroken) {
+            announceEmergency(g);
+        } else if (event instanceof GrantEvent.Activated a) {
+            tellRequester(g, ":unlock: Your access to *" + SlackText.escape(g.target()) + "* is ready."
+                    + (a.credentialsIssued() ? " Reveal the credentials below; they are shown only to you, "
+                    + "in a window that is not kept in the chat history." : ""), a.credentialsIssued()
+                    ? GrantCard.REVEAL : null);
+        } else if (event instanceof GrantEvent.ProvisioningFailed) {
+            tellRequester(g, ":x: Access could not be provisioned.", null);
+        }
+    }
+
+    private void postCard(Grant g) throws IOException, SlackApiException {
+        String channel = policy.channels().approvals();
+        ChatPostMessageResponse r = slack.chatPostMessage(b -> b.channel(channel).text(render.cardText(g))
+                .blocks(render.card(g)));
+        if (!r.isOk()) {
+            LOG.error("Posting the card of {} to {} failed: {}", g.id(), channel, r.getError());
+            return;
+        }
+        cards.save(g.id(), new JdbcCardStore.Card(r.getChannel(), r.getTs()));
+    }
+
+    private void updateCard(Grant g) throws IOException, SlackApiException {
+        var card = cards.find(g.id());
+        if (card.isEmpty()) {
+            LOG.warn("No card to update for {}", g.id());
+            return;
+        }
+        var r = slack.chatUpdate(b -> b.channel(card.get().channel()).ts(card.get().ts()).text(render.cardText(g))
+                .blocks(render.card(g)));
+        if (!r.isOk()) {
+            LOG.error("Updating the card of {} failed: {}", g.id(), r.getError());
+        }
+    }
+
+    private void tellRequester(Grant g, String headline, String button) throws IOException, SlackApiException {
+        List<LayoutBlock> blocks = render.requesterUpdate(g, headline, button);
+        var r = slack.chatPostMessage(b -> b.channel(g.requester()).text(render.cardText(g)).blocks(blocks));
+        if (!r.isOk()) {
+            LOG.error("Messaging the requester of {} failed: {}", g.id(), r.getError());
+        }
+    }
+
+    /** Emergencies are loud: every notify channel and the approvals channel hear it at once. */
+    private void announceEmergency(Grant g) throws IOException, SlackApiException {
+        String text = ":rotating_light: *EMERGENCY break glass* " + g.id() + ": " + ReplyText.mention(g.requester())
+                + " took *" + SlackText.escape(g.target()) + "*" + g.role().map(r -> " as *" + SlackText.escape(r)
+                + "*").orElse("") + " for *" + DurationText.format(g.duration())
+                + "* without peer approval. A review is mandatory.";
+        for (String channel : policy.channels().notifyChannels()) {
+            var r = slack.chatPostMessage(b -> b.channel(channel).text(text));
+            if (!r.isOk()) {
+                LOG.error("Announcing the emergency {} in {} failed: {}", g.id(), channel, r.getError());
+            }
+        }
+    }
+
+    /** Lets queued messages go out before the application stops. */
+    @PreDestroy
+    void drain() throws InterruptedException {
+        queue.shutdown();
+        queue.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

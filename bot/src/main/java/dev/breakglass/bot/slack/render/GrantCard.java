@@ -1,0 +1,152 @@
+package dev.breakglass.bot.slack.render;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.ConfirmationDialogObject;
+import com.slack.api.model.block.element.BlockElement;
+import com.slack.api.model.block.element.ButtonElement;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantState;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.header;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+
+/**
+ * The request card in the approvals channel and the messages to the requester, as Block Kit. The wording comes
+ * from templates ({@code request-card}, {@code requester-*}); the structure and the buttons from here.
+ *
+ * <p>Edge cases: every user-typed value (justification, incident, reasons) is escaped and each section is cut
+ * to Slack's 3000 characters with a visible marker; the buttons exist only while the card still waits for a
+ * decision, so a decided card cannot be clicked again.
+ */
+public final class GrantCard {
+    /** Action ids of the buttons, routed by the handlers. */
+    public static final String APPROVE = "bg_approve";
+    public static final String DENY = "bg_deny";
+    public static final String CANCEL = "bg_cancel";
+    public static final String BREAK_GLASS = "bg_break_glass";
+    public static final String REVEAL = "bg_reveal";
+    /** Templates this class renders, compiled at start. */
+    public static final List<String> TEMPLATES = List.of("request-card", "requester-update");
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final Templates templates;
+
+    public GrantCard(Templates templates) {
+        this.templates = templates;
+    }
+
+    /** The card: what was asked and where it stands, with Approve / Deny while it waits. */
+    public List<LayoutBlock> card(Grant g) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText((g.emergency() ? "EMERGENCY break glass " : "Break-glass request ")
+                + g.id()))));
+        blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card", data(g)))))));
+        blocks.add(section(s -> s.text(markdownText(fit("*Justification*\n" + quote(g.justification()))))));
+        if (g.state() == GrantState.PENDING) {
+            blocks.add(actions(a -> a.blockId("bg_decide_" + g.id().value()).elements(List.of(
+                    button(APPROVE, "Approve", g, "primary", confirm("Approve " + g.id() + "?",
+                            "Access to " + g.target() + roleText(g) + " for " + DurationText.format(g.duration())
+                                    + " will be provisioned for the requester.", "Approve")),
+                    button(DENY, "Deny", g, "danger", null)))));
+        }
+        return blocks;
+    }
+
+    /** Plain-text fallback of the card (notifications, screen readers). */
+    public String cardText(Grant g) {
+        return (g.emergency() ? "EMERGENCY break glass " : "Break-glass request ") + g.id() + ": " + g.target()
+                + roleText(g) + " for " + DurationText.format(g.duration()) + " (" + stateWord(g.state()) + ")";
+    }
+
+    /** A message to the requester about their grant, with the button that fits the moment. */
+    public List<LayoutBlock> requesterUpdate(Grant g, String headline, String buttonAction) {
+        Map<String, Object> data = data(g);
+        data.put("headline", headline);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(fit(templates.render("requester-update", data))))));
+        if (buttonAction != null) {
+            BlockElement b = switch (buttonAction) {
+                case CANCEL -> button(CANCEL, "Cancel request", g, null,
+                        confirm("Cancel " + g.id() + "?", "The request is withdrawn; approvers can no longer act on it.",
+                                "Cancel request"));
+                case BREAK_GLASS -> button(BREAK_GLASS, "Break glass now", g, "danger",
+                        confirm("Break the glass on " + g.id() + "?", "You get access without a peer's approval. "
+                                + "Security and management are alerted at once and a review is mandatory.",
+                                "Break glass now"));
+                case REVEAL -> button(REVEAL, "Reveal credentials", g, "primary", null);
+                default -> throw new IllegalArgumentException("no button " + buttonAction);
+            };
+            blocks.add(actions(a -> a.blockId("bg_requester_" + g.id().value()).elements(List.of(b))));
+        }
+        return blocks;
+    }
+
+    private Map<String, Object> data(Grant g) {
+        Map<String, Object> d = new HashMap<>();
+        d.put("id", g.id().toString());
+        d.put("requester", ReplyText.mention(g.requester()));
+        d.put("target", g.target());
+        d.put("role", g.role().orElse(""));
+        d.put("duration", DurationText.format(g.duration()));
+        d.put("incident", g.incident().orElse(""));
+        d.put("requestedAt", TIME.format(g.requestedAt()));
+        d.put("approvalsMissing", g.approvalsMissing());
+        d.put("approvers", g.approvedBy().stream().map(ReplyText::mention).collect(Collectors.joining(", ")));
+        d.put("decidedBy", g.decidedBy().map(ReplyText::mention).orElse(""));
+        d.put("reason", g.reason().orElse(""));
+        d.put("expiresAt", g.expiresAt().map(TIME::format).orElse(""));
+        d.put("emergency", g.emergency());
+        d.put("state", stateWord(g.state()));
+        for (GrantState s : GrantState.values()) {
+            d.put(s.name().toLowerCase().replace("_", ""), g.state() == s);
+        }
+        return d;
+    }
+
+    private static String stateWord(GrantState s) {
+        return s.name().toLowerCase().replace('_', ' ');
+    }
+
+    private static String roleText(Grant g) {
+        return g.role().map(r -> " as " + r).orElse("");
+    }
+
+    /** Escaped and quoted, line by line. */
+    private static String quote(String text) {
+        return SlackText.escape(text).lines().map(l -> "> " + l).collect(Collectors.joining("\n"));
+    }
+
+    private static String fit(String mrkdwn) {
+        return SlackText.fit(mrkdwn, SlackText.SECTION_LIMIT);
+    }
+
+    private static ButtonElement button(String action, String label, Grant g, String style,
+                                        ConfirmationDialogObject confirm) {
+        return ButtonElement.builder().actionId(action).text(plainText(label)).value(g.id().toString())
+                .style(style).confirm(confirm).build();
+    }
+
+    private static ConfirmationDialogObject confirm(String title, String text, String yes) {
+        return ConfirmationDialogObject.builder().title(plainText(title)).text(plainText(text))
+                .confirm(plainText(yes)).deny(plainText("Back")).build();
+    }
+
+    /** For tests and logs: a time as the card shows it. */
+    static String time(Instant t) {
+        return TIME.format(t);
+    }
+}

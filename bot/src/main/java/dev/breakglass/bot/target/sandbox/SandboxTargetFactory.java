@@ -1,0 +1,68 @@
+package dev.breakglass.bot.target.sandbox;
+
+import dev.breakglass.port.Credentials;
+import dev.breakglass.port.GrantRequest;
+import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.TargetAdapter;
+import dev.breakglass.port.TargetAdapterFactory;
+import jakarta.inject.Singleton;
+
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Makes {@code sandbox} targets: each grant gets a made-up account {@code bg-<n>} and a random password that
+ * opens nothing; revoke forgets the account, verify checks it is forgotten. Accepts no settings.
+ */
+@Singleton
+public class SandboxTargetFactory implements TargetAdapterFactory {
+
+    @Override
+    public String type() {
+        return "sandbox";
+    }
+
+    @Override
+    public TargetAdapter create(String target, Map<String, Object> settings) {
+        if (!settings.isEmpty()) {
+            throw new IllegalArgumentException("the sandbox adapter takes no settings, found: " + settings.keySet());
+        }
+        return new SandboxTarget(target);
+    }
+
+    /** One pretend system: remembers which accounts exist. */
+    static final class SandboxTarget implements TargetAdapter {
+        private static final SecureRandom RANDOM = new SecureRandom();
+        private final String name;
+        private final Set<String> accounts = ConcurrentHashMap.newKeySet();
+
+        SandboxTarget(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Provisioned grant(GrantRequest request) {
+            String account = "bg-" + request.id().value();
+            accounts.add(account);
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("system", name + " (sandbox: opens nothing real)");
+            fields.put("username", account);
+            fields.put("password", "sandbox-" + Long.toHexString(RANDOM.nextLong()));
+            return new Provisioned(request, "{\"account\":\"" + account + "\"}", Optional.of(new Credentials(fields)));
+        }
+
+        @Override
+        public void revoke(Provisioned provisioned) {
+            accounts.remove("bg-" + provisioned.request().id().value());
+        }
+
+        @Override
+        public boolean verifyRevoked(Provisioned provisioned) {
+            return !accounts.contains("bg-" + provisioned.request().id().value());
+        }
+    }
+}
