@@ -1,0 +1,138 @@
+package dev.breakglass.bot.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.breakglass.bot.sandbox.DeliveryResult;
+import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
+import dev.breakglass.port.GrantStore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reading the bot's state the way a person in Slack would: cards, direct messages, grants. */
+public final class Workflow {
+    public static final String APPROVALS = "C0APPROVALS";
+    public static final String ALICE = "U0ALICE";
+    public static final String BOB = "U0BOB";
+    public static final String CAROL = "U0CAROL";
+    public static final String DAVE = "U0DAVE";
+    public static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Pattern ID = Pattern.compile("BG-(\\d+)");
+
+    private final RunningBot bot;
+
+    public Workflow(RunningBot bot) {
+        this.bot = bot;
+    }
+
+    /** A policy with webhook targets pointing at {@code receiver}: orders-db (1 approval, emergency) and payments (2). */
+    public static String policy(WebhookReceiver receiver) {
+        String settings = "    settings:\n      url: " + receiver.url() + "\n      secret: " + WebhookReceiver.SECRET
+                + "\n      retries: 1\n";
+        return "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY, C0MGMT]\n"
+                + "targets:\n"
+                + "  orders-db:\n    description: Production orders database\n    adapter: webhook\n"
+                + "    roles: [read-only, admin]\n    max-duration: 1h\n    default-duration: 30m\n    approvals: 1\n"
+                + "    requesters: [S0ONCALL]\n    approvers: [S0SRELEADS, U0CAROL]\n"
+                + "    emergency:\n      after: 10m\n      max-duration: 20m\n" + settings
+                + "  payments:\n    adapter: webhook\n    max-duration: 2h\n    approvals: 2\n"
+                + "    requesters: [U0ALICE]\n    approvers: [U0BOB, U0CAROL, U0DAVE]\n" + settings;
+    }
+
+    /** The grant id in a reply such as "Requested BG-3: …". */
+    public static GrantId idIn(String text) {
+        Matcher m = ID.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no grant id in: " + text);
+        }
+        return new GrantId(Long.parseLong(m.group(1)));
+    }
+
+    /** {@code /breakglass request …} by {@code user}; the new grant's id. */
+    public GrantId request(String user, String text) {
+        DeliveryResult r = bot.deliver().slashCommand(user, "C0GENERAL", "request " + text);
+        return idIn(r.json().path("text").asText());
+    }
+
+    public Grant grant(GrantId id) {
+        return bot.bean(GrantStore.class).find(id).orElseThrow();
+    }
+
+    public Grant awaitState(GrantId id, GrantState state) {
+        RunningBot.await(WAIT, () -> grant(id).state() == state, () -> id + " is " + grant(id).state() + ", not " + state);
+        return grant(id);
+    }
+
+    /** The request card of a grant in the approvals channel, once posted. */
+    public Message card(GrantId id) {
+        RunningBot.await(WAIT, () -> findCard(id).isPresent(), () -> "no card for " + id);
+        return findCard(id).orElseThrow();
+    }
+
+    /** Waits until the card's current text contains {@code text}. */
+    public Message awaitCard(GrantId id, String text) {
+        RunningBot.await(WAIT, () -> findCard(id).map(m -> m.blocks().toString().contains(text)).orElse(false),
+                () -> "card of " + id + " never said \"" + text + "\": " + findCard(id).map(m -> m.blocks().toString()));
+        return findCard(id).orElseThrow();
+    }
+
+    private Optional<Message> findCard(GrantId id) {
+        return bot.slack().messages(APPROVALS).stream()
+                .filter(m -> m.blocks() != null && m.blocks().path(0).path("text").path("text").asText()
+                        .endsWith(" " + id))
+                .findFirst();
+    }
+
+    /** Action ids of the buttons on a message, in order. */
+    public static List<String> buttons(JsonNode blocks) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        blocks.forEach(b -> b.path("elements").forEach(e -> {
+            if (e.path("type").asText().equals("button")) {
+                out.add(e.path("action_id").asText());
+            }
+        }));
+        return out;
+    }
+
+    /** Direct messages from the bot to {@code user} about {@code id}, oldest first. */
+    public List<Message> directMessages(String user, GrantId id) {
+        return bot.slack().messages(user).stream().filter(m -> m.blocks() != null
+                && m.blocks().toString().contains("*" + id + "*")).toList();
+    }
+
+    /** Waits for a direct message to {@code user} about {@code id} that contains {@code text}. */
+    public Message awaitDirectMessage(String user, GrantId id, String text) {
+        RunningBot.await(WAIT, () -> directMessages(user, id).stream().anyMatch(m -> m.blocks().toString().contains(text)),
+                () -> "no DM to " + user + " about " + id + " saying \"" + text + "\": "
+                        + directMessages(user, id).stream().map(m -> m.blocks().toString()).toList());
+        return directMessages(user, id).stream().filter(m -> m.blocks().toString().contains(text)).reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    /** Clicks a button on a message as {@code user}; returns what the bot answered the clicker (ephemeral text). */
+    public String click(String user, Message message, String actionId, GrantId id) {
+        int before = responses(user).size();
+        press(user, message, actionId, id);
+        RunningBot.await(Duration.ofSeconds(5), () -> responses(user).size() > before, () -> "no answer for " + user);
+        List<String> r = responses(user);
+        return r.get(r.size() - 1);
+    }
+
+    /** Clicks a button that answers with a modal rather than a message. */
+    public void press(String user, Message message, String actionId, GrantId id) {
+        DeliveryResult r = bot.deliver().blockAction(user, message.channel(), message.ts(), actionId, id.toString());
+        if (r.status() != 200) {
+            throw new AssertionError("click answered " + r.status() + ": " + r.answer().body());
+        }
+    }
+
+    private List<String> responses(String user) {
+        return bot.slack().responseUrlPosts().stream().filter(p -> user.equals(p.user()))
+                .map(p -> p.body().path("text").asText()).toList();
+    }
+}
