@@ -12,6 +12,8 @@ import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Set;
@@ -29,9 +31,11 @@ public class QuartzGrantScheduler implements GrantScheduler {
     static final String DUE = "due";
 
     private final Scheduler scheduler;
+    private final Clock clock;
 
-    public QuartzGrantScheduler(Scheduler scheduler) {
+    public QuartzGrantScheduler(Scheduler scheduler, Clock clock) {
         this.scheduler = scheduler;
+        this.clock = clock;
     }
 
     @Override
@@ -45,7 +49,7 @@ public class QuartzGrantScheduler implements GrantScheduler {
                 .build();
         Trigger trigger = TriggerBuilder.newTrigger()
                 .withIdentity(key.getName(), GROUP)
-                .startAt(Date.from(when))
+                .startAt(quartzTime(when))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
         try {
@@ -53,5 +57,15 @@ public class QuartzGrantScheduler implements GrantScheduler {
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not schedule " + due + " for " + grant, e);
         }
+    }
+
+    /**
+     * Quartz fires by the system clock, the core decides by the application's {@link Clock}; the two agree in
+     * production but not in a test that moves its clock. So a due time becomes a delay from the application's
+     * now, started from Quartz's now. A time already past fires at once.
+     */
+    private Date quartzTime(Instant when) {
+        long delay = Math.max(0, Duration.between(clock.instant(), when).toMillis());
+        return new Date(System.currentTimeMillis() + delay);
     }
 }

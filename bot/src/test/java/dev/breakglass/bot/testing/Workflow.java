@@ -1,7 +1,9 @@
 package dev.breakglass.bot.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.breakglass.bot.sandbox.DeliveryResult;
+import dev.breakglass.bot.sandbox.DeliveryTransport;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -118,6 +120,25 @@ public final class Workflow {
     public String click(String user, Message message, String actionId, GrantId id) {
         int before = responses(user).size();
         press(user, message, actionId, id);
+        RunningBot.await(Duration.ofSeconds(5), () -> responses(user).size() > before, () -> "no answer for " + user);
+        List<String> r = responses(user);
+        return r.get(r.size() - 1);
+    }
+
+    /**
+     * A click prepared now and delivered later: what Slack sends when someone's screen still shows the buttons
+     * after the card changed (a second approver a moment too late).
+     */
+    public Runnable staleClick(String user, Message message, String actionId, GrantId id) {
+        ObjectNode payload = bot.deliver().blockActionPayload(user, message.channel(), message.ts(), actionId,
+                id.toString());
+        return () -> bot.deliver().transport().deliver(DeliveryTransport.Kind.INTERACTIVE, payload, WAIT);
+    }
+
+    /** Runs a click and returns what the bot answered the clicker. */
+    public String answerTo(String user, Runnable click) {
+        int before = responses(user).size();
+        click.run();
         RunningBot.await(Duration.ofSeconds(5), () -> responses(user).size() > before, () -> "no answer for " + user);
         List<String> r = responses(user);
         return r.get(r.size() - 1);

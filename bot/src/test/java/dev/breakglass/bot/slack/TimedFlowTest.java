@@ -1,0 +1,107 @@
+package dev.breakglass.bot.slack;
+
+import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.RunningBot;
+import dev.breakglass.bot.testing.WebhookReceiver;
+import dev.breakglass.bot.testing.Workflow;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.breakglass.bot.testing.Workflow.ALICE;
+import static dev.breakglass.bot.testing.Workflow.BOB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What happens when nobody decides: the pending timeout and the emergency break glass, with the bot's clock
+ * moved forward and the stored Quartz timers fired on the spot (the same job Quartz runs when they come due).
+ */
+class TimedFlowTest {
+    private static final String WHY = "checkout is failing for every customer, need admin";
+    private WebhookReceiver receiver;
+    private RunningBot bot;
+    private Workflow flow;
+
+    @BeforeEach
+    void start() {
+        receiver = new WebhookReceiver();
+        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
+        flow = new Workflow(bot);
+    }
+
+    @AfterEach
+    void stop() {
+        bot.close();
+        receiver.close();
+    }
+
+    /** Fires the stored timer of {@code id} now, as Quartz does when it comes due. */
+    private void fire(GrantId id, String due) throws SchedulerException {
+        Scheduler scheduler = bot.bean(Scheduler.class);
+        JobKey key = new JobKey(id + "-" + due, "grants");
+        assertTrue(scheduler.checkExists(key), "no stored timer " + key);
+        scheduler.triggerJob(key);
+    }
+
+    @Test
+    void aRequestNobodyDecidesTimesOutAfterThePendingTimeout() throws Exception {
+        GrantId id = flow.request(ALICE, "orders-db 30m " + WHY);
+        flow.card(id);
+        bot.clock().advance(Duration.ofMinutes(29));
+        fire(id, "pending_timeout");
+        Thread.sleep(500);
+        assertEquals(GrantState.PENDING, flow.grant(id).state(), "not before the timeout");
+
+        bot.clock().advance(Duration.ofMinutes(1));
+        fire(id, "pending_timeout");
+        flow.awaitState(id, GrantState.TIMED_OUT);
+        Message card = flow.awaitCard(id, "Timed out");
+        assertEquals(List.of(), Workflow.buttons(card.blocks()));
+        flow.awaitDirectMessage(ALICE, id, "Nobody decided on your request in time");
+        assertEquals(0, receiver.calls("grant").size());
+    }
+
+    @Test
+    void afterTheEmergencyDelayTheRequesterMayBreakTheGlassAloneLoudly() throws Exception {
+        GrantId id = flow.request(ALICE, "orders-db:admin 45m " + WHY);
+        flow.card(id);
+        bot.clock().advance(Duration.ofMinutes(9));
+        fire(id, "emergency_offer");
+        Message offer = flow.awaitDirectMessage(ALICE, id, "break the glass alone");
+        assertEquals(List.of(GrantCard.BREAK_GLASS), Workflow.buttons(offer.blocks()));
+
+        String early = flow.click(ALICE, offer, GrantCard.BREAK_GLASS, id);
+        assertTrue(early.contains("Emergency access opens 10m after the request"), early);
+        assertTrue(flow.click(BOB, offer, GrantCard.BREAK_GLASS, id).contains("Only <@U0ALICE>"));
+        assertEquals(GrantState.PENDING, flow.grant(id).state());
+
+        bot.clock().advance(Duration.ofMinutes(1));
+        String broke = flow.click(ALICE, offer, GrantCard.BREAK_GLASS, id);
+        assertTrue(broke.startsWith("You broke the glass on " + id), broke);
+        Grant active = flow.awaitState(id, GrantState.ACTIVE);
+        assertTrue(active.emergency());
+        assertEquals(Duration.ofMinutes(20), active.duration(), "capped at the emergency maximum");
+        assertEquals(List.of(), active.approvedBy());
+        assertEquals(1, receiver.calls("grant").size());
+
+        for (String channel : List.of("C0SECURITY", "C0MGMT")) {
+            RunningBot.await(Workflow.WAIT, () -> bot.slack().messages(channel).stream()
+                    .anyMatch(m -> m.text().contains("EMERGENCY break glass* " + id)), () -> "no alert in " + channel);
+        }
+        Message card = flow.awaitCard(id, "Emergency access taken without peer approval");
+        assertTrue(card.blocks().path(0).path("text").path("text").asText().startsWith("EMERGENCY"));
+        assertFalse(flow.click(ALICE, offer, GrantCard.BREAK_GLASS, id).startsWith("You broke"), "once is enough");
+    }
+}
