@@ -1,5 +1,6 @@
 package dev.breakglass.bot.config;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -12,8 +13,8 @@ import java.nio.file.Path;
  * The {@link EncryptionKey} bean: {@code breakglass.encryption-key} (Micronaut maps the environment variable
  * {@code BREAKGLASS_ENCRYPTION_KEY} to it), else the key file in {@code breakglass.data-dir} ({@code ./data}).
  *
- * <p>Not eager on purpose: whoever wires the vault decides when the key is first needed (making it
- * {@code @Context} would create {@code ./data/breakglass.key} in every application context, tests included).
+ * <p>Eager ({@link Context}): a malformed variable or an unsafe key file stops the start instead of failing the
+ * first Reveal during an incident. Tests point {@code breakglass.data-dir} at a temporary folder.
  */
 @Factory
 public class EncryptionKeyFactory {
@@ -21,6 +22,7 @@ public class EncryptionKeyFactory {
 
     /** @throws InvalidConfigurationException when the variable or the key file is wrong (see {@link EncryptionKey}) */
     @Singleton
+    @Context
     EncryptionKey encryptionKey(@Value("${breakglass.encryption-key:}") String configured,
                                 @Value("${breakglass.data-dir:./data}") String dataDir) {
         EncryptionKey key = EncryptionKey.resolve(configured, Path.of(dataDir.isBlank() ? "./data" : dataDir.strip()));
