@@ -71,6 +71,35 @@ public final class GrantService {
         return store.find(id);
     }
 
+    /**
+     * Whether {@code user} may see the grant: its requester, or an approver, revoker or reviewer of its target.
+     * A grant whose target left the policy is visible to its requester only.
+     */
+    public boolean canSee(Grant grant, String user) {
+        if (grant.requester().equals(user)) {
+            return true;
+        }
+        TargetPolicy target = targetOf(grant);
+        if (target == null) {
+            return false;
+        }
+        List<Principal> watchers = new java.util.ArrayList<>(target.approvers());
+        watchers.addAll(target.revokers());
+        watchers.addAll(target.reviewers());
+        return allows(watchers, user);
+    }
+
+    /** The grant, if {@code user} may see it; an id they may not see looks like one that does not exist. */
+    public Optional<Grant> status(GrantId id, String user) {
+        return store.find(id).filter(g -> canSee(g, user));
+    }
+
+    /** Pending and active grants {@code user} may see, oldest first. */
+    public List<Grant> openGrantsVisibleTo(String user) {
+        return store.findByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED, GrantState.ACTIVE,
+                GrantState.REVOKE_FAILED)).stream().filter(g -> canSee(g, user)).toList();
+    }
+
     /** The targets {@code user} may request, in policy order. */
     public List<TargetPolicy> requestableTargets(String user) {
         return policy.targets().values().stream().filter(t -> allows(t.requesters(), user)).toList();

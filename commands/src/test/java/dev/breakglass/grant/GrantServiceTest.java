@@ -258,4 +258,20 @@ class GrantServiceTest {
         assertEquals(1, done);
         assertEquals(1, timers.scheduled.stream().filter(t -> t.due() == GrantScheduler.Due.PROVISION).count());
     }
+
+    @Test
+    void grantsAreVisibleToTheRequesterAndTheTargetsPeopleOnly() {
+        Grant mine = requested();
+        Grant other = ((Outcome.Done) grants.request(BOB, draft("billing", null, null, WHY))).grant();
+        grants.cancel(other.id(), BOB);
+        Grant open = ((Outcome.Done) grants.request(BOB, draft("billing", null, null, WHY))).grant();
+        assertEquals(List.of(mine.id()), grants.openGrantsVisibleTo(ALICE).stream().map(Grant::id).toList());
+        assertEquals(List.of(mine.id(), open.id()), grants.openGrantsVisibleTo(BOB).stream().map(Grant::id).toList());
+        assertEquals(List.of(mine.id(), open.id()), grants.openGrantsVisibleTo(CAROL).stream().map(Grant::id).toList());
+        assertEquals(List.of(), grants.openGrantsVisibleTo(MALLORY));
+        assertTrue(grants.status(mine.id(), MALLORY).isEmpty());
+        assertTrue(grants.status(other.id(), ALICE).isEmpty(), "billing is not Alice's business");
+        assertEquals(GrantState.CANCELLED, grants.status(other.id(), BOB).orElseThrow().state());
+        assertTrue(grants.status(new GrantId(999), BOB).isEmpty());
+    }
 }

@@ -65,6 +65,13 @@ public class BreakglassCommandHandler implements BoltRegistration {
             return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
                     Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
         }
+        if (result instanceof BreakglassCommand.ListGrants) {
+            return replies.list(grants.openGrantsVisibleTo(user));
+        }
+        if (result instanceof BreakglassCommand.Status s) {
+            return grants.status(s.id(), user).map(replies::status)
+                    .orElse("There is no grant " + s.id() + " that you can see.");
+        }
         return replies.notAvailableYet((BreakglassCommand) result);
     }
 

@@ -289,4 +289,23 @@ class RequestApprovalFlowTest {
         flow.awaitCard(id, "Provisioning failed");
         flow.awaitDirectMessage(ALICE, id, "could not be provisioned");
     }
+
+    @Test
+    void listAndStatusShowOnlyWhatTheAskerMaySee() {
+        GrantId id = flow.request(ALICE, "orders-db:admin 30m " + WHY);
+        String aliceList = bot.deliver().slashCommand(ALICE, "C0GENERAL", "list").json().path("text").asText();
+        assertTrue(aliceList.contains("*" + id + "* orders-db:admin for 30m · <@U0ALICE> · waiting for 1 approval"),
+                aliceList);
+        String bobList = bot.deliver().slashCommand(BOB, "C0GENERAL", "list").json().path("text").asText();
+        assertTrue(bobList.contains("*" + id + "*"), "an approver sees it: " + bobList);
+        String daveList = bot.deliver().slashCommand(DAVE, "C0GENERAL", "list").json().path("text").asText();
+        assertFalse(daveList.contains("*" + id + "*"), "an outsider does not: " + daveList);
+
+        String status = bot.deliver().slashCommand(BOB, "C0GENERAL", "status " + id).json().path("text").asText();
+        assertTrue(status.startsWith("*" + id + "* · <@U0ALICE> · *orders-db* as *admin* for *30m* · *pending*"), status);
+        String hidden = bot.deliver().slashCommand(DAVE, "C0GENERAL", "status " + id).json().path("text").asText();
+        assertEquals("There is no grant " + id + " that you can see.", hidden);
+        String missing = bot.deliver().slashCommand(BOB, "C0GENERAL", "status BG-99999").json().path("text").asText();
+        assertEquals("There is no grant BG-99999 that you can see.", missing);
+    }
 }

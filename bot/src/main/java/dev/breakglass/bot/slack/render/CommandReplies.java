@@ -4,6 +4,7 @@ import dev.breakglass.command.BreakglassCommand;
 import dev.breakglass.command.CommandParser;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.ParseError;
+import dev.breakglass.grant.Grant;
 
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import java.util.Map;
 /** The ephemeral answers to {@code /breakglass}, rendered from templates; pure functions of their input. */
 public final class CommandReplies {
     /** Every template this class renders, compiled at start. */
-    public static final List<String> TEMPLATES = List.of("help", "parse-error", "not-available");
+    public static final List<String> TEMPLATES = List.of("help", "parse-error", "not-available", "grant-list",
+            "grant-status");
 
     private final Templates templates;
 
@@ -25,6 +27,17 @@ public final class CommandReplies {
 
     public String parseError(ParseError error) {
         return fit(templates.render("parse-error", Map.of("message", error.message(), "usage", error.usage())));
+    }
+
+    /** {@code /breakglass list}: the open grants the user may see. */
+    public String list(List<Grant> grants) {
+        return fit(templates.render("grant-list", Map.of("grants", grants.stream().map(GrantCard::data).toList(),
+                "none", grants.isEmpty())));
+    }
+
+    /** {@code /breakglass status <id>}: one grant in full. */
+    public String status(Grant grant) {
+        return fit(templates.render("grant-status", GrantCard.data(grant)));
     }
 
     /** For a command this build parses but does not carry out yet. */

@@ -95,7 +95,8 @@ public final class GrantCard {
         return blocks;
     }
 
-    private Map<String, Object> data(Grant g) {
+    /** The template variables of one grant (see templates/README.md); mentions are pre-rendered. */
+    static Map<String, Object> data(Grant g) {
         Map<String, Object> d = new HashMap<>();
         d.put("id", g.id().toString());
         d.put("requester", ReplyText.mention(g.requester()));
