@@ -1,6 +1,7 @@
 package dev.breakglass.bot;
 
 import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.RevocationTimings;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.GrantScheduler;
@@ -9,9 +10,11 @@ import dev.breakglass.port.Notifier;
 import dev.breakglass.port.PeopleDirectory;
 import dev.breakglass.port.TargetRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Duration;
 
 /** Puts the plain-Java core together with the adapters that implement its ports. */
 @Factory
@@ -19,7 +22,17 @@ public class CoreFactory {
 
     @Singleton
     GrantService grantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
-                              CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock) {
-        return new GrantService(store, policy, people, targets, vault, notifier, scheduler, clock);
+                              CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock,
+                              RevocationTimings timings) {
+        return new GrantService(store, policy, people, targets, vault, notifier, scheduler, clock, timings);
+    }
+
+    /** Revocation claims and retries; tests shorten them. */
+    @Singleton
+    RevocationTimings revocationTimings(
+            @Value("${breakglass.revocation.lease:2m}") Duration lease,
+            @Value("${breakglass.revocation.first-retry:15s}") Duration firstRetry,
+            @Value("${breakglass.revocation.max-retry:10m}") Duration maxRetry) {
+        return new RevocationTimings(lease, firstRetry, maxRetry);
     }
 }

@@ -40,4 +40,38 @@ public sealed interface GrantEvent {
 
     /** The target could not provision the access; nothing was left behind. */
     record ProvisioningFailed(Grant grant, String reason) implements GrantEvent {}
+
+    /** The window ends soon: the requester may extend or finish early. */
+    record ExpiryWarned(Grant grant) implements GrantEvent {}
+
+    /** The requester asked for more time; peers decide. */
+    record ExtensionRequested(Grant grant) implements GrantEvent {}
+
+    /** A peer approved the extension, but more approvals are needed. */
+    record ExtensionApprovalRecorded(Grant grant, String approver) implements GrantEvent {}
+
+    /** The window grew by {@code added}. */
+    record Extended(Grant grant, String approver, java.time.Duration added) implements GrantEvent {}
+
+    /** A peer refused the extension; the window is unchanged. */
+    record ExtensionDenied(Grant grant, String approver, String reason) implements GrantEvent {}
+
+    /**
+     * Access was removed at the end of its window.
+     *
+     * @param lag how long after {@code expires_at} the revoke call was made (zero or more)
+     */
+    record Expired(Grant grant, java.time.Duration lag) implements GrantEvent {}
+
+    /** Access was removed early, by the person recorded in the grant's revocation. */
+    record Revoked(Grant grant) implements GrantEvent {}
+
+    /** A revocation attempt failed; it will be retried. {@code first} marks the first failure of this grant. */
+    record RevocationFailed(Grant grant, int attempt, String error, boolean first) implements GrantEvent {}
+
+    /** Access was finally removed after failed attempts. */
+    record RevocationRecovered(Grant grant) implements GrantEvent {}
+
+    /** A person confirmed by hand that the access is gone; retries stopped. */
+    record RevocationResolved(Grant grant, String by) implements GrantEvent {}
 }

@@ -15,7 +15,9 @@ import java.util.Optional;
  * <p>Edge cases: {@code approvedBy} lists distinct approvers in the order they approved and never holds the
  * requester; {@code expiresAt} counts from activation, so it is empty until ACTIVE; {@code reason} is the deny
  * reason, the failure or the cancellation note, whichever ended the grant; {@code emergency} marks a solo
- * break-glass (no peer approval), whose review is mandatory.
+ * break-glass (no peer approval), whose review is mandatory; {@code revocation} tracks the removal of access
+ * (attempts, the claim of the process working on it, errors); {@code extension} is a pending request for more
+ * time.
  */
 public record Grant(
         GrantId id,
@@ -36,7 +38,9 @@ public record Grant(
         Instant requestedAt,
         Optional<Instant> activatedAt,
         Optional<Instant> expiresAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Revocation revocation,
+        Optional<Extension> extension) {
 
     public Grant {
         Objects.requireNonNull(id, "id");
@@ -54,6 +58,8 @@ public record Grant(
         Objects.requireNonNull(activatedAt, "activatedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(revocation, "revocation");
+        Objects.requireNonNull(extension, "extension");
         approvedBy = List.copyOf(approvedBy);
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1: " + version);
@@ -77,7 +83,95 @@ public record Grant(
         return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
                 request.duration(), request.justification(), request.incident(), request.approvalsRequired(),
                 List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), request.requestedAt(),
-                Optional.empty(), Optional.empty(), request.requestedAt());
+                Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty());
+    }
+
+    /** This grant as a store saved it, at {@code version}. */
+    public Grant savedAs(long version) {
+        return new Grant(id, version, state, requester, target, role, duration, justification, incident,
+                approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, requestedAt, activatedAt,
+                expiresAt, updatedAt, revocation, extension);
+    }
+
+    // ---------------------------------------------------------------- removing access
+
+    /**
+     * A revocation attempt starts: counted, and claimed until {@code leaseUntil} so nobody else starts one. The
+     * first early revoke records who asked and why; an expiry records nobody.
+     *
+     * @throws IllegalStateException unless the grant holds access and no live claim exists
+     */
+    public Grant revocationClaimed(Optional<String> by, Optional<String> why, Instant now, Instant leaseUntil) {
+        if (!state.holdsAccess() || revocation.claimedAt(now)) {
+            throw new IllegalStateException(id + " cannot be claimed for revocation now");
+        }
+        Revocation r = revocation;
+        Revocation claimed = new Revocation(r.revokedBy().or(() -> by), r.revokedBy().isPresent() ? r.reason() : why,
+                r.attempts() + 1, r.lastError(), Optional.of(leaseUntil), Optional.empty(), Optional.empty());
+        return copy().revocation(claimed).updatedAt(now).build();
+    }
+
+    /** Access confirmed removed: EXPIRED at the end of the window, REVOKED when someone ended it early. */
+    public Grant revocationSucceeded(Instant now) {
+        GrantState end = revocation.revokedBy().isPresent() ? GrantState.REVOKED : GrantState.EXPIRED;
+        Revocation r = revocation;
+        Revocation done = new Revocation(r.revokedBy(), r.reason(), r.attempts(), r.lastError(), Optional.empty(),
+                Optional.empty(), Optional.of(now));
+        return movedTo(end, now).copy().revocation(done).extension(Optional.empty()).build();
+    }
+
+    /** The attempt failed with {@code error}; the next one is due at {@code nextAttempt}. */
+    public Grant revocationFailed(String error, Instant nextAttempt, Instant now) {
+        Grant failed = state == GrantState.REVOKE_FAILED ? this : movedTo(GrantState.REVOKE_FAILED, now);
+        Revocation r = revocation;
+        Revocation next = new Revocation(r.revokedBy(), r.reason(), r.attempts(), Optional.of(error), Optional.empty(),
+                Optional.of(nextAttempt), Optional.empty());
+        return failed.copy().revocation(next).updatedAt(now).build();
+    }
+
+    /** A person confirmed the access is gone (cleaned up by hand): REVOKED, retries stop. */
+    public Grant revocationResolved(String by, String note, Instant now) {
+        if (state != GrantState.REVOKE_FAILED) {
+            throw new IllegalStateException(id + " is " + state + ", not " + GrantState.REVOKE_FAILED);
+        }
+        Revocation r = revocation;
+        Revocation done = new Revocation(r.revokedBy().or(() -> Optional.of(by)), Optional.of(note), r.attempts(),
+                r.lastError(), Optional.empty(), Optional.empty(), Optional.of(now));
+        return movedTo(GrantState.REVOKED, now).copy().revocation(done).decidedBy(Optional.of(by)).build();
+    }
+
+    // ---------------------------------------------------------------- more time
+
+    /** The requester asks for {@code more} time; it waits for approval. */
+    public Grant extensionRequested(Duration more, String why, Instant now) {
+        if (state != GrantState.ACTIVE || extension.isPresent()) {
+            throw new IllegalStateException(id + " cannot take an extension request now");
+        }
+        return copy().extension(Optional.of(new Extension(more, why, now, List.of()))).updatedAt(now).build();
+    }
+
+    /**
+     * One more approval of the pending extension; with enough, the window grows by it (counted from the
+     * current end, so time already used is not given back) and the extension is cleared.
+     */
+    public Grant extensionApprovedBy(String approver, Instant now) {
+        Extension e = extension.orElseThrow(() -> new IllegalStateException(id + " has no extension request"));
+        if (state != GrantState.ACTIVE || approver.equals(requester) || e.approvedBy().contains(approver)) {
+            throw new IllegalStateException(approver + " cannot approve the extension of " + id + " (again)");
+        }
+        List<String> approvers = new ArrayList<>(e.approvedBy());
+        approvers.add(approver);
+        if (approvers.size() < approvalsRequired) {
+            return copy().extension(Optional.of(new Extension(e.duration(), e.justification(), e.requestedAt(),
+                    approvers))).updatedAt(now).build();
+        }
+        return copy().duration(duration.plus(e.duration())).expiresAt(expiresAt.map(t -> t.plus(e.duration())))
+                .extension(Optional.empty()).updatedAt(now).build();
+    }
+
+    /** The pending extension is refused (or withdrawn); the window stays as it was. */
+    public Grant extensionDropped(Instant now) {
+        return copy().extension(Optional.empty()).updatedAt(now).build();
     }
 
     /** How many more distinct approvals the grant needs (0 once approved). */
@@ -173,6 +267,8 @@ public record Grant(
         private Optional<Instant> activatedAt;
         private Optional<Instant> expiresAt;
         private Instant updatedAt;
+        private Revocation revocation;
+        private Optional<Extension> extension;
 
         Copy(Grant g) {
             this.g = g;
@@ -186,6 +282,8 @@ public record Grant(
             activatedAt = g.activatedAt;
             expiresAt = g.expiresAt;
             updatedAt = g.updatedAt;
+            revocation = g.revocation;
+            extension = g.extension;
         }
 
         Copy state(GrantState v) { state = v; return this; }
@@ -198,11 +296,13 @@ public record Grant(
         Copy activatedAt(Optional<Instant> v) { activatedAt = v; return this; }
         Copy expiresAt(Optional<Instant> v) { expiresAt = v; return this; }
         Copy updatedAt(Instant v) { updatedAt = v; return this; }
+        Copy revocation(Revocation v) { revocation = v; return this; }
+        Copy extension(Optional<Extension> v) { extension = v; return this; }
 
         Grant build() {
             return new Grant(g.id, g.version, state, g.requester, g.target, g.role, duration, g.justification,
                     g.incident, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
-                    activatedAt, expiresAt, updatedAt);
+                    activatedAt, expiresAt, updatedAt, revocation, extension);
         }
     }
 }

@@ -25,12 +25,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static dev.breakglass.grant.Reply.person;
 
 /**
- * The use cases of a grant: request, approve, deny, cancel, time out, break glass, provision.
+ * The use cases of a grant: request, approve, deny, cancel, time out, break glass, provision, warn, extend,
+ * expire, revoke early, retry and resolve failed revocations, and sweep what timers missed.
  *
  * <p>Every change is a compare-and-set on the grant's version: a use case reads the grant, decides, and saves
  * only if nobody changed it meanwhile; otherwise it reads again and decides again. So two approvers clicking at
@@ -53,9 +55,17 @@ public final class GrantService {
     private final Notifier notifier;
     private final GrantScheduler scheduler;
     private final Clock clock;
+    private final RevocationTimings timings;
 
     public GrantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
                         CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock) {
+        this(store, policy, people, targets, vault, notifier, scheduler, clock, RevocationTimings.DEFAULT);
+    }
+
+    public GrantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
+                        CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock,
+                        RevocationTimings timings) {
+        this.timings = timings;
         this.store = store;
         this.policy = policy;
         this.people = people;
@@ -327,7 +337,7 @@ public final class GrantService {
                         ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
                         : Step.save(current.activated(provisioned.handle(), start),
                         saved -> new GrantEvent.Activated(saved, issued),
-                        Reply.of(current.id(), " is active."), saved -> { }));
+                        Reply.of(current.id(), " is active."), this::scheduleEnd));
             } catch (TargetException e) {
                 outcome = fail(grant, e.getMessage());
             } catch (RuntimeException e) {
@@ -336,6 +346,316 @@ public final class GrantService {
             }
         }
         return outcome;
+    }
+
+    /** Schedules the warning and the expiry of an active grant's current window. */
+    private void scheduleEnd(Grant active) {
+        Instant end = active.expiresAt().orElseThrow();
+        scheduler.schedule(active.id(), GrantScheduler.Due.EXPIRE, end);
+        scheduler.schedule(active.id(), GrantScheduler.Due.WARN, end.minus(warning(active)));
+    }
+
+    /** How long before the end the requester is warned: the policy's warn-before, or half of a short grant. */
+    private Duration warning(Grant grant) {
+        Duration before = policy.warnBefore();
+        return grant.duration().compareTo(before.multipliedBy(2)) < 0 ? grant.duration().dividedBy(2) : before;
+    }
+
+    /** The warning timer fired: tell the requester the window ends soon (unless it moved or already ended). */
+    public Outcome warn(GrantId id) {
+        Optional<Grant> found = store.find(id);
+        if (found.isEmpty()) {
+            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+        }
+        Grant grant = found.get();
+        if (grant.state() != GrantState.ACTIVE || grant.expiresAt().isEmpty()
+                || clock.instant().plusSeconds(1).isBefore(grant.expiresAt().get().minus(warning(grant)))) {
+            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " needs no warning now."));
+        }
+        notifier.publish(new GrantEvent.ExpiryWarned(grant));
+        return new Outcome.Done(grant, Reply.of("Warned the requester of ", grant.id(), "."));
+    }
+
+    /** The expiry timer (or the sweeper) found the window over: remove the access. Idempotent. */
+    public Outcome expire(GrantId id) {
+        return endAccess(id, Optional.empty(), Optional.empty(), g -> g.state() == GrantState.ACTIVE
+                && g.expiresAt().isPresent() && !clock.instant().isBefore(g.expiresAt().get()));
+    }
+
+    /**
+     * Ends access early, by the requester ("I'm done"), one of its approvers, or a member of the target's
+     * revokers; anyone else is refused.
+     */
+    public Outcome revoke(GrantId id, String by, Optional<String> reason) {
+        Optional<Grant> found = store.find(id);
+        if (found.isEmpty() || !canSee(found.get(), by)) {
+            return new Outcome.Refused(Reply.of("There is no grant ", id, " that you can see."));
+        }
+        Grant grant = found.get();
+        TargetPolicy target = targetOf(grant);
+        boolean allowed = grant.requester().equals(by) || grant.approvedBy().contains(by)
+                || (target != null && (allows(target.approvers(), by) || allows(target.revokers(), by)));
+        if (!allowed) {
+            return new Outcome.Refused(Reply.of("Only the requester, an approver or a revoker of ", grant.target(),
+                    " can end ", grant.id(), " early."));
+        }
+        if (!grant.state().holdsAccess()) {
+            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " holds no access (", word(grant.state()),
+                    "); nothing to revoke."));
+        }
+        return endAccess(id, Optional.of(by), reason.map(String::strip).filter(r -> !r.isEmpty()), g -> true);
+    }
+
+    /** The retry timer (or the sweeper) found a failed or abandoned revocation due again. */
+    public Outcome retryRevocation(GrantId id) {
+        return endAccess(id, Optional.empty(), Optional.empty(), g -> g.state() == GrantState.REVOKE_FAILED
+                ? g.revocation().nextAttemptAt().map(t -> !clock.instant().isBefore(t)).orElse(true)
+                : g.revocation().revokedBy().isPresent());
+    }
+
+    /**
+     * A revoker confirms by hand that the access of a REVOKE_FAILED grant is gone: it becomes REVOKED and the
+     * retries stop. Only the target's revokers may, since it overrules the target's own answer.
+     */
+    public Outcome resolveRevocation(GrantId id, String by, String note) {
+        String why = note == null || note.isBlank() ? "confirmed removed by hand" : note.strip();
+        return change(id, grant -> {
+            TargetPolicy target = targetOf(grant);
+            if (target == null || !allows(target.revokers(), by)) {
+                return Step.stop(new Outcome.Refused(Reply.of("Only a revoker of ", grant.target(),
+                        " can mark a failed revocation resolved.")));
+            }
+            if (grant.state() != GrantState.REVOKE_FAILED) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " is ", word(grant.state()),
+                        ", not failing to revoke.")));
+            }
+            return Step.save(grant.revocationResolved(by, why, clock.instant()),
+                    saved -> new GrantEvent.RevocationResolved(saved, by),
+                    Reply.of("Marked ", grant.id(), " as revoked by hand."), saved -> vault.destroy(saved.id()));
+        });
+    }
+
+    /**
+     * Removes the access: claim (so nobody else revokes at the same time), then revoke and verify at the target,
+     * then record the end — or the failure, with the next attempt scheduled. Whoever takes over a claim whose
+     * process died asks the target first, so access already removed is not revoked twice.
+     */
+    private Outcome endAccess(GrantId id, Optional<String> by, Optional<String> why, Predicate<Grant> due) {
+        Grant[] before = new Grant[1];
+        Outcome claim = change(id, g -> {
+            Instant now = clock.instant();
+            if (!g.state().holdsAccess()) {
+                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " holds no access (", word(g.state()), ").")));
+            }
+            if (g.revocation().claimedAt(now)) {
+                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is being revoked right now.")));
+            }
+            if (!due.test(g)) {
+                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is not due for revocation.")));
+            }
+            before[0] = g;
+            return Step.quiet(g.revocationClaimed(by, why, now, now.plus(timings.lease())));
+        });
+        if (!(claim instanceof Outcome.Done done)) {
+            return claim;
+        }
+        Grant claimed = done.grant();
+        boolean takeover = before[0].revocation().leaseUntil().isPresent();
+        Instant revokeCall = null;
+        String error = null;
+        Optional<TargetAdapter> adapter = targets.adapter(claimed.target());
+        if (adapter.isEmpty()) {
+            error = "the target " + claimed.target() + " is no longer configured";
+        } else {
+            Provisioned provisioned = new Provisioned(new GrantRequest(claimed.id(), claimed.target(), claimed.role(),
+                    claimed.requester(), Optional.empty(), claimed.expiresAt().orElse(clock.instant()),
+                    claimed.justification()), claimed.handle().orElse("{}"), Optional.empty());
+            try {
+                boolean gone = takeover && adapter.get().verifyRevoked(provisioned);
+                if (!gone) {
+                    revokeCall = clock.instant();
+                    adapter.get().revoke(provisioned);
+                    gone = adapter.get().verifyRevoked(provisioned);
+                }
+                if (!gone) {
+                    error = "the target still grants access after the revoke (verify answered no)";
+                } else {
+                    adapter.get().rotate();
+                }
+            } catch (TargetException e) {
+                error = e.getMessage() == null ? "the target failed without a reason" : e.getMessage();
+            } catch (RuntimeException e) {
+                error = "the " + claimed.target() + " adapter failed unexpectedly (" + e.getClass().getSimpleName() + ")";
+            }
+        }
+        return error == null ? recordEnd(claimed, before[0], revokeCall) : recordFailure(claimed, before[0], error);
+    }
+
+    private Outcome recordEnd(Grant claimed, Grant before, Instant revokeCall) {
+        vault.destroy(claimed.id());
+        boolean recovered = before.state() == GrantState.REVOKE_FAILED;
+        return change(claimed.id(), g -> {
+            if (!g.state().holdsAccess()) {
+                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " was already ended.")));
+            }
+            Grant ended = g.revocationSucceeded(clock.instant());
+            Duration lag = g.expiresAt().map(t -> Duration.between(t, revokeCall != null ? revokeCall : clock.instant()))
+                    .filter(d -> !d.isNegative()).orElse(Duration.ZERO);
+            return Step.saveAll(ended, saved -> {
+                List<GrantEvent> events = new java.util.ArrayList<>();
+                events.add(saved.state() == GrantState.EXPIRED ? new GrantEvent.Expired(saved, lag)
+                        : new GrantEvent.Revoked(saved));
+                if (recovered) {
+                    events.add(new GrantEvent.RevocationRecovered(saved));
+                }
+                return events;
+            }, Reply.of("Access of ", g.id(), " removed."), saved -> { });
+        });
+    }
+
+    private Outcome recordFailure(Grant claimed, Grant before, String error) {
+        int attempt = claimed.revocation().attempts();
+        boolean first = before.state() != GrantState.REVOKE_FAILED;
+        return change(claimed.id(), g -> {
+            if (!g.state().holdsAccess() || g.revocation().attempts() != attempt) {
+                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")));
+            }
+            Instant next = clock.instant().plus(timings.backoff(attempt));
+            return Step.save(g.revocationFailed(error, next, clock.instant()),
+                    saved -> new GrantEvent.RevocationFailed(saved, attempt, error, first),
+                    Reply.of("Revoking ", g.id(), " failed: ", error, ". Retrying."),
+                    saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.REVOKE_RETRY, next));
+        });
+    }
+
+    /**
+     * The requester asks for more time on an active grant: a justification, and a total that stays within the
+     * target's maximum (the emergency maximum for an emergency grant). Approved like the request itself.
+     */
+    public Outcome requestExtension(GrantId id, String user, Duration more, String justification) {
+        String why = justification == null ? "" : justification.strip();
+        Optional<String> problem = policy.justification().problem(why);
+        if (problem.isPresent()) {
+            return refused(Field.JUSTIFICATION, problem.get());
+        }
+        return change(id, grant -> {
+            if (!grant.requester().equals(user)) {
+                return Step.stop(new Outcome.Refused(Reply.of("Only ", person(grant.requester()), " can extend ",
+                        grant.id(), ".")));
+            }
+            if (grant.state() != GrantState.ACTIVE) {
+                return Step.stop(new Outcome.Refused(Reply.of(grant.id(), " is ", word(grant.state()),
+                        "; only active access can be extended.")));
+            }
+            if (grant.extension().isPresent()) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of("An extension of ", grant.id(),
+                        " is already waiting for approval.")));
+            }
+            TargetPolicy target = targetOf(grant);
+            if (target == null) {
+                return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " is no longer in the policy.")));
+            }
+            Duration cap = grant.emergency() ? target.emergency().map(EmergencyPolicy::maxDuration)
+                    .orElse(target.maxDuration()) : target.maxDuration();
+            Duration total = grant.duration().plus(more);
+            if (total.compareTo(cap) > 0) {
+                return Step.stop(new Outcome.Refused(Reply.of("Extending ", grant.id(), " by ",
+                        DurationText.format(more), " would make ", DurationText.format(total), " in total; the most for ",
+                        grant.target(), " is ", DurationText.format(cap), ". Ask for at most ",
+                        DurationText.format(cap.minus(grant.duration()).isNegative() ? Duration.ZERO
+                                : cap.minus(grant.duration())), ", or request new access."), Optional.of(Field.DURATION)));
+            }
+            return Step.save(grant.extensionRequested(more, why, clock.instant()), GrantEvent.ExtensionRequested::new,
+                    Reply.of("Asked for ", DurationText.format(more), " more on ", grant.id(), "; it needs ",
+                            approvalsText(grant.approvalsRequired()), "."), saved -> { });
+        });
+    }
+
+    /** A peer approves the pending extension; with enough approvals the window grows and its timers move. */
+    public Outcome approveExtension(GrantId id, String approver) {
+        return change(id, grant -> {
+            Optional<Outcome> no = extensionDecisionRefused(grant, approver);
+            if (no.isPresent()) {
+                return Step.stop(no.get());
+            }
+            if (grant.extension().get().approvedBy().contains(approver)) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved this extension.")));
+            }
+            Duration added = grant.extension().get().duration();
+            Grant next = grant.extensionApprovedBy(approver, clock.instant());
+            if (next.extension().isEmpty()) {
+                return Step.save(next, saved -> new GrantEvent.Extended(saved, approver, added),
+                        Reply.of("You approved ", DurationText.format(added), " more on ", grant.id(), "."),
+                        this::scheduleEnd);
+            }
+            return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
+                    Reply.of("You approved the extension of ", grant.id(), "; it needs more approvals."), saved -> { });
+        });
+    }
+
+    /** A peer refuses the pending extension, with a reason the requester sees. */
+    public Outcome denyExtension(GrantId id, String approver, String reason) {
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty()) {
+            return refused(null, "Say why you deny the extension: the requester sees your reason.");
+        }
+        return change(id, grant -> {
+            Optional<Outcome> no = extensionDecisionRefused(grant, approver);
+            if (no.isPresent()) {
+                return Step.stop(no.get());
+            }
+            return Step.save(grant.extensionDropped(clock.instant()),
+                    saved -> new GrantEvent.ExtensionDenied(saved, approver, why),
+                    Reply.of("You denied the extension of ", grant.id(), "."), saved -> { });
+        });
+    }
+
+    private Optional<Outcome> extensionDecisionRefused(Grant grant, String approver) {
+        if (grant.state() != GrantState.ACTIVE || grant.extension().isEmpty()) {
+            return Optional.of(new Outcome.Unchanged(grant, Reply.of(grant.id(), " has no extension waiting.")));
+        }
+        if (approver.equals(grant.requester())) {
+            return Optional.of(new Outcome.Refused(Reply.of("You cannot approve your own extension.")));
+        }
+        TargetPolicy target = targetOf(grant);
+        if (target == null || !allows(target.approvers(), approver)) {
+            return Optional.of(new Outcome.Refused(Reply.of("You are not an approver for ", grant.target(), ".")));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Catches what a timer missed, so no deadline depends on one trigger: overdue access is revoked, due or
+     * abandoned revocations retried, and requests past their timeout timed out.
+     *
+     * @return how many grants it acted on
+     */
+    public int sweep() {
+        Instant now = clock.instant();
+        int acted = 0;
+        for (Grant g : store.findByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.ACTIVE,
+                GrantState.REVOKE_FAILED))) {
+            Outcome outcome = null;
+            if (g.revocation().claimedAt(now)) {
+                continue;
+            }
+            if (g.state() == GrantState.ACTIVE && g.expiresAt().map(t -> !now.isBefore(t)).orElse(false)) {
+                outcome = expire(g.id());
+            } else if (g.state() == GrantState.REVOKE_FAILED || (g.state() == GrantState.ACTIVE
+                    && g.revocation().revokedBy().isPresent())) {
+                outcome = retryRevocation(g.id());
+            } else if (g.state() == GrantState.PENDING && !now.isBefore(g.requestedAt().plus(policy.pendingTimeout()))) {
+                outcome = timeOut(g.id());
+            }
+            if (outcome instanceof Outcome.Done) {
+                acted++;
+            }
+        }
+        return acted;
+    }
+
+    private static String word(GrantState state) {
+        return state.name().toLowerCase().replace('_', ' ');
     }
 
     private Outcome fail(Grant grant, String reason) {
@@ -411,7 +731,7 @@ public final class GrantService {
             Step.Save save = (Step.Save) step;
             Optional<Grant> saved = store.update(save.next());
             if (saved.isPresent()) {
-                notifier.publish(save.event().apply(saved.get()));
+                save.events().apply(saved.get()).forEach(notifier::publish);
                 save.then().accept(saved.get());
                 return new Outcome.Done(saved.get(), save.reply());
             }
@@ -421,14 +741,24 @@ public final class GrantService {
 
     /** One decision of {@link #change}: save this, or stop with that. */
     private sealed interface Step {
-        record Save(Grant next, Function<Grant, GrantEvent> event, Reply reply,
+        record Save(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply,
                     java.util.function.Consumer<Grant> then) implements Step {}
 
         record Stop(Outcome outcome) implements Step {}
 
         static Step save(Grant next, Function<Grant, GrantEvent> event, Reply reply,
                          java.util.function.Consumer<Grant> then) {
-            return new Save(next, event, reply, then);
+            return new Save(next, saved -> List.of(event.apply(saved)), reply, then);
+        }
+
+        static Step saveAll(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply,
+                            java.util.function.Consumer<Grant> then) {
+            return new Save(next, events, reply, then);
+        }
+
+        /** Saved without telling anyone: bookkeeping such as claiming a revocation. */
+        static Step quiet(Grant next) {
+            return new Save(next, saved -> List.of(), Reply.of(""), saved -> { });
         }
 
         static Step stop(Outcome outcome) {

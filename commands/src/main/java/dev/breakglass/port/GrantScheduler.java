@@ -17,7 +17,13 @@ public interface GrantScheduler {
         /** Give up on a request nobody decided. */
         PENDING_TIMEOUT,
         /** Offer the requester the emergency "Break glass now". */
-        EMERGENCY_OFFER
+        EMERGENCY_OFFER,
+        /** Warn the requester that the window ends soon. */
+        WARN,
+        /** End the access at the end of its window. */
+        EXPIRE,
+        /** Try a failed revocation again. */
+        REVOKE_RETRY
     }
 
     /** Runs {@code due} for {@code grant} at {@code when} (now or in the past: as soon as possible). */

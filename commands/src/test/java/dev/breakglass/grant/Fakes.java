@@ -84,11 +84,7 @@ final class Fakes {
             if (stored == null || stored.version() != changed.version()) {
                 return Optional.empty();
             }
-            Grant saved = new Grant(changed.id(), changed.version() + 1, changed.state(), changed.requester(),
-                    changed.target(), changed.role(), changed.duration(), changed.justification(), changed.incident(),
-                    changed.approvalsRequired(), changed.approvedBy(), changed.emergency(), changed.decidedBy(),
-                    changed.reason(), changed.handle(), changed.requestedAt(), changed.activatedAt(),
-                    changed.expiresAt(), changed.updatedAt());
+            Grant saved = changed.savedAs(changed.version() + 1);
             grants.put(saved.id(), saved);
             return Optional.of(saved);
         }

@@ -1,9 +1,11 @@
 package dev.breakglass.bot.persistence;
 
+import dev.breakglass.grant.Extension;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.NewGrant;
+import dev.breakglass.grant.Revocation;
 import dev.breakglass.port.GrantStore;
 import jakarta.inject.Singleton;
 
@@ -31,7 +33,9 @@ import java.util.stream.Collectors;
 public class JdbcGrantStore implements GrantStore {
     private static final String COLUMNS = "id, version, state, requester, target, role, duration_s, justification,"
             + " incident, approvals_required, approved_by, emergency, decided_by, reason, handle, requested_at,"
-            + " activated_at, expires_at, updated_at";
+            + " activated_at, expires_at, updated_at, revoked_by, revoke_reason, revoke_attempts, last_error,"
+            + " lease_until, next_attempt_at, ended_at, ext_duration_s, ext_justification, ext_requested_at,"
+            + " ext_approved_by";
 
     private final DataSource dataSource;
 
@@ -85,7 +89,10 @@ public class JdbcGrantStore implements GrantStore {
         // Requester, target, justification and request time never change after the request.
         String sql = "UPDATE grants SET version = version + 1, state = ?, role = ?, duration_s = ?, incident = ?,"
                 + " approvals_required = ?, approved_by = ?, emergency = ?, decided_by = ?, reason = ?, handle = ?,"
-                + " activated_at = ?, expires_at = ?, updated_at = ? WHERE id = ? AND version = ?";
+                + " activated_at = ?, expires_at = ?, updated_at = ?, revoked_by = ?, revoke_reason = ?,"
+                + " revoke_attempts = ?, last_error = ?, lease_until = ?, next_attempt_at = ?, ended_at = ?,"
+                + " ext_duration_s = ?, ext_justification = ?, ext_requested_at = ?, ext_approved_by = ?"
+                + " WHERE id = ? AND version = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, changed.state().name());
             setOptional(ps, 2, changed.role());
@@ -100,16 +107,29 @@ public class JdbcGrantStore implements GrantStore {
             setInstant(ps, 11, changed.activatedAt().orElse(null));
             setInstant(ps, 12, changed.expiresAt().orElse(null));
             setInstant(ps, 13, changed.updatedAt());
-            ps.setLong(14, changed.id().value());
-            ps.setLong(15, changed.version());
+            Revocation r = changed.revocation();
+            setOptional(ps, 14, r.revokedBy());
+            setOptional(ps, 15, r.reason());
+            ps.setInt(16, r.attempts());
+            setOptional(ps, 17, r.lastError());
+            setInstant(ps, 18, r.leaseUntil().orElse(null));
+            setInstant(ps, 19, r.nextAttemptAt().orElse(null));
+            setInstant(ps, 20, r.endedAt().orElse(null));
+            Optional<Extension> e = changed.extension();
+            if (e.isPresent()) {
+                ps.setLong(21, e.get().duration().getSeconds());
+            } else {
+                ps.setNull(21, Types.BIGINT);
+            }
+            setOptional(ps, 22, e.map(Extension::justification));
+            setInstant(ps, 23, e.map(Extension::requestedAt).orElse(null));
+            setOptional(ps, 24, e.map(x -> String.join(",", x.approvedBy())));
+            ps.setLong(25, changed.id().value());
+            ps.setLong(26, changed.version());
             if (ps.executeUpdate() != 1) {
                 return Optional.empty();
             }
-            return Optional.of(new Grant(changed.id(), changed.version() + 1, changed.state(), changed.requester(),
-                    changed.target(), changed.role(), changed.duration(), changed.justification(), changed.incident(),
-                    changed.approvalsRequired(), changed.approvedBy(), changed.emergency(), changed.decidedBy(),
-                    changed.reason(), changed.handle(), changed.requestedAt(), changed.activatedAt(),
-                    changed.expiresAt(), changed.updatedAt()));
+            return Optional.of(changed.savedAs(changed.version() + 1));
         } catch (SQLException e) {
             throw new PersistenceException("could not update " + changed.id(), e);
         }
@@ -159,7 +179,25 @@ public class JdbcGrantStore implements GrantStore {
                 instant(rs, "requested_at").orElseThrow(),
                 instant(rs, "activated_at"),
                 instant(rs, "expires_at"),
-                instant(rs, "updated_at").orElseThrow());
+                instant(rs, "updated_at").orElseThrow(),
+                new Revocation(
+                        Optional.ofNullable(rs.getString("revoked_by")),
+                        Optional.ofNullable(rs.getString("revoke_reason")),
+                        rs.getInt("revoke_attempts"),
+                        Optional.ofNullable(rs.getString("last_error")),
+                        instant(rs, "lease_until"),
+                        instant(rs, "next_attempt_at"),
+                        instant(rs, "ended_at")),
+                extension(rs));
+    }
+
+    private static Optional<Extension> extension(ResultSet rs) throws SQLException {
+        long seconds = rs.getLong("ext_duration_s");
+        if (rs.wasNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Extension(Duration.ofSeconds(seconds), rs.getString("ext_justification"),
+                instant(rs, "ext_requested_at").orElseThrow(), approvers(rs.getString("ext_approved_by"))));
     }
 
     private static List<String> approvers(String column) {

@@ -37,6 +37,9 @@ public class GrantDueJob implements Job {
                 case PROVISION -> grants.provision(id);
                 case PENDING_TIMEOUT -> grants.timeOut(id);
                 case EMERGENCY_OFFER -> grants.offerEmergency(id);
+                case WARN -> grants.warn(id);
+                case EXPIRE -> grants.expire(id);
+                case REVOKE_RETRY -> grants.retryRevocation(id);
             };
             LOG.info("{} {}: {}", due, id, outcome.reply().plain());
         } catch (RuntimeException e) {

@@ -5,10 +5,20 @@ import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import io.micronaut.context.annotation.Value;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Set;
 
 /**
  * Starts Quartz when the application has started and stops it on shutdown, waiting for running jobs so an
@@ -17,16 +27,30 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class SchedulerLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerLifecycle.class);
-    private final Scheduler scheduler;
+    private static final JobKey SWEEP = new JobKey("sweep", "maintenance");
 
-    public SchedulerLifecycle(Scheduler scheduler) {
+    private final Scheduler scheduler;
+    private final Duration sweepEvery;
+
+    public SchedulerLifecycle(Scheduler scheduler,
+                              @Value("${breakglass.sweep-interval:15s}") Duration sweepEvery) {
         this.scheduler = scheduler;
+        this.sweepEvery = sweepEvery;
     }
 
     @EventListener
     void onStartup(StartupEvent event) throws SchedulerException {
+        // One sweeper for the whole cluster, stored like every other job; each start refreshes its interval.
+        JobDetail sweep = JobBuilder.newJob(SweepJob.class).withIdentity(SWEEP).storeDurably().build();
+        Trigger every = TriggerBuilder.newTrigger().withIdentity(SWEEP.getName(), SWEEP.getGroup())
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule()
+                        .withIntervalInMilliseconds(sweepEvery.toMillis()).repeatForever()
+                        // after downtime, one sweep at once rather than one per missed interval
+                        .withMisfireHandlingInstructionNextWithRemainingCount())
+                .startNow().build();
+        scheduler.scheduleJob(sweep, Set.of(every), true);
         scheduler.start();
-        LOG.info("Scheduler started (JDBC job store)");
+        LOG.info("Scheduler started (JDBC job store, clustered); sweeping every {} s", sweepEvery.toSeconds());
     }
 
     /** True when jobs can run. */
