@@ -120,7 +120,12 @@ final class Fakes {
     /** A target that records its calls and fails on demand. */
     static final class RecordingTarget implements TargetAdapter, TargetRegistry {
         final List<GrantRequest> grants = new ArrayList<>();
+        final List<GrantId> revokes = new ArrayList<>();
+        final List<GrantId> verifies = new ArrayList<>();
+        final Set<GrantId> live = ConcurrentHashMap.newKeySet();
         String failWith;
+        int failRevokes;
+        boolean verifyLies;
         Credentials credentials = new Credentials(Map.of("user", "bg-user"));
 
         @Override
@@ -129,17 +134,25 @@ final class Fakes {
             if (failWith != null) {
                 throw new TargetException(failWith);
             }
+            live.add(request.id());
             return new Provisioned(request, "{\"account\":\"bg-" + request.id().value() + "\"}",
                     Optional.ofNullable(credentials));
         }
 
         @Override
-        public void revoke(Provisioned provisioned) {
+        public synchronized void revoke(Provisioned provisioned) throws TargetException {
+            revokes.add(provisioned.request().id());
+            if (failRevokes > 0) {
+                failRevokes--;
+                throw new TargetException("target unreachable");
+            }
+            live.remove(provisioned.request().id());
         }
 
         @Override
-        public boolean verifyRevoked(Provisioned provisioned) {
-            return true;
+        public synchronized boolean verifyRevoked(Provisioned provisioned) {
+            verifies.add(provisioned.request().id());
+            return !verifyLies && !live.contains(provisioned.request().id());
         }
 
         @Override
