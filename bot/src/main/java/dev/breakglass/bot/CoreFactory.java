@@ -9,6 +9,9 @@ import dev.breakglass.port.GrantStore;
 import dev.breakglass.port.Notifier;
 import dev.breakglass.port.PeopleDirectory;
 import dev.breakglass.port.TargetRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -25,6 +28,13 @@ public class CoreFactory {
                               CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock,
                               RevocationTimings timings) {
         return new GrantService(store, policy, people, targets, vault, notifier, scheduler, clock, timings);
+    }
+
+    /** The metrics registry behind {@code /metrics}. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    PrometheusMeterRegistry meterRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
     /** Revocation claims and retries; tests shorten them. */

@@ -65,6 +65,12 @@ public class BreakglassCommandHandler implements BoltRegistration {
             return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
                     Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
         }
+        if (result instanceof BreakglassCommand.Revoke r) {
+            return ReplyText.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply());
+        }
+        if (result instanceof BreakglassCommand.Extend e) {
+            return ReplyText.mrkdwn(grants.requestExtension(e.id(), user, e.duration(), e.justification()).reply());
+        }
         if (result instanceof BreakglassCommand.ListGrants) {
             return replies.list(grants.openGrantsVisibleTo(user));
         }

@@ -10,6 +10,7 @@ import com.slack.api.model.view.View;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
@@ -40,8 +41,9 @@ import static com.slack.api.model.view.Views.viewSubmit;
 import static com.slack.api.model.view.Views.viewTitle;
 
 /**
- * The buttons on cards and direct messages, and the modals they open: Approve, Deny (asks for a reason),
- * Cancel, Break glass now, Reveal credentials; plus the request form's submission.
+ * The buttons on cards, direct messages and alerts, and the modals they open: Approve, Deny (asks for a
+ * reason), Cancel, Break glass now, Reveal credentials, I'm done / Revoke now, Extend (asks for time and a
+ * reason), Approve / Deny extension, Mark resolved; plus the request form's submission.
  *
  * <p>Who may do what is decided by {@link GrantService}, never here: a click from the wrong person gets the
  * core's refusal, shown only to them. A button value that is not a grant id is answered as such.
@@ -49,7 +51,11 @@ import static com.slack.api.model.view.Views.viewTitle;
 @Singleton
 public class GrantActionsHandler implements BoltRegistration {
     static final String DENY_CALLBACK = "bg_deny_reason";
+    static final String DENY_EXTENSION_CALLBACK = "bg_extend_deny_reason";
+    static final String EXTEND_CALLBACK = "bg_extend_form";
     private static final String REASON = "reason";
+    private static final String DURATION = "duration";
+    private static final String JUSTIFICATION = "justification";
     private static final Logger LOG = LoggerFactory.getLogger(GrantActionsHandler.class);
 
     private final GrantService grants;
@@ -67,21 +73,35 @@ public class GrantActionsHandler implements BoltRegistration {
         app.blockAction(GrantCard.APPROVE, (req, ctx) -> decide(req, ctx, grants::approve));
         app.blockAction(GrantCard.CANCEL, (req, ctx) -> decide(req, ctx, grants::cancel));
         app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> decide(req, ctx, grants::breakGlass));
-        app.blockAction(GrantCard.DENY, this::openDenyForm);
+        app.blockAction(GrantCard.DONE, (req, ctx) -> decide(req, ctx,
+                (id, user) -> grants.revoke(id, user, Optional.empty())));
+        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> decide(req, ctx, grants::approveExtension));
+        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> decide(req, ctx,
+                (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
+        app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
+        app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
+                "Deny extension", "Deny"));
+        app.blockAction(GrantCard.EXTEND, this::openExtendForm);
         app.blockAction(GrantCard.REVEAL, this::reveal);
-        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> {
+        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> submitReason(req, ctx, grants::deny));
+        app.viewSubmission(DENY_EXTENSION_CALLBACK, (req, ctx) -> submitReason(req, ctx, grants::denyExtension));
+        app.viewSubmission(EXTEND_CALLBACK, (req, ctx) -> {
             String user = req.getPayload().getUser().getId();
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
-            var reason = req.getPayload().getView().getState().getValues().getOrDefault(REASON, Map.of())
-                    .get(REASON + "_input");
-            if (id.isEmpty()) {
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, "This form lost its grant id.")));
+            var values = req.getPayload().getView().getState().getValues();
+            String durationText = valueOf(values, DURATION);
+            Optional<java.time.Duration> more = DurationText.parse(durationText == null ? "" : durationText.strip());
+            if (id.isEmpty() || more.isEmpty()) {
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(DURATION,
+                        "Write the extra time as " + DurationText.HINT + ".")));
             }
-            Outcome outcome = grants.deny(id.get(), user, reason == null ? "" : reason.getValue());
-            if (outcome instanceof Outcome.Done) {
-                return ctx.ack();
+            Outcome outcome = grants.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION));
+            if (outcome instanceof Outcome.Refused refused) {
+                String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
+                        ? JUSTIFICATION : DURATION;
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, outcome.reply().plain())));
             }
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, outcome.reply().plain())));
+            return ctx.ack();
         });
         app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
             String user = req.getPayload().getUser().getId();
@@ -109,25 +129,79 @@ public class GrantActionsHandler implements BoltRegistration {
         return ctx.ack();
     }
 
-    private Response openDenyForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+    /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
+    private Response openReasonForm(BlockActionRequest req, ActionContext ctx, String callback, String title,
+                                    String submit) throws IOException, SlackApiException {
         Optional<GrantId> id = grantOf(req);
         if (id.isEmpty()) {
             respond(ctx, "That button does not name a grant.");
             return ctx.ack();
         }
-        View form = view(v -> v.type("modal").callbackId(DENY_CALLBACK).privateMetadata(id.get().toString())
-                .title(viewTitle(t -> t.type("plain_text").text("Deny " + id.get())))
-                .submit(viewSubmit(t -> t.type("plain_text").text("Deny")))
-                .close(viewClose(t -> t.type("plain_text").text("Back")))
-                .blocks(List.of(input(i -> i.blockId(REASON).label(plainText("Why? The requester sees this."))
+        return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
+                input(i -> i.blockId(REASON).label(plainText("Why? The requester sees this."))
                         .element(plainTextInput(p -> p.actionId(REASON + "_input").multiline(true)
-                                .maxLength(GrantService.MAX_REASON_LENGTH)))))));
+                                .maxLength(GrantService.MAX_REASON_LENGTH))))));
+    }
+
+    /** The requester's Extend button: a modal for the extra time and a new justification. */
+    private Response openExtendForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+        Optional<GrantId> id = grantOf(req);
+        if (id.isEmpty()) {
+            respond(ctx, "That button does not name a grant.");
+            return ctx.ack();
+        }
+        return openForm(req, ctx, id.get(), EXTEND_CALLBACK, "Extend " + id.get(), "Ask", List.of(
+                input(i -> i.blockId(DURATION).label(plainText("Extra time"))
+                        .hint(plainText("Like 15m or 1h. The total stays within the target's maximum."))
+                        .element(plainTextInput(p -> p.actionId(DURATION + "_input").maxLength(20)))),
+                input(i -> i.blockId(JUSTIFICATION).label(plainText("Why do you need more time?"))
+                        .element(plainTextInput(p -> p.actionId(JUSTIFICATION + "_input").multiline(true)
+                                .minLength(Math.min(policy.justification().minLength(), 3000))
+                                .maxLength(Math.min(policy.justification().maxLength(), 3000)))))));
+    }
+
+    private Response openForm(BlockActionRequest req, ActionContext ctx, GrantId id, String callback, String title,
+                              String submit, List<LayoutBlock> blocks) throws IOException, SlackApiException {
+        View form = view(v -> v.type("modal").callbackId(callback).privateMetadata(id.toString())
+                .title(viewTitle(t -> t.type("plain_text").text(title)))
+                .submit(viewSubmit(t -> t.type("plain_text").text(submit)))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(blocks));
         var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
         if (!r.isOk()) {
-            LOG.warn("Opening the deny form for {} failed: {}", id.get(), r.getError());
-            respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click Deny again.");
+            LOG.warn("Opening {} for {} failed: {}", callback, id, r.getError());
+            respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click again.");
         }
         return ctx.ack();
+    }
+
+    /** A reason form was submitted: run the decision; a refusal shows on the form, which stays open. */
+    private Response submitReason(com.slack.api.bolt.request.builtin.ViewSubmissionRequest req,
+                                  com.slack.api.bolt.context.builtin.ViewSubmissionContext ctx,
+                                  TriFunction decision) {
+        String user = req.getPayload().getUser().getId();
+        Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
+        if (id.isEmpty()) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, "This form lost its grant id.")));
+        }
+        Outcome outcome = decision.apply(id.get(), user, valueOf(req.getPayload().getView().getState().getValues(),
+                REASON));
+        if (outcome instanceof Outcome.Done) {
+            return ctx.ack();
+        }
+        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, outcome.reply().plain())));
+    }
+
+    /** A decision with a reason. */
+    @FunctionalInterface
+    private interface TriFunction {
+        Outcome apply(GrantId id, String user, String reason);
+    }
+
+    private static String valueOf(Map<String, Map<String, com.slack.api.model.view.ViewState.Value>> values,
+                                  String block) {
+        var v = values == null ? null : values.getOrDefault(block, Map.of()).get(block + "_input");
+        return v == null || v.getValue() == null ? "" : v.getValue();
     }
 
     /**

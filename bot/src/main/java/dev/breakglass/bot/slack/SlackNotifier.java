@@ -4,6 +4,7 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
 import com.slack.api.model.block.LayoutBlock;
+import dev.breakglass.bot.events.GrantEventListener;
 import dev.breakglass.bot.persistence.JdbcCardStore;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
@@ -13,7 +14,6 @@ import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -34,8 +34,10 @@ import java.util.concurrent.TimeUnit;
  * now, so a late update never shows an older state. Delivery failures are logged, not thrown.
  */
 @Singleton
-public class SlackNotifier implements Notifier {
+public class SlackNotifier implements GrantEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(SlackNotifier.class);
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private final MethodsClient slack;
     private final GrantStore grants;
@@ -57,7 +59,7 @@ public class SlackNotifier implements Notifier {
     }
 
     @Override
-    public void publish(GrantEvent event) {
+    public void on(GrantEvent event) {
         queue.execute(() -> {
             try {
                 deliver(event);
@@ -79,12 +81,11 @@ public class SlackNotifier implements Notifier {
         updateCard(g);
         if (event instanceof GrantEvent.Approved a) {
             tellRequester(g, ":white_check_mark: " + ReplyText.mention(a.approver())
-                    + " approved your request. Access is being provisioned.", null);
+                    + " approved your request. Access is being provisioned.");
         } else if (event instanceof GrantEvent.Denied d) {
-            tellRequester(g, ":no_entry: " + ReplyText.mention(d.approver()) + " denied your request.", null);
+            tellRequester(g, ":no_entry: " + ReplyText.mention(d.approver()) + " denied your request.");
         } else if (event instanceof GrantEvent.TimedOut) {
-            tellRequester(g, ":alarm_clock: Nobody decided on your request in time. Ask again if you still need it.",
-                    null);
+            tellRequester(g, ":alarm_clock: Nobody decided on your request in time. Ask again if you still need it.");
         } else if (event instanceof GrantEvent.EmergencyOffered) {
             tellRequester(g, ":rotating_light: Nobody has decided yet. If production cannot wait, you may break the "
                     + "glass alone: access starts at once, security and management are alerted, and a review is "
@@ -94,10 +95,51 @@ public class SlackNotifier implements Notifier {
         } else if (event instanceof GrantEvent.Activated a) {
             tellRequester(g, ":unlock: Your access to *" + SlackText.escape(g.target()) + "* is ready."
                     + (a.credentialsIssued() ? " Reveal the credentials below; they are shown only to you, "
-                    + "in a window that is not kept in the chat history." : ""), a.credentialsIssued()
-                    ? GrantCard.REVEAL : null);
+                    + "in a window that is not kept in the chat history." : "") + " When you are finished, end it "
+                    + "early with I'm done.", a.credentialsIssued() ? GrantCard.REVEAL : null, GrantCard.DONE);
         } else if (event instanceof GrantEvent.ProvisioningFailed) {
-            tellRequester(g, ":x: Access could not be provisioned.", null);
+            tellRequester(g, ":x: Access could not be provisioned.");
+        } else if (event instanceof GrantEvent.ExpiryWarned) {
+            tellRequester(g, ":hourglass: Your access to *" + SlackText.escape(g.target()) + "* ends at "
+                    + g.expiresAt().map(TIME::format).orElse("?") + ". Extend it (a peer approves again) or end it now.",
+                    GrantCard.EXTEND, GrantCard.DONE);
+        } else if (event instanceof GrantEvent.ExtensionRequested) {
+            tellRequester(g, "You asked for " + g.extension().map(e -> DurationText.format(e.duration())).orElse("")
+                    + " more; it waits for approval.");
+        } else if (event instanceof GrantEvent.Extended e) {
+            tellRequester(g, ":white_check_mark: " + ReplyText.mention(e.approver()) + " approved "
+                    + DurationText.format(e.added()) + " more.");
+        } else if (event instanceof GrantEvent.ExtensionDenied e) {
+            tellRequester(g, ":no_entry: " + ReplyText.mention(e.approver()) + " denied the extension: "
+                    + SlackText.escape(e.reason()));
+        } else if (event instanceof GrantEvent.Expired) {
+            tellRequester(g, ":lock: Your access has ended and was removed.");
+        } else if (event instanceof GrantEvent.Revoked) {
+            tellRequester(g, ":lock: Your access was ended early" + g.revocation().revokedBy()
+                    .filter(by -> !by.equals(g.requester())).map(by -> " by " + ReplyText.mention(by)).orElse("")
+                    + " and removed.");
+        } else if (event instanceof GrantEvent.RevocationFailed f && f.first()) {
+            alert(g, ":rotating_light: *Revocation failing* for " + g.id() + " (" + ReplyText.mention(g.requester())
+                    + " on *" + SlackText.escape(g.target()) + "*): " + SlackText.escape(f.error())
+                    + ". The access may still work. Retrying with backoff until it succeeds or someone marks it "
+                    + "resolved.", true);
+        } else if (event instanceof GrantEvent.RevocationRecovered) {
+            alert(g, ":white_check_mark: Revocation of " + g.id() + " succeeded after "
+                    + g.revocation().attempts() + " attempts: the access is removed.", false);
+        } else if (event instanceof GrantEvent.RevocationResolved r) {
+            alert(g, ":white_check_mark: " + ReplyText.mention(r.by()) + " marked the revocation of " + g.id()
+                    + " resolved by hand: " + SlackText.escape(g.revocation().reason().orElse("")), false);
+        }
+    }
+
+    /** A message to every notify channel; a failing revocation carries a "Mark resolved" button for revokers. */
+    private void alert(Grant g, String mrkdwn, boolean resolvable) throws IOException, SlackApiException {
+        List<LayoutBlock> blocks = render.alert(g, mrkdwn, resolvable);
+        for (String channel : policy.channels().notifyChannels()) {
+            var r = slack.chatPostMessage(b -> b.channel(channel).text(mrkdwn).blocks(blocks));
+            if (!r.isOk()) {
+                LOG.error("Alerting {} about {} failed: {}", channel, g.id(), r.getError());
+            }
         }
     }
 
@@ -125,8 +167,8 @@ public class SlackNotifier implements Notifier {
         }
     }
 
-    private void tellRequester(Grant g, String headline, String button) throws IOException, SlackApiException {
-        List<LayoutBlock> blocks = render.requesterUpdate(g, headline, button);
+    private void tellRequester(Grant g, String headline, String... buttons) throws IOException, SlackApiException {
+        List<LayoutBlock> blocks = render.requesterUpdate(g, headline, buttons);
         var r = slack.chatPostMessage(b -> b.channel(g.requester()).text(render.cardText(g)).blocks(blocks));
         if (!r.isOk()) {
             LOG.error("Messaging the requester of {} failed: {}", g.id(), r.getError());

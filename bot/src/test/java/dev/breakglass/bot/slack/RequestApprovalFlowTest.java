@@ -88,10 +88,11 @@ class RequestApprovalFlowTest {
         assertEquals(ALICE, call.path("user").path("slack_id").asText());
 
         Message updated = flow.awaitCard(id, "Active until");
-        assertEquals(List.of(), Workflow.buttons(updated.blocks()), "a decided card has no buttons");
+        assertEquals(List.of(GrantCard.DONE), Workflow.buttons(updated.blocks()),
+                "a decided card no longer offers Approve/Deny, only Revoke now while access is active");
         assertTrue(updated.edited(), "the card is updated in place");
         Message ready = flow.awaitDirectMessage(ALICE, id, "is ready");
-        assertEquals(List.of(GrantCard.REVEAL), Workflow.buttons(ready.blocks()));
+        assertEquals(List.of(GrantCard.REVEAL, GrantCard.DONE), Workflow.buttons(ready.blocks()));
 
         String again = flow.answerTo(CAROL, carolTooLate);
         assertTrue(again.contains("already approved by <@U0BOB>"), again);

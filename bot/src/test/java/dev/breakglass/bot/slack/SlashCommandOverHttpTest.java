@@ -95,8 +95,7 @@ class SlashCommandOverHttpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"revoke BG-7 done here", "review BG-7", "audit BG-7",
-            "extend BG-7 15m still investigating the outage because the orders are down"})
+    @ValueSource(strings = {"review BG-7", "audit BG-7"})
     void subcommandsOfLaterMilestonesParseAndSayClearlyThatNothingWasDone(String text) {
         DeliveryResult result = bot.deliver().slashCommand("U0ALICE", "C0GENERAL", text);
         assertEquals(200, result.status());

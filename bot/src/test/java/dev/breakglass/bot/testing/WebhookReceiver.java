@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real target system reached through the {@code webhook} adapter: records every call, answers grants with a
- * handle and credentials (or fails the first N), verifies nothing itself (the adapter's own tests do that).
+ * handle and credentials, keeps which accesses are live so verify tells the truth, and fails the next N grants
+ * or revokes on demand. It does not check signatures (the adapter's own tests do that).
  */
 public final class WebhookReceiver implements AutoCloseable {
     public static final String SECRET = "test-webhook-secret";
@@ -23,6 +24,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<JsonNode> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger failGrants = new AtomicInteger();
+    private final AtomicInteger failRevokes = new AtomicInteger();
+    private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String password = "pw-not-a-real-secret-1";
 
     public WebhookReceiver() {
@@ -35,6 +38,7 @@ public final class WebhookReceiver implements AutoCloseable {
             JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
             calls.add(body);
             String action = body.path("action").asText();
+            String grant = body.path("grant_id").asText();
             int status = 200;
             String answer = "{}";
             if (action.equals("grant")) {
@@ -42,11 +46,19 @@ public final class WebhookReceiver implements AutoCloseable {
                     status = 503;
                     answer = "{\"error\":\"target down\"}";
                 } else {
-                    answer = "{\"handle\":{\"account\":\"bg-" + body.path("grant_id").asText() + "\"},"
+                    live.add(grant);
+                    answer = "{\"handle\":{\"account\":\"bg-" + grant + "\"},"
                             + "\"credentials\":{\"username\":\"bg-user\",\"password\":\"" + password + "\"}}";
                 }
+            } else if (action.equals("revoke")) {
+                if (failRevokes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    status = 503;
+                    answer = "{\"error\":\"target down\"}";
+                } else {
+                    live.remove(grant);
+                }
             } else if (action.equals("verify")) {
-                answer = "{\"revoked\":true}";
+                answer = "{\"revoked\":" + !live.contains(grant) + "}";
             }
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -75,6 +87,21 @@ public final class WebhookReceiver implements AutoCloseable {
     /** The next {@code n} grant calls answer 503 (the adapter retries 5xx: make n exceed its retries to fail). */
     public void failNextGrants(int n) {
         failGrants.set(n);
+    }
+
+    /** The next {@code n} revoke calls answer 503 (each adapter attempt retries once in the test policies). */
+    public void failNextRevokes(int n) {
+        failRevokes.set(n);
+    }
+
+    /** Whether the access of {@code grantId} ("BG-7") still works here. */
+    public boolean live(String grantId) {
+        return live.contains(grantId);
+    }
+
+    /** Calls with this action for one grant. */
+    public List<JsonNode> calls(String action, String grantId) {
+        return calls(action).stream().filter(c -> c.path("grant_id").asText().equals(grantId)).toList();
     }
 
     /** The password the next grants hand out, to search logs and messages for it. */

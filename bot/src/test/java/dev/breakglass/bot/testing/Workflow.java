@@ -40,7 +40,8 @@ public final class Workflow {
                 + "targets:\n"
                 + "  orders-db:\n    description: Production orders database\n    adapter: webhook\n"
                 + "    roles: [read-only, admin]\n    max-duration: 1h\n    default-duration: 30m\n    approvals: 1\n"
-                + "    requesters: [S0ONCALL]\n    approvers: [S0SRELEADS, U0CAROL]\n"
+                + "    requesters: [S0ONCALL]\n    approvers: [S0SRELEADS, U0CAROL]\n    revokers: [S0SECURITY]\n"
+                + "    min-duration: 2s\n"
                 + "    emergency:\n      after: 10m\n      max-duration: 20m\n" + settings
                 + "  payments:\n    adapter: webhook\n    max-duration: 2h\n    approvals: 2\n"
                 + "    requesters: [U0ALICE]\n    approvers: [U0BOB, U0CAROL, U0DAVE]\n" + settings;

@@ -38,6 +38,11 @@ public final class GrantCard {
     public static final String CANCEL = "bg_cancel";
     public static final String BREAK_GLASS = "bg_break_glass";
     public static final String REVEAL = "bg_reveal";
+    public static final String DONE = "bg_done";
+    public static final String EXTEND = "bg_extend";
+    public static final String APPROVE_EXTENSION = "bg_extend_approve";
+    public static final String DENY_EXTENSION = "bg_extend_deny";
+    public static final String RESOLVE = "bg_resolve";
     /** Templates this class renders, compiled at start. */
     public static final List<String> TEMPLATES = List.of("request-card", "requester-update");
 
@@ -62,6 +67,16 @@ public final class GrantCard {
                             "Access to " + g.target() + roleText(g) + " for " + DurationText.format(g.duration())
                                     + " will be provisioned for the requester.", "Approve")),
                     button(DENY, "Deny", g, "danger", null)))));
+        } else if (g.state() == GrantState.ACTIVE) {
+            List<BlockElement> buttons = new ArrayList<>();
+            g.extension().ifPresent(e -> {
+                buttons.add(button(APPROVE_EXTENSION, "Approve extension", g, "primary", confirm("Extend " + g.id()
+                        + "?", "The access gets " + DurationText.format(e.duration()) + " more.", "Approve extension")));
+                buttons.add(button(DENY_EXTENSION, "Deny extension", g, null, null));
+            });
+            buttons.add(button(DONE, "Revoke now", g, "danger", confirm("Revoke " + g.id() + " now?",
+                    "The access is removed at once.", "Revoke now")));
+            blocks.add(actions(a -> a.blockId("bg_active_" + g.id().value()).elements(buttons)));
         }
         return blocks;
     }
@@ -72,14 +87,18 @@ public final class GrantCard {
                 + roleText(g) + " for " + DurationText.format(g.duration()) + " (" + stateWord(g.state()) + ")";
     }
 
-    /** A message to the requester about their grant, with the button that fits the moment. */
-    public List<LayoutBlock> requesterUpdate(Grant g, String headline, String buttonAction) {
+    /** A message to the requester about their grant, with the buttons that fit the moment. */
+    public List<LayoutBlock> requesterUpdate(Grant g, String headline, String... buttonActions) {
         Map<String, Object> data = data(g);
         data.put("headline", headline);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("requester-update", data))))));
-        if (buttonAction != null) {
-            BlockElement b = switch (buttonAction) {
+        List<BlockElement> buttons = new ArrayList<>();
+        for (String buttonAction : buttonActions == null ? new String[0] : buttonActions) {
+            if (buttonAction == null) {
+                continue;
+            }
+            buttons.add(switch (buttonAction) {
                 case CANCEL -> button(CANCEL, "Cancel request", g, null,
                         confirm("Cancel " + g.id() + "?", "The request is withdrawn; approvers can no longer act on it.",
                                 "Cancel request"));
@@ -88,9 +107,31 @@ public final class GrantCard {
                                 + "Security and management are alerted at once and a review is mandatory.",
                                 "Break glass now"));
                 case REVEAL -> button(REVEAL, "Reveal credentials", g, "primary", null);
+                case EXTEND -> button(EXTEND, "Extend", g, "primary", null);
+                case DONE -> button(DONE, "I'm done", g, "danger", confirm("End " + g.id() + " now?",
+                        "Your access is removed at once.", "I'm done"));
+
                 default -> throw new IllegalArgumentException("no button " + buttonAction);
-            };
-            blocks.add(actions(a -> a.blockId("bg_requester_" + g.id().value()).elements(List.of(b))));
+            });
+        }
+        if (!buttons.isEmpty()) {
+            blocks.add(actions(a -> a.blockId("bg_requester_" + g.id().value()).elements(buttons)));
+        }
+        return blocks;
+    }
+
+    /**
+     * An alert for the notify channels (bot-written mrkdwn, user text already escaped); a failing revocation
+     * carries "Mark resolved" for the target's revokers.
+     */
+    public List<LayoutBlock> alert(Grant g, String mrkdwn, boolean resolvable) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(fit(mrkdwn)))));
+        if (resolvable) {
+            blocks.add(actions(a -> a.blockId("bg_alert_" + g.id().value()).elements(List.of(
+                    button(RESOLVE, "Mark resolved", g, null, confirm("Mark " + g.id() + " resolved?",
+                            "Only if you removed the access by hand: retries stop and the grant counts as revoked.",
+                            "Mark resolved"))))));
         }
         return blocks;
     }
@@ -112,6 +153,15 @@ public final class GrantCard {
         d.put("expiresAt", g.expiresAt().map(TIME::format).orElse(""));
         d.put("emergency", g.emergency());
         d.put("state", stateWord(g.state()));
+        d.put("extension", g.extension().map(e -> DurationText.format(e.duration())).orElse(""));
+        d.put("extensionWhy", g.extension().map(e -> e.justification()).orElse(""));
+        d.put("extensionApprovers", g.extension().map(e -> e.approvedBy().stream().map(ReplyText::mention)
+                .collect(Collectors.joining(", "))).orElse(""));
+        d.put("revokedBy", g.revocation().revokedBy().map(ReplyText::mention).orElse(""));
+        d.put("revokeReason", g.revocation().reason().orElse(""));
+        d.put("attempts", g.revocation().attempts());
+        d.put("lastError", g.revocation().lastError().orElse(""));
+        d.put("endedAt", g.revocation().endedAt().map(TIME::format).orElse(""));
         for (GrantState s : GrantState.values()) {
             d.put(s.name().toLowerCase().replace("_", ""), g.state() == s);
         }

@@ -1,0 +1,37 @@
+package dev.breakglass.bot.events;
+
+import dev.breakglass.event.GrantEvent;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts grant events by kind ({@code breakglass_grant_events_total{event=…}}) and measures how late access
+ * was removed after its window ended ({@code breakglass_revocation_lag_seconds}: revoke call − expires_at),
+ * logging each lag too.
+ */
+@Singleton
+public class GrantMetrics implements GrantEventListener {
+    private static final Logger LOG = LoggerFactory.getLogger(GrantMetrics.class);
+    private final MeterRegistry registry;
+    private final Timer lag;
+
+    public GrantMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.lag = Timer.builder("breakglass.revocation.lag")
+                .description("Time from a grant's expires_at to the revoke call at its target")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    @Override
+    public void on(GrantEvent event) {
+        registry.counter("breakglass.grant.events", "event", event.getClass().getSimpleName()).increment();
+        if (event instanceof GrantEvent.Expired expired) {
+            lag.record(expired.lag());
+            LOG.info("{} expired; revoked {} ms after expires_at", expired.grant().id(), expired.lag().toMillis());
+        }
+    }
+}

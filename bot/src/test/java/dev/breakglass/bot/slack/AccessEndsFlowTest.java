@@ -1,0 +1,207 @@
+package dev.breakglass.bot.slack;
+
+import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.SlackView;
+import dev.breakglass.bot.sandbox.ViewInput;
+import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.RunningBot;
+import dev.breakglass.bot.testing.WebhookReceiver;
+import dev.breakglass.bot.testing.Workflow;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.breakglass.bot.testing.Workflow.ALICE;
+import static dev.breakglass.bot.testing.Workflow.BOB;
+import static dev.breakglass.bot.testing.Workflow.CAROL;
+import static dev.breakglass.bot.testing.Workflow.DAVE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Access that always ends, driven through Slack: expiry, warnings, extend, I'm done, revoke, failing targets. */
+class AccessEndsFlowTest {
+    private static final String WHY = "orders DB is down, need to restart the replica";
+    private WebhookReceiver receiver;
+    private RunningBot bot;
+    private Workflow flow;
+
+    @BeforeEach
+    void start() {
+        receiver = new WebhookReceiver();
+        bot = RunningBot.builder().policy(Workflow.policy(receiver))
+                .property("breakglass.revocation.first-retry", "1s")
+                .property("breakglass.revocation.max-retry", "2s")
+                .property("breakglass.sweep-interval", "1s")
+                .start().awaitHealthy(Duration.ofSeconds(20));
+        flow = new Workflow(bot);
+    }
+
+    @AfterEach
+    void stop() {
+        bot.close();
+        receiver.close();
+    }
+
+    private GrantId activeGrant(String duration) {
+        GrantId id = flow.request(ALICE, "orders-db:admin " + duration + " " + WHY);
+        flow.click(BOB, flow.card(id), GrantCard.APPROVE, id);
+        flow.awaitState(id, GrantState.ACTIVE);
+        return id;
+    }
+
+    private void fire(GrantId id, String due) throws Exception {
+        bot.bean(Scheduler.class).triggerJob(new JobKey(id + "-" + due, "grants"));
+    }
+
+    private String metrics() {
+        return bot.get("/metrics").body();
+    }
+
+    @Test
+    void inRealTimeAccessIsRevokedAtExpiryAndTheLagIsMeasured() {
+        GrantId id = activeGrant("3s");
+        Grant active = flow.grant(id);
+        assertTrue(receiver.live(id.toString()));
+        Grant expired = flow.awaitState(id, GrantState.EXPIRED);
+        Instant revokeCall = Instant.now();
+        assertFalse(receiver.live(id.toString()), "the target no longer grants access");
+        assertEquals(1, receiver.calls("revoke", id.toString()).size());
+        assertTrue(expired.revocation().endedAt().orElseThrow().isAfter(active.expiresAt().orElseThrow()),
+                "not before expires_at");
+        assertTrue(revokeCall.isBefore(active.expiresAt().orElseThrow().plusSeconds(15)), "within seconds");
+        flow.awaitCard(id, "Expired: access removed");
+        flow.awaitDirectMessage(ALICE, id, "Your access has ended");
+        RunningBot.await(Workflow.WAIT, () -> metrics().lines()
+                        .anyMatch(l -> l.matches("breakglass_revocation_lag_seconds_count 1(\\.0)?")),
+                () -> "no lag metric in: " + metrics().lines().filter(l -> l.contains("lag")).toList());
+    }
+
+    @Test
+    void withAMovedClockTheSweeperRevokesWhatIsOverdue() {
+        GrantId id = activeGrant("30m");
+        bot.clock().advance(Duration.ofMinutes(30).plusSeconds(1));
+        flow.awaitState(id, GrantState.EXPIRED);
+        assertEquals(1, receiver.calls("revoke", id.toString()).size());
+    }
+
+    @Test
+    void theWarningOffersExtendAndImDoneAndImDoneRevokesAtOnce() throws Exception {
+        GrantId id = activeGrant("30m");
+        bot.clock().advance(Duration.ofMinutes(25));
+        fire(id, "warn");
+        Message warning = flow.awaitDirectMessage(ALICE, id, "Extend it");
+        assertEquals(List.of(GrantCard.EXTEND, GrantCard.DONE), Workflow.buttons(warning.blocks()));
+        String done = flow.click(ALICE, warning, GrantCard.DONE, id);
+        assertTrue(done.startsWith("Access of " + id + " removed"), done);
+        Grant revoked = flow.grant(id);
+        assertEquals(GrantState.REVOKED, revoked.state());
+        assertEquals(Optional.of(ALICE), revoked.revocation().revokedBy());
+        assertFalse(receiver.live(id.toString()));
+        flow.awaitCard(id, "Revoked by <@U0ALICE>");
+    }
+
+    @Test
+    void anExtensionIsAskedInAFormAndNeedsAPeersApproval() throws Exception {
+        GrantId id = activeGrant("30m");
+        Instant before = flow.grant(id).expiresAt().orElseThrow();
+        bot.clock().advance(Duration.ofMinutes(25));
+        fire(id, "warn");
+        Message warning = flow.awaitDirectMessage(ALICE, id, "Extend it");
+        flow.press(ALICE, warning, GrantCard.EXTEND, id);
+        SlackView form = bot.slack().openModal(ALICE).orElseThrow();
+
+        bot.deliver().viewSubmission(ALICE, form.id(), ViewInput.create()
+                .plainText("duration", "duration_input", "45m")
+                .plainText("justification", "justification_input", "the restore is still running, ETA 20m"));
+        assertTrue(bot.slack().view(form.id()).orElseThrow().errors().path("duration").asText()
+                .contains("would make 1h15m in total; the most for orders-db is 1h"), "beyond the maximum total");
+
+        bot.deliver().viewSubmission(ALICE, form.id(), ViewInput.create()
+                .plainText("duration", "duration_input", "20m")
+                .plainText("justification", "justification_input", "the restore is still running, ETA 20m"));
+        Message card = flow.awaitCard(id, "Extension requested:* 20m more");
+        assertEquals(List.of(GrantCard.APPROVE_EXTENSION, GrantCard.DENY_EXTENSION, GrantCard.DONE),
+                Workflow.buttons(card.blocks()));
+        assertEquals(before, flow.grant(id).expiresAt().orElseThrow(), "nothing changes before approval");
+        assertTrue(flow.click(ALICE, card, GrantCard.APPROVE_EXTENSION, id).contains("cannot approve your own"));
+        assertTrue(flow.click(CAROL, card, GrantCard.APPROVE_EXTENSION, id).startsWith("You approved 20m more"));
+        assertEquals(before.plus(Duration.ofMinutes(20)), flow.grant(id).expiresAt().orElseThrow());
+        flow.awaitDirectMessage(ALICE, id, "approved 20m more");
+
+        String again = bot.deliver().slashCommand(ALICE, "C0GENERAL", "extend " + id + " 15m still restoring the "
+                + "replica").json().path("text").asText();
+        assertTrue(again.contains("would make 1h5m in total"), again);
+    }
+
+    @Test
+    void revokeByCommandIsForTheRequesterApproversAndRevokersOnly() {
+        GrantId id = activeGrant("30m");
+        String outsider = bot.deliver().slashCommand(DAVE, "C0GENERAL", "revoke " + id).json().path("text").asText();
+        assertTrue(outsider.contains("There is no grant " + id + " that you can see"), outsider);
+        assertTrue(receiver.live(id.toString()));
+        String security = bot.deliver().slashCommand(CAROL, "C0GENERAL", "revoke " + id + " suspicious queries")
+                .json().path("text").asText();
+        assertTrue(security.startsWith("Access of " + id + " removed"), security);
+        Grant g = flow.grant(id);
+        assertEquals(GrantState.REVOKED, g.state());
+        assertEquals(Optional.of("suspicious queries"), g.revocation().reason());
+        flow.awaitDirectMessage(ALICE, id, "ended early by <@U0CAROL>");
+        String twice = bot.deliver().slashCommand(CAROL, "C0GENERAL", "revoke " + id).json().path("text").asText();
+        assertTrue(twice.contains("holds no access"), twice);
+    }
+
+    @Test
+    void aTargetThatFailsItsFirstRevokesIsRetriedUntilRevokedWithAlertsOnFailureAndRecovery() {
+        GrantId id = activeGrant("30m");
+        receiver.failNextRevokes(6); // the adapter tries twice per attempt: three failed attempts
+        String answer = flow.click(ALICE, flow.awaitDirectMessage(ALICE, id, "is ready"), GrantCard.DONE, id);
+        assertTrue(answer.contains("failed"), answer);
+        for (String channel : List.of("C0SECURITY", "C0MGMT")) {
+            RunningBot.await(Workflow.WAIT, () -> bot.slack().messages(channel).stream()
+                    .anyMatch(m -> m.text().contains("Revocation failing* for " + id)), () -> "no alert in " + channel);
+        }
+        flow.awaitCard(id, "Revocation failing");
+        Grant revoked = flow.awaitState(id, GrantState.REVOKED);
+        assertEquals(4, revoked.revocation().attempts());
+        assertTrue(revoked.revocation().lastError().orElseThrow().contains("503"), revoked.revocation().toString());
+        assertFalse(receiver.live(id.toString()));
+        for (String channel : List.of("C0SECURITY", "C0MGMT")) {
+            RunningBot.await(Workflow.WAIT, () -> bot.slack().messages(channel).stream()
+                    .anyMatch(m -> m.text().contains("Revocation of " + id + " succeeded after 4 attempts")),
+                    () -> "no recovery alert in " + channel);
+            assertEquals(1, bot.slack().messages(channel).stream()
+                    .filter(m -> m.text().contains("Revocation failing* for " + id)).count(), "one alert, not one per try");
+        }
+        RunningBot.await(Workflow.WAIT, () -> metrics().lines().anyMatch(
+                l -> l.matches("breakglass_grant_events_total\\{event=\"RevocationFailed\"} 3(\\.0)?")),
+                () -> "each attempt counted");
+    }
+
+    @Test
+    void aRevokerMarksAStuckRevocationResolvedFromTheAlert() {
+        GrantId id = activeGrant("30m");
+        receiver.failNextRevokes(1000);
+        bot.deliver().slashCommand(ALICE, "C0GENERAL", "revoke " + id);
+        RunningBot.await(Workflow.WAIT, () -> bot.slack().messages("C0SECURITY").stream()
+                .anyMatch(m -> m.text().contains("Revocation failing* for " + id)), () -> "no alert");
+        Message alert = bot.slack().messages("C0SECURITY").stream()
+                .filter(m -> m.text().contains("Revocation failing* for " + id)).findFirst().orElseThrow();
+        assertEquals(List.of(GrantCard.RESOLVE), Workflow.buttons(alert.blocks()));
+        assertTrue(flow.click(BOB, alert, GrantCard.RESOLVE, id).contains("Only a revoker"));
+        assertTrue(flow.click(CAROL, alert, GrantCard.RESOLVE, id).startsWith("Marked " + id + " as revoked by hand"));
+        assertEquals(GrantState.REVOKED, flow.grant(id).state());
+        RunningBot.await(Workflow.WAIT, () -> bot.slack().messages("C0MGMT").stream()
+                .anyMatch(m -> m.text().contains("marked the revocation of " + id + " resolved")), () -> "no notice");
+    }
+}
