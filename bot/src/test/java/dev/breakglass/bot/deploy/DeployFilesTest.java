@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -37,15 +39,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The files users deploy with: the example policy that {@code deploy/docker-compose.yml} mounts, and the Slack app
- * manifest, checked against Slack's own manifest JSON schema from the shared Slack samples (skipped, saying why,
- * where they are absent).
+ * The files users deploy with: the example policy that {@code deploy/docker-compose.yml} mounts, the compose file
+ * and the Dockerfile (every variable the policy references and the encryption key are passed to the bot, secrets
+ * come from {@code .env}, the data folder is writable and kept in a volume), and the Slack app manifest, checked
+ * against Slack's own manifest JSON schema from the shared Slack samples (skipped, saying why, where they are
+ * absent).
  */
 class DeployFilesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where Slack's dispatcher schema points its versions; served here from the samples folder. */
     private static final String SCHEMA_BASE = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/";
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[A-Z_][A-Z0-9_]*}");
+    /** What the adapters resolve as a reference: a whole value {@code ${NAME}} (see EnvironmentVariables). */
+    private static final Pattern ANY_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
 
     /** The repository root: the nearest folder, from the working directory up, that holds deploy/. */
     static Path repositoryRoot() {
@@ -108,6 +114,97 @@ class DeployFilesTest {
             });
         }
         assertEquals(List.of(), literal, "secret settings must be ${NAME} references");
+    }
+
+    @Test
+    void theComposeFilePassesEveryVariableTheExamplePolicyReferences() throws IOException {
+        Policy policy = new PolicyLoader().load(repositoryRoot().resolve("deploy/breakglass.yml"));
+        Set<String> referenced = new TreeSet<>();
+        policy.targets().values().forEach(t -> collectReferences(t.settings(), referenced));
+        assertEquals(Set.of("ORDERS_DB_ADMIN_PASSWORD", "WEBHOOK_SECRET"), referenced,
+                "the references this test was written for; it must still find them");
+
+        Map<String, Object> environment = botEnvironment();
+        List<String> missing = new ArrayList<>();
+        for (String name : referenced) {
+            // unset or empty stops the bot at start, so compose refuses to start without it, with a message
+            if (!requiredFromEnvFile(environment, name)) {
+                missing.add(name + " (found " + environment.get(name) + ")");
+            }
+        }
+        assertEquals(List.of(), missing,
+                "every ${NAME} in deploy/breakglass.yml must be passed to the bot as NAME: ${NAME:?message}");
+    }
+
+    @Test
+    void theComposeFileRequiresTheEncryptionKey() throws IOException {
+        Map<String, Object> environment = botEnvironment();
+        assertTrue(requiredFromEnvFile(environment, "BREAKGLASS_ENCRYPTION_KEY"),
+                "BREAKGLASS_ENCRYPTION_KEY must be passed as ${BREAKGLASS_ENCRYPTION_KEY:?message}, found "
+                        + environment.get("BREAKGLASS_ENCRYPTION_KEY"));
+        // secrets come from .env, never from the compose file itself
+        List<String> literal = new ArrayList<>();
+        environment.forEach((name, value) -> {
+            boolean secretish = name.matches(".*(SECRET|PASSWORD|TOKEN|KEY).*");
+            if (secretish && !String.valueOf(value).startsWith("${" + name)) {
+                literal.add(name);
+            }
+        });
+        assertEquals(List.of(), literal, "secret settings written into docker-compose.yml");
+    }
+
+    @Test
+    void theImageHasAWritableDataFolderThatComposeKeepsInAVolume() throws IOException {
+        String dockerfile = Files.readString(repositoryRoot().resolve("deploy/Dockerfile"));
+        Matcher dataDir = Pattern.compile("BREAKGLASS_DATA_DIR=(\\S+)").matcher(dockerfile);
+        assertTrue(dataDir.find(), "the Dockerfile sets BREAKGLASS_DATA_DIR");
+        String folder = dataDir.group(1);
+        Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)\\s*$").matcher(dockerfile);
+        assertTrue(user.find(), "the Dockerfile runs as a named user");
+        assertFalse(user.group(1).equals("root") || user.group(1).equals("0"), "the bot must not run as root");
+        assertTrue(dockerfile.contains("chown " + user.group(1) + ":" + user.group(1) + " " + folder),
+                folder + " must belong to " + user.group(1) + ", who creates the key file and H2 database there");
+        assertTrue(dockerfile.contains("chmod 700 " + folder), folder + " must be closed to other users");
+        Matcher workdir = Pattern.compile("(?m)^WORKDIR\\s+(\\S+)\\s*$").matcher(dockerfile);
+        String lastWorkdir = null;
+        while (workdir.find()) {
+            lastWorkdir = workdir.group(1);
+        }
+        assertEquals(folder, lastWorkdir + "/data",
+                "the default H2 file ./data/breakglass must land in the data folder too");
+
+        Map<String, Object> compose = yaml(repositoryRoot().resolve("deploy/docker-compose.yml"));
+        Map<String, Object> bot = map(map(compose.get("services")).get("bot"));
+        @SuppressWarnings("unchecked")
+        List<String> volumes = (List<String>) bot.get("volumes");
+        List<String> named = volumes.stream().filter(v -> v.endsWith(":" + folder))
+                .map(v -> v.substring(0, v.indexOf(':'))).toList();
+        assertEquals(1, named.size(), "one volume at " + folder + " in " + volumes);
+        assertTrue(map(compose.get("volumes")).containsKey(named.get(0)),
+                named.get(0) + " must be a named volume, declared under volumes:");
+    }
+
+    /** The bot service's environment mapping in deploy/docker-compose.yml. */
+    private static Map<String, Object> botEnvironment() throws IOException {
+        Map<String, Object> compose = yaml(repositoryRoot().resolve("deploy/docker-compose.yml"));
+        return map(map(map(compose.get("services")).get("bot")).get("environment"));
+    }
+
+    /** {@code NAME: ${NAME:?message}}: taken from the environment or .env, and compose stops when it is unset or empty. */
+    private static boolean requiredFromEnvFile(Map<String, Object> environment, String name) {
+        Object value = environment.get(name);
+        return value instanceof String s && s.matches("\\$\\{" + Pattern.quote(name) + ":\\?[^}]+}");
+    }
+
+    /** Every whole-value {@code ${NAME}} in a target's settings, however deep. */
+    private static void collectReferences(Object value, Set<String> names) {
+        if (value instanceof Map<?, ?> m) {
+            m.values().forEach(v -> collectReferences(v, names));
+        } else if (value instanceof List<?> l) {
+            l.forEach(v -> collectReferences(v, names));
+        } else if (value instanceof String s && ANY_REFERENCE.matcher(s).matches()) {
+            names.add(s.substring(2, s.length() - 1));
+        }
     }
 
     // ---- deploy/slack-app-manifest.json -------------------------------------------------------------------
