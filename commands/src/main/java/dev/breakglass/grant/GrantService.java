@@ -46,6 +46,8 @@ public final class GrantService {
     /** Longest deny reason, in characters. */
     public static final int MAX_REASON_LENGTH = 3000;
     private static final int MAX_ATTEMPTS = 20;
+    /** An approved grant not provisioned after this long lost its provisioning timer. */
+    private static final Duration STUCK_APPROVED = Duration.ofMinutes(2);
 
     private final GrantStore store;
     private final Policy policy;
@@ -626,15 +628,16 @@ public final class GrantService {
 
     /**
      * Catches what a timer missed, so no deadline depends on one trigger: overdue access is revoked, due or
-     * abandoned revocations retried, and requests past their timeout timed out.
+     * abandoned revocations retried, requests past their timeout timed out, and approved grants that were never
+     * provisioned scheduled again.
      *
      * @return how many grants it acted on
      */
     public int sweep() {
         Instant now = clock.instant();
         int acted = 0;
-        for (Grant g : store.findByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.ACTIVE,
-                GrantState.REVOKE_FAILED))) {
+        for (Grant g : store.findByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED,
+                GrantState.ACTIVE, GrantState.REVOKE_FAILED))) {
             Outcome outcome = null;
             if (g.revocation().claimedAt(now)) {
                 continue;
@@ -646,6 +649,11 @@ public final class GrantService {
                 outcome = retryRevocation(g.id());
             } else if (g.state() == GrantState.PENDING && !now.isBefore(g.requestedAt().plus(policy.pendingTimeout()))) {
                 outcome = timeOut(g.id());
+            } else if (g.state() == GrantState.APPROVED && !now.isBefore(g.updatedAt().plus(STUCK_APPROVED))) {
+                // Approved but never provisioned (the process died between saving and scheduling): schedule again.
+                // The provisioning job never runs twice at once, and provision() is a no-op once ACTIVE.
+                scheduler.schedule(g.id(), GrantScheduler.Due.PROVISION, now);
+                acted++;
             }
             if (outcome instanceof Outcome.Done) {
                 acted++;

@@ -26,8 +26,8 @@ import java.util.Set;
  *       least 1 (the constructor without it uses 1).</li>
  *   <li>A target's emergency {@code after} must be shorter than {@code pendingTimeout}, otherwise the request
  *       would time out before solo break glass is offered.</li>
- *   <li>{@code warnBefore} is not tied to the targets' durations: a grant shorter than it is warned about as
- *       soon as it is active.</li>
+ *   <li>{@code warnBefore} is not tied to the targets' durations: a grant shorter than twice {@code warnBefore}
+ *       is warned halfway through its window instead.</li>
  * </ul>
  *
  * @param channels       approval and notify channels

@@ -233,4 +233,16 @@ class AccessEndsTest {
         assertEquals(Duration.ofMinutes(50), denied.duration());
         assertTrue(denied.extension().isEmpty());
     }
+
+    @Test
+    void theSweeperReschedulesProvisioningForAnApprovedGrantThatLostItsTimer() {
+        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+                Optional.empty(), WHY, Optional.empty()))).grant();
+        grants.approve(g.id(), BOB);
+        timers.scheduled.clear();
+        assertEquals(0, grants.sweep(), "not stuck yet");
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(1, grants.sweep());
+        assertEquals(1, timers(g.id(), GrantScheduler.Due.PROVISION).size());
+    }
 }

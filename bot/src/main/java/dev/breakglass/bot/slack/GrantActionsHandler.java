@@ -221,30 +221,50 @@ public class GrantActionsHandler implements BoltRegistration {
                     + "); its credentials are gone.");
             return ctx.ack();
         }
+        // Open the window first (the trigger expires in 3 s), and only then count a reveal: a modal Slack
+        // refuses must not use up the requester's only reveal.
+        View placeholder = credentialsView(g, List.of(section(s -> s.text(markdownText("Fetching the credentials…")))));
+        com.slack.api.methods.response.views.ViewsOpenResponse opened;
+        try {
+            opened = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(placeholder));
+        } catch (IOException | SlackApiException e) {
+            opened = null;
+            LOG.warn("Opening the credentials window of {} failed: {}", g.id(), e.toString());
+        }
+        if (opened == null || !opened.isOk()) {
+            respond(ctx, "Slack did not open the window (" + SlackText.escape(opened == null ? "unreachable"
+                    : opened.getError()) + "); nothing was revealed, click again.");
+            return ctx.ack();
+        }
+        List<LayoutBlock> blocks = new ArrayList<>();
         CredentialVault.Reveal reveal = vault.reveal(g.id(), policy.revealLimit());
         if (reveal instanceof CredentialVault.Reveal.Revealed revealed) {
-            List<LayoutBlock> blocks = new ArrayList<>();
             revealed.credentials().fields().forEach((label, value) -> blocks.add(section(s -> s.text(markdownText(
                     "*" + SlackText.escape(label) + "*\n```" + SlackText.escape(value) + "```")))));
             blocks.add(section(s -> s.text(markdownText(revealed.remaining() == 0
                     ? "This is the only time these are shown. Copy what you need now."
                     : revealed.remaining() + " more reveal(s) allowed."))));
-            View modal = view(v -> v.type("modal").callbackId("bg_credentials")
-                    .title(viewTitle(t -> t.type("plain_text").text("Credentials " + g.id())))
-                    .close(viewClose(t -> t.type("plain_text").text("Done")))
-                    .blocks(blocks));
-            var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(modal));
-            if (!r.isOk()) {
-                LOG.warn("Opening the credentials of {} failed: {}", g.id(), r.getError());
-                respond(ctx, "Could not open the window (" + SlackText.escape(r.getError()) + ").");
-            }
         } else if (reveal instanceof CredentialVault.Reveal.Exhausted exhausted) {
-            respond(ctx, "The credentials of " + g.id() + " were already revealed " + exhausted.limit()
-                    + " time(s), the most the policy allows.");
+            blocks.add(section(s -> s.text(markdownText("The credentials of " + g.id() + " were already revealed "
+                    + exhausted.limit() + " time(s), the most the policy allows."))));
         } else {
-            respond(ctx, g.id() + " has no credentials to reveal.");
+            blocks.add(section(s -> s.text(markdownText(g.id() + " has no credentials to reveal."))));
+        }
+        String viewId = opened.getView().getId();
+        var updated = ctx.client().viewsUpdate(b -> b.viewId(viewId).view(credentialsView(g, blocks)));
+        if (!updated.isOk()) {
+            LOG.error("Showing the credentials of {} failed after the reveal was counted: {}", g.id(),
+                    updated.getError());
+            respond(ctx, "Slack did not show the credentials (" + SlackText.escape(updated.getError()) + ").");
         }
         return ctx.ack();
+    }
+
+    private static View credentialsView(Grant g, List<LayoutBlock> blocks) {
+        return view(v -> v.type("modal").callbackId("bg_credentials")
+                .title(viewTitle(t -> t.type("plain_text").text("Credentials " + g.id())))
+                .close(viewClose(t -> t.type("plain_text").text("Done")))
+                .blocks(blocks));
     }
 
     private static Optional<GrantId> grantOf(BlockActionRequest req) {

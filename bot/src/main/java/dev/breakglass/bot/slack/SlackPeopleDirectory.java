@@ -36,7 +36,9 @@ public class SlackPeopleDirectory implements PeopleDirectory {
     private final MethodsClient slack;
     private final Clock clock;
     private final Map<String, Members> groups = new ConcurrentHashMap<>();
-    private final Map<String, Optional<String>> emails = new ConcurrentHashMap<>();
+    private final Map<String, Email> emails = new ConcurrentHashMap<>();
+    /** Emails change rarely; an hour keeps lookups cheap and a changed address current within the hour. */
+    static final Duration EMAIL_FRESH = Duration.ofHours(1);
 
     public SlackPeopleDirectory(MethodsClient slack, Clock clock) {
         this.slack = slack;
@@ -44,6 +46,9 @@ public class SlackPeopleDirectory implements PeopleDirectory {
     }
 
     private record Members(Set<String> users, Instant fetchedAt) {
+    }
+
+    private record Email(Optional<String> address, Instant fetchedAt) {
     }
 
     @Override
@@ -78,19 +83,19 @@ public class SlackPeopleDirectory implements PeopleDirectory {
         return Optional.empty();
     }
 
-    /** Cached once Slack answered; a failed lookup is not cached, so the next grant asks again. */
+    /** Cached for an hour once Slack answered; a failed lookup is not cached, so the next grant asks again. */
     @Override
     public Optional<String> email(String userId) {
-        Optional<String> cached = emails.get(userId);
-        if (cached != null) {
-            return cached;
+        Email cached = emails.get(userId);
+        if (cached != null && cached.fetchedAt().plus(EMAIL_FRESH).isAfter(clock.instant())) {
+            return cached.address();
         }
         try {
             UsersInfoResponse r = slack.usersInfo(b -> b.user(userId));
             if (r.isOk() && r.getUser() != null) {
                 Optional<String> email = Optional.ofNullable(r.getUser().getProfile())
                         .map(p -> p.getEmail()).filter(e -> !e.isBlank());
-                emails.put(userId, email);
+                emails.put(userId, new Email(email, clock.instant()));
                 return email;
             }
             LOG.warn("users.info {} failed: {}", userId, r.getError());

@@ -265,14 +265,22 @@ class RequestApprovalFlowTest {
         Message ready = flow.awaitDirectMessage(ALICE, id, "is ready");
 
         assertTrue(flow.click(BOB, ready, GrantCard.REVEAL, id).contains("Only the requester"));
+        bot.slack().rateLimitNext("views.open", 1, 1);
+        assertTrue(flow.click(ALICE, ready, GrantCard.REVEAL, id).contains("nothing was revealed"),
+                "a window Slack refused does not use up the reveal");
         flow.press(ALICE, ready, GrantCard.REVEAL, id);
         SlackView modal = bot.slack().openModal(ALICE).orElseThrow();
         assertTrue(modal.view().toString().contains(receiver.password()), "the modal shows the password");
-        assertTrue(flow.click(ALICE, ready, GrantCard.REVEAL, id).contains("already revealed 1 time"));
+        flow.press(ALICE, ready, GrantCard.REVEAL, id);
+        SlackView second = bot.slack().openModal(ALICE).orElseThrow();
+        assertTrue(second.view().toString().contains("already revealed 1 time"), second.view().toString());
+        assertFalse(second.view().toString().contains(receiver.password()));
 
         for (RecordedCall call : bot.slack().calls()) {
-            if (!call.method().equals("views.open")) {
+            if (!call.method().equals("views.update")) { // the Reveal window: a modal, never chat history
                 assertFalse(call.params().toString().contains(receiver.password()), call.method() + " leaked it");
+            } else {
+                assertEquals("bg_credentials", call.params().path("view").path("callback_id").asText());
             }
         }
         bot.slack().allMessages().values().forEach(ms -> ms.forEach(m ->
