@@ -100,6 +100,11 @@ public final class TestDatabase implements AutoCloseable {
                 "datasources.default.password", password);
     }
 
+    /** The environment that points a bot process at this database. */
+    public Map<String, String> env() {
+        return Map.of("BREAKGLASS_DB_URL", url, "BREAKGLASS_DB_USER", user, "BREAKGLASS_DB_PASSWORD", password);
+    }
+
     @Override
     public void close() {
         cleanup.run();
