@@ -3,6 +3,7 @@ package dev.breakglass.bot.slack;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.methods.SlackApiException;
+import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
@@ -33,12 +34,14 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private final CommandReplies replies;
     private final GrantService grants;
     private final Policy policy;
+    private final JdbcAuditLog audit;
 
-    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants) {
+    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit) {
         this.parser = new CommandParser(policy.justification());
         this.replies = replies;
         this.grants = grants;
         this.policy = policy;
+        this.audit = audit;
     }
 
     @Override
@@ -70,6 +73,15 @@ public class BreakglassCommandHandler implements BoltRegistration {
         }
         if (result instanceof BreakglassCommand.Extend e) {
             return ReplyText.mrkdwn(grants.requestExtension(e.id(), user, e.duration(), e.justification()).reply());
+        }
+        if (result instanceof BreakglassCommand.Audit a) {
+            if (grants.status(a.id(), user).isEmpty()) {
+                return "There is no grant " + a.id() + " that you can see.";
+            }
+            return replies.auditTimeline(a.id().toString(), audit.forGrant(a.id().value()).stream()
+                    .map(e -> new CommandReplies.AuditLine(e.at(), e.type(), e.actor(), e.details().entrySet().stream()
+                            .map(d -> d.getKey() + "=" + d.getValue()).collect(java.util.stream.Collectors.joining(", "))))
+                    .toList());
         }
         if (result instanceof BreakglassCommand.ListGrants) {
             return replies.list(grants.openGrantsVisibleTo(user));

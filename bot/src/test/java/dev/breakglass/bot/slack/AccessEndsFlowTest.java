@@ -60,8 +60,18 @@ class AccessEndsFlowTest {
         return id;
     }
 
+    /** Fires a stored timer now (timers are stored just after the state change they follow). */
     private void fire(GrantId id, String due) throws Exception {
-        bot.bean(Scheduler.class).triggerJob(new JobKey(id + "-" + due, "grants"));
+        Scheduler scheduler = bot.bean(Scheduler.class);
+        JobKey key = new JobKey(id + "-" + due, "grants");
+        RunningBot.await(Workflow.WAIT, () -> {
+            try {
+                return scheduler.checkExists(key);
+            } catch (org.quartz.SchedulerException e) {
+                return false;
+            }
+        }, () -> "no stored timer " + key);
+        scheduler.triggerJob(key);
     }
 
     private String metrics() {
@@ -186,6 +196,21 @@ class AccessEndsFlowTest {
         RunningBot.await(Workflow.WAIT, () -> metrics().lines().anyMatch(
                 l -> l.matches("breakglass_grant_events_total\\{event=\"RevocationFailed\"} 3(\\.0)?")),
                 () -> "each attempt counted");
+
+        List<dev.breakglass.bot.audit.AuditEntry> trail = bot.bean(dev.breakglass.bot.audit.JdbcAuditLog.class)
+                .forGrant(id.value());
+        List<String> types = trail.stream().map(dev.breakglass.bot.audit.AuditEntry::type).toList();
+        assertEquals(List.of("Requested", "Approved", "Activated", "RevocationFailed", "RevocationFailed",
+                "RevocationFailed", "Revoked", "RevocationRecovered"), types);
+        assertEquals(List.of(1, 2, 3), trail.stream().filter(e -> e.type().equals("RevocationFailed"))
+                .map(e -> ((Number) e.details().get("attempt")).intValue()).toList(), "each attempt in the audit log");
+        assertEquals(ALICE, trail.get(6).actor(), "the revoke is Alice's");
+        assertTrue(bot.bean(dev.breakglass.bot.audit.JdbcAuditLog.class).verify().isEmpty(), "the chain holds");
+        String shown = bot.deliver().slashCommand(ALICE, "C0GENERAL", "audit " + id).json().path("text").asText();
+        assertTrue(shown.startsWith("*Audit trail of " + id + "*"), shown);
+        assertTrue(shown.contains("*RevocationFailed* · system · attempt=2"), shown);
+        String hidden = bot.deliver().slashCommand(DAVE, "C0GENERAL", "audit " + id).json().path("text").asText();
+        assertEquals("There is no grant " + id + " that you can see.", hidden);
     }
 
     @Test

@@ -13,7 +13,9 @@ import java.util.Map;
 public final class CommandReplies {
     /** Every template this class renders, compiled at start. */
     public static final List<String> TEMPLATES = List.of("help", "parse-error", "not-available", "grant-list",
-            "grant-status");
+            "grant-status", "audit-timeline");
+    private static final java.time.format.DateTimeFormatter STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private final Templates templates;
 
@@ -38,6 +40,24 @@ public final class CommandReplies {
     /** {@code /breakglass status <id>}: one grant in full. */
     public String status(Grant grant) {
         return fit(templates.render("grant-status", GrantCard.data(grant)));
+    }
+
+    /**
+     * {@code /breakglass audit <id>}: the grant's timeline from the audit log, oldest first.
+     *
+     * @param entries (time, event, actor id or "system", details) per entry
+     */
+    public String auditTimeline(String grantId, List<AuditLine> entries) {
+        List<Map<String, Object>> lines = entries.stream().map(e -> Map.<String, Object>of(
+                "at", STAMP.format(e.at()), "type", e.type(),
+                "actor", e.actor().equals("system") ? "system" : ReplyText.mention(e.actor()),
+                "details", e.details())).toList();
+        return fit(templates.render("audit-timeline", Map.of("id", grantId, "entries", lines,
+                "none", entries.isEmpty())));
+    }
+
+    /** One audit entry as the timeline shows it; {@code details} is plain text (escaped when rendered). */
+    public record AuditLine(java.time.Instant at, String type, String actor, String details) {
     }
 
     /** For a command this build parses but does not carry out yet. */
