@@ -35,8 +35,17 @@ public sealed interface GrantEvent {
     /** The requester broke the glass alone: approved without peers, loudly, review mandatory. */
     record GlassBroken(Grant grant) implements GrantEvent {}
 
-    /** The target provisioned the access; the window runs from now. */
-    record Activated(Grant grant, boolean credentialsIssued) implements GrantEvent {}
+    /**
+     * The target provisioned the access; the window runs from now.
+     *
+     * @param credentialsFingerprint the issued credentials' {@link dev.breakglass.port.Credentials#fingerprint()},
+     *                               empty when the target issued none (never the credentials themselves)
+     */
+    record Activated(Grant grant, java.util.Optional<String> credentialsFingerprint) implements GrantEvent {
+        public boolean credentialsIssued() {
+            return credentialsFingerprint.isPresent();
+        }
+    }
 
     /** The target could not provision the access; nothing was left behind. */
     record ProvisioningFailed(Grant grant, String reason) implements GrantEvent {}

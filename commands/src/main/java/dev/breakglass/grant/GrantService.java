@@ -334,11 +334,11 @@ public final class GrantService {
             try {
                 Provisioned provisioned = adapter.get().grant(request);
                 provisioned.credentials().ifPresent(c -> vault.seal(grant.id(), c));
-                boolean issued = provisioned.credentials().isPresent();
+                Optional<String> fingerprint = provisioned.credentials().map(c -> c.fingerprint());
                 outcome = change(id, current -> current.state() != GrantState.APPROVED
                         ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
                         : Step.save(current.activated(provisioned.handle(), start),
-                        saved -> new GrantEvent.Activated(saved, issued),
+                        saved -> new GrantEvent.Activated(saved, fingerprint),
                         Reply.of(current.id(), " is active."), this::scheduleEnd));
             } catch (TargetException e) {
                 outcome = fail(grant, e.getMessage());

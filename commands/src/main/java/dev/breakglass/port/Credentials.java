@@ -20,6 +20,26 @@ public record Credentials(Map<String, String> fields) {
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
 
+    /**
+     * A short fingerprint of the values (first 16 hex digits of SHA-256 over the labels and values, each
+     * length-prefixed): lets the audit trail say which credentials were issued without holding them.
+     */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, String> e : fields.entrySet()) {
+                for (String part : new String[] {e.getKey(), e.getValue()}) {
+                    byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+                    sha.update(bytes);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     @Override
     public String toString() {
         return "Credentials" + fields.keySet() + " (values hidden)";

@@ -53,6 +53,7 @@ public class AuditRecorder implements GrantEventListener {
         } else if (event instanceof GrantEvent.Activated e) {
             g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
             d.put("credentials_issued", e.credentialsIssued());
+            e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", f));
         } else if (event instanceof GrantEvent.ProvisioningFailed e) {
             d.put("error", e.reason());
         } else if (event instanceof GrantEvent.ExtensionRequested) {

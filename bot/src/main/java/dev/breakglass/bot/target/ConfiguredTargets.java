@@ -1,14 +1,18 @@
 package dev.breakglass.bot.target;
 
+import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.config.InvalidConfigurationException;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetAdapterFactory;
 import dev.breakglass.port.TargetRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,18 +21,24 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Every policy target's adapter, made at start ({@link Context}) from the adapter factories: a target naming an
- * unknown adapter type, or settings its adapter refuses, stops the bot with a message naming the target.
+ * Every policy target's adapter, made at start ({@link Context}) from the built-in adapter factories and the
+ * plugins' ({@link PluginLoader}): a target naming an unknown adapter type, settings its adapter refuses, or two
+ * factories claiming one type stop the bot with a message naming the target. Each adapter is wrapped in
+ * {@link MeteredTarget}, so every call is timed, logged, counted and audited.
  */
 @Singleton
 @Context
 public class ConfiguredTargets implements TargetRegistry {
     private final Map<String, TargetAdapter> adapters;
 
-    public ConfiguredTargets(Policy policy, List<TargetAdapterFactory> factories) {
+    public ConfiguredTargets(Policy policy, List<TargetAdapterFactory> builtIn, PluginLoader plugins,
+                             JdbcAuditLog audit, MeterRegistry metrics, Clock clock) {
+        List<TargetAdapterFactory> factories = new ArrayList<>(builtIn);
+        factories.addAll(plugins.factories());
         Map<String, TargetAdapterFactory> byType = factories.stream()
                 .collect(Collectors.toMap(TargetAdapterFactory::type, Function.identity(), (a, b) -> {
-                    throw new InvalidConfigurationException("two adapter factories claim the type " + a.type());
+                    throw new InvalidConfigurationException("two adapter factories claim the type \"" + a.type()
+                            + "\" (" + a.getClass().getName() + " and " + b.getClass().getName() + ")");
                 }, TreeMap::new));
         Map<String, TargetAdapter> made = new TreeMap<>();
         for (TargetPolicy target : policy.targets().values()) {
@@ -38,7 +48,8 @@ public class ConfiguredTargets implements TargetRegistry {
                         + "type \"" + target.adapter() + "\" (known: " + String.join(", ", byType.keySet()) + ")");
             }
             try {
-                made.put(target.name(), factory.create(target.name(), target.settings()));
+                made.put(target.name(), new MeteredTarget(target.name(), factory.create(target.name(),
+                        target.settings()), audit, metrics, clock));
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigurationException("targets." + target.name() + " (" + target.adapter()
                         + " adapter): " + e.getMessage(), e);

@@ -199,9 +199,14 @@ class AccessEndsFlowTest {
 
         List<dev.breakglass.bot.audit.AuditEntry> trail = bot.bean(dev.breakglass.bot.audit.JdbcAuditLog.class)
                 .forGrant(id.value());
-        List<String> types = trail.stream().map(dev.breakglass.bot.audit.AuditEntry::type).toList();
+        List<String> types = trail.stream().map(dev.breakglass.bot.audit.AuditEntry::type)
+                .filter(t -> !t.equals("TargetCall")).toList();
         assertEquals(List.of("Requested", "Approved", "Activated", "RevocationFailed", "RevocationFailed",
                 "RevocationFailed", "Revoked", "RevocationRecovered"), types);
+        List<String> revokeCalls = trail.stream().filter(e -> e.type().equals("TargetCall")
+                && "revoke".equals(e.details().get("action"))).map(e -> (String) e.details().get("outcome")).toList();
+        assertEquals(List.of("failed", "failed", "failed", "ok"), revokeCalls, "every adapter call is audited");
+        trail = trail.stream().filter(e -> !e.type().equals("TargetCall")).toList();
         assertEquals(List.of(1, 2, 3), trail.stream().filter(e -> e.type().equals("RevocationFailed"))
                 .map(e -> ((Number) e.details().get("attempt")).intValue()).toList(), "each attempt in the audit log");
         assertEquals(ALICE, trail.get(6).actor(), "the revoke is Alice's");
@@ -209,6 +214,7 @@ class AccessEndsFlowTest {
         String shown = bot.deliver().slashCommand(ALICE, "C0GENERAL", "audit " + id).json().path("text").asText();
         assertTrue(shown.startsWith("*Audit trail of " + id + "*"), shown);
         assertTrue(shown.contains("*RevocationFailed* · system · attempt=2"), shown);
+        assertTrue(shown.contains("*TargetCall* · system · action=revoke"), shown);
         String hidden = bot.deliver().slashCommand(DAVE, "C0GENERAL", "audit " + id).json().path("text").asText();
         assertEquals("There is no grant " + id + " that you can see.", hidden);
     }
