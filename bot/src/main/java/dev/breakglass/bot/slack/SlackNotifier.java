@@ -136,7 +136,7 @@ public class SlackNotifier implements GrantEventListener {
     private void alert(Grant g, String mrkdwn, boolean resolvable) throws IOException, SlackApiException {
         List<LayoutBlock> blocks = render.alert(g, mrkdwn, resolvable);
         for (String channel : policy.channels().notifyChannels()) {
-            var r = slack.chatPostMessage(b -> b.channel(channel).text(mrkdwn).blocks(blocks));
+            var r = patiently(() -> slack.chatPostMessage(b -> b.channel(channel).text(mrkdwn).blocks(blocks)));
             if (!r.isOk()) {
                 LOG.error("Alerting {} about {} failed: {}", channel, g.id(), r.getError());
             }
@@ -145,8 +145,8 @@ public class SlackNotifier implements GrantEventListener {
 
     private void postCard(Grant g) throws IOException, SlackApiException {
         String channel = policy.channels().approvals();
-        ChatPostMessageResponse r = slack.chatPostMessage(b -> b.channel(channel).text(render.cardText(g))
-                .blocks(render.card(g)));
+        ChatPostMessageResponse r = patiently(() -> slack.chatPostMessage(b -> b.channel(channel).text(render.cardText(g))
+                .blocks(render.card(g))));
         if (!r.isOk()) {
             LOG.error("Posting the card of {} to {} failed: {}", g.id(), channel, r.getError());
             return;
@@ -160,8 +160,8 @@ public class SlackNotifier implements GrantEventListener {
             LOG.warn("No card to update for {}", g.id());
             return;
         }
-        var r = slack.chatUpdate(b -> b.channel(card.get().channel()).ts(card.get().ts()).text(render.cardText(g))
-                .blocks(render.card(g)));
+        var r = patiently(() -> slack.chatUpdate(b -> b.channel(card.get().channel()).ts(card.get().ts()).text(render.cardText(g))
+                .blocks(render.card(g))));
         if (!r.isOk()) {
             LOG.error("Updating the card of {} failed: {}", g.id(), r.getError());
         }
@@ -169,7 +169,7 @@ public class SlackNotifier implements GrantEventListener {
 
     private void tellRequester(Grant g, String headline, String... buttons) throws IOException, SlackApiException {
         List<LayoutBlock> blocks = render.requesterUpdate(g, headline, buttons);
-        var r = slack.chatPostMessage(b -> b.channel(g.requester()).text(render.cardText(g)).blocks(blocks));
+        var r = patiently(() -> slack.chatPostMessage(b -> b.channel(g.requester()).text(render.cardText(g)).blocks(blocks)));
         if (!r.isOk()) {
             LOG.error("Messaging the requester of {} failed: {}", g.id(), r.getError());
         }
@@ -182,10 +182,57 @@ public class SlackNotifier implements GrantEventListener {
                 + "*").orElse("") + " for *" + DurationText.format(g.duration())
                 + "* without peer approval. A review is mandatory.";
         for (String channel : policy.channels().notifyChannels()) {
-            var r = slack.chatPostMessage(b -> b.channel(channel).text(text));
+            var r = patiently(() -> slack.chatPostMessage(b -> b.channel(channel).text(text)));
             if (!r.isOk()) {
                 LOG.error("Announcing the emergency {} in {} failed: {}", g.id(), channel, r.getError());
             }
+        }
+    }
+
+    /** A Web API call that may fail the way Slack's client does. */
+    @FunctionalInterface
+    private interface SlackCall<T> {
+        T call() throws IOException, SlackApiException;
+    }
+
+    /**
+     * Runs a Web API call until Slack takes it: a 429 waits as long as Slack's {@code Retry-After} says (or a
+     * second), a network error backs off (1 s doubling to 30 s) — for as long as it takes, so a rate limit or an
+     * outage delays a message but never drops it. Messages queued behind it wait, which keeps their order.
+     * Other Slack errors are answers, not outages: they are returned for the caller to log.
+     */
+    private <T> T patiently(SlackCall<T> call) throws IOException, SlackApiException {
+        long backoff = 1000;
+        while (true) {
+            try {
+                return call.call();
+            } catch (SlackApiException e) {
+                if (e.getResponse() == null || e.getResponse().code() != 429) {
+                    throw e;
+                }
+                String retryAfter = e.getResponse().header("Retry-After");
+                long wait = 1000;
+                try {
+                    wait = Math.max(1, Long.parseLong(retryAfter == null ? "1" : retryAfter.trim())) * 1000;
+                } catch (NumberFormatException ignored) {
+                    // Slack always sends seconds; a missing or odd header means "a moment"
+                }
+                LOG.info("Slack rate limit: waiting {} s before retrying", wait / 1000);
+                sleep(wait);
+            } catch (IOException e) {
+                LOG.warn("Slack unreachable ({}); retrying in {} s", e.getMessage(), backoff / 1000);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting to retry", e);
         }
     }
 

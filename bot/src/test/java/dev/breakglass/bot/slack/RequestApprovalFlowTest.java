@@ -317,4 +317,22 @@ class RequestApprovalFlowTest {
         String missing = bot.deliver().slashCommand(BOB, "C0GENERAL", "status BG-99999").json().path("text").asText();
         assertEquals("There is no grant BG-99999 that you can see.", missing);
     }
+
+    @Test
+    void slackRateLimitsDelayMessagesButNeverDropThem() {
+        bot.slack().rateLimitNext("chat.postMessage", 3, 1);
+        bot.slack().rateLimitNext("chat.update", 2, 1);
+        GrantId id = flow.request(ALICE, "orders-db 30m " + WHY);
+        Message card = flow.card(id);
+        flow.awaitDirectMessage(ALICE, id, "waiting for approval");
+        flow.click(BOB, card, GrantCard.APPROVE, id);
+        flow.awaitCard(id, "Active until");
+        flow.awaitDirectMessage(ALICE, id, "is ready");
+        List<String> order = flow.directMessages(ALICE, id).stream().map(m -> m.blocks().toString())
+                .map(b -> b.contains("waiting") ? "waiting" : b.contains("approved your") ? "approved"
+                        : b.contains("is ready") ? "ready" : "other").toList();
+        assertEquals(List.of("waiting", "approved", "ready"), order, "delivered, in order");
+        assertTrue(bot.slack().calls("chat.postMessage").stream().filter(c -> c.status() == 429).count() >= 3,
+                "Slack did answer 429");
+    }
 }
