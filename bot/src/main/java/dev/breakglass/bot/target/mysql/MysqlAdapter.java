@@ -124,11 +124,18 @@ public final class MysqlAdapter implements TargetAdapter {
         return new Provisioned(request, account.handle(), Optional.of(credentials(account, password)));
     }
 
-    /** @return whether the account existed already */
+    /**
+     * Makes the account as configured.
+     *
+     * <p>The password travels only in the shortest statements, {@code CREATE USER … IDENTIFIED BY} and
+     * {@code ALTER USER … IDENTIFIED BY}, which every supported server parses: a server that refuses an option
+     * answers with a syntax error quoting the statement ("near '…'"), and the driver logs server errors.
+     *
+     * @return whether the account existed already
+     */
     private boolean provision(Connection c, MysqlAccount account, String password, List<PrivilegeGrant> grants)
             throws Failure {
-        String identified = " IDENTIFIED BY " + MysqlSql.literal(password) + " WITH MAX_USER_CONNECTIONS "
-                + settings.maxConnections();
+        String identified = " IDENTIFIED BY " + MysqlSql.literal(password);
         boolean existed = hosts(c, account.user()).contains(account.host());
         if (!existed) {
             try {
@@ -141,11 +148,15 @@ public final class MysqlAdapter implements TargetAdapter {
             }
         }
         if (existed) {
-            execute(c, "ALTER USER " + account.sql() + identified + " ACCOUNT UNLOCK",
-                    "resetting the existing account " + account, password);
+            execute(c, "ALTER USER " + account.sql() + identified, "resetting the password of " + account, password);
+            // A revoke that locked it and then failed must not leave the new credentials useless.
+            execute(c, "ALTER USER " + account.sql() + " ACCOUNT UNLOCK", "unlocking " + account, null);
+            // Start from nothing, so a retried grant ends up exactly as configured.
             execute(c, "REVOKE ALL PRIVILEGES, GRANT OPTION FROM " + account.sql(),
-                    "clearing the privileges of the existing account " + account, null);
+                    "clearing the privileges of " + account, null);
         }
+        execute(c, "ALTER USER " + account.sql() + " WITH MAX_USER_CONNECTIONS " + settings.maxConnections(),
+                "limiting the connections of " + account, null);
         for (PrivilegeGrant grant : grants) {
             execute(c, grant.sql(account), "GRANT " + grant, null);
         }

@@ -90,6 +90,9 @@ public record MysqlUrl(String host, int port, Optional<String> database, String 
         if (authority.endsWith(":")) {
             throw bad(text, "has an empty port");
         }
+        if (port < 1 || port > 65535) {
+            throw bad(text, "has a port outside 1 to 65535");
+        }
         Optional<String> database = Optional.empty();
         if (!path.isEmpty()) {
             if (!DATABASE.matcher(path).matches()) {
