@@ -37,7 +37,10 @@ import java.util.function.Supplier;
  *       after the account may exist, the account is removed before the exception is thrown.</li>
  *   <li>{@link #revoke}: locks every host variant of the account (no new session can start), kills its sessions,
  *       drops it, kills again whatever slipped in between, and waits up to {@link #SESSION_END_WAIT} for the killed
- *       sessions to end. Idempotent: an account that is already gone is fine.</li>
+ *       sessions to end. Idempotent: an account that is already gone is fine. When the admin account may not kill
+ *       a session, the account is still dropped before revoke fails saying so: an open session of a dropped
+ *       account may keep privileges it has cached (MariaDB keeps its default database's), so only the kill ends
+ *       access for sure.</li>
  *   <li>{@link #verifyRevoked}: true when no account of that user name exists (any host) and no session of it
  *       remains.</li>
  * </ul>
@@ -252,7 +255,10 @@ public final class MysqlAdapter implements TargetAdapter {
     private record Removal(boolean dropped, int killed, int lingering) {
     }
 
-    /** Lock every host variant, kill, drop, kill again, wait for the killed sessions to end. */
+    /**
+     * Lock every host variant, kill, drop, kill again, wait for the killed sessions to end. A refused kill does not
+     * stop the drop; it is reported once the account is gone.
+     */
     private Removal remove(MysqlAccount account) throws Failure {
         try (Connection c = connect()) {
             List<String> existing = hosts(c, account.user());
@@ -269,12 +275,28 @@ public final class MysqlAdapter implements TargetAdapter {
                     }
                 }
             }
-            int killed = kill(c, account.user());
+            int killed = 0;
+            Failure killFailed = null;
+            try {
+                killed += kill(c, account.user());
+            } catch (Failure f) {
+                killFailed = f; // drop anyway: at least nobody can log in again, and verify reports the sessions
+            }
             for (String host : hosts) {
                 execute(c, "DROP USER IF EXISTS " + account(account, host).sql(),
                         "dropping the account " + account.user() + "@" + host, null);
             }
-            killed += kill(c, account.user());
+            try {
+                killed += kill(c, account.user());
+            } catch (Failure f) {
+                killFailed = killFailed == null ? f : killFailed;
+            }
+            if (killFailed != null) {
+                // A dropped account's open session may keep privileges it cached (its default database's, in
+                // MariaDB), so this is a real failure, not a detail.
+                throw new Failure(killFailed.getMessage() + "; the account was dropped, but its open sessions "
+                        + "remain and may keep the privileges they had", killFailed.code);
+            }
             return new Removal(!existing.isEmpty(), killed, awaitSessionsEnd(c, account.user()));
         } catch (SQLException e) {
             throw new Failure("the connection failed: " + reason(e), e.getErrorCode());

@@ -36,6 +36,7 @@ final class MariaDb implements AutoCloseable {
     /** Grant numbers {@code idBase + 1 …} belong to this instance. */
     final long idBase;
     private final List<String> databases = new ArrayList<>();
+    private final List<String> admins = new ArrayList<>();
 
     private MariaDb() {
         String suffix = Long.toString(Math.abs(RANDOM.nextLong()) % 1_000_000_000L, 36);
@@ -68,6 +69,24 @@ final class MariaDb implements AutoCloseable {
         execute("CREATE TABLE `" + name + "`.t (a INT)");
         execute("INSERT INTO `" + name + "`.t VALUES (1)");
     }
+
+    /**
+     * Creates an admin account {@code bgadmin_<random>'@'%'} (dropped on close) and runs {@code grants}, each a
+     * statement with {@code %s} where the account goes.
+     *
+     * @return the account's user name; its password is {@link #ADMIN_PASSWORD}
+     */
+    String createAdmin(List<String> grants) {
+        String user = "bgadmin_" + Long.toString(Math.abs(RANDOM.nextLong()) % 1_000_000_000L, 36);
+        execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + ADMIN_PASSWORD + "'");
+        admins.add(user);
+        for (String grant : grants) {
+            execute(grant.formatted("'" + user + "'@'%'"));
+        }
+        return user;
+    }
+
+    static final String ADMIN_PASSWORD = "Admin-Test-Pw-1";
 
     /** {@code jdbc:mariadb://host:port/<database>}. */
     String url() {
@@ -149,6 +168,9 @@ final class MariaDb implements AutoCloseable {
         }
         for (String[] a : accounts) {
             execute("DROP USER IF EXISTS '" + a[0] + "'@'" + a[1] + "'");
+        }
+        for (String admin : admins) {
+            execute("DROP USER IF EXISTS '" + admin + "'@'%'");
         }
         for (String name : databases) {
             execute("DROP DATABASE IF EXISTS `" + name + "`");
