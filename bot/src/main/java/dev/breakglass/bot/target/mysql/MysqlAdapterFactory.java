@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -18,7 +19,8 @@ import java.util.function.Supplier;
  * then. The server is not contacted at start: a database that is down must not keep the bot from starting, and its
  * trouble shows in the first grant's message.
  *
- * <p>A warning, not an error: an empty admin password (fine for a local trial, not for production).
+ * <p>Warnings, not errors: an empty admin password (fine for a local trial, not for production), and a URL to a
+ * host other than loopback that does not ask for TLS (every new account's password travels on that connection).
  */
 @Singleton
 public final class MysqlAdapterFactory implements TargetAdapterFactory {
@@ -70,6 +72,29 @@ public final class MysqlAdapterFactory implements TargetAdapterFactory {
             LOG.warn("Target {}: settings.admin-password is empty; give the admin account a password and write it "
                     + "as ${NAME}", target);
         }
+        if (!isLoopback(parsed.url().host()) && !asksForTls(parsed.url().options())) {
+            LOG.warn("Target {}: settings.url does not ask for TLS; each new account's password travels to {} "
+                    + "unencrypted unless the server requires TLS. Add ?sslMode=verify-full", target,
+                    parsed.url().hostAndPort());
+        }
         return new MysqlAdapter(target, parsed, clock, passwords);
+    }
+
+    private static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
+    }
+
+    /** {@code sslMode} other than {@code disable}, or the older {@code useSsl=true}. */
+    private static boolean asksForTls(String options) {
+        for (String option : options.split("&")) {
+            String[] kv = option.split("=", 2);
+            String key = kv[0].toLowerCase(Locale.ROOT);
+            String value = kv.length == 2 ? kv[1].toLowerCase(Locale.ROOT) : "";
+            if (key.equals("sslmode") && !value.equals("disable") || key.equals("usessl") && value.equals("true")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
