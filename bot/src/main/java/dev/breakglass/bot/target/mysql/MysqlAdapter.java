@@ -103,7 +103,10 @@ public final class MysqlAdapter implements TargetAdapter {
             throw new TargetException(what + " failed: the access window already ended at " + request.expiresAt());
         }
         List<PrivilegeGrant> grants = settings.grantsFor(request.role()).orElseThrow(() -> new TargetException(what
-                + " failed: " + request.role().map(r -> "the role " + r + " has no grants in settings.roles (it has "
+                + " failed: " + request.role().map(r -> settings.roles().isEmpty()
+                        ? "the role " + r + " has no grants: settings.roles is not set (default-grants serve "
+                        + "requests without a role)"
+                        : "the role " + r + " has no grants in settings.roles (it has "
                         + String.join(", ", settings.roles().keySet()) + ")")
                 .orElse("the request names no role and settings.default-grants is not set")));
         MysqlAccount account = MysqlAccount.of(request.id(), request.slackUserId(), settings.host());
@@ -120,6 +123,9 @@ public final class MysqlAdapter implements TargetAdapter {
         } catch (Failure | SQLException f) {
             String reason = f instanceof Failure ? f.getMessage() : "the connection failed: " + reason((SQLException) f);
             throw undo(what, reason, account);
+        } catch (RuntimeException e) {
+            // A bug, not the server: still nothing may be left half-made.
+            throw undo(what, "unexpected " + e.getClass().getSimpleName(), account);
         }
         LOG.info("mysql grant {} on {}: account {} {} with {} ({} connections at most); the bot's revoke ends it at {}",
                 request.id(), target, account, existed ? "reset" : "created", grants, settings.maxConnections(),
