@@ -71,7 +71,18 @@ public final class KubernetesAdapterFactory implements TargetAdapterFactory {
             LOG.warn("Target {}: every binding also names the groups {}; all their members get the role while a "
                     + "grant lasts", target, parsed.groups());
         }
-        KubernetesClient client = clients.apply(parsed);
+        KubernetesClient client;
+        try {
+            client = clients.apply(parsed);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // fabric8 reads the CA and the kubeconfig's credentials here, and its messages may quote them: only
+            // the type is shown, and the cause is not kept (the bot prints it when it refuses to start).
+            throw new IllegalArgumentException("settings: no Kubernetes client could be set up for "
+                    + parsed.origin() + " (" + e.getClass().getSimpleName() + "); check api-server, ca-cert and "
+                    + "kubeconfig");
+        }
         made.add(client);
         return new KubernetesAdapter(target, parsed, client);
     }

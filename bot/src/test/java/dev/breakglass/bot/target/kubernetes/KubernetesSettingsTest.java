@@ -207,6 +207,18 @@ class KubernetesSettingsTest {
                 .getMessage());
     }
 
+    @Test
+    void aClientThatCannotBeMadeStopsTheBotWithoutDetails() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                new KubernetesAdapterFactory(ENV, s -> {
+                    throw new IllegalStateException("details quoting " + TOKEN);
+                }).create("prod-cluster", minimal()));
+
+        assertEquals("settings: no Kubernetes client could be set up for https://k8s.example.com:6443 "
+                + "(IllegalStateException); check api-server, ca-cert and kubeconfig", e.getMessage());
+        assertNull(e.getCause());
+    }
+
     // --- the client configuration -------------------------------------------------------------------------------
 
     @Test
