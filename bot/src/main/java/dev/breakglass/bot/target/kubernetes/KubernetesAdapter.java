@@ -123,6 +123,10 @@ public final class KubernetesAdapter implements TargetAdapter {
             throw undo(request.id(), handle, e.getMessage());
         } catch (KubernetesClientException e) {
             throw undo(request.id(), handle, describe("grant", request.id()) + " failed: " + reason(e));
+        } catch (RuntimeException e) {
+            // Whatever broke, the binding may exist: a FAILED grant is never revoked, so take it back here.
+            throw undo(request.id(), handle, describe("grant", request.id()) + " failed unexpectedly ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -40,7 +40,7 @@ public sealed interface SubjectNaming permits SubjectNaming.Email, SubjectNaming
         }
         throw new IllegalArgumentException("settings.user: \"" + cut(text) + "\" is not a way to name users; "
                 + "write email (the default: the requester's email from Slack) or prefix:<p> (p + the Slack user id, "
-                + "e.g. prefix:slack:)");
+                + "e.g. \"prefix:slack:\", quoted)");
     }
 
     /** The requester's email address from their Slack profile, as Slack gives it. */

@@ -155,7 +155,7 @@ class KubernetesSettingsTest {
                                 + "ClusterRole"),
                 Arguments.of(with("user", "slack-id"), "settings.user: \"slack-id\" is not a way to name users; write "
                         + "email (the default: the requester's email from Slack) or prefix:<p> (p + the Slack user id, "
-                        + "e.g. prefix:slack:)"),
+                        + "e.g. \"prefix:slack:\", quoted)"),
                 Arguments.of(with("user", "prefix:"), "settings.user: prefix:<p> needs a prefix p of up to 200 "
                         + "characters without control characters, e.g. prefix:slack:"),
                 Arguments.of(with("user", "prefix:system:node:"), "settings.user: the prefix \"system:node:\" starts "
