@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.webhook;
 
-/** The {@code action} field of a webhook request. */
-enum WebhookAction {
+/** The {@code action} field of a webhook request (and the {@code command} adapter's first extra argument). */
+public enum WebhookAction {
     GRANT("grant"),
     REVOKE("revoke"),
     VERIFY("verify");
@@ -13,7 +13,7 @@ enum WebhookAction {
     }
 
     /** The value on the wire, also used in messages and logs. */
-    String wire() {
+    public String wire() {
         return wire;
     }
 

@@ -25,8 +25,10 @@ import java.util.Optional;
  * <p>Reading is strict (duplicate keys, trailing content and non-objects are malformed) and never lets the body
  * into an exception: {@link BadAnswer} messages are fixed sentences plus key names, and no parser exception is
  * kept as a cause, because parser messages quote the input — which may hold credentials.
+ *
+ * <p>Public because the {@code command} adapter speaks the same JSON on a child process's stdin and stdout.
  */
-final class WebhookJson {
+public final class WebhookJson {
     private static final JsonMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -36,17 +38,17 @@ final class WebhookJson {
             .build();
 
     /** The {@code handle} sent back when the receiver returned none. */
-    static final String EMPTY_HANDLE = "{}";
+    public static final String EMPTY_HANDLE = "{}";
 
     private WebhookJson() {
     }
 
     /** A grant answer, read. */
-    record GrantAnswer(String handle, Optional<Credentials> credentials) {
+    public record GrantAnswer(String handle, Optional<Credentials> credentials) {
     }
 
     /** The answer could not be read; the message is safe to show (no answer content). */
-    static final class BadAnswer extends Exception {
+    public static final class BadAnswer extends Exception {
         BadAnswer(String message) {
             super(message, null, false, false);
         }
@@ -56,7 +58,7 @@ final class WebhookJson {
      * The request body, UTF-8. Fields in the documented order; {@code role} and {@code user.email} are null when
      * unknown, {@code expires_at} is whole seconds (cut down, never up), and {@code handle} is null for a grant.
      */
-    static byte[] request(WebhookAction action, GrantRequest request, ObjectNode handle) {
+    public static byte[] request(WebhookAction action, GrantRequest request, ObjectNode handle) {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("action", action.wire());
         body.put("grant_id", request.id().toString());
@@ -81,7 +83,7 @@ final class WebhookJson {
      *
      * @throws BadAnswer when the stored text is not a JSON object (it was not made by this adapter)
      */
-    static ObjectNode storedHandle(String handle) throws BadAnswer {
+    public static ObjectNode storedHandle(String handle) throws BadAnswer {
         if (handle.isBlank()) {
             return MAPPER.createObjectNode();
         }
@@ -102,7 +104,7 @@ final class WebhookJson {
      * @throws BadAnswer when the body is not a JSON object, {@code handle} is not an object, {@code credentials}
      *                   is not an object, or a credential is not text, a number or a boolean
      */
-    static GrantAnswer grantAnswer(byte[] body) throws BadAnswer {
+    public static GrantAnswer grantAnswer(byte[] body) throws BadAnswer {
         if (isBlank(body)) {
             return new GrantAnswer(EMPTY_HANDLE, Optional.empty());
         }
@@ -136,7 +138,7 @@ final class WebhookJson {
      * @throws BadAnswer when the body is empty, not a JSON object, or {@code revoked} is missing or not a boolean
      *                   ({@code "true"} as text is refused: a revocation check is not the place to guess)
      */
-    static boolean revokedAnswer(byte[] body) throws BadAnswer {
+    public static boolean revokedAnswer(byte[] body) throws BadAnswer {
         if (isBlank(body)) {
             throw new BadAnswer("the verify answer is empty; it must be {\"revoked\": true} or {\"revoked\": false}");
         }
