@@ -29,9 +29,15 @@ final class Passwords {
         return password;
     }
 
-    /** The {@code SCRAM-SHA-256$…} verifier of {@code password}, for {@code PASSWORD '…'}. */
+    /** The {@code SCRAM-SHA-256$…} verifier of {@code password}, for {@code PASSWORD '…'}; {@code password} is kept. */
     static String verifier(char[] password) {
-        return PasswordUtil.encodeScramSha256(password);
+        // The driver wipes the array it hashes; the caller still has to hand the password out.
+        char[] copy = password.clone();
+        try {
+            return PasswordUtil.encodeScramSha256(copy);
+        } finally {
+            java.util.Arrays.fill(copy, '\0');
+        }
     }
 
     /** The verifier of a password that is made, used and forgotten here: nobody can ever log in with it. */
