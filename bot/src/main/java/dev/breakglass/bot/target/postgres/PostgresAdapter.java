@@ -82,7 +82,7 @@ public final class PostgresAdapter implements TargetAdapter {
         if (request.role().isPresent() && member.isEmpty()) {
             throw failed("grant", request, "the policy role " + request.role().get() + " has no PostgreSQL role in "
                     + "settings.roles" + (settings.roles().isEmpty() ? "" : " (mapped: "
-                    + String.join(", ", settings.roles().keySet()) + ")"));
+                    + String.join(", ", new java.util.TreeSet<>(settings.roles().keySet())) + ")"));
         }
         if (member.isEmpty() && settings.mode() == PostgresMode.PER_GRANT) {
             throw failed("grant", request, "the target has no roles and settings.default-role is not set");
