@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The {@code postgres} target: PostgreSQL roles with {@code VALID UNTIL} the end of the window, per grant
@@ -82,7 +83,7 @@ public final class PostgresAdapter implements TargetAdapter {
         if (request.role().isPresent() && member.isEmpty()) {
             throw failed("grant", request, "the policy role " + request.role().get() + " has no PostgreSQL role in "
                     + "settings.roles" + (settings.roles().isEmpty() ? "" : " (mapped: "
-                    + String.join(", ", new java.util.TreeSet<>(settings.roles().keySet())) + ")"));
+                    + String.join(", ", new TreeSet<>(settings.roles().keySet())) + ")"));
         }
         if (member.isEmpty() && settings.mode() == PostgresMode.PER_GRANT) {
             throw failed("grant", request, "the target has no roles and settings.default-role is not set");

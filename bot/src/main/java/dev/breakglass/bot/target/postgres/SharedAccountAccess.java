@@ -105,7 +105,13 @@ final class SharedAccountAccess {
             }
             // After the commit and before anyone has the new password, so only earlier sessions are ended: a holder
             // whose window passed unrevoked, or whoever enabled the account by hand. Its old password is void now.
-            int ended = s.terminateSessions(account);
+            int ended;
+            try {
+                ended = s.terminateSessions(account);
+            } catch (Failure f) {
+                // Committed but not safe to hand out (old sessions would live on under this grant): take it back.
+                throw new Failure(f.getMessage() + undo(request.id()), f.sqlState());
+            }
             taken.from().ifPresent(old -> LOG.info("postgres grant {} on {}: took the shared account {} over from {},"
                     + " whose window had passed; {} of its sessions ended", request.id(), target, account, old, ended));
             return new Taken(false, taken.from(), ended);
