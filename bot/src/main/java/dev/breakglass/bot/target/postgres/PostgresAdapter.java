@@ -1,0 +1,281 @@
+package dev.breakglass.bot.target.postgres;
+
+import dev.breakglass.bot.target.postgres.AdminSession.Failure;
+import dev.breakglass.port.Credentials;
+import dev.breakglass.port.GrantRequest;
+import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.TargetAdapter;
+import dev.breakglass.port.TargetException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The {@code postgres} target: PostgreSQL roles with {@code VALID UNTIL} the end of the window, per grant
+ * ({@link PerGrantAccess}) or on one shared account ({@link SharedAccountAccess}); see
+ * {@code docs/adapters-postgres.md}.
+ *
+ * <p>Every call opens one admin connection and closes it. Catalog changes happen in one transaction under an
+ * advisory lock per role, so a failed grant leaves nothing half-made and two replicas take turns.
+ *
+ * <p>Edge cases:
+ * <ul>
+ *   <li>{@link #grant}: a policy role without a mapping in {@code settings.roles} is refused, as is a target
+ *       without roles when there is no {@code default-role} (per-grant mode), and a window that has already
+ *       ended.</li>
+ *   <li>{@link #revoke} and {@link #verifyRevoked} follow the stored handle's mode and role; with the empty handle
+ *       {@code {}} they use the configured mode and derive the role from the grant.</li>
+ *   <li>{@link #rotate} does something only in shared-account mode.</li>
+ * </ul>
+ * Exception messages and logs name the operation, grant, target, roles and the server's reason: never a password,
+ * a verifier or a statement. The adapter is thread-safe.
+ */
+public final class PostgresAdapter implements TargetAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresAdapter.class);
+
+    private final String target;
+    private final PostgresSettings settings;
+    private final Clock clock;
+    private final PerGrantAccess perGrant;
+    private final SharedAccountAccess shared;
+
+    PostgresAdapter(String target, PostgresSettings settings, Clock clock) {
+        this.target = Objects.requireNonNull(target, "target");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.perGrant = new PerGrantAccess(target, settings);
+        this.shared = settings.mode() == PostgresMode.SHARED_ACCOUNT
+                ? new SharedAccountAccess(target, settings, clock) : null;
+    }
+
+    /** The target this adapter serves. */
+    public String target() {
+        return target;
+    }
+
+    /** The settings in use (whose {@code toString} hides the password). */
+    public PostgresSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Makes a login that works until {@link GrantRequest#expiresAt()} and returns its credentials: host, port,
+     * database, username, password, valid until, and {@code psql} and JDBC connection strings without the password.
+     *
+     * @throws TargetException saying what failed; nothing is left behind
+     */
+    @Override
+    public Provisioned grant(GrantRequest request) throws TargetException {
+        Objects.requireNonNull(request, "request");
+        if (!request.expiresAt().isAfter(clock.instant())) {
+            throw failed("grant", request, "the window already ended at " + time(request));
+        }
+        Optional<String> member = settings.pgRole(request.role());
+        if (request.role().isPresent() && member.isEmpty()) {
+            throw failed("grant", request, "the policy role " + request.role().get() + " has no PostgreSQL role in "
+                    + "settings.roles" + (settings.roles().isEmpty() ? "" : " (mapped: "
+                    + String.join(", ", new TreeSet<>(settings.roles().keySet())) + ")"));
+        }
+        if (member.isEmpty() && settings.mode() == PostgresMode.PER_GRANT) {
+            throw failed("grant", request, "the target has no roles and settings.default-role is not set");
+        }
+        char[] password = Passwords.random();
+        try {
+            String verifier = Passwords.verifier(password);
+            String login;
+            if (settings.mode() == PostgresMode.PER_GRANT) {
+                login = perGrant.grant(request, member.get(), verifier);
+                LOG.info("postgres grant {} on {}: role {} can log in until {}, member of {}{}", request.id(), target,
+                        login, time(request), member.get(), settings.logStatements() ? ", statements logged" : "");
+            } else {
+                SharedAccountAccess.Taken taken = shared.grant(request, member, verifier);
+                login = shared.account();
+                LOG.info("postgres grant {} on {}: shared account {} can log in until {}{}{}{}", request.id(), target,
+                        login, time(request), member.map(m -> ", member of " + m).orElse(""),
+                        settings.logStatements() ? ", statements logged" : "",
+                        taken.retry() ? " (new password for the same grant)" : "");
+            }
+            PostgresHandle handle = PostgresHandle.of(settings.mode(), login, member);
+            return new Provisioned(request, handle.json(), Optional.of(credentials(request, login, password)));
+        } catch (Failure f) {
+            LOG.warn("postgres grant {} on {} failed: {}", request.id(), target, f.getMessage());
+            throw failed("grant", request, f.getMessage());
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** Disables the login, ends its sessions and removes it (per-grant) or rotates its password (shared). */
+    @Override
+    public void revoke(Provisioned provisioned) throws TargetException {
+        GrantRequest request = Objects.requireNonNull(provisioned, "provisioned").request();
+        Target t = resolve("revoke", provisioned);
+        try {
+            if (t.mode() == PostgresMode.PER_GRANT) {
+                PerGrantAccess.Removed removed = perGrant.revoke(request.id(), t.role());
+                LOG.info("postgres revoke {} on {}: role {} {}, {} session(s) ended", request.id(), target, t.role(),
+                        !removed.existed() ? "was already gone" : removed.dropped() ? "dropped"
+                                : "disabled (it could not be dropped)", removed.ended());
+            } else {
+                int ended = sharedFor("revoke", request, t).revoke(request.id());
+                LOG.info("postgres revoke {} on {}: shared account {} {}", request.id(), target, t.role(),
+                        ended < 0 ? "left alone (gone, or held by a later grant)"
+                                : "disabled with a new unknown password, " + ended + " session(s) ended");
+            }
+        } catch (Failure f) {
+            LOG.warn("postgres revoke {} on {} failed: {}", request.id(), target, f.getMessage());
+            throw failed("revoke", request, f.getMessage());
+        }
+    }
+
+    /** Asks the server, as the admin: the login is gone or cannot log in, and none of its sessions is left. */
+    @Override
+    public boolean verifyRevoked(Provisioned provisioned) throws TargetException {
+        GrantRequest request = Objects.requireNonNull(provisioned, "provisioned").request();
+        Target t = resolve("verify", provisioned);
+        try {
+            boolean gone = t.mode() == PostgresMode.PER_GRANT ? perGrant.verify(t.role())
+                    : sharedFor("verify", request, t).verify(request.id());
+            if (!gone) {
+                LOG.warn("postgres verify {} on {}: {} can still log in or has sessions", request.id(), target,
+                        t.role());
+            }
+            return gone;
+        } catch (Failure f) {
+            throw failed("verify", request, f.getMessage());
+        }
+    }
+
+    /** Shared-account mode: a fresh password nobody knows for the idle account. Per-grant mode: nothing to do. */
+    @Override
+    public void rotate() throws TargetException {
+        if (shared == null) {
+            return;
+        }
+        try {
+            boolean rotated = shared.rotate();
+            LOG.info("postgres rotate on {}: shared account {} {}", target, shared.account(),
+                    rotated ? "has a new unknown password" : "left alone (gone, or held by a grant)");
+        } catch (Failure f) {
+            throw new TargetException("postgres rotate on " + target + " failed: " + f.getMessage());
+        }
+    }
+
+    /**
+     * Connects and checks what can be checked before the first grant: the admin can log in, create roles and end
+     * sessions (and set {@code log_statement} when asked to), and every configured role exists.
+     *
+     * @throws IllegalArgumentException naming the setting at fault
+     */
+    void check() {
+        try (AdminSession s = AdminSession.open(settings)) {
+            AdminSession.RoleInfo self = s.self();
+            if (!self.superuser()) {
+                if (!self.createRole()) {
+                    throw new IllegalArgumentException("settings.admin-user: " + settings.adminUser() + " may not "
+                            + "create roles; ALTER ROLE " + settings.adminUser() + " CREATEROLE");
+                }
+                if (!s.hasRole("pg_signal_backend")) {
+                    throw new IllegalArgumentException("settings.admin-user: " + settings.adminUser() + " may not end "
+                            + "sessions; GRANT pg_signal_backend TO " + settings.adminUser());
+                }
+                if (settings.logStatements() && !s.maySetLogStatement()) {
+                    throw new IllegalArgumentException("settings.log-statements: " + settings.adminUser() + " may not "
+                            + "set log_statement; GRANT SET ON PARAMETER log_statement TO " + settings.adminUser()
+                            + " (PostgreSQL 15+), or set log-statements: false");
+                }
+            }
+            for (Map.Entry<String, String> e : settings.roles().entrySet()) {
+                if (s.role(e.getValue()).isEmpty()) {
+                    throw new IllegalArgumentException("settings.roles." + e.getKey() + ": the PostgreSQL role "
+                            + e.getValue() + " does not exist on " + settings.url().origin());
+                }
+            }
+            if (settings.defaultRole().isPresent() && s.role(settings.defaultRole().get()).isEmpty()) {
+                throw new IllegalArgumentException("settings.default-role: the PostgreSQL role "
+                        + settings.defaultRole().get() + " does not exist on " + settings.url().origin());
+            }
+            if (settings.account().isPresent() && s.role(settings.account().get()).isEmpty()) {
+                throw new IllegalArgumentException("settings.account: the shared account " + settings.account().get()
+                        + " does not exist on " + settings.url().origin() + "; create it with CREATE ROLE "
+                        + settings.account().get() + " NOLOGIN");
+            }
+        } catch (Failure f) {
+            throw new IllegalArgumentException("settings.check-on-start: " + f.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresAdapter[target=" + target + ", url=" + settings.url().origin() + ", mode=" + settings.mode()
+                + "]";
+    }
+
+    private Credentials credentials(GrantRequest request, String login, char[] password) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        PostgresUrl url = settings.url();
+        fields.put("host", url.host());
+        fields.put("port", Integer.toString(url.port()));
+        fields.put("database", url.database());
+        fields.put("username", login);
+        fields.put("password", new String(password));
+        fields.put("valid until", time(request));
+        fields.put("psql", url.psqlCommand(login));
+        fields.put("jdbc", url.jdbcUrl(login));
+        return new Credentials(fields);
+    }
+
+    /** The mode and login role a revoke or verify is about. */
+    private record Target(PostgresMode mode, String role) {
+    }
+
+    private Target resolve(String action, Provisioned provisioned) throws TargetException {
+        GrantRequest request = provisioned.request();
+        PostgresHandle handle;
+        try {
+            handle = PostgresHandle.parse(provisioned.handle());
+        } catch (IllegalArgumentException e) {
+            throw failed(action, request, e.getMessage());
+        }
+        PostgresMode mode = handle.mode().orElse(settings.mode());
+        String role = handle.role().orElseGet(() -> mode == PostgresMode.PER_GRANT
+                ? GrantRoles.perGrantRole(request.id(), request.slackUserId())
+                : settings.account().orElse(""));
+        if (role.isEmpty()) {
+            throw failed(action, request, "the stored handle names no role and settings.account is not set");
+        }
+        return new Target(mode, role);
+    }
+
+    /** The shared-account logic for the handle's account, which may differ from the one configured now. */
+    private SharedAccountAccess sharedFor(String action, GrantRequest request, Target t) throws TargetException {
+        if (shared != null && shared.account().equals(t.role())) {
+            return shared;
+        }
+        try {
+            return new SharedAccountAccess(target, new PostgresSettings(settings.url(), settings.adminUser(),
+                    settings.adminPassword(), settings.adminPasswordLiteral(), PostgresMode.SHARED_ACCOUNT,
+                    settings.roles(), settings.defaultRole(), Optional.of(t.role()), settings.logStatements(),
+                    settings.connectionLimit(), settings.connectTimeout(), false), clock);
+        } catch (IllegalArgumentException e) {
+            throw failed(action, request, e.getMessage());
+        }
+    }
+
+    private TargetException failed(String action, GrantRequest request, String reason) {
+        return new TargetException("postgres " + action + " " + request.id() + " on " + target + " failed: " + reason);
+    }
+
+    private static String time(GrantRequest request) {
+        return DateTimeFormatter.ISO_INSTANT.format(request.expiresAt().truncatedTo(ChronoUnit.SECONDS));
+    }
+}

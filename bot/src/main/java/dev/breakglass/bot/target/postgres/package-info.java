@@ -1,0 +1,14 @@
+/**
+ * The {@code postgres} target adapter: break-glass access as PostgreSQL login roles whose {@code VALID UNTIL} is the
+ * end of the window, so access ends even when the bot is down ({@code docs/adapters-postgres.md}).
+ *
+ * <p>{@link dev.breakglass.bot.target.postgres.PostgresAdapterFactory} reads the settings
+ * ({@link dev.breakglass.bot.target.postgres.PostgresSettings}, {@link dev.breakglass.bot.target.postgres.PostgresUrl});
+ * {@link dev.breakglass.bot.target.postgres.PostgresAdapter} serves one target in one of two modes: a role per grant
+ * ({@code PerGrantAccess}) or one dedicated emergency account ({@code SharedAccountAccess}). {@code AdminSession} is
+ * the admin connection, one per call.
+ *
+ * <p>Passwords never reach a log: the server is sent only their SCRAM verifiers ({@code Passwords}), statements are
+ * never logged here, and error messages carry the server's reason without the statement.
+ */
+package dev.breakglass.bot.target.postgres;
