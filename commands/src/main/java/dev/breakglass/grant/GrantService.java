@@ -740,7 +740,12 @@ public final class GrantService {
             Optional<Grant> saved = store.update(save.next());
             if (saved.isPresent()) {
                 save.events().apply(saved.get()).forEach(notifier::publish);
-                save.then().accept(saved.get());
+                try {
+                    save.then().accept(saved.get());
+                } catch (RuntimeException timerNotStored) {
+                    // The change is saved and stays done. A timer the scheduler could not store (its adapter
+                    // reports why) is caught up by sweep(): provisioning, timeouts, expiry and retries.
+                }
                 return new Outcome.Done(saved.get(), save.reply());
             }
         }

@@ -26,6 +26,7 @@ import java.util.Set;
  */
 @Singleton
 public class QuartzGrantScheduler implements GrantScheduler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QuartzGrantScheduler.class);
     static final String GROUP = "grants";
     static final String GRANT = "grant";
     static final String DUE = "due";
@@ -55,6 +56,7 @@ public class QuartzGrantScheduler implements GrantScheduler {
         try {
             scheduler.scheduleJob(job, Set.of(trigger), true);
         } catch (SchedulerException e) {
+            LOG.error("Could not store the {} timer of {} (the sweeper will catch up): {}", due, grant, e.toString());
             throw new IllegalStateException("could not schedule " + due + " for " + grant, e);
         }
     }
