@@ -121,17 +121,18 @@ final class ExternalProcess {
     }
 
     /**
-     * A program's complaint in one line: the lines of {@code text} trimmed and joined, OpenSSH's banners of
-     * {@code @} left out, cut to 300 characters; {@code "no message"} when there is nothing.
+     * A program's complaint in one line: the lines of {@code text} trimmed of white space and of the {@code @}
+     * that frame OpenSSH's warnings, empty ones dropped, joined with spaces, cut to 500 characters;
+     * {@code "no message"} when nothing is left.
      */
     static String summary(String text) {
-        String joined = text.lines().map(String::strip)
-                .filter(line -> !line.isEmpty() && !line.chars().allMatch(c -> c == '@'))
+        String joined = text.lines().map(line -> line.replaceAll("^[\\s@]+|[\\s@]+$", ""))
+                .filter(line -> !line.isEmpty())
                 .collect(Collectors.joining(" "));
         if (joined.isEmpty()) {
             return "no message";
         }
-        return joined.length() > 300 ? joined.substring(0, 300) + "…" : joined;
+        return joined.length() > 500 ? joined.substring(0, 500) + "…" : joined;
     }
 
     private static void kill(Process process) {

@@ -302,6 +302,9 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
     }
 
     static String kind(Object value) {
+        if (value == null) {
+            return "empty";
+        }
         if (value instanceof Number) {
             return "a number";
         }
@@ -313,6 +316,9 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         }
         if (value instanceof List) {
             return "a list";
+        }
+        if (value instanceof String) {
+            return "text";
         }
         return "a " + value.getClass().getSimpleName();
     }
