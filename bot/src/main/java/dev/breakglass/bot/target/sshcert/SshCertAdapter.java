@@ -106,8 +106,9 @@ public final class SshCertAdapter implements TargetAdapter {
     }
 
     /**
-     * Issues a key pair and certificate. Credentials, in display order: host (when set), user (the first
-     * principal), principals, valid until, private key (OpenSSH format), certificate, and how to connect.
+     * Issues a key pair and certificate. Credentials, in display order: host (when set), user (settings.user, else
+     * the first principal), principals, valid until, private key (OpenSSH format), certificate, and how to
+     * connect.
      *
      * @throws TargetException when the role has no principals, the window has ended, the serial is already
      *                         revoked, or ssh-keygen fails
@@ -257,7 +258,7 @@ public final class SshCertAdapter implements TargetAdapter {
     private Map<String, String> credentialsFields(GrantRequest request, List<String> principals, Instant validBefore,
                                                   String privateKey, String certificate) {
         String file = "~/.ssh/breakglass-" + request.id();
-        String user = principals.get(0);
+        String user = settings.user().forGrant(request.role(), principals);
         String destination = user + "@" + settings.host().orElse("<host>");
         Map<String, String> fields = new LinkedHashMap<>();
         settings.host().ifPresent(h -> fields.put("host", h));

@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  *   <li>{@code key-type} (optional, default {@code ed25519}): {@code ed25519}, {@code ecdsa} or {@code rsa}.</li>
  *   <li>{@code extensions} (optional, default {@code [permit-pty]}): certificate extensions, from
  *       {@link #EXTENSIONS}; an empty list allows no pty, no forwarding and no user rc.</li>
- *   <li>{@code host} (optional) and {@code port} (optional, 1–65535): shown to the requester in the command to
- *       connect; they grant nothing.</li>
+ *   <li>{@code host} (optional), {@code port} (optional, 1–65535) and {@code user} (optional: an account name for
+ *       every role, or a map role → account; by default the first principal): shown to the requester in the
+ *       command to connect; they grant nothing. {@code user} matters where {@code AuthorizedPrincipalsFile} maps
+ *       principals such as {@code bg-admin} to accounts such as {@code root}.</li>
  *   <li>{@code ssh-keygen} (optional, default the factory's, normally {@code ssh-keygen} on {@code PATH}).</li>
  *   <li>{@code session-kill-command} (optional): an absolute path of a program (text), or a list of a program
  *       and fixed arguments, run on every revoke with the certificate's key id appended; see
@@ -43,11 +45,11 @@ import java.util.regex.Pattern;
  */
 record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, Principals principals,
                        KeyType keyType, List<String> extensions, Optional<String> host, Optional<Integer> port,
-                       String sshKeygen, Optional<SessionKiller.Command> sessionKill) {
+                       Logins user, String sshKeygen, Optional<SessionKiller.Command> sessionKill) {
 
     /** The keys {@link #parse} reads, in the order messages list them. */
     static final List<String> KEYS = List.of("ca-key", "ca-key-passphrase", "krl", "principals", "key-type",
-            "extensions", "host", "port", "ssh-keygen", "session-kill-command", "session-kill-timeout");
+            "extensions", "host", "port", "user", "ssh-keygen", "session-kill-command", "session-kill-timeout");
     /** The extensions OpenSSH defines for user certificates. */
     static final List<String> EXTENSIONS = List.of("permit-pty", "permit-port-forwarding",
             "permit-agent-forwarding", "permit-X11-forwarding", "permit-user-rc");
@@ -69,6 +71,7 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         extensions = List.copyOf(extensions);
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(port, "port");
+        Objects.requireNonNull(user, "user");
         Objects.requireNonNull(sshKeygen, "sshKeygen");
         Objects.requireNonNull(sessionKill, "sessionKill");
     }
@@ -102,11 +105,12 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
             throw new IllegalArgumentException("settings.host: " + quote(host.get()) + " is not a host name or address");
         }
         Optional<Integer> port = port(given.get("port"));
+        Logins user = user(given.get("user"));
         String sshKeygen = optionalText(given, "ssh-keygen", environment).orElse(defaultSshKeygen);
         Optional<SessionKiller.Command> kill = sessionKill(given.get("session-kill-command"),
                 given.get("session-kill-timeout"), environment);
-        return new SshCertSettings(caKey, passphrase, krl, principals, keyType, extensions, host, port, sshKeygen,
-                kill);
+        return new SshCertSettings(caKey, passphrase, krl, principals, keyType, extensions, host, port, user,
+                sshKeygen, kill);
     }
 
     @Override
@@ -206,6 +210,53 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
             principals.add(p);
         }
         return new ArrayList<>(principals);
+    }
+
+    private static Logins user(Object value) {
+        if (value == null) {
+            return new Logins(Optional.empty(), Map.of());
+        }
+        if (value instanceof String text) {
+            return new Logins(Optional.of(account("user", text)), Map.of());
+        }
+        if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+            Map<String, String> byRole = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String role) || role.isBlank()) {
+                    throw new IllegalArgumentException("settings.user: the role " + e.getKey() + " is not a role name");
+                }
+                if (!(e.getValue() instanceof String text)) {
+                    throw new IllegalArgumentException("settings.user." + role + " must be an account name, not "
+                            + kind(e.getValue()));
+                }
+                byRole.put(role, account("user." + role, text));
+            }
+            return new Logins(Optional.empty(), byRole);
+        }
+        throw new IllegalArgumentException("settings.user must be an account name, or a map from role to account "
+                + "name, not " + (value instanceof Map ? "an empty map" : kind(value)));
+    }
+
+    private static String account(String key, String text) {
+        if (!PRINCIPAL.matcher(text).matches()) {
+            throw new IllegalArgumentException("settings." + key + ": " + quote(text) + " is not an account name");
+        }
+        return text;
+    }
+
+    /**
+     * The account shown in the command to connect: one for every role, or one per role; otherwise (and for a
+     * role without one) the grant's first principal.
+     */
+    record Logins(Optional<String> all, Map<String, String> byRole) {
+        Logins {
+            Objects.requireNonNull(all, "all");
+            byRole = Map.copyOf(byRole);
+        }
+
+        String forGrant(Optional<String> role, List<String> principals) {
+            return all.or(() -> role.map(byRole::get)).orElse(principals.get(0));
+        }
     }
 
     private static KeyType keyType(Object value, EnvironmentVariables env) {

@@ -174,6 +174,21 @@ class SshCertAdapterTest {
     }
 
     @Test
+    void theAccountInTheConnectCommandFollowsSettingsUser() throws Exception {
+        SshCertAdapter adapter = adapter(Clock.fixed(now, ZoneOffset.UTC), Map.of("principals",
+                Map.of("admin", List.of("bg-admin"), "read-only", List.of("bg-readonly")), "user",
+                Map.of("admin", "root"), "port", 2222));
+        Instant end = now.plus(Duration.ofMinutes(30));
+
+        Provisioned admin = adapter.grant(request(1, Optional.of("admin"), end));
+        assertEquals("root", field(admin, "user"));
+        assertTrue(field(admin, "how to connect").endsWith("-cert.pub -p 2222 root@db1.example.com"),
+                field(admin, "how to connect"));
+        assertEquals("bg-readonly", field(adapter.grant(request(2, Optional.of("read-only"), end)), "user"),
+                "no account for the role: the first principal");
+    }
+
+    @Test
     void aPlainListServesEveryRole() throws Exception {
         Provisioned p = adapter().grant(request(5, Optional.of("admin"), now.plus(Duration.ofMinutes(5))));
         assertEquals(List.of("root", "ops"), SshTools.inspect(certificateOf(p, "x")).principals());

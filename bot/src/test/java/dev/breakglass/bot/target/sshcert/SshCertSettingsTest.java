@@ -61,6 +61,7 @@ class SshCertSettingsTest {
         assertEquals(List.of("permit-pty"), s.extensions());
         assertEquals(Optional.empty(), s.host());
         assertEquals(Optional.empty(), s.port());
+        assertEquals("root", s.user().forGrant(Optional.empty(), List.of("root", "ops")), "the first principal");
         assertEquals("ssh-keygen", s.sshKeygen());
         assertEquals(Optional.empty(), s.caKeyPassphrase());
         assertEquals(Optional.empty(), s.sessionKill());
@@ -76,6 +77,7 @@ class SshCertSettingsTest {
         m.put("extensions", List.of("permit-pty", "permit-agent-forwarding", "permit-pty"));
         m.put("host", "bastion.example.com");
         m.put("port", 2222);
+        m.put("user", Map.of("admin", "root"));
         m.put("ssh-keygen", "/opt/openssh/bin/ssh-keygen");
         m.put("session-kill-command", List.of("/usr/local/bin/kill-sessions", "--fleet", "prod"));
         m.put("session-kill-timeout", "1m");
@@ -91,6 +93,9 @@ class SshCertSettingsTest {
         assertEquals(List.of("permit-pty", "permit-agent-forwarding"), s.extensions(), "duplicates dropped");
         assertEquals(Optional.of("bastion.example.com"), s.host());
         assertEquals(Optional.of(2222), s.port());
+        assertEquals("root", s.user().forGrant(Optional.of("admin"), List.of("bg-admin")));
+        assertEquals("bg-readonly", s.user().forGrant(Optional.of("read-only"), List.of("bg-readonly")),
+                "a role without an account: the first principal");
         assertEquals("/opt/openssh/bin/ssh-keygen", s.sshKeygen());
         assertEquals(List.of("/usr/local/bin/kill-sessions", "--fleet", "prod"), s.sessionKill().orElseThrow().argv());
         assertEquals(Duration.ofMinutes(1), s.sessionKill().orElseThrow().timeout());
@@ -172,9 +177,16 @@ class SshCertSettingsTest {
                 Arguments.of(killWith(10), "settings.session-kill-timeout: 10 has no unit"),
                 Arguments.of(killWith("6m"), "settings.session-kill-timeout: \"6m\" is longer than 5m"),
                 Arguments.of(with("ca_key", "/x"), "settings.ca_key is not an ssh-cert setting; the ssh-cert adapter "
-                        + "reads ca-key, ca-key-passphrase, krl, principals, key-type, extensions, host, port, "
+                        + "reads ca-key, ca-key-passphrase, krl, principals, key-type, extensions, host, port, user, "
                         + "ssh-keygen, session-kill-command, session-kill-timeout"),
-                Arguments.of(with("user", "root"), "settings.user is not an ssh-cert setting"));
+                Arguments.of(with("login", "root"), "settings.login is not an ssh-cert setting"),
+                Arguments.of(with("user", "ro ot"), "settings.user: \"ro ot\" is not an account name"),
+                Arguments.of(with("user", List.of("root")), "settings.user must be an account name, or a map from "
+                        + "role to account name, not a list"),
+                Arguments.of(with("user", Map.of()), "settings.user must be an account name, or a map from role to "
+                        + "account name, not an empty map"),
+                Arguments.of(with("user", Map.of("admin", 0)), "settings.user.admin must be an account name, not a "
+                        + "number"));
     }
 
     private static Map<String, Object> killWith(Object timeout) {
