@@ -255,8 +255,8 @@ public final class SshCertAdapter implements TargetAdapter {
                 List.of()), dir);
     }
 
-    private Map<String, String> credentialsFields(GrantRequest request, List<String> principals, Instant validBefore,
-                                                  String privateKey, String certificate) {
+    private Credentials credentials(GrantRequest request, List<String> principals, Instant validBefore,
+                                    String privateKey, String certificate) {
         String file = "~/.ssh/breakglass-" + request.id();
         String user = settings.user().forGrant(request.role(), principals);
         String destination = user + "@" + settings.host().orElse("<host>");
@@ -270,12 +270,7 @@ public final class SshCertAdapter implements TargetAdapter {
         fields.put("how to connect", "Save the private key as " + file + " (chmod 600) and the certificate as "
                 + file + "-cert.pub, then:\nssh -o IdentitiesOnly=yes -i " + file + " -o CertificateFile=" + file
                 + "-cert.pub" + settings.port().map(p -> " -p " + p).orElse("") + " " + destination);
-        return fields;
-    }
-
-    private Credentials credentials(GrantRequest request, List<String> principals, Instant validBefore,
-                                    String privateKey, String certificate) {
-        return new Credentials(credentialsFields(request, principals, validBefore, privateKey, certificate));
+        return new Credentials(fields);
     }
 
     private SshCertHandle.Stored stored(Provisioned provisioned, String action) throws TargetException {

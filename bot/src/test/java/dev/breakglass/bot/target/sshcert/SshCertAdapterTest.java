@@ -335,6 +335,19 @@ class SshCertAdapterTest {
     }
 
     @Test
+    void aVanishedKrlFailsTheRevokeInsteadOfStartingAnEmptyOne() throws Exception {
+        SshCertAdapter adapter = adapter();
+        Provisioned p = adapter.grant(request(7, Optional.empty(), now.plus(Duration.ofMinutes(5))));
+        Files.delete(krl);
+
+        TargetException e = assertThrows(TargetException.class, () -> adapter.revoke(p.withoutCredentials()));
+
+        assertTrue(e.getMessage().startsWith("ssh-cert revoke BG-7 on prod-ssh failed: Unable to load KRL "),
+                e.getMessage());
+        assertFalse(Files.exists(krl), "a new, empty KRL would un-revoke every earlier grant on the hosts");
+    }
+
+    @Test
     void aRevokedGrantIsNeverIssuedAgain() throws Exception {
         SshCertAdapter adapter = adapter();
         GrantRequest r = request(7, Optional.empty(), now.plus(Duration.ofMinutes(30)));
