@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code BREAKGLASS_TEST_SSHD_REQUIRED=true} (CI), where they fail instead.
  */
 final class TestSshd implements AutoCloseable {
-    static final Path SSHD = Path.of("/usr/sbin/sshd");
+    /** The server; {@code -Dbreakglass.test.sshd=…} points elsewhere (or nowhere, to see the skip). */
+    static final Path SSHD = Path.of(System.getProperty("breakglass.test.sshd", "/usr/sbin/sshd"));
     /** sshd refuses to start without its privilege separation directory (Debian makes it at service start). */
     static final Path PRIVSEP_DIR = Path.of("/run/sshd");
     static final String REQUIRED = "BREAKGLASS_TEST_SSHD_REQUIRED";
