@@ -197,10 +197,10 @@ class SshdLoginTest {
         Provisioned other = plain.grant(request(14, Optional.empty(), Instant.now().plus(Duration.ofMinutes(10))));
         Saved otherSaved = save(other, "bg-14");
 
-        Process session = new ProcessBuilder(sshd.ssh(saved.key(), saved.cert(), "echo started; exec sleep 120"))
+        Process session = new ProcessBuilder(sshd.ssh(saved.key(), saved.cert(), "echo started; exec sleep 60"))
                 .redirectErrorStream(true).start();
         Process bystander = new ProcessBuilder(sshd.ssh(otherSaved.key(), otherSaved.cert(),
-                "echo started; exec sleep 120")).redirectErrorStream(true).start();
+                "echo started; exec sleep 60")).redirectErrorStream(true).start();
         try {
             awaitLine(session, "started");
             awaitLine(bystander, "started");
@@ -213,6 +213,9 @@ class SshdLoginTest {
             assertTrue(session.waitFor(15, TimeUnit.SECONDS), "the session kill command ended it");
             assertTrue(bystander.isAlive(), "another grant's session is left alone");
         } finally {
+            // Killing a client leaves its remote command running: end both sessions on the server side too.
+            SshTools.run(script.toString(), "breakglass:BG-13:U0ALICE");
+            SshTools.run(script.toString(), "breakglass:BG-14:U0ALICE");
             session.destroyForcibly();
             bystander.destroyForcibly();
         }
