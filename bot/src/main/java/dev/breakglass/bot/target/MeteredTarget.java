@@ -24,7 +24,7 @@ import java.util.Map;
  *
  * <p>Edge case: {@code rotate} has no grant, so its audit entry is not written (it is logged and counted).
  */
-final class MeteredTarget implements TargetAdapter {
+public final class MeteredTarget implements TargetAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MeteredTarget.class);
 
     private final String target;
@@ -39,6 +39,11 @@ final class MeteredTarget implements TargetAdapter {
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** The adapter this one measures, for diagnostics and tests. */
+    public TargetAdapter delegate() {
+        return adapter;
     }
 
     @Override

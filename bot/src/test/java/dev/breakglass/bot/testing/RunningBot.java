@@ -164,7 +164,12 @@ public final class RunningBot implements AutoCloseable {
 
     /** Slack-like deliveries over this bot's transport: signed HTTP, or Socket Mode envelopes. */
     public SlackDelivery deliver() {
-        return socketMode ? slack.socketModeDelivery() : slack.httpDelivery(url("/slack/events"), SIGNING_SECRET);
+        if (socketMode) {
+            // Bolt may be reconnecting (a ping timeout under load): wait for its socket like Slack would queue.
+            slack.socketModeServer().awaitConnection(Duration.ofSeconds(15));
+            return slack.socketModeDelivery();
+        }
+        return slack.httpDelivery(url("/slack/events"), SIGNING_SECRET);
     }
 
     /** {@code GET path}: status and body. */

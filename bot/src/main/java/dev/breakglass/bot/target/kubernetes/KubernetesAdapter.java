@@ -270,7 +270,10 @@ public final class KubernetesAdapter implements TargetAdapter {
     }
 
     private List<String> labelled(Optional<String> scope, GrantId id) {
-        Map<String, String> selector = Map.of(MANAGED_BY_LABEL, MANAGED_BY, GRANT_LABEL, grantLabel(id));
+        // A fixed order: Map.of iterates in a per-JVM random order, and the selector is part of the request URL.
+        Map<String, String> selector = new java.util.LinkedHashMap<>();
+        selector.put(MANAGED_BY_LABEL, MANAGED_BY);
+        selector.put(GRANT_LABEL, grantLabel(id));
         List<? extends HasMetadata> items = scope.isPresent()
                 ? client.rbac().roleBindings().inNamespace(scope.get()).withLabels(selector).list().getItems()
                 : client.rbac().clusterRoleBindings().withLabels(selector).list().getItems();

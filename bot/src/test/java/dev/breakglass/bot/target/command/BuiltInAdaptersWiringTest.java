@@ -2,6 +2,7 @@ package dev.breakglass.bot.target.command;
 
 import dev.breakglass.bot.target.kubernetes.BoundRole;
 import dev.breakglass.bot.target.kubernetes.KubernetesAdapter;
+import dev.breakglass.bot.target.MeteredTarget;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.GrantRequest;
@@ -81,14 +82,15 @@ class BuiltInAdaptersWiringTest {
         try (RunningBot bot = RunningBot.builder().policy(policy).start()) {
             TargetRegistry targets = bot.bean(TargetRegistry.class);
 
-            CommandAdapter erp = assertInstanceOf(CommandAdapter.class, targets.adapter("legacy-erp").orElseThrow());
+            CommandAdapter erp = assertInstanceOf(CommandAdapter.class,
+                    ((MeteredTarget) targets.adapter("legacy-erp").orElseThrow()).delegate());
             assertEquals(List.of("--instance", "prod", "2"), erp.settings().args());
             assertEquals(Duration.ofSeconds(5), erp.settings().timeout());
             assertEquals(Map.of("ERP_URL", "https://erp.example.com", "RETRIES", "3"), erp.settings().env());
             assertEquals("{\"account\":\"bg_7\"}", erp.grant(new GrantRequest(new GrantId(7), "legacy-erp",
                     Optional.empty(), "U0ALICE", Optional.empty(), Instant.now(), "INC-42: invoices")).handle());
 
-            TargetAdapter cluster = targets.adapter("prod-cluster").orElseThrow();
+            TargetAdapter cluster = ((MeteredTarget) targets.adapter("prod-cluster").orElseThrow()).delegate();
             KubernetesAdapter k8s = assertInstanceOf(KubernetesAdapter.class, cluster);
             assertEquals(new BoundRole(BoundRole.Kind.ROLE, "payments-admin"), k8s.settings().roles().get("admin"));
             assertEquals(List.of("sre-breakglass"), k8s.settings().groups());
