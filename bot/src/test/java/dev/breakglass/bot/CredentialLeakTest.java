@@ -59,6 +59,8 @@ class CredentialLeakTest {
             receiver.failNextRevokes(2);
             flow.click(Workflow.ALICE, ready, GrantCard.DONE, id);
             flow.awaitState(id, GrantState.REVOKED);
+            String after = flow.click(Workflow.ALICE, ready, GrantCard.REVEAL, id);
+            assertTrue(after.contains(id + " has ended (revoked); its credentials are gone."), after);
 
             List<String> places = new ArrayList<>();
             for (RecordedCall call : bot.slack().calls()) {
