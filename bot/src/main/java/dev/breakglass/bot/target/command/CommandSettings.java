@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target.command;
 
+import static dev.breakglass.bot.target.SettingText.kind;
+import static dev.breakglass.bot.target.SettingText.quote;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
@@ -209,24 +211,6 @@ public record CommandSettings(Path executable, List<String> args, Duration timeo
         return path.normalize();
     }
 
-    private static String kind(Object value) {
-        if (value == null) {
-            return "empty";
-        }
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "true/false";
-        }
-        if (value instanceof Map) {
-            return "a map";
-        }
-        if (value instanceof List) {
-            return "a list";
-        }
-        return value instanceof String ? "text" : "a " + value.getClass().getSimpleName();
-    }
 
     private static String cut(String text) {
         return text.length() > 80 ? text.substring(0, 80) + "…" : text;

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target.kubernetes;
 
+import static dev.breakglass.bot.target.SettingText.kind;
+import static dev.breakglass.bot.target.SettingText.quote;
 import dev.breakglass.bot.target.EnvironmentVariables;
 
 import java.io.IOException;
@@ -320,24 +322,5 @@ public record KubernetesSettings(URI apiServer, Optional<String> token, Optional
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
     }
 
-    private static String kind(Object value) {
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "true/false";
-        }
-        if (value instanceof Map) {
-            return "a map";
-        }
-        if (value instanceof List) {
-            return "a list";
-        }
-        return value instanceof String ? "text" : "a " + value.getClass().getSimpleName();
-    }
 
-    private static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        return '"' + shown + '"';
-    }
 }

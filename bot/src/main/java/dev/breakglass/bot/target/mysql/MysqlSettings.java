@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target.mysql;
 
+import static dev.breakglass.bot.target.SettingText.kind;
+import static dev.breakglass.bot.target.SettingText.quote;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
@@ -227,24 +229,5 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
         return n.intValue();
     }
 
-    private static String kind(Object value) {
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "true/false";
-        }
-        if (value instanceof Map) {
-            return "a map";
-        }
-        if (value instanceof List) {
-            return "a list";
-        }
-        return value == null ? "nothing" : "a " + value.getClass().getSimpleName();
-    }
 
-    private static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        return '"' + shown + '"';
-    }
 }

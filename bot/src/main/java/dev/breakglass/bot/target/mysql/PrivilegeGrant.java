@@ -1,5 +1,6 @@
 package dev.breakglass.bot.target.mysql;
 
+import static dev.breakglass.bot.target.SettingText.quote;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -142,8 +143,4 @@ public record PrivilegeGrant(List<String> privileges, String database, Optional<
         return names.stream().sorted().toList();
     }
 
-    private static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        return '"' + shown + '"';
-    }
 }

@@ -62,7 +62,7 @@ record PostgresHandle(Optional<PostgresMode> mode, Optional<String> role, Option
         if (node.hasNonNull("mode")) {
             String text = node.get("mode").asText();
             mode = Optional.of(PostgresMode.of(text).orElseThrow(() ->
-                    new IllegalArgumentException("the stored handle names an unknown mode " + PostgresSettings.quote(text))));
+                    new IllegalArgumentException("the stored handle names an unknown mode " + dev.breakglass.bot.target.SettingText.quote(text))));
         }
         return new PostgresHandle(mode, text(node, "role"), text(node, "granted"));
     }

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target.postgres;
 
+import static dev.breakglass.bot.target.SettingText.kind;
+import static dev.breakglass.bot.target.SettingText.quote;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
@@ -263,25 +265,5 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
         return d;
     }
 
-    static String kind(Object value) {
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "true/false";
-        }
-        if (value instanceof Map) {
-            return "a map";
-        }
-        if (value instanceof List) {
-            return "a list";
-        }
-        return "a " + value.getClass().getSimpleName();
-    }
 
-    /** Quoted and cut, so a pasted blob does not flood the message. */
-    static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        return '"' + shown + '"';
-    }
 }

@@ -42,7 +42,7 @@ public record PostgresUrl(String host, int port, String database, Map<String, St
      * @throws IllegalArgumentException starting with {@code settings.url} saying what is wrong
      */
     public static PostgresUrl parse(String text) {
-        String shown = PostgresSettings.quote(withoutSecrets(text));
+        String shown = dev.breakglass.bot.target.SettingText.quote(withoutSecrets(text));
         if (!text.startsWith(PREFIX + "//")) {
             throw new IllegalArgumentException("settings.url: " + shown + " is not a PostgreSQL JDBC URL; write "
                     + "jdbc:postgresql://host:5432/database");

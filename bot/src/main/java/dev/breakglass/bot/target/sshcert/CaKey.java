@@ -48,7 +48,7 @@ record CaKey(Path privateKey, String publicKey, String fingerprint) {
      *                                  {@code .pub}; or when the passphrase is wrong or ssh-keygen cannot run
      */
     static Loaded load(Path file, SshKeygen keygen, Path workBase) {
-        String shown = SshCertSettings.quote(file.toString());
+        String shown = dev.breakglass.bot.target.SettingText.quote(file.toString());
         if (!Files.exists(file)) {
             throw new IllegalArgumentException("settings.ca-key: " + shown + " does not exist");
         }
@@ -139,7 +139,7 @@ record CaKey(Path privateKey, String publicKey, String fingerprint) {
             return; // Unreadable after all: nothing to compare; the derived key is the truth.
         }
         if (!typeAndBlob(beside).equals(publicKey)) {
-            throw new IllegalArgumentException("settings.ca-key: " + SshCertSettings.quote(pub.toString())
+            throw new IllegalArgumentException("settings.ca-key: " + dev.breakglass.bot.target.SettingText.quote(pub.toString())
                     + " beside it is not its public key (it is " + safeFingerprint(beside) + ", the private key is "
                     + fingerprint + "); hosts trust what is in the .pub, so fix or remove it");
         }

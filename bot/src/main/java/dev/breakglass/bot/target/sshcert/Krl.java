@@ -57,7 +57,7 @@ final class Krl {
      */
     static Krl open(Path configured, SshKeygen keygen, Path workBase) {
         Path absolute = configured.toAbsolutePath().normalize();
-        String shown = SshCertSettings.quote(configured.toString());
+        String shown = dev.breakglass.bot.target.SettingText.quote(configured.toString());
         Path parent = absolute.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("settings.krl: the directory of " + shown + " does not exist");

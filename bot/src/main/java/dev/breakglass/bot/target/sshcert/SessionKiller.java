@@ -67,7 +67,7 @@ final class SessionKiller {
      */
     static SessionKiller check(Command command) {
         Path program = command.program();
-        String shown = SshCertSettings.quote(program.toString());
+        String shown = dev.breakglass.bot.target.SettingText.quote(program.toString());
         if (!Files.exists(program)) {
             throw new IllegalArgumentException("settings.session-kill-command: " + shown + " does not exist");
         }

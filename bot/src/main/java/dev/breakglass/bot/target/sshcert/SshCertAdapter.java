@@ -235,7 +235,7 @@ public final class SshCertAdapter implements TargetAdapter {
             krl.revokes(probe(Long.MAX_VALUE, dir), dir);
         } catch (ExternalProcess.Failure f) {
             throw new IllegalArgumentException("settings.ca-key: signing a test certificate with "
-                    + SshCertSettings.quote(ca.privateKey().toString()) + " and checking it against the KRL failed: "
+                    + dev.breakglass.bot.target.SettingText.quote(ca.privateKey().toString()) + " and checking it against the KRL failed: "
                     + f.getMessage());
         }
     }

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target.sshcert;
 
+import static dev.breakglass.bot.target.SettingText.kind;
+import static dev.breakglass.bot.target.SettingText.quote;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
@@ -352,31 +354,5 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         return d;
     }
 
-    static String kind(Object value) {
-        if (value == null) {
-            return "empty";
-        }
-        if (value instanceof Number) {
-            return "a number";
-        }
-        if (value instanceof Boolean) {
-            return "true/false";
-        }
-        if (value instanceof Map) {
-            return "a map";
-        }
-        if (value instanceof List) {
-            return "a list";
-        }
-        if (value instanceof String) {
-            return "text";
-        }
-        return "a " + value.getClass().getSimpleName();
-    }
 
-    /** Quoted and cut, so a pasted blob does not flood the message. */
-    static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "…" : text;
-        return '"' + shown + '"';
-    }
 }

@@ -160,7 +160,7 @@ class MysqlSettingsTest {
                 Arguments.of(with("roles", List.of("SELECT ON shop.*")), "settings.roles must be a map"),
                 Arguments.of(with("roles", Map.of()), "settings.roles is empty"),
                 Arguments.of(with("roles", Map.of("read-only", "SELECT ON shop.*")),
-                        "settings.roles.read-only must be a list of grants, not a String"),
+                        "settings.roles.read-only must be a list of grants, not text"),
                 Arguments.of(with("roles", Map.of("read-only", List.of())), "settings.roles.read-only is empty"),
                 Arguments.of(with("roles", Map.of("read-only", List.of(42))),
                         "settings.roles.read-only[0] must be text like \"SELECT ON shop.*\", not a number"),
