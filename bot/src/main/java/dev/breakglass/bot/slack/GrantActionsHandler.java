@@ -272,9 +272,19 @@ public class GrantActionsHandler implements BoltRegistration {
         return actions == null || actions.isEmpty() ? Optional.empty() : GrantId.parse(actions.get(0).getValue());
     }
 
-    /** An ephemeral answer to the clicker, where they clicked. */
+    /**
+     * An ephemeral answer to the clicker, where they clicked; a click in a view (the App Home tab) has no
+     * response URL, so the answer goes to the clicker as a direct message instead.
+     */
     private static void respond(ActionContext ctx, String mrkdwn) {
         try {
+            if (ctx.getResponseUrl() == null || ctx.getResponseUrl().isBlank()) {
+                var r = ctx.client().chatPostMessage(b -> b.channel(ctx.getRequestUserId()).text(mrkdwn));
+                if (!r.isOk()) {
+                    LOG.warn("Could not answer a click by direct message: {}", r.getError());
+                }
+                return;
+            }
             ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(mrkdwn));
         } catch (Exception e) {
             LOG.warn("Could not answer a click: {}", e.toString());

@@ -1,0 +1,156 @@
+package dev.breakglass.bot.slack.render;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.ConfirmationDialogObject;
+import com.slack.api.model.block.element.ButtonElement;
+import com.slack.api.model.view.View;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.grant.Grant;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.divider;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+
+/**
+ * The App Home tab of one user: four sections (their requests, their active access with time left, requests
+ * waiting for their approval with an Approve button, reviews they owe), rendered from the {@code home-*}
+ * templates. A pure function of its input.
+ *
+ * <p>Edge cases: each section shows at most {@link #ITEMS_PER_SECTION} grants and then "…and N more", so the
+ * view stays far below Slack's {@value #MAX_BLOCKS} blocks (at most 53) however many grants exist; every block's
+ * text is cut to 3000 characters; the justification shown to approvers is flattened to one line and shortened
+ * to {@value #WHY_LENGTH} characters before it is escaped; access past its end that the sweeper has not removed
+ * yet shows "0s left". The Approve button is the card's ({@link GrantCard#APPROVE}, value {@code BG-<n>}), so
+ * the same handler decides.
+ */
+public final class HomeView {
+    /** Templates this class renders. */
+    public static final List<String> TEMPLATES = List.of("home-intro", "home-section", "home-item", "home-more");
+    /** Slack's limit for a Home view. */
+    public static final int MAX_BLOCKS = 100;
+    /** Grants listed per section before "…and N more". */
+    public static final int ITEMS_PER_SECTION = 10;
+    /** The callback id of the published view. */
+    public static final String CALLBACK = "bg_home";
+    static final int WHY_LENGTH = 280;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final Templates templates;
+
+    public HomeView(Templates templates) {
+        this.templates = templates;
+    }
+
+    /** What one user's Home shows, each list in display order. */
+    public record Sections(List<Grant> requests, List<Grant> active, List<Grant> approvals, List<Grant> reviews) {
+        public Sections {
+            requests = List.copyOf(requests);
+            active = List.copyOf(active);
+            approvals = List.copyOf(approvals);
+            reviews = List.copyOf(reviews);
+        }
+
+        public static Sections empty() {
+            return new Sections(List.of(), List.of(), List.of(), List.of());
+        }
+    }
+
+    private enum Kind {
+        REQUESTS("inRequests"), ACTIVE("inActive"), APPROVALS("inApprovals"), REVIEWS("inReviews");
+
+        final String flag;
+
+        Kind(String flag) {
+            this.flag = flag;
+        }
+    }
+
+    /** The Home view of {@code user} at {@code now}, ready for {@code views.publish}. */
+    public View view(String user, Sections sections, Instant now) {
+        List<LayoutBlock> blocks = blocks(user, sections, now);
+        return com.slack.api.model.view.Views.view(v -> v.type("home").callbackId(CALLBACK).blocks(blocks));
+    }
+
+    /** The view's blocks (never more than {@value #MAX_BLOCKS}). */
+    public List<LayoutBlock> blocks(String user, Sections sections, Instant now) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(markdownText(fit(templates.render("home-intro",
+                Map.of("user", ReplyText.mention(user), "updated", TIME.format(now))))))));
+        addSection(blocks, Kind.REQUESTS, sections.requests(), now);
+        addSection(blocks, Kind.ACTIVE, sections.active(), now);
+        addSection(blocks, Kind.APPROVALS, sections.approvals(), now);
+        addSection(blocks, Kind.REVIEWS, sections.reviews(), now);
+        return blocks.size() <= MAX_BLOCKS ? blocks : List.copyOf(blocks.subList(0, MAX_BLOCKS));
+    }
+
+    private void addSection(List<LayoutBlock> blocks, Kind kind, List<Grant> grants, Instant now) {
+        blocks.add(divider());
+        blocks.add(section(s -> s.text(markdownText(fit(templates.render("home-section",
+                Map.of(kind.flag, true, "none", grants.isEmpty())))))));
+        for (Grant g : grants.subList(0, Math.min(grants.size(), ITEMS_PER_SECTION))) {
+            Map<String, Object> data = GrantCard.data(g);
+            data.put(kind.flag, true);
+            data.put("timeLeft", g.expiresAt().map(end -> DurationText.format(roundedLeft(now, end))).orElse(""));
+            data.put("why", shortened(g.justification()));
+            String text = fit(templates.render("home-item", data));
+            if (kind == Kind.APPROVALS) {
+                blocks.add(section(s -> s.text(markdownText(text)).accessory(approve(g))));
+            } else {
+                blocks.add(section(s -> s.text(markdownText(text))));
+            }
+        }
+        int more = grants.size() - ITEMS_PER_SECTION;
+        if (more > 0) {
+            String text = fit(templates.render("home-more", Map.of(kind.flag, true, "more", more)));
+            blocks.add(context(c -> c.elements(List.of(markdownText(text)))));
+        }
+    }
+
+    /** Time left, rounded up to the minute (seconds only under a minute): a Home is not a stopwatch. */
+    private static Duration roundedLeft(Instant now, Instant end) {
+        Duration left = Duration.between(now, end);
+        if (left.isNegative()) {
+            return Duration.ZERO;
+        }
+        long seconds = left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0);
+        return seconds < 60 ? Duration.ofSeconds(seconds) : Duration.ofMinutes((seconds + 59) / 60);
+    }
+
+    /** One line, at most {@value #WHY_LENGTH} characters, not yet escaped (the template escapes it). */
+    static String shortened(String justification) {
+        String flat = justification == null ? "" : justification.strip().replaceAll("\\s+", " ");
+        if (flat.length() <= WHY_LENGTH) {
+            return flat;
+        }
+        int end = WHY_LENGTH - 1;
+        if (Character.isHighSurrogate(flat.charAt(end - 1))) {
+            end--;
+        }
+        return flat.substring(0, end) + "…";
+    }
+
+    private static ButtonElement approve(Grant g) {
+        return ButtonElement.builder().actionId(GrantCard.APPROVE).text(plainText("Approve")).value(g.id().toString())
+                .style("primary").confirm(ConfirmationDialogObject.builder()
+                        .title(plainText("Approve " + g.id() + "?"))
+                        .text(plainText(SlackText.fit("Access to " + g.target() + g.role().map(r -> " as " + r).orElse("")
+                                + " for " + DurationText.format(g.duration()) + " will be provisioned for the requester.",
+                                300)))
+                        .confirm(plainText("Approve")).deny(plainText("Back")).build())
+                .build();
+    }
+
+    private static String fit(String mrkdwn) {
+        return SlackText.fit(mrkdwn, SlackText.SECTION_LIMIT);
+    }
+}
