@@ -7,7 +7,8 @@ import io.micronaut.runtime.Micronaut;
 import java.util.Optional;
 
 /**
- * Starts the bot: {@code java -jar bot/target/breakglass-bot.jar}.
+ * Starts the bot: {@code java -jar bot/target/breakglass-bot.jar}; with {@code audit verify} or
+ * {@code audit export [file]} it runs {@link dev.breakglass.bot.audit.AuditCli} instead and exits.
  *
  * <p>A configuration mistake (bad policy file, bad setting, broken template override) stops the start with
  * exit code 2 and one line saying what to fix, instead of a wall of bean-creation stack traces.
@@ -20,6 +21,10 @@ public final class Application extends Micronaut {
     }
 
     public static void main(String[] args) {
+        // `audit verify|export`: read the audit log from the database and exit, without starting the bot.
+        if (args.length > 0 && args[0].equals("audit")) {
+            System.exit(dev.breakglass.bot.audit.AuditCli.main(args));
+        }
         new Application().args(args).mainClass(Application.class).banner(false).start();
     }
 
