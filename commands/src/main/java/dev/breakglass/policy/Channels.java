@@ -1,25 +1,29 @@
 package dev.breakglass.policy;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * Where the bot posts: request cards go to {@code approvals}; every state change goes to each {@code notify}
- * channel as it happens (and revocation failures and emergency grants alert them).
+ * channel whose filter accepts it, as it happens (emergency grants and revocation failures as alerts).
  *
- * <p>Both are Slack channel ids, never names: {@code C…} (public) or {@code G…} (private, older workspaces),
+ * <p>All are Slack channel ids, never names: {@code C…} (public) or {@code G…} (private, older workspaces),
  * upper-case letters and digits, at most 32 characters. The approvals channel may also appear in
  * {@code notify}; the bot then posts there twice, which is allowed but rarely wanted.
  *
- * <p>The component is {@code notifyChannels}, not {@code notify}: a record cannot have an accessor named
- * like {@link Object#notify()}.
+ * <p>The component is {@code notifyTargets}, not {@code notify}: a record cannot have an accessor named
+ * like {@link Object#notify()}. {@link #notifyChannels()} gives just the ids.
  *
- * @param approvals      the channel for request cards (required)
- * @param notifyChannels the policy file's {@code notify}: channels for the real-time feed, in order, no repeats;
- *                       null is the empty list
+ * @param approvals     the channel for request cards (required)
+ * @param notifyTargets the policy file's {@code notify}: channels for the real-time feed with the events each
+ *                      gets, in order, no channel twice; null is the empty list
  */
-public record Channels(String approvals, List<String> notifyChannels) {
+public record Channels(String approvals, List<NotifyTarget> notifyTargets) {
     private static final Pattern CHANNEL_ID = Pattern.compile("[CG][A-Z0-9]{1,31}");
 
     public Channels {
@@ -28,18 +32,53 @@ public record Channels(String approvals, List<String> notifyChannels) {
                     "approvals is missing: the id of the channel for request cards, like C0APPROVALS");
         }
         requireChannelId(approvals, List.of("approvals"));
-        notifyChannels = Checks.distinct(notifyChannels, "notify");
-        for (int i = 0; i < notifyChannels.size(); i++) {
-            requireChannelId(notifyChannels.get(i), List.of("notify", "[" + i + "]"));
+        notifyTargets = notifyTargets == null ? List.of() : new ArrayList<>(notifyTargets);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < notifyTargets.size(); i++) {
+            if (notifyTargets.get(i) == null) {
+                throw new InvalidPolicyException(List.of("notify", "[" + i + "]"), "notify has an empty entry");
+            }
+            if (!seen.add(notifyTargets.get(i).channel())) {
+                throw new InvalidPolicyException(List.of("notify", "[" + i + "]"),
+                        "notify lists " + notifyTargets.get(i).channel() + " twice");
+            }
         }
+        notifyTargets = List.copyOf(notifyTargets);
+    }
+
+    /**
+     * Notify channels that get every event (the policy's plain list form).
+     *
+     * @param notifyChannels channel ids in order, no repeats; null is the empty list
+     */
+    public Channels(String approvals, Collection<String> notifyChannels) {
+        this(approvals, everything(notifyChannels));
     }
 
     /** Only the approvals channel, no notify channels. */
     public Channels(String approvals) {
-        this(approvals, List.of());
+        this(approvals, (List<NotifyTarget>) null);
     }
 
-    private static void requireChannelId(String id, List<String> field) {
+    /** The notify channels' ids, in order, whatever their filters. */
+    public List<String> notifyChannels() {
+        return notifyTargets.stream().map(NotifyTarget::channel).toList();
+    }
+
+    private static List<NotifyTarget> everything(Collection<String> ids) {
+        if (ids == null) {
+            return null;
+        }
+        List<String> list = Checks.distinct(new ArrayList<>(ids), "notify");
+        List<NotifyTarget> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            requireChannelId(list.get(i), List.of("notify", "[" + i + "]"));
+            out.add(NotifyTarget.all(list.get(i)));
+        }
+        return out;
+    }
+
+    static void requireChannelId(String id, List<String> field) {
         if (CHANNEL_ID.matcher(id).matches()) {
             return;
         }

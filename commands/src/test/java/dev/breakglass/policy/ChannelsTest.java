@@ -20,7 +20,7 @@ class ChannelsTest {
 
     @Test
     void notifyIsOptionalAndUnmodifiable() {
-        assertEquals(List.of(), new Channels("C0APPROVALS", null).notifyChannels());
+        assertEquals(List.of(), new Channels("C0APPROVALS", (java.util.Collection<String>) null).notifyChannels());
         assertEquals(List.of(), new Channels("C0APPROVALS").notifyChannels());
         List<String> source = new ArrayList<>(List.of("C0SECURITY"));
         Channels c = new Channels("C0APPROVALS", source);
@@ -31,7 +31,7 @@ class ChannelsTest {
 
     @Test
     void approvalsIsRequired() {
-        InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> new Channels(null, List.of()));
+        InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> new Channels(null, List.<String>of()));
         assertEquals(List.of("approvals"), e.field());
         assertTrue(e.getMessage().startsWith("approvals is missing"), e.getMessage());
     }
@@ -64,5 +64,43 @@ class ChannelsTest {
                 () -> new Channels("C0APPROVALS", List.of("C0SECURITY", "C0SECURITY")));
         assertEquals("notify lists C0SECURITY twice", e.getMessage());
         assertEquals(List.of("notify", "[1]"), e.field());
+    }
+
+    @Test
+    void filteredNotifyChannels() {
+        Channels c = new Channels("C0APPROVALS", List.of(NotifyTarget.all("C0SECURITY"),
+                NotifyTarget.only("C0MGMT", List.of(NotifyTarget.Event.EMERGENCY))));
+        assertEquals(List.of("C0SECURITY", "C0MGMT"), c.notifyChannels());
+        assertTrue(c.notifyTargets().get(0).accepts(NotifyTarget.Event.REQUESTED));
+        assertTrue(c.notifyTargets().get(1).accepts(NotifyTarget.Event.EMERGENCY));
+        assertEquals(false, c.notifyTargets().get(1).accepts(NotifyTarget.Event.REQUESTED));
+        assertEquals(new Channels("C0APPROVALS", List.of("C0SECURITY")),
+                new Channels("C0APPROVALS", List.of(NotifyTarget.all("C0SECURITY"))), "the list form is every event");
+    }
+
+    @Test
+    void aChannelIsListedOnceWhateverItsFilter() {
+        InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> new Channels("C0APPROVALS",
+                List.of(NotifyTarget.all("C0SECURITY"), NotifyTarget.only("C0SECURITY",
+                        List.of(NotifyTarget.Event.EMERGENCY)))));
+        assertEquals("notify lists C0SECURITY twice", e.getMessage());
+        assertEquals(List.of("notify", "[1]"), e.field());
+    }
+
+    @Test
+    void aFilterNeedsEventsAndAChannelId() {
+        assertEquals(List.of("events"), assertThrows(InvalidPolicyException.class,
+                () -> NotifyTarget.only("C0MGMT", List.of())).field());
+        assertEquals(List.of("channel"), assertThrows(InvalidPolicyException.class,
+                () -> NotifyTarget.all("#mgmt")).field());
+    }
+
+    @Test
+    void eventNamesAreTheDocumentedVocabulary() {
+        assertEquals("requested, approved, denied, cancelled, timed-out, emergency-offered, emergency, active, failed, "
+                + "expiring, extension-requested, extended, extension-denied, expired, revoked, revocation-failed, "
+                + "revocation-recovered, revocation-resolved", NotifyTarget.Event.vocabulary());
+        assertEquals(java.util.Optional.of(NotifyTarget.Event.TIMED_OUT), NotifyTarget.Event.byPolicyName("timed-out"));
+        assertEquals(java.util.Optional.empty(), NotifyTarget.Event.byPolicyName("TIMED_OUT"));
     }
 }

@@ -5,6 +5,7 @@ import dev.breakglass.command.JustificationRules;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.InvalidPolicyException;
+import dev.breakglass.policy.NotifyTarget;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.ReviewPolicy;
@@ -53,6 +54,7 @@ final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
             "reveal-limit", "warn-before", "review");
     static final List<String> CHANNEL_KEYS = List.of("approvals", "notify");
+    static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
             "default-duration", "min-duration", "approvals", "requesters", "approvers", "revokers", "reviewers",
             "emergency", "settings");
@@ -113,9 +115,58 @@ final class PolicyReader {
         Section s = section(node, top.keyNode("channels"), top.path("channels"), CHANNEL_KEYS);
         String approvals = text(s.required("approvals", "the id of the channel for request cards, like C0APPROVALS"),
                 s.path("approvals"), "a channel id", "C0APPROVALS");
-        List<String> notify = s.optional("notify").map(n -> texts(n, s.path("notify"), "[C0SECURITY, C0MGMT]",
-                "a channel id", "C0SECURITY")).orElse(null);
+        List<NotifyTarget> notify = s.optional("notify").map(n -> notifyTargets(n, s.path("notify"))).orElse(null);
         return build(s, () -> new Channels(approvals, notify));
+    }
+
+    /** Each entry a channel id (every event) or {@code {channel: C0MGMT, events: [emergency, …]}}. */
+    private List<NotifyTarget> notifyTargets(Node node, String path) {
+        List<NotifyTarget> out = new ArrayList<>();
+        List<Node> items = list(node, path, "[C0SECURITY, {channel: C0MGMT, events: [emergency]}]");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String itemPath = index(path, i);
+            if (item instanceof MappingNode) {
+                Section e = section(item, null, itemPath, NOTIFY_KEYS);
+                String channel = text(e.required("channel", "the id of the notify channel, like C0MGMT"),
+                        e.path("channel"), "a channel id", "C0MGMT");
+                Set<NotifyTarget.Event> events = e.optional("events").map(n -> notifyEvents(n, e.path("events")))
+                        .orElse(null);
+                out.add(build(e, () -> events == null ? NotifyTarget.all(channel)
+                        : NotifyTarget.only(channel, events)));
+            } else {
+                String channel = text(item, itemPath, "a channel id, or {channel: …, events: […]}", "C0SECURITY");
+                try {
+                    out.add(NotifyTarget.all(channel));
+                } catch (InvalidPolicyException ex) {
+                    throw new PolicyException(file, line(item), itemPath, ex.getMessage(), ex);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Set<NotifyTarget.Event> notifyEvents(Node node, String path) {
+        Set<NotifyTarget.Event> out = java.util.EnumSet.noneOf(NotifyTarget.Event.class);
+        List<Node> items = list(node, path, "[emergency, revocation-failed]");
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String itemPath = index(path, i);
+            String name = text(item, itemPath, "an event name", "emergency");
+            NotifyTarget.Event event = NotifyTarget.Event.byPolicyName(name).orElseThrow(() ->
+                    new PolicyException(file, line(item), itemPath, "\"" + name + "\" is not an event"
+                            + nearest(name, java.util.Arrays.stream(NotifyTarget.Event.values())
+                            .map(NotifyTarget.Event::policyName).toList()).map(n -> "; did you mean " + n + "?")
+                            .orElse("") + " (known: " + NotifyTarget.Event.vocabulary() + ")"));
+            if (!out.add(event)) {
+                throw new PolicyException(file, line(item), itemPath, "events lists " + name + " twice");
+            }
+        }
+        if (out.isEmpty()) {
+            throw new PolicyException(file, line(node), path, "events is empty: list the events this channel "
+                    + "gets, or leave events out for every event");
+        }
+        return out;
     }
 
     private Map<String, TargetPolicy> readTargets(Section top) {

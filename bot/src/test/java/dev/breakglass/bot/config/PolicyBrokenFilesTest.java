@@ -43,6 +43,9 @@ class PolicyBrokenFilesTest {
             bad-channel-id                  |  3 | channels.approvals                         | "#approvals" is not a channel id
             bad-notify-id                   |  4 | channels.notify[1]                         | "security" is not a channel id
             duplicate-notify                |  4 | channels.notify[1]                         | notify lists C0SECURITY twice
+            notify-unknown-event            |  7 | channels.notify[1].events[2]               | "aproved" is not an event; did you mean approved? (known: requested, approved,
+            notify-filter-bad-channel       |  6 | channels.notify[1].channel                 | "management" is not a channel id
+            notify-filter-unknown-key       |  6 | channels.notify[0].event                   | unknown key; did you mean events?
             channels-list                   |  2 | channels                                   | expected a mapping, like {approvals: …, notify: …}, got a list
             missing-targets                 |  2 | targets                                    | missing: the systems people may ask access to
             empty-targets                   |  5 | targets                                    | has no targets: at least one target is needed

@@ -75,6 +75,31 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void notifyTakesChannelIdsAndFilteredChannelsSideBySide() {
+        Policy p = loader.parse("inline.yml", """
+                channels:
+                  approvals: C0APPROVALS
+                  notify:
+                    - C0SECURITY
+                    - channel: C0MGMT
+                      events: [emergency, revocation-failed]
+                    - {channel: C0AUDIT}
+                targets:
+                  orders-db:
+                    adapter: postgres
+                    max-duration: 1h
+                    approvers: [S0SRELEADS]
+                """);
+        assertEquals(List.of("C0SECURITY", "C0MGMT", "C0AUDIT"), p.channels().notifyChannels());
+        List<dev.breakglass.policy.NotifyTarget> t = p.channels().notifyTargets();
+        assertEquals(dev.breakglass.policy.NotifyTarget.all("C0SECURITY"), t.get(0));
+        assertEquals(Set.of(dev.breakglass.policy.NotifyTarget.Event.EMERGENCY,
+                dev.breakglass.policy.NotifyTarget.Event.REVOCATION_FAILED), t.get(1).events());
+        assertFalse(t.get(1).accepts(dev.breakglass.policy.NotifyTarget.Event.REQUESTED));
+        assertEquals(dev.breakglass.policy.NotifyTarget.all("C0AUDIT"), t.get(2), "events left out: every event");
+    }
+
+    @Test
     void designExampleLoads() {
         Policy p = loader.load(resource("design-example.yml"));
         assertEquals("C0APPROVALS", p.channels().approvals());
