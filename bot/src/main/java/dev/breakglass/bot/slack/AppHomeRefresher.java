@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack;
 
+import static dev.breakglass.bot.slack.SlackPatience.patiently;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.view.View;
@@ -129,46 +130,8 @@ public class AppHomeRefresher implements GrantEventListener {
         return policy.target(g.target()).map(t -> grants.get().allows(t.approvers(), user)).orElse(false);
     }
 
-    @FunctionalInterface
-    private interface SlackCall<T> {
-        T call() throws IOException, SlackApiException;
-    }
 
-    /** As {@code SlackNotifier.patiently}: 429 waits Retry-After (or 1 s), network errors back off 1 s → 30 s. */
-    private static <T> T patiently(SlackCall<T> call) throws IOException, SlackApiException {
-        long backoff = 1000;
-        while (true) {
-            try {
-                return call.call();
-            } catch (SlackApiException e) {
-                if (e.getResponse() == null || e.getResponse().code() != 429) {
-                    throw e;
-                }
-                long wait = 1000;
-                try {
-                    String retryAfter = e.getResponse().header("Retry-After");
-                    wait = Math.max(1, Long.parseLong(retryAfter == null ? "1" : retryAfter.trim())) * 1000;
-                } catch (NumberFormatException ignored) {
-                    // a missing or odd header means "a moment"
-                }
-                LOG.info("Slack rate limit on views.publish: waiting {} s", wait / 1000);
-                sleep(wait);
-            } catch (IOException e) {
-                LOG.warn("Slack unreachable ({}); retrying in {} s", e.getMessage(), backoff / 1000);
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 30_000);
-            }
-        }
-    }
 
-    private static void sleep(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to retry", e);
-        }
-    }
 
     @PreDestroy
     void drain() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack;
 
+import static dev.breakglass.bot.slack.SlackPatience.patiently;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.response.chat.ChatPostMessageResponse;
@@ -441,52 +442,8 @@ public class SlackNotifier implements GrantEventListener {
         }
     }
 
-    /** A Web API call that may fail the way Slack's client does. */
-    @FunctionalInterface
-    private interface SlackCall<T> {
-        T call() throws IOException, SlackApiException;
-    }
 
-    /**
-     * Runs a Web API call until Slack takes it: a 429 waits as long as Slack's {@code Retry-After} says (or a
-     * second), a network error backs off (1 s doubling to 30 s) — for as long as it takes, so a rate limit or an
-     * outage delays a message but never drops it. Messages queued behind it wait, which keeps their order.
-     * Other Slack errors are answers, not outages: they are returned for the caller to log.
-     */
-    private <T> T patiently(SlackCall<T> call) throws IOException, SlackApiException {
-        long backoff = 1000;
-        while (true) {
-            try {
-                return call.call();
-            } catch (SlackApiException e) {
-                if (e.getResponse() == null || e.getResponse().code() != 429) {
-                    throw e;
-                }
-                String retryAfter = e.getResponse().header("Retry-After");
-                long wait = 1000;
-                try {
-                    wait = Math.max(1, Long.parseLong(retryAfter == null ? "1" : retryAfter.trim())) * 1000;
-                } catch (NumberFormatException ignored) {
-                    // Slack always sends seconds; a missing or odd header means "a moment"
-                }
-                LOG.info("Slack rate limit: waiting {} s before retrying", wait / 1000);
-                sleep(wait);
-            } catch (IOException e) {
-                LOG.warn("Slack unreachable ({}); retrying in {} s", e.getMessage(), backoff / 1000);
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 30_000);
-            }
-        }
-    }
 
-    private static void sleep(long millis) throws IOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting to retry", e);
-        }
-    }
 
     /** Lets queued messages go out before the application stops (at most about 10 s in all). */
     @PreDestroy
