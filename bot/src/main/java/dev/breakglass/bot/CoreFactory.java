@@ -1,6 +1,7 @@
 package dev.breakglass.bot;
 
 import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.ReviewService;
 import dev.breakglass.grant.RevocationTimings;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialVault;
@@ -28,6 +29,12 @@ public class CoreFactory {
                               CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock,
                               RevocationTimings timings) {
         return new GrantService(store, policy, people, targets, vault, notifier, scheduler, clock, timings);
+    }
+
+    @Singleton
+    ReviewService reviewService(GrantStore store, Policy policy, PeopleDirectory people, Notifier notifier,
+                                GrantScheduler scheduler, Clock clock) {
+        return new ReviewService(store, policy, people, notifier, scheduler, clock);
     }
 
     /** The metrics registry behind {@code /metrics}. */

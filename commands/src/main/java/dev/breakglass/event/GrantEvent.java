@@ -83,4 +83,19 @@ public sealed interface GrantEvent {
 
     /** A person confirmed by hand that the access is gone; retries stopped. */
     record RevocationResolved(Grant grant, String by) implements GrantEvent {}
+
+    /** Access is gone: the post-mortem opens (timeline and questions), for the requester to answer. */
+    record PostMortemOpened(Grant grant) implements GrantEvent {}
+
+    /**
+     * The review is still unwritten: reminder {@code number} (from 1) to the requester; {@code escalated} once
+     * more than the policy's {@code escalate-after} reminders went unanswered, so the notify channels hear too.
+     */
+    record ReviewReminded(Grant grant, int number, boolean escalated) implements GrantEvent {}
+
+    /** The requester wrote the review (in {@code grant().postMortem().review()}); a reviewer signs it off next. */
+    record ReviewWritten(Grant grant) implements GrantEvent {}
+
+    /** A reviewer signed the review off: the grant is REVIEWED, its story complete. */
+    record Reviewed(Grant grant, String by) implements GrantEvent {}
 }

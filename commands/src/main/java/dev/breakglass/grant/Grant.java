@@ -17,7 +17,7 @@ import java.util.Optional;
  * reason, the failure or the cancellation note, whichever ended the grant; {@code emergency} marks a solo
  * break-glass (no peer approval), whose review is mandatory; {@code revocation} tracks the removal of access
  * (attempts, the claim of the process working on it, errors); {@code extension} is a pending request for more
- * time.
+ * time; {@code postMortem} is the review once access is gone ({@link PostMortem#NONE} before).
  */
 public record Grant(
         GrantId id,
@@ -40,7 +40,8 @@ public record Grant(
         Optional<Instant> expiresAt,
         Instant updatedAt,
         Revocation revocation,
-        Optional<Extension> extension) {
+        Optional<Extension> extension,
+        PostMortem postMortem) {
 
     public Grant {
         Objects.requireNonNull(id, "id");
@@ -60,6 +61,7 @@ public record Grant(
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(revocation, "revocation");
         Objects.requireNonNull(extension, "extension");
+        Objects.requireNonNull(postMortem, "postMortem");
         approvedBy = List.copyOf(approvedBy);
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1: " + version);
@@ -83,14 +85,14 @@ public record Grant(
         return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
                 request.duration(), request.justification(), request.incident(), request.approvalsRequired(),
                 List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), request.requestedAt(),
-                Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty());
+                Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty(), PostMortem.NONE);
     }
 
     /** This grant as a store saved it, at {@code version}. */
     public Grant savedAs(long version) {
         return new Grant(id, version, state, requester, target, role, duration, justification, incident,
                 approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, requestedAt, activatedAt,
-                expiresAt, updatedAt, revocation, extension);
+                expiresAt, updatedAt, revocation, extension, postMortem);
     }
 
     // ---------------------------------------------------------------- removing access
@@ -138,6 +140,57 @@ public record Grant(
         Revocation done = new Revocation(r.revokedBy().or(() -> Optional.of(by)), Optional.of(note), r.attempts(),
                 r.lastError(), Optional.empty(), Optional.empty(), Optional.of(now));
         return movedTo(GrantState.REVOKED, now).copy().revocation(done).decidedBy(Optional.of(by)).build();
+    }
+
+    // ---------------------------------------------------------------- the review
+
+    /** True once access is confirmed gone and until a reviewer signs the review off: EXPIRED or REVOKED. */
+    public boolean awaitsReview() {
+        return state == GrantState.EXPIRED || state == GrantState.REVOKED;
+    }
+
+    /** The post-mortem thread opens at {@code now}; the first reminder is due at {@code firstReminder}, if any. */
+    public Grant postMortemOpened(Instant now, Optional<Instant> firstReminder) {
+        requireReviewable();
+        return copy().postMortem(postMortem.opened(now, firstReminder)).updatedAt(now).build();
+    }
+
+    /** A reminder went to the requester at {@code now}; the next is due at {@code next}. */
+    public Grant reviewReminded(Instant now, Instant next) {
+        requireReviewable();
+        return copy().postMortem(postMortem.reminded(next)).updatedAt(now).build();
+    }
+
+    /**
+     * The requester wrote the review; reminders stop.
+     *
+     * @throws IllegalStateException unless access is gone, the author is the requester and no review exists yet
+     */
+    public Grant reviewWritten(Review review) {
+        requireReviewable();
+        if (!review.author().equals(requester) || postMortem.review().isPresent()) {
+            throw new IllegalStateException(review.author() + " cannot write the review of " + id);
+        }
+        return copy().postMortem(postMortem.written(review)).updatedAt(review.writtenAt()).build();
+    }
+
+    /**
+     * A reviewer accepted the written review: REVIEWED.
+     *
+     * @throws IllegalStateException without a written review, or when {@code by} is the requester
+     */
+    public Grant reviewSignedOff(String by, Instant now) {
+        requireReviewable();
+        if (postMortem.review().isEmpty() || by.equals(requester)) {
+            throw new IllegalStateException(by + " cannot sign off the review of " + id);
+        }
+        return movedTo(GrantState.REVIEWED, now).copy().postMortem(postMortem.signedOff(new SignOff(by, now))).build();
+    }
+
+    private void requireReviewable() {
+        if (!awaitsReview()) {
+            throw new IllegalStateException(id + " is " + state + ": its access is not confirmed gone");
+        }
     }
 
     // ---------------------------------------------------------------- more time
@@ -269,6 +322,7 @@ public record Grant(
         private Instant updatedAt;
         private Revocation revocation;
         private Optional<Extension> extension;
+        private PostMortem postMortem;
 
         Copy(Grant g) {
             this.g = g;
@@ -284,6 +338,7 @@ public record Grant(
             updatedAt = g.updatedAt;
             revocation = g.revocation;
             extension = g.extension;
+            postMortem = g.postMortem;
         }
 
         Copy state(GrantState v) { state = v; return this; }
@@ -298,11 +353,12 @@ public record Grant(
         Copy updatedAt(Instant v) { updatedAt = v; return this; }
         Copy revocation(Revocation v) { revocation = v; return this; }
         Copy extension(Optional<Extension> v) { extension = v; return this; }
+        Copy postMortem(PostMortem v) { postMortem = v; return this; }
 
         Grant build() {
             return new Grant(g.id, g.version, state, g.requester, g.target, g.role, duration, g.justification,
                     g.incident, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
-                    activatedAt, expiresAt, updatedAt, revocation, extension);
+                    activatedAt, expiresAt, updatedAt, revocation, extension, postMortem);
         }
     }
 }

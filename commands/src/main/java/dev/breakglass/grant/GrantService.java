@@ -45,7 +45,6 @@ public final class GrantService {
     public static final int MAX_INCIDENT_LENGTH = 200;
     /** Longest deny reason, in characters. */
     public static final int MAX_REASON_LENGTH = 3000;
-    private static final int MAX_ATTEMPTS = 20;
     /** An approved grant not provisioned after this long lost its provisioning timer. */
     private static final Duration STUCK_APPROVED = Duration.ofMinutes(2);
 
@@ -58,6 +57,7 @@ public final class GrantService {
     private final GrantScheduler scheduler;
     private final Clock clock;
     private final RevocationTimings timings;
+    private final GrantChanges changes;
 
     public GrantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
                         CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock) {
@@ -76,6 +76,7 @@ public final class GrantService {
         this.notifier = notifier;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.changes = new GrantChanges(store, notifier);
     }
 
     /** The grant, when it exists. */
@@ -433,7 +434,10 @@ public final class GrantService {
             }
             return Step.save(grant.revocationResolved(by, why, clock.instant()),
                     saved -> new GrantEvent.RevocationResolved(saved, by),
-                    Reply.of("Marked ", grant.id(), " as revoked by hand."), saved -> vault.destroy(saved.id()));
+                    Reply.of("Marked ", grant.id(), " as revoked by hand."), saved -> {
+                        vault.destroy(saved.id());
+                        openReview(saved);
+                    });
         });
     }
 
@@ -511,8 +515,13 @@ public final class GrantService {
                     events.add(new GrantEvent.RevocationRecovered(saved));
                 }
                 return events;
-            }, Reply.of("Access of ", g.id(), " removed."), saved -> { });
+            }, Reply.of("Access of ", g.id(), " removed."), this::openReview);
         });
+    }
+
+    /** Access is gone: the post-mortem opens at once ({@link ReviewService#followUp}). */
+    private void openReview(Grant ended) {
+        scheduler.schedule(ended.id(), GrantScheduler.Due.REVIEW, clock.instant());
     }
 
     private Outcome recordFailure(Grant claimed, Grant before, String error) {
@@ -676,11 +685,7 @@ public final class GrantService {
 
     /** True when {@code user} is among {@code principals}, directly, through a user group, or as anyone. */
     public boolean allows(List<Principal> principals, String user) {
-        Set<String> groups = principals.stream().filter(p -> p instanceof Principal.UserGroupId)
-                .map(Principal::text).collect(Collectors.toSet());
-        Set<String> memberships = groups.isEmpty() || principals.stream().anyMatch(p -> p.includes(user, Set.of()))
-                ? Set.of() : people.groupsOf(user, groups);
-        return principals.stream().anyMatch(p -> p.includes(user, memberships));
+        return Membership.allows(people, principals, user);
     }
 
     private TargetPolicy targetOf(Grant grant) {
@@ -727,55 +732,6 @@ public final class GrantService {
 
     /** Read, decide, compare-and-set; on a lost race read again and decide again. */
     private Outcome change(GrantId id, Function<Grant, Step> decide) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<Grant> current = store.find(id);
-            if (current.isEmpty()) {
-                return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
-            }
-            Step step = decide.apply(current.get());
-            if (step instanceof Step.Stop stop) {
-                return stop.outcome();
-            }
-            Step.Save save = (Step.Save) step;
-            Optional<Grant> saved = store.update(save.next());
-            if (saved.isPresent()) {
-                save.events().apply(saved.get()).forEach(notifier::publish);
-                try {
-                    save.then().accept(saved.get());
-                } catch (RuntimeException timerNotStored) {
-                    // The change is saved and stays done. A timer the scheduler could not store (its adapter
-                    // reports why) is caught up by sweep(): provisioning, timeouts, expiry and retries.
-                }
-                return new Outcome.Done(saved.get(), save.reply());
-            }
-        }
-        return new Outcome.Refused(Reply.of(id, " is changing too fast right now; try again."));
-    }
-
-    /** One decision of {@link #change}: save this, or stop with that. */
-    private sealed interface Step {
-        record Save(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply,
-                    java.util.function.Consumer<Grant> then) implements Step {}
-
-        record Stop(Outcome outcome) implements Step {}
-
-        static Step save(Grant next, Function<Grant, GrantEvent> event, Reply reply,
-                         java.util.function.Consumer<Grant> then) {
-            return new Save(next, saved -> List.of(event.apply(saved)), reply, then);
-        }
-
-        static Step saveAll(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply,
-                            java.util.function.Consumer<Grant> then) {
-            return new Save(next, events, reply, then);
-        }
-
-        /** Saved without telling anyone: bookkeeping such as claiming a revocation. */
-        static Step quiet(Grant next) {
-            return new Save(next, saved -> List.of(), Reply.of(""), saved -> { });
-        }
-
-        static Step stop(Outcome outcome) {
-            return new Stop(outcome);
-        }
+        return changes.change(id, decide);
     }
 }

@@ -59,7 +59,13 @@ public record NotifyTarget(String channel, Set<Event> events) {
         /** Removing the access succeeded after failures. */
         REVOCATION_RECOVERED,
         /** Someone confirmed by hand that the access is gone. */
-        REVOCATION_RESOLVED;
+        REVOCATION_RESOLVED,
+        /** The requester left the review unwritten after more than {@code review.escalate-after} reminders. */
+        REVIEW_OVERDUE,
+        /** The requester wrote the post-mortem review. */
+        REVIEW_WRITTEN,
+        /** A reviewer signed the review off. */
+        REVIEWED;
 
         /** The name written in the policy file: lower case with dashes, like {@code timed-out}. */
         public String policyName() {

@@ -23,7 +23,9 @@ public interface GrantScheduler {
         /** End the access at the end of its window. */
         EXPIRE,
         /** Try a failed revocation again. */
-        REVOKE_RETRY
+        REVOKE_RETRY,
+        /** Open the post-mortem once access is gone, then remind the requester until the review is written. */
+        REVIEW
     }
 
     /** Runs {@code due} for {@code grant} at {@code when} (now or in the past: as soon as possible). */

@@ -99,7 +99,8 @@ class ChannelsTest {
     void eventNamesAreTheDocumentedVocabulary() {
         assertEquals("requested, approved, denied, cancelled, timed-out, emergency-offered, emergency, active, failed, "
                 + "expiring, extension-requested, extended, extension-denied, expired, revoked, revocation-failed, "
-                + "revocation-recovered, revocation-resolved", NotifyTarget.Event.vocabulary());
+                + "revocation-recovered, revocation-resolved, review-overdue, review-written, reviewed",
+                NotifyTarget.Event.vocabulary());
         assertEquals(java.util.Optional.of(NotifyTarget.Event.TIMED_OUT), NotifyTarget.Event.byPolicyName("timed-out"));
         assertEquals(java.util.Optional.empty(), NotifyTarget.Event.byPolicyName("TIMED_OUT"));
     }

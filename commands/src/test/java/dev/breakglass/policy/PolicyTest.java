@@ -44,12 +44,12 @@ class PolicyTest {
     @Test
     void keepsValues() {
         Policy p = new Policy(CHANNELS, targets(target("db", "postgres")), new JustificationRules(20, 500),
-                Duration.ofMinutes(15), 3, Duration.ofMinutes(10), new ReviewPolicy(Duration.ofHours(8), 2));
+                Duration.ofMinutes(15), 3, Duration.ofMinutes(10), new ReviewPolicy(Duration.ofHours(8), 2, null));
         assertEquals(new JustificationRules(20, 500), p.justification());
         assertEquals(Duration.ofMinutes(15), p.pendingTimeout());
         assertEquals(3, p.revealLimit());
         assertEquals(Duration.ofMinutes(10), p.warnBefore());
-        assertEquals(new ReviewPolicy(Duration.ofHours(8), 2), p.review());
+        assertEquals(new ReviewPolicy(Duration.ofHours(8), 2, null), p.review());
     }
 
     @Test

@@ -86,6 +86,17 @@ public class AuditRecorder implements GrantEventListener {
         } else if (event instanceof GrantEvent.RevocationResolved e) {
             actor = e.by();
             g.revocation().reason().ifPresent(r -> d.put("note", r));
+        } else if (event instanceof GrantEvent.PostMortemOpened) {
+            d.put("review_required", g.postMortem().nextReminderAt().isPresent());
+        } else if (event instanceof GrantEvent.ReviewReminded e) {
+            d.put("reminder", e.number());
+            d.put("escalated", e.escalated());
+        } else if (event instanceof GrantEvent.ReviewWritten) {
+            actor = g.requester();
+            // The answers belong to the record: kept in the chain, they cannot be quietly changed later.
+            g.postMortem().review().ifPresent(r -> r.answers().forEach((q, a) -> d.put(q.key(), a)));
+        } else if (event instanceof GrantEvent.Reviewed e) {
+            actor = e.by();
         }
         log.append(clock.instant(), g.id().value(), event.getClass().getSimpleName(), actor, d);
     }

@@ -60,7 +60,7 @@ final class PolicyReader {
             "emergency", "settings");
     static final List<String> EMERGENCY_KEYS = List.of("after", "max-duration");
     static final List<String> JUSTIFICATION_KEYS = List.of("min-length", "max-length");
-    static final List<String> REVIEW_KEYS = List.of("remind-every", "escalate-after");
+    static final List<String> REVIEW_KEYS = List.of("remind-every", "escalate-after", "required");
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]{1,9}");
     private static final Pattern ZERO_DURATION = Pattern.compile("(?:0+[hms])+");
@@ -256,7 +256,14 @@ final class PolicyReader {
         Duration every = s.optional("remind-every").map(n -> duration(n, s.path("remind-every"))).orElse(null);
         int escalate = s.optional("escalate-after").map(n -> wholeNumber(n, s.path("escalate-after")))
                 .orElse(ReviewPolicy.DEFAULT_ESCALATE_AFTER);
-        return build(s, () -> new ReviewPolicy(every, escalate));
+        ReviewPolicy.Required required = s.optional("required").map(n -> {
+            String path = s.path("required");
+            String name = text(n, path, "always or emergency", "emergency");
+            return java.util.Arrays.stream(ReviewPolicy.Required.values()).filter(r -> r.policyName().equals(name))
+                    .findFirst().orElseThrow(() -> new PolicyException(file, line(n), path, "required is \"" + name
+                            + "\"; write always (every grant is reviewed) or emergency (solo break-glass grants only)"));
+        }).orElse(null);
+        return build(s, () -> new ReviewPolicy(every, escalate, required));
     }
 
     /** Settings as plain Java values: maps, lists, text, numbers, booleans, null. Text is kept as written. */

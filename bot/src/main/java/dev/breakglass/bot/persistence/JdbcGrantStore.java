@@ -1,11 +1,18 @@
 package dev.breakglass.bot.persistence;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakglass.grant.Extension;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.NewGrant;
+import dev.breakglass.grant.PostMortem;
+import dev.breakglass.grant.Review;
+import dev.breakglass.grant.ReviewQuestion;
 import dev.breakglass.grant.Revocation;
+import dev.breakglass.grant.SignOff;
 import dev.breakglass.port.GrantStore;
 import jakarta.inject.Singleton;
 
@@ -20,7 +27,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,7 +45,9 @@ public class JdbcGrantStore implements GrantStore {
             + " incident, approvals_required, approved_by, emergency, decided_by, reason, handle, requested_at,"
             + " activated_at, expires_at, updated_at, revoked_by, revoke_reason, revoke_attempts, last_error,"
             + " lease_until, next_attempt_at, ended_at, ext_duration_s, ext_justification, ext_requested_at,"
-            + " ext_approved_by";
+            + " ext_approved_by, pm_opened_at, pm_reminders, pm_next_reminder_at, review_author, review_written_at,"
+            + " review_answers, signed_off_by, signed_off_at";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
 
@@ -91,7 +103,9 @@ public class JdbcGrantStore implements GrantStore {
                 + " approvals_required = ?, approved_by = ?, emergency = ?, decided_by = ?, reason = ?, handle = ?,"
                 + " activated_at = ?, expires_at = ?, updated_at = ?, revoked_by = ?, revoke_reason = ?,"
                 + " revoke_attempts = ?, last_error = ?, lease_until = ?, next_attempt_at = ?, ended_at = ?,"
-                + " ext_duration_s = ?, ext_justification = ?, ext_requested_at = ?, ext_approved_by = ?"
+                + " ext_duration_s = ?, ext_justification = ?, ext_requested_at = ?, ext_approved_by = ?,"
+                + " pm_opened_at = ?, pm_reminders = ?, pm_next_reminder_at = ?, review_author = ?,"
+                + " review_written_at = ?, review_answers = ?, signed_off_by = ?, signed_off_at = ?"
                 + " WHERE id = ? AND version = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, changed.state().name());
@@ -124,8 +138,17 @@ public class JdbcGrantStore implements GrantStore {
             setOptional(ps, 22, e.map(Extension::justification));
             setInstant(ps, 23, e.map(Extension::requestedAt).orElse(null));
             setOptional(ps, 24, e.map(x -> String.join(",", x.approvedBy())));
-            ps.setLong(25, changed.id().value());
-            ps.setLong(26, changed.version());
+            PostMortem pm = changed.postMortem();
+            setInstant(ps, 25, pm.openedAt().orElse(null));
+            ps.setInt(26, pm.reminders());
+            setInstant(ps, 27, pm.nextReminderAt().orElse(null));
+            setOptional(ps, 28, pm.review().map(Review::author));
+            setInstant(ps, 29, pm.review().map(Review::writtenAt).orElse(null));
+            setOptional(ps, 30, pm.review().map(written -> answersJson(written.answers())));
+            setOptional(ps, 31, pm.signOff().map(SignOff::by));
+            setInstant(ps, 32, pm.signOff().map(SignOff::at).orElse(null));
+            ps.setLong(33, changed.id().value());
+            ps.setLong(34, changed.version());
             if (ps.executeUpdate() != 1) {
                 return Optional.empty();
             }
@@ -188,7 +211,42 @@ public class JdbcGrantStore implements GrantStore {
                         instant(rs, "lease_until"),
                         instant(rs, "next_attempt_at"),
                         instant(rs, "ended_at")),
-                extension(rs));
+                extension(rs),
+                postMortem(rs));
+    }
+
+    private static PostMortem postMortem(ResultSet rs) throws SQLException {
+        String author = rs.getString("review_author");
+        Optional<Review> review = author == null ? Optional.empty() : Optional.of(new Review(author,
+                instant(rs, "review_written_at").orElseThrow(), answers(rs.getString("review_answers"))));
+        String signer = rs.getString("signed_off_by");
+        Optional<SignOff> signOff = signer == null ? Optional.empty()
+                : Optional.of(new SignOff(signer, instant(rs, "signed_off_at").orElseThrow()));
+        return new PostMortem(instant(rs, "pm_opened_at"), rs.getInt("pm_reminders"),
+                instant(rs, "pm_next_reminder_at"), review, signOff);
+    }
+
+    /** The answers as JSON keyed by {@link ReviewQuestion#key()}, so reordering the enum changes nothing stored. */
+    private static String answersJson(Map<ReviewQuestion, String> answers) {
+        Map<String, String> byKey = new LinkedHashMap<>();
+        answers.forEach((q, a) -> byKey.put(q.key(), a));
+        try {
+            return JSON.writeValueAsString(byKey);
+        } catch (JsonProcessingException e) {
+            throw new PersistenceException("could not write review answers", e);
+        }
+    }
+
+    private static Map<ReviewQuestion, String> answers(String json) {
+        Map<String, String> byKey;
+        try {
+            byKey = JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new PersistenceException("stored review answers are not JSON", e);
+        }
+        Map<ReviewQuestion, String> out = new EnumMap<>(ReviewQuestion.class);
+        byKey.forEach((k, v) -> ReviewQuestion.byKey(k).ifPresent(q -> out.put(q, v)));
+        return out;
     }
 
     private static Optional<Extension> extension(ResultSet rs) throws SQLException {

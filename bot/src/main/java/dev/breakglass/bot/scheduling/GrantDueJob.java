@@ -2,6 +2,7 @@ package dev.breakglass.bot.scheduling;
 
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.ReviewService;
 import dev.breakglass.grant.Outcome;
 import dev.breakglass.port.GrantScheduler.Due;
 import io.micronaut.context.annotation.Prototype;
@@ -22,9 +23,11 @@ import org.slf4j.LoggerFactory;
 public class GrantDueJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(GrantDueJob.class);
     private final GrantService grants;
+    private final ReviewService reviews;
 
-    public GrantDueJob(GrantService grants) {
+    public GrantDueJob(GrantService grants, ReviewService reviews) {
         this.grants = grants;
+        this.reviews = reviews;
     }
 
     @Override
@@ -40,6 +43,7 @@ public class GrantDueJob implements Job {
                 case WARN -> grants.warn(id);
                 case EXPIRE -> grants.expire(id);
                 case REVOKE_RETRY -> grants.retryRevocation(id);
+                case REVIEW -> reviews.followUp(id);
             };
             LOG.info("{} {}: {}", due, id, outcome.reply().plain());
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.GrantState;
+import dev.breakglass.grant.ReviewService;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.GrantStore;
 import jakarta.annotation.PreDestroy;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps App Home tabs current: publishes a user's Home when they open it, and after every grant event
- * republishes the Home of the grant's requester and of its target's approvers — among the users who opened
+ * republishes the Home of the grant's requester and of its target's approvers and reviewers — among the users who opened
  * their Home since this process started.
  *
  * <p>Edge cases: who opened Home is kept in memory only, per replica; after a restart (or on another replica) a
@@ -50,6 +51,7 @@ public class AppHomeRefresher implements GrantEventListener {
     private final MethodsClient slack;
     private final GrantStore store;
     private final Provider<GrantService> grants;
+    private final Provider<ReviewService> reviews;
     private final Policy policy;
     private final HomeView render;
     private final Clock clock;
@@ -61,12 +63,13 @@ public class AppHomeRefresher implements GrantEventListener {
         return t;
     });
 
-    /** {@code grants} is looked up lazily: the service publishes to the listeners, this among them. */
-    public AppHomeRefresher(MethodsClient slack, GrantStore store, Provider<GrantService> grants, Policy policy,
-                            HomeView render, Clock clock) {
+    /** The services are looked up lazily: they publish to the listeners, this among them. */
+    public AppHomeRefresher(MethodsClient slack, GrantStore store, Provider<GrantService> grants,
+                            Provider<ReviewService> reviews, Policy policy, HomeView render, Clock clock) {
         this.slack = slack;
         this.store = store;
         this.grants = grants;
+        this.reviews = reviews;
         this.policy = policy;
         this.render = render;
         this.clock = clock;
@@ -82,7 +85,7 @@ public class AppHomeRefresher implements GrantEventListener {
     public void on(GrantEvent event) {
         Grant g = event.grant();
         for (String user : opened) {
-            if (user.equals(g.requester()) || mayApprove(g, user)) {
+            if (user.equals(g.requester()) || mayApprove(g, user) || reviews.get().maySignOff(g, user)) {
                 refresh(user);
             }
         }
@@ -110,7 +113,11 @@ public class AppHomeRefresher implements GrantEventListener {
         }
     }
 
-    /** What {@code user}'s Home shows now: requests and approvals oldest first, reviews newest first. */
+    /**
+     * What {@code user}'s Home shows now: requests and approvals oldest first; reviews they owe (their own
+     * ended access without a written review, and written reviews waiting for their sign-off) emergencies
+     * first, then newest first.
+     */
     HomeView.Sections sectionsOf(String user) {
         List<Grant> all = store.findByState(SHOWN);
         List<Grant> requests = all.stream().filter(g -> g.requester().equals(user)
@@ -119,11 +126,12 @@ public class AppHomeRefresher implements GrantEventListener {
                 && (g.state() == GrantState.ACTIVE || g.state() == GrantState.REVOKE_FAILED)).toList();
         List<Grant> approvals = all.stream().filter(g -> g.state() == GrantState.PENDING
                 && !g.requester().equals(user) && !g.approvedBy().contains(user) && mayApprove(g, user)).toList();
-        List<Grant> reviews = all.stream().filter(g -> g.requester().equals(user)
-                        && (g.state() == GrantState.EXPIRED || g.state() == GrantState.REVOKED))
+        List<Grant> owed = all.stream().filter(g -> g.awaitsReview() && (g.requester().equals(user)
+                        ? g.postMortem().review().isEmpty()
+                        : g.postMortem().review().isPresent() && reviews.get().maySignOff(g, user)))
                 .sorted(Comparator.comparing(Grant::emergency).reversed()
                         .thenComparing(Comparator.comparing(Grant::updatedAt).reversed())).toList();
-        return new HomeView.Sections(requests, active, approvals, reviews);
+        return new HomeView.Sections(requests, active, approvals, owed);
     }
 
     private boolean mayApprove(Grant g, String user) {

@@ -23,7 +23,8 @@ import java.util.Optional;
 
 /**
  * {@code /breakglass …}: parses the text once and answers ephemerally, in the acknowledgement itself (so the
- * answer arrives within Slack's 3 seconds, over HTTP and Socket Mode alike). No text opens the request form.
+ * answer arrives within Slack's 3 seconds, over HTTP and Socket Mode alike). No text opens the request form;
+ * {@code review <id>} opens the review form (or says why it cannot).
  */
 @Singleton
 public class BreakglassCommandHandler implements BoltRegistration {
@@ -35,13 +36,16 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private final GrantService grants;
     private final Policy policy;
     private final JdbcAuditLog audit;
+    private final ReviewActions reviews;
 
-    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit) {
+    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit,
+                                    ReviewActions reviews) {
         this.parser = new CommandParser(policy.justification());
         this.replies = replies;
         this.grants = grants;
         this.policy = policy;
         this.audit = audit;
+        this.reviews = reviews;
     }
 
     @Override
@@ -49,9 +53,15 @@ public class BreakglassCommandHandler implements BoltRegistration {
         app.command(COMMAND, (req, ctx) -> {
             String user = req.getPayload().getUserId();
             ParseResult result = parser.parse(SlackText.unescape(req.getPayload().getText()));
-            String answer = result instanceof BreakglassCommand.OpenForm
-                    ? openForm(ctx, user, req.getPayload().getTriggerId())
-                    : answer(user, result);
+            String answer;
+            if (result instanceof BreakglassCommand.OpenForm) {
+                answer = openForm(ctx, user, req.getPayload().getTriggerId());
+            } else if (result instanceof BreakglassCommand.Review r) {
+                answer = grants.status(r.id(), user).isEmpty() ? "There is no grant " + r.id() + " that you can see."
+                        : reviews.openForm(ctx.client(), req.getPayload().getTriggerId(), user, r.id()).orElse("");
+            } else {
+                answer = answer(user, result);
+            }
             return answer.isEmpty() ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
         });
     }

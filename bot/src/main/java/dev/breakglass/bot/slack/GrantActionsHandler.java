@@ -8,7 +8,6 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import dev.breakglass.bot.slack.render.GrantCard;
-import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
@@ -16,7 +15,6 @@ import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.Outcome;
-import dev.breakglass.grant.Reply;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialVault;
 import jakarta.inject.Singleton;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 import static com.slack.api.model.block.Blocks.input;
 import static com.slack.api.model.block.Blocks.section;
@@ -70,13 +67,13 @@ public class GrantActionsHandler implements BoltRegistration {
 
     @Override
     public void registerOn(App app) {
-        app.blockAction(GrantCard.APPROVE, (req, ctx) -> decide(req, ctx, grants::approve));
-        app.blockAction(GrantCard.CANCEL, (req, ctx) -> decide(req, ctx, grants::cancel));
-        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> decide(req, ctx, grants::breakGlass));
-        app.blockAction(GrantCard.DONE, (req, ctx) -> decide(req, ctx,
+        app.blockAction(GrantCard.APPROVE, (req, ctx) -> Clicks.decide(req, ctx, grants::approve));
+        app.blockAction(GrantCard.CANCEL, (req, ctx) -> Clicks.decide(req, ctx, grants::cancel));
+        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> Clicks.decide(req, ctx, grants::breakGlass));
+        app.blockAction(GrantCard.DONE, (req, ctx) -> Clicks.decide(req, ctx,
                 (id, user) -> grants.revoke(id, user, Optional.empty())));
-        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> decide(req, ctx, grants::approveExtension));
-        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> decide(req, ctx,
+        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> Clicks.decide(req, ctx, grants::approveExtension));
+        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> Clicks.decide(req, ctx,
                 (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
         app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
         app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
@@ -118,23 +115,12 @@ public class GrantActionsHandler implements BoltRegistration {
         });
     }
 
-    /** A button whose click maps to one use case; the outcome is shown to the clicker only. */
-    private Response decide(BlockActionRequest req, ActionContext ctx, BiFunction<GrantId, String, Outcome> useCase)
-            throws IOException, SlackApiException {
-        String user = req.getPayload().getUser().getId();
-        Optional<GrantId> id = grantOf(req);
-        Reply reply = id.isEmpty() ? Reply.of("That button does not name a grant.")
-                : useCase.apply(id.get(), user).reply();
-        respond(ctx, ReplyText.mrkdwn(reply));
-        return ctx.ack();
-    }
-
     /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
     private Response openReasonForm(BlockActionRequest req, ActionContext ctx, String callback, String title,
                                     String submit) throws IOException, SlackApiException {
-        Optional<GrantId> id = grantOf(req);
+        Optional<GrantId> id = Clicks.grantOf(req);
         if (id.isEmpty()) {
-            respond(ctx, "That button does not name a grant.");
+            Clicks.respond(ctx, "That button does not name a grant.");
             return ctx.ack();
         }
         return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
@@ -145,9 +131,9 @@ public class GrantActionsHandler implements BoltRegistration {
 
     /** The requester's Extend button: a modal for the extra time and a new justification. */
     private Response openExtendForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
-        Optional<GrantId> id = grantOf(req);
+        Optional<GrantId> id = Clicks.grantOf(req);
         if (id.isEmpty()) {
-            respond(ctx, "That button does not name a grant.");
+            Clicks.respond(ctx, "That button does not name a grant.");
             return ctx.ack();
         }
         return openForm(req, ctx, id.get(), EXTEND_CALLBACK, "Extend " + id.get(), "Ask", List.of(
@@ -170,7 +156,7 @@ public class GrantActionsHandler implements BoltRegistration {
         var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
         if (!r.isOk()) {
             LOG.warn("Opening {} for {} failed: {}", callback, id, r.getError());
-            respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click again.");
+            Clicks.respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click again.");
         }
         return ctx.ack();
     }
@@ -210,14 +196,14 @@ public class GrantActionsHandler implements BoltRegistration {
      */
     private Response reveal(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
         String user = req.getPayload().getUser().getId();
-        Optional<Grant> grant = grantOf(req).flatMap(grants::find);
+        Optional<Grant> grant = Clicks.grantOf(req).flatMap(grants::find);
         if (grant.isEmpty() || !grant.get().requester().equals(user)) {
-            respond(ctx, "Only the requester can reveal these credentials.");
+            Clicks.respond(ctx, "Only the requester can reveal these credentials.");
             return ctx.ack();
         }
         Grant g = grant.get();
         if (g.state() != GrantState.ACTIVE) {
-            respond(ctx, g.id() + " has ended (" + g.state().name().toLowerCase().replace('_', ' ')
+            Clicks.respond(ctx, g.id() + " has ended (" + g.state().name().toLowerCase().replace('_', ' ')
                     + "); its credentials are gone.");
             return ctx.ack();
         }
@@ -232,7 +218,7 @@ public class GrantActionsHandler implements BoltRegistration {
             LOG.warn("Opening the credentials window of {} failed: {}", g.id(), e.toString());
         }
         if (opened == null || !opened.isOk()) {
-            respond(ctx, "Slack did not open the window (" + SlackText.escape(opened == null ? "unreachable"
+            Clicks.respond(ctx, "Slack did not open the window (" + SlackText.escape(opened == null ? "unreachable"
                     : opened.getError()) + "); nothing was revealed, click again.");
             return ctx.ack();
         }
@@ -255,7 +241,7 @@ public class GrantActionsHandler implements BoltRegistration {
         if (!updated.isOk()) {
             LOG.error("Showing the credentials of {} failed after the reveal was counted: {}", g.id(),
                     updated.getError());
-            respond(ctx, "Slack did not show the credentials (" + SlackText.escape(updated.getError()) + ").");
+            Clicks.respond(ctx, "Slack did not show the credentials (" + SlackText.escape(updated.getError()) + ").");
         }
         return ctx.ack();
     }
@@ -265,29 +251,5 @@ public class GrantActionsHandler implements BoltRegistration {
                 .title(viewTitle(t -> t.type("plain_text").text("Credentials " + g.id())))
                 .close(viewClose(t -> t.type("plain_text").text("Done")))
                 .blocks(blocks));
-    }
-
-    private static Optional<GrantId> grantOf(BlockActionRequest req) {
-        var actions = req.getPayload().getActions();
-        return actions == null || actions.isEmpty() ? Optional.empty() : GrantId.parse(actions.get(0).getValue());
-    }
-
-    /**
-     * An ephemeral answer to the clicker, where they clicked; a click in a view (the App Home tab) has no
-     * response URL, so the answer goes to the clicker as a direct message instead.
-     */
-    private static void respond(ActionContext ctx, String mrkdwn) {
-        try {
-            if (ctx.getResponseUrl() == null || ctx.getResponseUrl().isBlank()) {
-                var r = ctx.client().chatPostMessage(b -> b.channel(ctx.getRequestUserId()).text(mrkdwn));
-                if (!r.isOk()) {
-                    LOG.warn("Could not answer a click by direct message: {}", r.getError());
-                }
-                return;
-            }
-            ctx.respond(r -> r.responseType("ephemeral").replaceOriginal(false).text(mrkdwn));
-        } catch (Exception e) {
-            LOG.warn("Could not answer a click: {}", e.toString());
-        }
     }
 }

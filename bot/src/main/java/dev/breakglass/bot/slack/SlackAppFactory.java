@@ -8,6 +8,7 @@ import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.config.SlackEndpoint;
 import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.Templates;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
@@ -42,6 +43,7 @@ public class SlackAppFactory {
     Templates templates(@Value("${breakglass.templates:}") String overrides) {
         List<String> names = new java.util.ArrayList<>(CommandReplies.TEMPLATES);
         names.addAll(GrantCard.TEMPLATES);
+        names.addAll(PostMortemView.TEMPLATES);
         return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())), names);
     }
 
@@ -53,6 +55,11 @@ public class SlackAppFactory {
     @Singleton
     GrantCard grantCard(Templates templates) {
         return new GrantCard(templates);
+    }
+
+    @Singleton
+    PostMortemView postMortemView(Templates templates) {
+        return new PostMortemView(templates);
     }
 
     @Singleton

@@ -8,6 +8,7 @@ import com.slack.api.model.block.LayoutBlock;
 import dev.breakglass.bot.events.GrantEventListener;
 import dev.breakglass.bot.persistence.JdbcCardStore;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.bot.slack.render.Templates;
@@ -15,6 +16,7 @@ import dev.breakglass.command.DurationText;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.ReviewService;
 import dev.breakglass.policy.NotifyTarget;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.GrantStore;
@@ -39,8 +41,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Tells Slack about grant events: posts the request card in the approvals channel and updates it in place,
- * messages the requester directly, and tells every notify channel whose filter accepts the event, with a link
- * to the card.
+ * keeps the post-mortem thread under it ({@link PostMortemThread}), messages the requester directly (with
+ * Write review and its reminders once access is gone), and tells every notify channel whose filter accepts
+ * the event, with a link to the card.
  *
  * <p>Events are delivered off the caller's thread, so a Slack call never holds up a decision or Slack's
  * 3-second acknowledgement. The card and the requester's messages share one queue, in publish order; each
@@ -80,8 +83,13 @@ public class SlackNotifier implements GrantEventListener {
     /** The card's permalink per grant ("" when there is none); completed by the card queue. */
     private final Map<GrantId, CompletableFuture<String>> permalinks = new ConcurrentHashMap<>();
 
+    private final PostMortemThread postMortems;
+    private final ReviewService reviews;
+
     public SlackNotifier(MethodsClient slack, GrantStore grants, JdbcCardStore cards, GrantCard render, Policy policy,
-                         Templates templates) {
+                         Templates templates, PostMortemThread postMortems, ReviewService reviews) {
+        this.postMortems = postMortems;
+        this.reviews = reviews;
         this.slack = slack;
         this.grants = grants;
         this.cards = cards;
@@ -188,6 +196,29 @@ public class SlackNotifier implements GrantEventListener {
             tellRequester(g, ":lock: Your access was ended early" + g.revocation().revokedBy()
                     .filter(by -> !by.equals(g.requester())).map(by -> " by " + ReplyText.mention(by)).orElse("")
                     + " and removed.");
+        } else if (event instanceof GrantEvent.PostMortemOpened) {
+            postMortems.show(g);
+            tellRequester(g, reviews.required(g)
+                    ? ":memo: Please write the review of this access: five short questions. The post-mortem thread "
+                    + "under the request card has the timeline; you will be reminded until the review is written."
+                    : ":memo: The post-mortem of this access is in the thread under the request card. A review is "
+                    + "optional for this grant; write one if there is something to record.",
+                    g.postMortem().review().isEmpty() ? PostMortemView.WRITE_REVIEW : null);
+        } else if (event instanceof GrantEvent.ReviewReminded r) {
+            postMortems.show(g);
+            if (g.postMortem().review().isEmpty()) {
+                tellRequester(g, ":bell: Reminder " + r.number() + ": the review of this access is still unwritten."
+                        + (r.escalated() ? " The notify channels have been told it is overdue." : ""),
+                        PostMortemView.WRITE_REVIEW);
+            }
+        } else if (event instanceof GrantEvent.ReviewWritten) {
+            postMortems.show(g);
+            postMortems.postReview(g);
+        } else if (event instanceof GrantEvent.Reviewed r) {
+            postMortems.show(g);
+            postMortems.postNote(g, ":white_check_mark: " + ReplyText.mention(r.by()) + " signed off the review. "
+                    + "The post-mortem of " + g.id() + " is complete.");
+            tellRequester(g, ":white_check_mark: " + ReplyText.mention(r.by()) + " signed off your review.");
         }
     }
 
@@ -230,6 +261,12 @@ public class SlackNotifier implements GrantEventListener {
             k = NotifyTarget.Event.REVOCATION_RECOVERED;
         } else if (event instanceof GrantEvent.RevocationResolved) {
             k = NotifyTarget.Event.REVOCATION_RESOLVED;
+        } else if (event instanceof GrantEvent.ReviewReminded r) {
+            k = r.escalated() ? NotifyTarget.Event.REVIEW_OVERDUE : null;
+        } else if (event instanceof GrantEvent.ReviewWritten) {
+            k = NotifyTarget.Event.REVIEW_WRITTEN;
+        } else if (event instanceof GrantEvent.Reviewed) {
+            k = NotifyTarget.Event.REVIEWED;
         }
         return Optional.ofNullable(k);
     }
@@ -339,6 +376,16 @@ public class SlackNotifier implements GrantEventListener {
             what = "revoked" + g.revocation().revokedBy().map(by -> " by " + ReplyText.mention(by)).orElse("")
                     + ": access removed";
             detail = g.revocation().reason().orElse("");
+        } else if (event instanceof GrantEvent.ReviewReminded r) {
+            emoji = ":bell:";
+            what = "review overdue: " + ReplyText.mention(g.requester()) + " has not written it after " + r.number()
+                    + " reminders";
+        } else if (event instanceof GrantEvent.ReviewWritten) {
+            emoji = ":pencil:";
+            what = "review written by " + ReplyText.mention(g.requester());
+        } else if (event instanceof GrantEvent.Reviewed r) {
+            emoji = ":white_check_mark:";
+            what = "review signed off by " + ReplyText.mention(r.by());
         } else {
             emoji = ":information_source:";
             what = kind.policyName();

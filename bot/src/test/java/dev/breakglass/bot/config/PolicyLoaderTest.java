@@ -159,7 +159,7 @@ class PolicyLoaderTest {
         assertEquals(Duration.ofMinutes(45), p.pendingTimeout());
         assertEquals(3, p.revealLimit());
         assertEquals(Duration.ofMinutes(10), p.warnBefore());
-        assertEquals(new ReviewPolicy(Duration.ofHours(12), 2), p.review());
+        assertEquals(new ReviewPolicy(Duration.ofHours(12), 2, null), p.review());
         assertEquals(List.of(), p.channels().notifyChannels());
     }
 
@@ -173,7 +173,7 @@ class PolicyLoaderTest {
                   db: {adapter: postgres, max-duration: 1h, approvers: [U0CAROL]}
                 """);
         assertEquals(new JustificationRules(10, 200), p.justification());
-        assertEquals(new ReviewPolicy(Duration.ofHours(24), 5), p.review());
+        assertEquals(new ReviewPolicy(Duration.ofHours(24), 5, null), p.review());
     }
 
     @Test

@@ -112,8 +112,7 @@ class AppHomeFlowTest {
         assertTrue(texts(section(home, REQUESTS)).contains("Nothing waiting"), all);
         assertTrue(texts(section(home, ACTIVE)).contains("You hold no access right now"), all);
         assertTrue(texts(section(home, APPROVALS)).contains("Nothing needs your approval"), all);
-        assertTrue(texts(section(home, REVIEWS)).contains("Post-mortems arrive with the review feature"), all);
-        assertTrue(texts(section(home, REVIEWS)).contains("No ended access"), all);
+        assertTrue(texts(section(home, REVIEWS)).contains("No review waits for you"), all);
     }
 
     @Test

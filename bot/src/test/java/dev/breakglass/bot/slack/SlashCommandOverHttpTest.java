@@ -95,15 +95,13 @@ class SlashCommandOverHttpTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"review BG-7"})
-    void subcommandsOfLaterMilestonesParseAndSayClearlyThatNothingWasDone(String text) {
+    @ValueSource(strings = {"review BG-7", "audit BG-7", "status BG-7"})
+    void aGrantThatDoesNotExistIsNamedAndNothingOpensOrChanges(String text) {
         DeliveryResult result = bot.deliver().slashCommand("U0ALICE", "C0GENERAL", text);
         assertEquals(200, result.status());
         String answer = result.json().path("text").asText();
-        assertTrue(answer.startsWith("Understood: `"), answer);
-        assertTrue(answer.contains("nothing was requested or changed"), answer);
-        assertFalse(answer.contains("orders are down") || answer.contains("done here"),
-                "justifications and reasons are not echoed: " + answer);
+        assertEquals("There is no grant BG-7 that you can see.", answer);
+        assertEquals(List.of(), bot.slack().calls("views.open"));
         assertEquals(List.of(), bot.context().getBean(GrantStore.class).findByState(EnumSet.allOf(GrantState.class)));
     }
 

@@ -110,6 +110,8 @@ public final class GrantCard {
                 case EXTEND -> button(EXTEND, "Extend", g, "primary", null);
                 case DONE -> button(DONE, "I'm done", g, "danger", confirm("End " + g.id() + " now?",
                         "Your access is removed at once.", "I'm done"));
+                case PostMortemView.WRITE_REVIEW -> button(PostMortemView.WRITE_REVIEW, "Write review", g, "primary",
+                        null);
 
                 default -> throw new IllegalArgumentException("no button " + buttonAction);
             });
@@ -162,6 +164,8 @@ public final class GrantCard {
         d.put("attempts", g.revocation().attempts());
         d.put("lastError", g.revocation().lastError().orElse(""));
         d.put("endedAt", g.revocation().endedAt().map(TIME::format).orElse(""));
+        d.put("reviewWritten", g.postMortem().review().isPresent());
+        d.put("reviewedBy", g.postMortem().signOff().map(o -> ReplyText.mention(o.by())).orElse(""));
         for (GrantState s : GrantState.values()) {
             d.put(s.name().toLowerCase().replace("_", ""), g.state() == s);
         }

@@ -105,6 +105,8 @@ public final class HomeView {
             String text = fit(templates.render("home-item", data));
             if (kind == Kind.APPROVALS) {
                 blocks.add(section(s -> s.text(markdownText(text)).accessory(approve(g))));
+            } else if (kind == Kind.REVIEWS) {
+                blocks.add(section(s -> s.text(markdownText(text)).accessory(review(g))));
             } else {
                 blocks.add(section(s -> s.text(markdownText(text))));
             }
@@ -147,6 +149,21 @@ public final class HomeView {
                                 + " for " + DurationText.format(g.duration()) + " will be provisioned for the requester.",
                                 300)))
                         .confirm(plainText("Approve")).deny(plainText("Back")).build())
+                .build();
+    }
+
+    /** Write review on the requester's own ended access; Sign off on a written review (the only other kind). */
+    private static ButtonElement review(Grant g) {
+        if (g.postMortem().review().isEmpty()) {
+            return ButtonElement.builder().actionId(PostMortemView.WRITE_REVIEW).text(plainText("Write review"))
+                    .value(g.id().toString()).style("primary").build();
+        }
+        return ButtonElement.builder().actionId(PostMortemView.SIGN_OFF).text(plainText("Sign off"))
+                .value(g.id().toString()).confirm(ConfirmationDialogObject.builder()
+                        .title(plainText("Sign off " + g.id() + "?"))
+                        .text(plainText("You accept the review as written in its post-mortem thread; the grant "
+                                + "counts as reviewed."))
+                        .confirm(plainText("Sign off")).deny(plainText("Back")).build())
                 .build();
     }
 

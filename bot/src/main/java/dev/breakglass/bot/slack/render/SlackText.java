@@ -80,4 +80,30 @@ public final class SlackText {
         }
         return mrkdwn.substring(0, end) + CUT_MARKER;
     }
+
+    /**
+     * Splits already-escaped mrkdwn into pieces of at most {@code limit} characters at line ends, for a text
+     * longer than one section may hold. A single line longer than {@code limit} is cut with {@link #fit}; an
+     * empty text gives no pieces.
+     */
+    public static java.util.List<String> pieces(String mrkdwn, int limit) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder piece = new StringBuilder();
+        for (String line : mrkdwn.split("\n", -1)) {
+            String l = fit(line, limit);
+            if (piece.length() > 0 && piece.length() + 1 + l.length() > limit) {
+                out.add(piece.toString().stripTrailing());
+                piece.setLength(0);
+            }
+            if (piece.length() > 0) {
+                piece.append('\n').append(l);
+            } else if (!l.isBlank()) {
+                piece.append(l); // a piece never starts with a blank line
+            }
+        }
+        if (!piece.toString().isBlank()) {
+            out.add(piece.toString().stripTrailing());
+        }
+        return out;
+    }
 }

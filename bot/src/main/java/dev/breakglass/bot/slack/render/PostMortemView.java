@@ -1,0 +1,282 @@
+package dev.breakglass.bot.slack.render;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.ConfirmationDialogObject;
+import com.slack.api.model.block.element.ButtonElement;
+import dev.breakglass.bot.audit.AuditEntry;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.PostMortem;
+import dev.breakglass.grant.Review;
+import dev.breakglass.grant.ReviewQuestion;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static com.slack.api.model.block.Blocks.actions;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+
+/**
+ * The post-mortem thread under the request card: the opening message (template {@code post-mortem}: what was
+ * granted, the timeline read from the audit log, the revocation latency, the five questions and where the
+ * review stands) and the written review (template {@code review}).
+ *
+ * <p>The timeline says in words what each audit entry records, in order; entries that are bookkeeping rather
+ * than the story (adapter calls, the post-mortem's own reminders) are left out. Revocation latency is how long
+ * removal took: for an expiry, from the end of the window to the confirmed removal; for an early revoke, from
+ * the first revoke call to the confirmed removal; none when a person confirmed the removal by hand.
+ *
+ * <p>Edge cases: every user-typed value (justification, reasons, errors, answers) is escaped; the opening
+ * message is split into several sections when longer than one may hold; times are UTC, with the date when it
+ * differs from the request's.
+ */
+public final class PostMortemView {
+    /** Action ids of the thread's buttons. */
+    public static final String WRITE_REVIEW = "bg_write_review";
+    public static final String SIGN_OFF = "bg_sign_off";
+    /** Templates this class renders, compiled at start. */
+    public static final List<String> TEMPLATES = List.of("post-mortem", "review");
+    /** At most this many sections in the opening message (Slack allows 50 blocks). */
+    static final int MAX_SECTIONS = 20;
+    private static final int DETAIL_LIMIT = 300;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATED = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+    private final Templates templates;
+
+    public PostMortemView(Templates templates) {
+        this.templates = templates;
+    }
+
+    /**
+     * What the opening message needs beyond the grant and its audit entries.
+     *
+     * @param required    whether the review is required (reminders run until it is written)
+     * @param remindEvery the policy's reminder interval
+     * @param signers     who signs off, in words (bot-written, e.g. "a reviewer of orders-db")
+     */
+    public record Context(boolean required, Duration remindEvery, String signers) {
+    }
+
+    /** The opening message's mrkdwn (template {@code post-mortem}), before it is split into sections. */
+    public String text(Grant g, List<AuditEntry> entries, Context context) {
+        return templates.render("post-mortem", data(g, entries, context)).strip();
+    }
+
+    /** The opening message: its text in sections, then Write review or Sign off while either is still to do. */
+    public List<LayoutBlock> opening(Grant g, List<AuditEntry> entries, Context context) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        List<String> pieces = SlackText.pieces(text(g, entries, context), SlackText.SECTION_LIMIT);
+        for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
+            blocks.add(section(s -> s.text(markdownText(piece))));
+        }
+        PostMortem pm = g.postMortem();
+        if (pm.review().isEmpty() && g.awaitsReview()) {
+            blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
+                    ButtonElement.builder().actionId(WRITE_REVIEW).text(plainText("Write review"))
+                            .value(g.id().toString()).style("primary").build()))));
+        } else if (pm.signOff().isEmpty() && g.awaitsReview()) {
+            blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
+                    ButtonElement.builder().actionId(SIGN_OFF).text(plainText("Sign off")).value(g.id().toString())
+                            .style("primary").confirm(ConfirmationDialogObject.builder()
+                                    .title(plainText("Sign off " + g.id() + "?"))
+                                    .text(plainText("You accept the review as written; the grant counts as reviewed."))
+                                    .confirm(plainText("Sign off")).deny(plainText("Back")).build())
+                            .build()))));
+        }
+        return blocks;
+    }
+
+    /** Plain-text fallback of the opening message. */
+    public String openingText(Grant g) {
+        return "Post-mortem of " + g.id() + ": " + g.target() + g.role().map(r -> " as " + r).orElse("");
+    }
+
+    /**
+     * The written review as a thread reply (template {@code review}).
+     *
+     * @throws IllegalArgumentException when the grant has no written review
+     */
+    public List<LayoutBlock> review(Grant g) {
+        Review r = g.postMortem().review().orElseThrow(() -> new IllegalArgumentException(g.id() + " has no review"));
+        Map<String, Object> d = new HashMap<>();
+        d.put("id", g.id().toString());
+        d.put("author", ReplyText.mention(r.author()));
+        d.put("writtenAt", at(r.writtenAt(), g.requestedAt()));
+        List<Map<String, Object>> answers = new ArrayList<>();
+        r.answers().forEach((q, a) -> answers.add(Map.of("question", q.text(), "answer", quote(a))));
+        d.put("answers", answers);
+        List<String> pieces = SlackText.pieces(templates.render("review", d).strip(), SlackText.SECTION_LIMIT);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
+            blocks.add(section(s -> s.text(markdownText(piece))));
+        }
+        return blocks;
+    }
+
+    /** The variables of post-mortem.mustache (see templates/README.md). */
+    Map<String, Object> data(Grant g, List<AuditEntry> entries, Context context) {
+        Map<String, Object> d = GrantCard.data(g);
+        Instant day = g.requestedAt();
+        d.put("date", DAY.format(day));
+        d.put("justification", quote(g.justification()));
+        d.put("began", g.activatedAt().map(t -> at(t, day)).orElse(""));
+        d.put("ended", g.revocation().endedAt().map(t -> at(t, day)).orElse(""));
+        d.put("used", g.activatedAt().flatMap(a -> g.revocation().endedAt().map(e -> Duration.between(a, e)))
+                .map(PostMortemView::span).orElse(""));
+        List<Map<String, Object>> timeline = new ArrayList<>();
+        for (AuditEntry e : entries) {
+            sentence(e).ifPresent(what -> timeline.add(Map.of("at", at(e.at(), day), "what", what)));
+        }
+        d.put("timeline", timeline);
+        Optional<Latency> latency = latency(g, entries);
+        d.put("latency", latency.map(l -> span(l.took())).orElse(""));
+        d.put("latencyMeaning", latency.map(Latency::meaning).orElse(""));
+        int extensions = (int) entries.stream().filter(e -> e.type().equals("Extended")).count();
+        d.put("extensions", extensions == 0 ? "" : extensions); // 0 would count as true in a section
+        List<Map<String, Object>> questions = new ArrayList<>();
+        for (ReviewQuestion q : ReviewQuestion.values()) {
+            questions.add(Map.of("number", q.ordinal() + 1, "text", q.text()));
+        }
+        d.put("questions", questions);
+        d.put("required", context.required());
+        d.put("remindEvery", DurationText.format(context.remindEvery()));
+        d.put("signers", context.signers());
+        PostMortem pm = g.postMortem();
+        d.put("written", pm.review().isPresent());
+        d.put("writtenAt", pm.review().map(r -> at(r.writtenAt(), day)).orElse(""));
+        d.put("signedOff", pm.signOff().isPresent());
+        d.put("signedOffBy", pm.signOff().map(s -> ReplyText.mention(s.by())).orElse(""));
+        d.put("signedOffAt", pm.signOff().map(s -> at(s.at(), day)).orElse(""));
+        d.put("reminders", pm.reminders());
+        return d;
+    }
+
+    /** One audit entry in words (bot-written mrkdwn, user text escaped); empty for bookkeeping entries. */
+    static Optional<String> sentence(AuditEntry e) {
+        String who = AuditEntry.SYSTEM.equals(e.actor()) ? "the bot" : ReplyText.mention(e.actor());
+        Map<String, Object> d = e.details();
+        String s = switch (e.type()) {
+            case "Requested" -> who + " asked for *" + text(d, "target") + "*" + optional(d, "role", " as *", "*")
+                    + " for *" + text(d, "duration") + "*" + optional(d, "incident", " (incident *", "*)");
+            case "ApprovalRecorded", "Approved" -> who + " approved";
+            case "EmergencyOffered" -> "Nobody had decided: solo break glass was offered to the requester";
+            case "GlassBroken" -> ":rotating_light: " + who + " broke the glass alone, without peer approval";
+            case "Activated" -> "Access began" + optional(d, "expires_at", ", until ", "", true)
+                    + (Boolean.TRUE.equals(d.get("credentials_issued")) ? "; credentials issued" : "");
+            case "ProvisioningFailed" -> "Provisioning failed: " + text(d, "error");
+            case "ExpiryWarned" -> "The requester was warned that access ends soon";
+            case "ExtensionRequested" -> who + " asked for " + text(d, "extra") + " more: " + text(d, "justification");
+            case "ExtensionApprovalRecorded" -> who + " approved the extension";
+            case "Extended" -> who + " approved " + text(d, "extra") + " more" + optional(d, "expires_at", ", until ",
+                    "", true);
+            case "ExtensionDenied" -> who + " denied more time: " + text(d, "reason");
+            case "RevocationFailed" -> "Revocation attempt " + text(d, "attempt") + " failed: " + text(d, "error");
+            case "RevocationRecovered" -> "Revocation succeeded after " + text(d, "attempts") + " attempts";
+            case "Expired" -> "Access ended with its window and was removed";
+            case "Revoked" -> who + " ended the access early" + optional(d, "reason", ": ", "") + "; it was removed";
+            case "RevocationResolved" -> who + " confirmed by hand that the access is gone"
+                    + optional(d, "note", ": ", "");
+            default -> null;
+        };
+        return Optional.ofNullable(s);
+    }
+
+    /** How long removal took, and what the figure measures. */
+    record Latency(Duration took, String meaning) {
+    }
+
+    static Optional<Latency> latency(Grant g, List<AuditEntry> entries) {
+        Optional<AuditEntry> end = entries.stream().filter(e -> e.type().equals("Expired")
+                || e.type().equals("Revoked") || e.type().equals("RevocationResolved")).reduce((a, b) -> b);
+        if (end.isEmpty()) {
+            return Optional.empty();
+        }
+        if (end.get().type().equals("Expired")) {
+            return g.expiresAt().map(t -> new Latency(nonNegative(Duration.between(t, end.get().at())),
+                    "from the end of the window to the confirmed removal"));
+        }
+        if (end.get().type().equals("Revoked")) {
+            return entries.stream().filter(e -> e.type().equals("TargetCall") && "revoke".equals(e.details().get("action")))
+                    .findFirst().map(call -> {
+                        Instant start = call.at().minusMillis(number(call.details().get("ms")));
+                        return new Latency(nonNegative(Duration.between(start, end.get().at())),
+                                "from the first revoke call to the confirmed removal");
+                    });
+        }
+        return Optional.empty();
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    /** A span people read: tenths of a second under a minute, else the duration syntax. */
+    static String span(Duration d) {
+        if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+            long tenths = (d.toMillis() + 50) / 100;
+            return tenths / 10 + "." + tenths % 10 + "s";
+        }
+        return DurationText.format(d.withNanos(0));
+    }
+
+    private static String at(Instant t, Instant day) {
+        LocalDate a = LocalDate.ofInstant(t, ZoneOffset.UTC);
+        LocalDate b = LocalDate.ofInstant(day, ZoneOffset.UTC);
+        return a.equals(b) ? CLOCK.format(t) : DATED.format(t);
+    }
+
+    private static String text(Map<String, Object> d, String key) {
+        Object v = d.get(key);
+        return v == null ? "?" : SlackText.escape(oneLine(v.toString()));
+    }
+
+    private static String optional(Map<String, Object> d, String key, String before, String after) {
+        return optional(d, key, before, after, false);
+    }
+
+    private static String optional(Map<String, Object> d, String key, String before, String after, boolean time) {
+        Object v = d.get(key);
+        if (v == null || v.toString().isBlank()) {
+            return "";
+        }
+        String shown = time ? timeOf(v.toString()) : SlackText.escape(oneLine(v.toString()));
+        return before + shown + after;
+    }
+
+    private static String timeOf(String instant) {
+        try {
+            return CLOCK.format(Instant.parse(instant));
+        } catch (java.time.format.DateTimeParseException e) {
+            return SlackText.escape(instant);
+        }
+    }
+
+    private static String oneLine(String text) {
+        String s = text.strip().replaceAll("\\s+", " ");
+        return s.codePointCount(0, s.length()) <= DETAIL_LIMIT ? s
+                : s.substring(0, s.offsetByCodePoints(0, DETAIL_LIMIT)) + "…";
+    }
+
+    /** Escaped and quoted, line by line. */
+    private static String quote(String text) {
+        return SlackText.escape(text).lines().map(l -> "> " + l).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.breakglass.grant;
+
+import dev.breakglass.port.GrantStore;
+import dev.breakglass.port.Notifier;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The one way a use case changes a grant: read it, decide, compare-and-set on its version; on a lost race read
+ * again and decide again. Events are published after the save, never before, and then the follow-up (a timer)
+ * runs. Shared by {@link GrantService} and {@link ReviewService}, so both obey the same race rules.
+ */
+final class GrantChanges {
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final GrantStore store;
+    private final Notifier notifier;
+
+    GrantChanges(GrantStore store, Notifier notifier) {
+        this.store = store;
+        this.notifier = notifier;
+    }
+
+    /**
+     * Runs {@code decide} on the stored grant until its decision is saved or it stops.
+     *
+     * @return the decision's outcome; Refused when the grant does not exist or keeps changing under us
+     */
+    Outcome change(GrantId id, Function<Grant, Step> decide) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<Grant> current = store.find(id);
+            if (current.isEmpty()) {
+                return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+            }
+            Step step = decide.apply(current.get());
+            if (step instanceof Step.Stop stop) {
+                return stop.outcome();
+            }
+            Step.Save save = (Step.Save) step;
+            Optional<Grant> saved = store.update(save.next());
+            if (saved.isPresent()) {
+                save.events().apply(saved.get()).forEach(notifier::publish);
+                try {
+                    save.then().accept(saved.get());
+                } catch (RuntimeException timerNotStored) {
+                    // The change is saved and stays done. A timer the scheduler could not store (its adapter
+                    // reports why) is caught up by the sweeps: provisioning, timeouts, expiry, retries, reviews.
+                }
+                return new Outcome.Done(saved.get(), save.reply());
+            }
+        }
+        return new Outcome.Refused(Reply.of(id, " is changing too fast right now; try again."));
+    }
+}

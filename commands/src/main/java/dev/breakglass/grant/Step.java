@@ -1,0 +1,36 @@
+package dev.breakglass.grant;
+
+import dev.breakglass.event.GrantEvent;
+
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/** One decision of {@link GrantChanges#change}: save this, or stop with that. */
+sealed interface Step {
+    /**
+     * Save {@code next}; then publish {@code events} of the saved grant and run {@code then} (a timer).
+     */
+    record Save(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply, Consumer<Grant> then)
+            implements Step {}
+
+    /** Change nothing; answer with {@code outcome}. */
+    record Stop(Outcome outcome) implements Step {}
+
+    static Step save(Grant next, Function<Grant, GrantEvent> event, Reply reply, Consumer<Grant> then) {
+        return new Save(next, saved -> List.of(event.apply(saved)), reply, then);
+    }
+
+    static Step saveAll(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply, Consumer<Grant> then) {
+        return new Save(next, events, reply, then);
+    }
+
+    /** Saved without telling anyone: bookkeeping such as claiming a revocation. */
+    static Step quiet(Grant next) {
+        return new Save(next, saved -> List.of(), Reply.of(""), saved -> { });
+    }
+
+    static Step stop(Outcome outcome) {
+        return new Stop(outcome);
+    }
+}
