@@ -179,7 +179,9 @@ class ReviewServiceTest {
         assertEquals(Optional.empty(), store.find(g.id()).orElseThrow().postMortem().review(), "refusals change nothing");
 
         clock.advance(Duration.ofMinutes(7));
-        assertInstanceOf(Outcome.Done.class, reviews.write(g.id(), ALICE, answers("  yes  ")));
+        Map<ReviewQuestion, String> padded = answers("yes");
+        padded.replaceAll((q, a) -> "\n  " + a + "  \n");
+        assertInstanceOf(Outcome.Done.class, reviews.write(g.id(), ALICE, padded));
         Review review = store.find(g.id()).orElseThrow().postMortem().review().orElseThrow();
         assertEquals(ALICE, review.author());
         assertEquals(clock.instant(), review.writtenAt());
