@@ -4,6 +4,9 @@ import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.NewGrant;
+import dev.breakglass.grant.Review;
+import dev.breakglass.grant.ReviewQuestion;
+import dev.breakglass.grant.SignOff;
 import dev.breakglass.port.GrantStore;
 import dev.breakglass.bot.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -120,6 +123,42 @@ public abstract class GrantStoreContract {
         assertTrue(found.emergency());
         assertEquals(Duration.ofMinutes(10), found.duration());
         assertEquals(glass, found);
+    }
+
+    @Test
+    void thePostMortemRoundTripsFromOpeningToSignOff() {
+        Grant created = store().create(request("replica is stuck, need admin"));
+        Grant active = store().update(store().update(store().update(created.approvedBy("U0BOB", T0)).orElseThrow()
+                .approvedBy("U0CAROL", T0)).orElseThrow().activated("h", T0)).orElseThrow();
+        Instant end = T0.plus(Duration.ofMinutes(30));
+        Grant claimed = store().update(active.revocationClaimed(Optional.empty(), Optional.empty(), end,
+                end.plusSeconds(60))).orElseThrow();
+        Grant expired = store().update(claimed.revocationSucceeded(end)).orElseThrow();
+        Grant opened = store().update(expired.postMortemOpened(end, Optional.of(end.plus(Duration.ofHours(24)))))
+                .orElseThrow();
+        assertEquals(opened, store().find(created.id()).orElseThrow());
+        Grant reminded = store().update(opened.reviewReminded(end.plus(Duration.ofHours(24)),
+                end.plus(Duration.ofHours(48)))).orElseThrow();
+        assertEquals(reminded, store().find(created.id()).orElseThrow());
+        assertEquals(1, reminded.postMortem().reminders());
+
+        java.util.Map<ReviewQuestion, String> answers = new java.util.EnumMap<>(ReviewQuestion.class);
+        for (ReviewQuestion q : ReviewQuestion.values()) {
+            answers.put(q, "naïve 🔥 <!channel> & \"quotes\"\nline two of " + q.key());
+        }
+        Instant written = end.plus(Duration.ofHours(25));
+        Grant withReview = store().update(reminded.reviewWritten(new Review("U0ALICE", written, answers)))
+                .orElseThrow();
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(withReview, found);
+        assertEquals(answers, found.postMortem().review().orElseThrow().answers());
+        assertEquals(Optional.empty(), found.postMortem().nextReminderAt());
+
+        Grant signed = store().update(found.reviewSignedOff("U0SECLEAD", written.plusSeconds(90))).orElseThrow();
+        Grant reviewed = store().find(created.id()).orElseThrow();
+        assertEquals(signed, reviewed);
+        assertEquals(GrantState.REVIEWED, reviewed.state());
+        assertEquals(Optional.of(new SignOff("U0SECLEAD", written.plusSeconds(90))), reviewed.postMortem().signOff());
     }
 
     @Test

@@ -106,11 +106,25 @@ public final class PostMortemView {
     }
 
     /**
-     * The written review as a thread reply (template {@code review}).
+     * The written review as a thread reply, in sections.
      *
      * @throws IllegalArgumentException when the grant has no written review
      */
     public List<LayoutBlock> review(Grant g) {
+        List<String> pieces = SlackText.pieces(reviewText(g), SlackText.SECTION_LIMIT);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
+            blocks.add(section(s -> s.text(markdownText(piece))));
+        }
+        return blocks;
+    }
+
+    /**
+     * The written review's mrkdwn (template {@code review}), before it is split into sections.
+     *
+     * @throws IllegalArgumentException when the grant has no written review
+     */
+    public String reviewText(Grant g) {
         Review r = g.postMortem().review().orElseThrow(() -> new IllegalArgumentException(g.id() + " has no review"));
         Map<String, Object> d = new HashMap<>();
         d.put("id", g.id().toString());
@@ -119,12 +133,7 @@ public final class PostMortemView {
         List<Map<String, Object>> answers = new ArrayList<>();
         r.answers().forEach((q, a) -> answers.add(Map.of("question", q.text(), "answer", quote(a))));
         d.put("answers", answers);
-        List<String> pieces = SlackText.pieces(templates.render("review", d).strip(), SlackText.SECTION_LIMIT);
-        List<LayoutBlock> blocks = new ArrayList<>();
-        for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
-            blocks.add(section(s -> s.text(markdownText(piece))));
-        }
-        return blocks;
+        return templates.render("review", d).strip();
     }
 
     /** The variables of post-mortem.mustache (see templates/README.md). */

@@ -1,0 +1,198 @@
+package dev.breakglass.bot.slack.render;
+
+import dev.breakglass.bot.audit.AuditEntry;
+import dev.breakglass.bot.audit.AuditRecorder;
+import dev.breakglass.bot.audit.JdbcAuditLog;
+import dev.breakglass.bot.sandbox.ManualClock;
+import dev.breakglass.bot.testing.TestDatabase;
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.NewGrant;
+import dev.breakglass.grant.Review;
+import dev.breakglass.grant.ReviewQuestion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The post-mortem's rendering, against golden files: a grant's events go through the real {@link AuditRecorder}
+ * into a real audit log, and the timeline is read back from it, as in production.
+ *
+ * <p>To accept a deliberate change of wording, run with {@code -Dgolden.update=true} and review the diff of
+ * {@code src/test/resources/golden/}.
+ */
+class PostMortemViewTest {
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final Instant T0 = Instant.parse("2026-11-21T09:58:12Z");
+    private static final String ALICE = "U0ALICE";
+    private static final String BOB = "U0BOB";
+    private static final String SECURITY = "U0SECLEAD";
+    private static final PostMortemView.Context CONTEXT = new PostMortemView.Context(true, Duration.ofHours(24),
+            "a reviewer of orders-db");
+
+    private final TestDatabase db = TestDatabase.h2();
+    private final ManualClock clock = new ManualClock(T0);
+    private final JdbcAuditLog log = new JdbcAuditLog(db.dataSource());
+    private final AuditRecorder recorder = new AuditRecorder(log, clock);
+    private final PostMortemView view = new PostMortemView(new Templates(Optional.empty(), PostMortemView.TEMPLATES));
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    /** Publishes {@code event} to the recorder at the clock's time and returns its grant. */
+    private Grant at(Duration sinceStart, GrantEvent event) {
+        clock.set(T0.plus(sinceStart));
+        recorder.on(event);
+        return event.grant();
+    }
+
+    /**
+     * BG-42: Alice asks with an injection attempt in the justification, Bob approves, the window is extended
+     * once, and it expires; the revoke call takes 350 ms and removal is confirmed 1.2 s after the window.
+     */
+    private Grant expiredLifecycle() {
+        Grant g = Grant.pending(new GrantId(42), new NewGrant(ALICE, "orders-db", Optional.of("admin"),
+                Duration.ofMinutes(30), "Orders API returns 500s <!channel> & the replica lags; see <https://evil.example|runbook>",
+                Optional.of("INC-7"), 1, T0));
+        at(Duration.ZERO, new GrantEvent.Requested(g));
+        g = at(Duration.ofSeconds(72), new GrantEvent.Approved(g.approvedBy(BOB, T0.plusSeconds(72)), BOB));
+        g = at(Duration.ofSeconds(75), new GrantEvent.Activated(g.activated("h", T0.plusSeconds(75)),
+                Optional.of("sha256:4f2a")));
+        g = at(Duration.ofMinutes(26).plusSeconds(15), new GrantEvent.ExpiryWarned(g));
+        g = at(Duration.ofMinutes(27), new GrantEvent.ExtensionRequested(g.extensionRequested(Duration.ofMinutes(15),
+                "still replaying the WAL", T0.plus(Duration.ofMinutes(27)))));
+        g = at(Duration.ofMinutes(28), new GrantEvent.Extended(g.extensionApprovedBy(BOB,
+                T0.plus(Duration.ofMinutes(28))), BOB, Duration.ofMinutes(15)));
+        Instant windowEnd = g.expiresAt().orElseThrow();
+        Grant claimed = g.revocationClaimed(Optional.empty(), Optional.empty(), windowEnd, windowEnd.plusSeconds(60));
+        clock.set(windowEnd.plusMillis(750));
+        log.append(clock.instant(), 42, "TargetCall", AuditEntry.SYSTEM, Map.of("target", "orders-db",
+                "action", "revoke", "outcome", "ok", "ms", 350));
+        Instant removed = windowEnd.plusMillis(1200);
+        Grant ended = claimed.revocationSucceeded(removed);
+        clock.set(removed);
+        recorder.on(new GrantEvent.Expired(ended, Duration.ofMillis(400)));
+        Grant opened = ended.postMortemOpened(removed, Optional.of(removed.plus(Duration.ofHours(24))));
+        recorder.on(new GrantEvent.PostMortemOpened(opened));
+        return opened;
+    }
+
+    private static Map<ReviewQuestion, String> answers() {
+        Map<ReviewQuestion, String> a = new EnumMap<>(ReviewQuestion.class);
+        a.put(ReviewQuestion.NECESSARY, "Yes: the replica was down and the usual path needs it.");
+        a.put(ReviewQuestion.JUSTIFIED, "Restarted the replica and replayed the WAL, as the runbook says.\nNothing else.");
+        a.put(ReviewQuestion.DURATION, "15m too short; the extension was needed.");
+        a.put(ReviewQuestion.NORMAL_ACCESS, "No, nobody was awake to approve one.");
+        a.put(ReviewQuestion.CONCERNS, "None. <@U0DAVE> <!here> should stay text.");
+        return a;
+    }
+
+    private static void assertGolden(String name, String actual) throws IOException {
+        Path file = GOLDEN.resolve(name);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(file, actual + "\n", StandardCharsets.UTF_8);
+        }
+        assertTrue(Files.exists(file), "no golden file " + file + "; run with -Dgolden.update=true and review it");
+        assertEquals(Files.readString(file, StandardCharsets.UTF_8).stripTrailing(), actual);
+    }
+
+    @Test
+    void theOpeningMessageMatchesTheGoldenFile() throws IOException {
+        Grant g = expiredLifecycle();
+        assertGolden("post-mortem-open.txt", view.text(g, log.forGrant(42), CONTEXT));
+    }
+
+    @Test
+    void aWrittenAndSignedOffReviewMatchesTheGoldenFiles() throws IOException {
+        Grant g = expiredLifecycle();
+        Instant written = g.revocation().endedAt().orElseThrow().plus(Duration.ofHours(3));
+        Grant withReview = g.reviewWritten(new Review(ALICE, written, answers()));
+        assertGolden("review.txt", view.reviewText(withReview));
+        Grant signed = withReview.reviewSignedOff(SECURITY, written.plus(Duration.ofMinutes(40)));
+        assertGolden("post-mortem-signed-off.txt", view.text(signed, log.forGrant(42), CONTEXT));
+    }
+
+    @Test
+    void theButtonsFollowTheReview() {
+        Grant g = expiredLifecycle();
+        List<AuditEntry> entries = log.forGrant(42);
+        assertEquals(List.of(PostMortemView.WRITE_REVIEW), buttons(view.opening(g, entries, CONTEXT)));
+        Grant written = g.reviewWritten(new Review(ALICE, clock.instant(), answers()));
+        assertEquals(List.of(PostMortemView.SIGN_OFF), buttons(view.opening(written, entries, CONTEXT)));
+        Grant signed = written.reviewSignedOff(SECURITY, clock.instant());
+        assertEquals(List.of(), buttons(view.opening(signed, entries, CONTEXT)));
+    }
+
+    @Test
+    void anEarlyRevokeMeasuresLatencyFromTheFirstRevokeCall() {
+        Grant g = Grant.pending(new GrantId(7), new NewGrant(ALICE, "orders-db", Optional.empty(),
+                Duration.ofMinutes(30), "replica restart needed now", Optional.empty(), 1, T0));
+        at(Duration.ZERO, new GrantEvent.Requested(g));
+        g = at(Duration.ofSeconds(10), new GrantEvent.Approved(g.approvedBy(BOB, T0.plusSeconds(10)), BOB));
+        g = at(Duration.ofSeconds(12), new GrantEvent.Activated(g.activated("h", T0.plusSeconds(12)), Optional.empty()));
+        Instant asked = T0.plus(Duration.ofMinutes(5));
+        Grant claimed = g.revocationClaimed(Optional.of(ALICE), Optional.of("done early"), asked, asked.plusSeconds(60));
+        clock.set(asked.plusMillis(600));
+        log.append(clock.instant(), 7, "TargetCall", AuditEntry.SYSTEM, Map.of("action", "revoke", "ms", 600));
+        clock.set(asked.plusMillis(900));
+        recorder.on(new GrantEvent.Revoked(claimed.revocationSucceeded(clock.instant())));
+        String text = view.text(claimed.revocationSucceeded(clock.instant()), log.forGrant(7), CONTEXT);
+        assertTrue(text.contains("Revocation latency: *0.9s* (from the first revoke call to the confirmed removal)"),
+                text);
+        assertTrue(text.contains("<@U0ALICE> ended the access early: done early; it was removed"), text);
+        assertFalse(text.contains("TargetCall"), text);
+    }
+
+    @Test
+    void everyRecordedEventTypeOfALifecycleReadsAsASentenceAndBookkeepingIsLeftOut() {
+        Map<String, Boolean> shown = new LinkedHashMap<>();
+        for (String type : List.of("Requested", "Approved", "ApprovalRecorded", "EmergencyOffered", "GlassBroken",
+                "Activated", "ExpiryWarned", "ExtensionRequested", "ExtensionApprovalRecorded", "Extended",
+                "ExtensionDenied", "RevocationFailed", "RevocationRecovered", "Expired", "Revoked",
+                "RevocationResolved", "TargetCall", "PostMortemOpened", "ReviewReminded", "ReviewWritten", "Reviewed")) {
+            AuditEntry e = new AuditEntry(1, T0, 1, type, BOB, Map.of(), "0".repeat(64), "0".repeat(64));
+            shown.put(type, PostMortemView.sentence(e).isPresent());
+        }
+        shown.forEach((type, present) -> assertEquals(!List.of("TargetCall", "PostMortemOpened", "ReviewReminded",
+                "ReviewWritten", "Reviewed").contains(type), present, type));
+    }
+
+    @Test
+    void anOverrideInTheTemplatesFolderIsUsed(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("post-mortem.mustache"), "PM {{id}} by {{{requester}}}: {{#timeline}}[{{at}}]{{/timeline}}");
+        PostMortemView custom = new PostMortemView(new Templates(Optional.of(dir), PostMortemView.TEMPLATES));
+        Grant g = expiredLifecycle();
+        assertEquals("PM BG-42 by <@U0ALICE>: [09:58:12][09:59:24][09:59:27][10:24:27][10:25:12][10:26:12][10:44:28]",
+                custom.text(g, log.forGrant(42), CONTEXT));
+    }
+
+    private static List<String> buttons(List<com.slack.api.model.block.LayoutBlock> blocks) {
+        List<String> out = new java.util.ArrayList<>();
+        for (var b : blocks) {
+            if (b instanceof com.slack.api.model.block.ActionsBlock a) {
+                a.getElements().forEach(e -> out.add(((com.slack.api.model.block.element.ButtonElement) e).getActionId()));
+            }
+        }
+        return out;
+    }
+}
