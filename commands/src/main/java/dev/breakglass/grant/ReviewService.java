@@ -194,8 +194,12 @@ public final class ReviewService {
         return target.get().reviewers().isEmpty() ? target.get().approvers() : target.get().reviewers();
     }
 
+    private String signersText(Grant g) {
+        return signersText(policy, g);
+    }
+
     /** Who signs off reviews of {@code g}, in words: "a reviewer of orders-db" or "an approver of orders-db". */
-    public String signersText(Grant g) {
+    public static String signersText(Policy policy, Grant g) {
         Optional<TargetPolicy> target = policy.target(g.target());
         return target.map(t -> t.reviewers().isEmpty() ? "an approver of " + t.name() : "a reviewer of " + t.name())
                 .orElse("a reviewer");

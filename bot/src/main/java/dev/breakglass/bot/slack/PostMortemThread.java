@@ -35,16 +35,14 @@ public class PostMortemThread {
     private final JdbcCardStore cards;
     private final JdbcAuditLog audit;
     private final PostMortemView view;
-    private final ReviewService reviews;
     private final Policy policy;
 
     public PostMortemThread(MethodsClient slack, JdbcCardStore cards, JdbcAuditLog audit, PostMortemView view,
-                            ReviewService reviews, Policy policy) {
+                            Policy policy) {
         this.slack = slack;
         this.cards = cards;
         this.audit = audit;
         this.view = view;
-        this.reviews = reviews;
         this.policy = policy;
     }
 
@@ -100,6 +98,7 @@ public class PostMortemThread {
     }
 
     private PostMortemView.Context context(Grant g) {
-        return new PostMortemView.Context(reviews.required(g), policy.review().remindEvery(), reviews.signersText(g));
+        return new PostMortemView.Context(policy.review().requires(g.emergency()), policy.review().remindEvery(),
+                ReviewService.signersText(policy, g));
     }
 }

@@ -16,7 +16,6 @@ import dev.breakglass.command.DurationText;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
-import dev.breakglass.grant.ReviewService;
 import dev.breakglass.policy.NotifyTarget;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.GrantStore;
@@ -84,12 +83,10 @@ public class SlackNotifier implements GrantEventListener {
     private final Map<GrantId, CompletableFuture<String>> permalinks = new ConcurrentHashMap<>();
 
     private final PostMortemThread postMortems;
-    private final ReviewService reviews;
 
     public SlackNotifier(MethodsClient slack, GrantStore grants, JdbcCardStore cards, GrantCard render, Policy policy,
-                         Templates templates, PostMortemThread postMortems, ReviewService reviews) {
+                         Templates templates, PostMortemThread postMortems) {
         this.postMortems = postMortems;
-        this.reviews = reviews;
         this.slack = slack;
         this.grants = grants;
         this.cards = cards;
@@ -198,7 +195,7 @@ public class SlackNotifier implements GrantEventListener {
                     + " and removed.");
         } else if (event instanceof GrantEvent.PostMortemOpened) {
             postMortems.show(g);
-            tellRequester(g, reviews.required(g)
+            tellRequester(g, policy.review().requires(g.emergency())
                     ? ":memo: Please write the review of this access: five short questions. The post-mortem thread "
                     + "under the request card has the timeline; you will be reminded until the review is written."
                     : ":memo: The post-mortem of this access is in the thread under the request card. A review is "
