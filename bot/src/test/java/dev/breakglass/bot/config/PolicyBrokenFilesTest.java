@@ -95,6 +95,7 @@ class PolicyBrokenFilesTest {
             reveal-limit-zero               | 11 | reveal-limit                               | reveal-limit must be at least 1, not 0
             review-escalate-zero            | 13 | review.escalate-after                      | escalate-after must be at least 1 reminder, not 0
             review-too-frequent             | 12 | review.remind-every                        | remind-every (30s) is shorter than 1m
+            review-required-unknown         | 13 | review.required                            | required is "sometimes"; write always (every grant is reviewed) or emergency
             settings-not-mapping            | 11 | targets.orders-db.settings                 | expected a mapping of adapter settings
             settings-duplicate-key          | 14 | targets.orders-db.settings.url             | duplicate key (first at line 12)
             settings-custom-tag             | 12 | targets.orders-db.settings.password        | the YAML tag !vault is not supported in a policy

@@ -174,6 +174,20 @@ class PolicyLoaderTest {
                 """);
         assertEquals(new JustificationRules(10, 200), p.justification());
         assertEquals(new ReviewPolicy(Duration.ofHours(24), 5, null), p.review());
+        assertEquals(ReviewPolicy.Required.ALWAYS, p.review().required());
+    }
+
+    @Test
+    void reviewsMayBeRequiredOfEmergenciesOnly() {
+        Policy p = loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                review: {required: emergency}
+                targets:
+                  db: {adapter: postgres, max-duration: 1h, approvers: [U0CAROL]}
+                """);
+        assertEquals(ReviewPolicy.Required.EMERGENCY, p.review().required());
+        assertTrue(p.review().requires(true), "emergency grants always need the review");
+        assertFalse(p.review().requires(false));
     }
 
     @Test

@@ -40,9 +40,9 @@ class AppHomeViewTest {
                 assertTrue(!s.getText().getText().contains("<!channel>"), s.getText().getText());
             }
         }
-        long approveButtons = blocks.stream().filter(b -> b instanceof SectionBlock s && s.getAccessory() != null)
+        long buttons = blocks.stream().filter(b -> b instanceof SectionBlock s && s.getAccessory() != null)
                 .count();
-        assertEquals(HomeView.ITEMS_PER_SECTION, approveButtons);
+        assertEquals(2 * HomeView.ITEMS_PER_SECTION, buttons, "Approve on approvals, Write review on reviews");
         assertTrue(blocks.toString().contains("and 290 more"), "more line");
     }
 

@@ -275,4 +275,56 @@ class PostMortemFlowTest {
                 early.json().toString());
         assertEquals(List.of(), bot.slack().calls("views.open"));
     }
+
+    @Test
+    void appHomeListsTheReviewsEachPersonOwesWithTheButtonToActOnThem() throws Exception {
+        bot.deliver().appHomeOpened(ALICE);
+        bot.deliver().appHomeOpened(DAVE);
+        GrantId id = expiredGrant();
+        awaitOpening(id, "Post-mortem of " + id);
+        JsonNode aliceItem = awaitHomeItem(ALICE, id);
+        assertTrue(aliceItem.path("text").path("text").asText().contains("write the review"), aliceItem.toString());
+        assertEquals(PostMortemView.WRITE_REVIEW, aliceItem.path("accessory").path("action_id").asText());
+        RunningBot.await(Workflow.WAIT, () -> bot.slack().homeView(DAVE).isPresent(), () -> "no Home for Dave");
+        assertFalse(bot.slack().homeView(DAVE).orElseThrow().view().toString().contains("*" + id + "*"),
+                "nothing for the reviewer before the review is written");
+
+        SlackView aliceHome = bot.slack().homeView(ALICE).orElseThrow();
+        bot.deliver().viewBlockAction(ALICE, aliceHome.id(), PostMortemView.WRITE_REVIEW, id.toString());
+        SlackView form = bot.slack().openModal(ALICE).orElseThrow();
+        bot.deliver().viewSubmission(ALICE, form.id(), answers("From the Home tab"));
+
+        JsonNode daveItem = awaitHomeItem(DAVE, id);
+        assertTrue(daveItem.path("text").path("text").asText().contains("waiting for your sign-off"), daveItem.toString());
+        assertEquals(PostMortemView.SIGN_OFF, daveItem.path("accessory").path("action_id").asText());
+        RunningBot.await(Workflow.WAIT, () -> !bot.slack().homeView(ALICE).orElseThrow().view().toString()
+                .contains("*" + id + "*"), () -> "written: no longer owed by Alice");
+
+        SlackView daveHome = bot.slack().homeView(DAVE).orElseThrow();
+        bot.deliver().viewBlockAction(DAVE, daveHome.id(), PostMortemView.SIGN_OFF, id.toString());
+        flow.awaitState(id, GrantState.REVIEWED);
+        RunningBot.await(Workflow.WAIT, () -> !bot.slack().homeView(DAVE).orElseThrow().view().toString()
+                .contains("*" + id + "*"), () -> "signed off: no longer owed by Dave");
+    }
+
+    /** The item for {@code id} in the "Reviews you owe" section of {@code user}'s Home, once published. */
+    private JsonNode awaitHomeItem(String user, GrantId id) {
+        java.util.function.Supplier<Optional<JsonNode>> item = () -> bot.slack().homeView(user).flatMap(v -> {
+            boolean in = false;
+            for (JsonNode b : v.view().path("blocks")) {
+                String text = b.path("text").path("text").asText();
+                if (b.path("type").asText().equals("divider")) {
+                    in = false;
+                } else if (text.startsWith("*Reviews you owe*")) {
+                    in = true;
+                } else if (in && text.contains("*" + id + "*")) {
+                    return Optional.of(b);
+                }
+            }
+            return Optional.empty();
+        });
+        RunningBot.await(Workflow.WAIT, () -> item.get().isPresent(),
+                () -> "no review item for " + id + " on the Home of " + user + ": " + bot.slack().homeView(user));
+        return item.get().orElseThrow();
+    }
 }
