@@ -55,9 +55,17 @@ class ReviewServiceTest {
     }
 
     private final Policy policy = policy(ReviewPolicy.Required.ALWAYS, true);
-    private final GrantService grants = new GrantService(store, policy, new Fakes.People(), target, new Fakes.Vault(),
-            events, timers, clock);
-    private final ReviewService reviews = new ReviewService(store, policy, new Fakes.People(), events, timers, clock);
+    private final GrantService grants = grants(policy);
+    private final ReviewService reviews = reviews(policy);
+
+    /** Both services on the shared fakes, under {@code policy}. */
+    private GrantService grants(Policy policy) {
+        return new GrantService(store, policy, new Fakes.People(), target, new Fakes.Vault(), events, timers, clock);
+    }
+
+    private ReviewService reviews(Policy policy) {
+        return new ReviewService(store, policy, new Fakes.People(), events, timers, clock);
+    }
 
     /** A grant of 30m that expired and was removed. */
     private Grant expired(GrantService grants) {
@@ -223,9 +231,8 @@ class ReviewServiceTest {
     @Test
     void withoutReviewersTheApproversSignOff() {
         Policy noReviewers = policy(ReviewPolicy.Required.ALWAYS, false);
-        GrantService grants = new GrantService(store, noReviewers, new Fakes.People(), target, new Fakes.Vault(),
-                events, timers, clock);
-        ReviewService reviews = new ReviewService(store, noReviewers, new Fakes.People(), events, timers, clock);
+        GrantService grants = grants(noReviewers);
+        ReviewService reviews = reviews(noReviewers);
         Grant g = expired(grants);
         reviews.write(g.id(), ALICE, answers("done"));
         assertInstanceOf(Outcome.Refused.class, reviews.signOff(g.id(), SECURITY));
@@ -236,9 +243,8 @@ class ReviewServiceTest {
     @Test
     void whenOnlyEmergenciesRequireAReviewOrdinaryGrantsGetTheThreadButNoReminders() {
         Policy relaxed = policy(ReviewPolicy.Required.EMERGENCY, true);
-        GrantService grants = new GrantService(store, relaxed, new Fakes.People(), target, new Fakes.Vault(),
-                events, timers, clock);
-        ReviewService reviews = new ReviewService(store, relaxed, new Fakes.People(), events, timers, clock);
+        GrantService grants = grants(relaxed);
+        ReviewService reviews = reviews(relaxed);
         Grant ordinary = expired(grants);
         reviews.followUp(ordinary.id());
         assertFalse(reviews.required(store.find(ordinary.id()).orElseThrow()));

@@ -13,8 +13,6 @@ import dev.breakglass.grant.GrantState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,22 +64,13 @@ class AccessEndsFlowTest {
         return id;
     }
 
-    private void awaitTimer(GrantId id, String due) {
-        Scheduler scheduler = bot.bean(Scheduler.class);
-        JobKey key = new JobKey(id + "-" + due, "grants");
-        RunningBot.await(Workflow.WAIT, () -> {
-            try {
-                return scheduler.checkExists(key);
-            } catch (org.quartz.SchedulerException e) {
-                return false;
-            }
-        }, () -> "no stored timer " + key);
+    /** Fires a stored timer now, as Quartz does when it comes due. */
+    private void fire(GrantId id, String due) {
+        flow.fire(id, due);
     }
 
-    /** Fires a stored timer now, as Quartz does when it comes due. */
-    private void fire(GrantId id, String due) throws Exception {
-        awaitTimer(id, due);
-        bot.bean(Scheduler.class).triggerJob(new JobKey(id + "-" + due, "grants"));
+    private void awaitTimer(GrantId id, String due) {
+        flow.awaitTimer(id, due);
     }
 
     private String metrics() {

@@ -14,8 +14,6 @@ import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,17 +82,8 @@ class NotifyChannelsTest {
         return lines(channel, id);
     }
 
-    private void fire(GrantId id, String due) throws Exception {
-        Scheduler scheduler = bot.bean(Scheduler.class);
-        JobKey key = new JobKey(id + "-" + due, "grants");
-        RunningBot.await(Workflow.WAIT, () -> {
-            try {
-                return scheduler.checkExists(key);
-            } catch (org.quartz.SchedulerException e) {
-                return false;
-            }
-        }, () -> "no stored timer " + key);
-        scheduler.triggerJob(key);
+    private void fire(GrantId id, String due) {
+        flow.fire(id, due);
     }
 
     @Test

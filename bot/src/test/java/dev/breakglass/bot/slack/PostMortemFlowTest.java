@@ -19,8 +19,6 @@ import dev.breakglass.grant.ReviewQuestion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
 
 import java.time.Duration;
 import java.util.List;
@@ -70,23 +68,11 @@ class PostMortemFlowTest {
         GrantId id = flow.request(ALICE, "orders-db:admin 30m " + WHY);
         flow.click(BOB, flow.card(id), GrantCard.APPROVE, id);
         flow.awaitState(id, GrantState.ACTIVE);
-        awaitTimer(id, "expire");
+        flow.awaitTimer(id, "expire");
         bot.clock().advance(Duration.ofMinutes(30).plusSeconds(1));
-        bot.bean(Scheduler.class).triggerJob(new JobKey(id + "-expire", "grants"));
+        flow.fire(id, "expire");
         flow.awaitState(id, GrantState.EXPIRED);
         return id;
-    }
-
-    private void awaitTimer(GrantId id, String due) {
-        Scheduler scheduler = bot.bean(Scheduler.class);
-        JobKey key = new JobKey(id + "-" + due, "grants");
-        RunningBot.await(Workflow.WAIT, () -> {
-            try {
-                return scheduler.checkExists(key);
-            } catch (org.quartz.SchedulerException e) {
-                return false;
-            }
-        }, () -> "no stored timer " + key);
     }
 
     /** The thread under the grant's card, once it holds a message whose text contains {@code text}. */
@@ -232,9 +218,9 @@ class PostMortemFlowTest {
         GrantId id = expiredGrant();
         awaitOpening(id, "Post-mortem of " + id);
         for (int n = 1; n <= 3; n++) {
-            awaitTimer(id, "review");
+            flow.awaitTimer(id, "review");
             bot.clock().advance(Duration.ofMinutes(1));
-            bot.bean(Scheduler.class).triggerJob(new JobKey(id + "-review", "grants"));
+            flow.fire(id, "review");
             Message reminder = flow.awaitDirectMessage(ALICE, id, "Reminder " + n + ":");
             assertEquals(List.of(PostMortemView.WRITE_REVIEW), Workflow.buttons(reminder.blocks()));
         }
@@ -255,7 +241,7 @@ class PostMortemFlowTest {
 
         int reminders = flow.directMessages(ALICE, id).size();
         bot.clock().advance(Duration.ofMinutes(5));
-        bot.bean(Scheduler.class).triggerJob(new JobKey(id + "-review", "grants"));
+        flow.fire(id, "review");
         Thread.sleep(1500);
         assertEquals(reminders, flow.directMessages(ALICE, id).size(), "no reminder once written");
         assertEquals(3, flow.grant(id).postMortem().reminders());

@@ -153,6 +153,29 @@ public final class Workflow {
         }
     }
 
+    /** Waits until the grant's stored Quartz timer {@code due} ({@code expire}, {@code warn}, {@code review}…) exists. */
+    public void awaitTimer(GrantId id, String due) {
+        org.quartz.Scheduler scheduler = bot.bean(org.quartz.Scheduler.class);
+        org.quartz.JobKey key = new org.quartz.JobKey(id + "-" + due, "grants");
+        RunningBot.await(WAIT, () -> {
+            try {
+                return scheduler.checkExists(key);
+            } catch (org.quartz.SchedulerException e) {
+                return false;
+            }
+        }, () -> "no stored timer " + key);
+    }
+
+    /** Fires the grant's stored timer {@code due} now, as Quartz does when it comes due (the same job). */
+    public void fire(GrantId id, String due) {
+        awaitTimer(id, due);
+        try {
+            bot.bean(org.quartz.Scheduler.class).triggerJob(new org.quartz.JobKey(id + "-" + due, "grants"));
+        } catch (org.quartz.SchedulerException e) {
+            throw new AssertionError("could not fire " + due + " of " + id, e);
+        }
+    }
+
     private List<String> responses(String user) {
         return bot.slack().responseUrlPosts().stream().filter(p -> user.equals(p.user()))
                 .map(p -> p.body().path("text").asText()).toList();
