@@ -9,5 +9,8 @@ ALTER TABLE grants ADD COLUMN review_answers TEXT;
 ALTER TABLE grants ADD COLUMN signed_off_by VARCHAR(32);
 ALTER TABLE grants ADD COLUMN signed_off_at TIMESTAMP WITH TIME ZONE;
 
+-- The sweeper looks for post-mortems not opened yet and reminders due.
+CREATE INDEX grants_post_mortem ON grants (state, pm_next_reminder_at);
+
 -- The post-mortem message under the request card, updated as the review moves on.
 ALTER TABLE slack_cards ADD COLUMN post_mortem_ts VARCHAR(32);

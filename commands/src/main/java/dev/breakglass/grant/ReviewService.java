@@ -12,7 +12,6 @@ import dev.breakglass.port.PeopleDirectory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -211,12 +210,9 @@ public final class ReviewService {
      * @return how many grants it acted on
      */
     public int sweep() {
-        Instant now = clock.instant();
         int acted = 0;
-        for (Grant g : store.findByState(EnumSet.of(GrantState.EXPIRED, GrantState.REVOKED))) {
-            PostMortem pm = g.postMortem();
-            boolean due = pm.openedAt().isEmpty() || pm.nextReminderAt().map(t -> !now.isBefore(t)).orElse(false);
-            if (due && followUp(g.id()) instanceof Outcome.Done) {
+        for (Grant g : store.findPostMortemsDue(clock.instant())) {
+            if (followUp(g.id()) instanceof Outcome.Done) {
                 acted++;
             }
         }

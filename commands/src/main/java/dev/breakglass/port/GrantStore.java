@@ -32,4 +32,11 @@ public interface GrantStore {
 
     /** Grants in any of these states, oldest first. */
     List<Grant> findByState(Set<GrantState> states);
+
+    /**
+     * Grants whose post-mortem has work due at {@code now}, oldest first: access gone (EXPIRED or REVOKED) and
+     * the post-mortem not opened yet, or its next reminder due at or before {@code now}. A REVIEWED grant, or one
+     * whose review is written or not required (no next reminder), is never listed once opened.
+     */
+    List<Grant> findPostMortemsDue(java.time.Instant now);
 }

@@ -94,6 +94,14 @@ final class Fakes {
             return grants.values().stream().filter(g -> states.contains(g.state()))
                     .sorted((a, b) -> Long.compare(a.id().value(), b.id().value())).collect(Collectors.toList());
         }
+
+        @Override
+        public List<Grant> findPostMortemsDue(Instant now) {
+            return findByState(java.util.EnumSet.of(GrantState.EXPIRED, GrantState.REVOKED)).stream()
+                    .filter(g -> g.postMortem().openedAt().isEmpty()
+                            || g.postMortem().nextReminderAt().map(t -> !t.isAfter(now)).orElse(false))
+                    .collect(Collectors.toList());
+        }
     }
 
     /** Group memberships as given. */

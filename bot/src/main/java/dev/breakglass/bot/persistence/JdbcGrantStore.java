@@ -164,12 +164,34 @@ public class JdbcGrantStore implements GrantStore {
             return List.of();
         }
         String marks = states.stream().map(s -> "?").collect(Collectors.joining(", "));
-        String sql = "SELECT " + COLUMNS + " FROM grants WHERE state IN (" + marks + ") ORDER BY id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        return list("SELECT " + COLUMNS + " FROM grants WHERE state IN (" + marks + ") ORDER BY id", ps -> {
             int i = 1;
             for (GrantState s : states) {
                 ps.setString(i++, s.name());
             }
+        }, "grants in " + states);
+    }
+
+    @Override
+    public List<Grant> findPostMortemsDue(Instant now) {
+        String sql = "SELECT " + COLUMNS + " FROM grants WHERE state IN (?, ?)"
+                + " AND (pm_opened_at IS NULL OR pm_next_reminder_at <= ?) ORDER BY id";
+        return list(sql, ps -> {
+            ps.setString(1, GrantState.EXPIRED.name());
+            ps.setString(2, GrantState.REVOKED.name());
+            setInstant(ps, 3, now);
+        }, "post-mortems due");
+    }
+
+    /** Sets a query's parameters. */
+    @FunctionalInterface
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<Grant> list(String sql, Parameters parameters, String what) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            parameters.set(ps);
             List<Grant> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -178,7 +200,7 @@ public class JdbcGrantStore implements GrantStore {
             }
             return out;
         } catch (SQLException e) {
-            throw new PersistenceException("could not list grants in " + states, e);
+            throw new PersistenceException("could not list " + what, e);
         }
     }
 

@@ -161,6 +161,45 @@ public abstract class GrantStoreContract {
         assertEquals(Optional.of(new SignOff("U0SECLEAD", written.plusSeconds(90))), reviewed.postMortem().signOff());
     }
 
+    /** A grant whose access expired at T0 + 30m and was removed then. */
+    private Grant ended(String why) {
+        Grant g = store().create(request(why));
+        g = store().update(store().update(g.approvedBy("U0BOB", T0)).orElseThrow().approvedBy("U0CAROL", T0))
+                .orElseThrow();
+        g = store().update(g.activated("h", T0)).orElseThrow();
+        Instant end = T0.plus(Duration.ofMinutes(30));
+        g = store().update(g.revocationClaimed(Optional.empty(), Optional.empty(), end, end.plusSeconds(60)))
+                .orElseThrow();
+        return store().update(g.revocationSucceeded(end)).orElseThrow();
+    }
+
+    private List<GrantId> dueAt(Instant now, Grant... among) {
+        List<GrantId> ids = java.util.Arrays.stream(among).map(Grant::id).toList();
+        return store().findPostMortemsDue(now).stream().map(Grant::id).filter(ids::contains).toList();
+    }
+
+    @Test
+    void postMortemsDueAreThoseNotOpenedAndThoseWithAReminderDue() {
+        Instant end = T0.plus(Duration.ofMinutes(30));
+        Grant notOpened = ended("one: not opened yet");
+        Grant opened = store().update(ended("two: reminded tomorrow").postMortemOpened(end,
+                Optional.of(end.plus(Duration.ofHours(24))))).orElseThrow();
+        Grant optional = store().update(ended("three: review optional").postMortemOpened(end, Optional.empty()))
+                .orElseThrow();
+        Grant pending = store().create(request("four: still pending"));
+        assertEquals(List.of(notOpened.id()), dueAt(end, notOpened, opened, optional, pending));
+        assertEquals(List.of(notOpened.id(), opened.id()), dueAt(end.plus(Duration.ofHours(24)), notOpened, opened,
+                optional, pending), "a reminder due exactly now is due");
+
+        java.util.Map<ReviewQuestion, String> answers = new java.util.EnumMap<>(ReviewQuestion.class);
+        for (ReviewQuestion q : ReviewQuestion.values()) {
+            answers.put(q, "answer " + q.key());
+        }
+        store().update(opened.reviewWritten(new Review("U0ALICE", end.plusSeconds(5), answers))).orElseThrow();
+        assertEquals(List.of(notOpened.id()), dueAt(end.plus(Duration.ofDays(3)), notOpened, opened, optional,
+                pending), "a written review has no reminder");
+    }
+
     @Test
     void updateFromAStaleVersionChangesNothing() {
         Grant created = store().create(request("database is down, need admin"));
