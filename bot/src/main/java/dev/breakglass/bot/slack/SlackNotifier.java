@@ -396,7 +396,7 @@ public class SlackNotifier implements GrantEventListener {
         d.put("target", g.target());
         d.put("role", g.role().orElse(""));
         d.put("duration", DurationText.format(g.duration()));
-        d.put("detail", oneLine(detail));
+        d.put("detail", SlackText.oneLine(detail, DETAIL_LIMIT));
         d.put("link", url);
         return d;
     }
@@ -408,13 +408,6 @@ public class SlackNotifier implements GrantEventListener {
             d.put(k, "x");
         }
         return d;
-    }
-
-    /** User text on one line, shortened. */
-    private static String oneLine(String text) {
-        String s = text == null ? "" : text.strip().replaceAll("\\s+", " ");
-        return s.codePointCount(0, s.length()) <= DETAIL_LIMIT ? s
-                : s.substring(0, s.offsetByCodePoints(0, DETAIL_LIMIT)) + "…";
     }
 
     /** Looks up the card's permalink once, for every notify message of the grant ("" when there is no card). */

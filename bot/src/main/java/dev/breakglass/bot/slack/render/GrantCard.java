@@ -60,7 +60,7 @@ public final class GrantCard {
         blocks.add(header(h -> h.text(plainText((g.emergency() ? "EMERGENCY break glass " : "Break-glass request ")
                 + g.id()))));
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card", data(g)))))));
-        blocks.add(section(s -> s.text(markdownText(fit("*Justification*\n" + quote(g.justification()))))));
+        blocks.add(section(s -> s.text(markdownText(fit("*Justification*\n" + SlackText.quote(g.justification()))))));
         if (g.state() == GrantState.PENDING) {
             blocks.add(actions(a -> a.blockId("bg_decide_" + g.id().value()).elements(List.of(
                     button(APPROVE, "Approve", g, "primary", confirm("Approve " + g.id() + "?",
@@ -178,11 +178,6 @@ public final class GrantCard {
 
     private static String roleText(Grant g) {
         return g.role().map(r -> " as " + r).orElse("");
-    }
-
-    /** Escaped and quoted, line by line. */
-    private static String quote(String text) {
-        return SlackText.escape(text).lines().map(l -> "> " + l).collect(Collectors.joining("\n"));
     }
 
     private static String fit(String mrkdwn) {

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.section;
@@ -78,11 +77,7 @@ public final class PostMortemView {
 
     /** The opening message: its text in sections, then Write review or Sign off while either is still to do. */
     public List<LayoutBlock> opening(Grant g, List<AuditEntry> entries, Context context) {
-        List<LayoutBlock> blocks = new ArrayList<>();
-        List<String> pieces = SlackText.pieces(text(g, entries, context), SlackText.SECTION_LIMIT);
-        for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
-            blocks.add(section(s -> s.text(markdownText(piece))));
-        }
+        List<LayoutBlock> blocks = sections(text(g, entries, context));
         PostMortem pm = g.postMortem();
         if (pm.review().isEmpty() && g.awaitsReview()) {
             blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
@@ -111,7 +106,12 @@ public final class PostMortemView {
      * @throws IllegalArgumentException when the grant has no written review
      */
     public List<LayoutBlock> review(Grant g) {
-        List<String> pieces = SlackText.pieces(reviewText(g), SlackText.SECTION_LIMIT);
+        return sections(reviewText(g));
+    }
+
+    /** Long mrkdwn as sections, split at line ends, at most {@link #MAX_SECTIONS}. */
+    private static List<LayoutBlock> sections(String mrkdwn) {
+        List<String> pieces = SlackText.pieces(mrkdwn, SlackText.SECTION_LIMIT);
         List<LayoutBlock> blocks = new ArrayList<>();
         for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
             blocks.add(section(s -> s.text(markdownText(piece))));
@@ -131,7 +131,7 @@ public final class PostMortemView {
         d.put("author", ReplyText.mention(r.author()));
         d.put("writtenAt", at(r.writtenAt(), g.requestedAt()));
         List<Map<String, Object>> answers = new ArrayList<>();
-        r.answers().forEach((q, a) -> answers.add(Map.of("question", q.text(), "answer", quote(a))));
+        r.answers().forEach((q, a) -> answers.add(Map.of("question", q.text(), "answer", SlackText.quote(a))));
         d.put("answers", answers);
         return templates.render("review", d).strip();
     }
@@ -141,7 +141,7 @@ public final class PostMortemView {
         Map<String, Object> d = GrantCard.data(g);
         Instant day = g.requestedAt();
         d.put("date", DAY.format(day));
-        d.put("justification", quote(g.justification()));
+        d.put("justification", SlackText.quote(g.justification()));
         d.put("began", g.activatedAt().map(t -> at(t, day)).orElse(""));
         d.put("ended", g.revocation().endedAt().map(t -> at(t, day)).orElse(""));
         d.put("used", g.activatedAt().flatMap(a -> g.revocation().endedAt().map(e -> Duration.between(a, e)))
@@ -254,7 +254,7 @@ public final class PostMortemView {
 
     private static String text(Map<String, Object> d, String key) {
         Object v = d.get(key);
-        return v == null ? "?" : SlackText.escape(oneLine(v.toString()));
+        return v == null ? "?" : SlackText.escape(SlackText.oneLine(v.toString(), DETAIL_LIMIT));
     }
 
     private static String optional(Map<String, Object> d, String key, String before, String after) {
@@ -266,7 +266,7 @@ public final class PostMortemView {
         if (v == null || v.toString().isBlank()) {
             return "";
         }
-        String shown = time ? timeOf(v.toString()) : SlackText.escape(oneLine(v.toString()));
+        String shown = time ? timeOf(v.toString()) : SlackText.escape(SlackText.oneLine(v.toString(), DETAIL_LIMIT));
         return before + shown + after;
     }
 
@@ -278,14 +278,4 @@ public final class PostMortemView {
         }
     }
 
-    private static String oneLine(String text) {
-        String s = text.strip().replaceAll("\\s+", " ");
-        return s.codePointCount(0, s.length()) <= DETAIL_LIMIT ? s
-                : s.substring(0, s.offsetByCodePoints(0, DETAIL_LIMIT)) + "…";
-    }
-
-    /** Escaped and quoted, line by line. */
-    private static String quote(String text) {
-        return SlackText.escape(text).lines().map(l -> "> " + l).collect(Collectors.joining("\n"));
-    }
 }

@@ -106,4 +106,18 @@ public final class SlackText {
         }
         return out;
     }
+
+    /**
+     * User text (not yet escaped) on one line: white space runs become one space, and text longer than
+     * {@code limit} code points is cut there with "…". Null is empty.
+     */
+    public static String oneLine(String text, int limit) {
+        String s = text == null ? "" : text.strip().replaceAll("\\s+", " ");
+        return s.codePointCount(0, s.length()) <= limit ? s : s.substring(0, s.offsetByCodePoints(0, limit)) + "…";
+    }
+
+    /** User text escaped and quoted line by line ({@code > }), for a block quote in mrkdwn. */
+    public static String quote(String text) {
+        return escape(text).lines().map(l -> "> " + l).collect(java.util.stream.Collectors.joining("\n"));
+    }
 }
