@@ -457,6 +457,23 @@ final class EmulatorState {
         }
     }
 
+    /**
+     * The user closes a modal (its close button or the X): with {@code clear_on_close} every modal of the user's
+     * stack closes, otherwise only this one and the one below it shows again. Returns whether the stack was cleared.
+     */
+    synchronized boolean closeModal(MutableView v) {
+        List<String> stack = modalStackByUser.getOrDefault(v.userId, new ArrayList<>());
+        boolean clear = v.json.path("clear_on_close").asBoolean(false);
+        if (clear) {
+            stack.forEach(id -> views.get(id).closed = true);
+            stack.clear();
+        } else {
+            stack.remove(v.id);
+        }
+        v.closed = true;
+        return clear;
+    }
+
     // ---------------------------------------------------------------- response URLs
 
     synchronized ResponseUrl issueResponseUrl(String base, String conversation, String user, String originalTs,

@@ -25,7 +25,7 @@ import java.util.Optional;
  * <p>Edge cases: a channel argument may be a user id, meaning the user's DM with the bot; clicking an
  * {@code action_id} that is not in the message or view, or acting as a user not in the directory, is a test
  * mistake and throws {@link IllegalArgumentException}; submitting a view that is closed or not the user's throws
- * {@link IllegalStateException}. Not emulated: retries of events (X-Slack-Retry-Num), view_closed, shortcuts,
+ * {@link IllegalStateException}. Not emulated: retries of events (X-Slack-Retry-Num), shortcuts,
  * select menus with external data.
  */
 public final class SlackDelivery {
@@ -213,6 +213,32 @@ public final class SlackDelivery {
         p.putNull("enterprise");
         p.put("is_enterprise_install", false);
         return p;
+    }
+
+    /**
+     * The user closes their open modal (the close button or the X). The modal closes whatever the bot does (Slack
+     * does not wait for the app); only a view with {@code notify_on_close} sends the bot a {@code view_closed}
+     * payload, and then the result carries the bot's answer. Without it, nothing is sent and the result is empty.
+     */
+    public Optional<DeliveryResult> viewClosed(String userId, String viewId) {
+        EmulatorState.MutableView view = ownView(userId, viewId);
+        if (!view.type.equals("modal")) {
+            throw new IllegalStateException(viewId + " is a " + view.type + " view; only modals are closed");
+        }
+        boolean notify = view.json.path("notify_on_close").asBoolean(false);
+        ObjectNode closedView = view.json.deepCopy();
+        boolean cleared = state.closeModal(view);
+        emulator.changed();
+        if (!notify) {
+            return Optional.empty();
+        }
+        ObjectNode p = interactionHead("view_closed", user(userId));
+        p.set("team", team());
+        p.set("view", closedView);
+        p.put("is_cleared", cleared);
+        p.putNull("enterprise");
+        p.put("is_enterprise_install", false);
+        return Optional.of(send(DeliveryTransport.Kind.INTERACTIVE, p));
     }
 
     // ---------------------------------------------------------------- events

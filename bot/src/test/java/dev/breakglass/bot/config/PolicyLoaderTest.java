@@ -55,9 +55,12 @@ class PolicyLoaderTest {
         TargetPolicy db = p.target("demo-db").orElseThrow();
         assertEquals(List.of("read-only", "admin"), db.roles());
         assertEquals(Optional.of("read-only"), db.defaultRole());
-        assertEquals(Duration.ofHours(1), db.maxDuration());
-        assertEquals(Duration.ofMinutes(30), db.defaultDuration());
-        assertEquals(Optional.of(new EmergencyPolicy(Duration.ofMinutes(10), Duration.ofMinutes(30))), db.emergency());
+        // short, so a sandbox demo sees access end on its own within minutes
+        assertEquals(Duration.ofMinutes(10), db.maxDuration());
+        assertEquals(Duration.ofMinutes(2), db.defaultDuration());
+        assertEquals(Duration.ofSeconds(30), db.minDuration());
+        assertEquals(Duration.ofMinutes(1), p.warnBefore());
+        assertEquals(Optional.of(new EmergencyPolicy(Duration.ofMinutes(2), Duration.ofMinutes(5))), db.emergency());
 
         Set<Principal> cast = Set.copyOf(ids("U0ALICE", "U0BOB", "U0CAROL", "U0DAVE", "S0ONCALL", "S0SRELEADS",
                 "S0SECURITY"));

@@ -1,0 +1,261 @@
+package dev.breakglass.bot.sandbox.console;
+
+import dev.breakglass.bot.testing.SandboxBot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole loop in the sandbox console, in real headless Chromium, as a person plays it: every step is typed or
+ * clicked in the page and checked by what the page shows. Two windows play two people at once. Screenshots of each
+ * step go to {@code bot/target/sandbox-screenshots/} (the quick start in docs/ shows copies of them).
+ *
+ * <p>The bot runs as a newcomer runs it: sandbox mode, the built-in demo policy, the real clock. The second grant
+ * asks for the demo's shortest duration (30 s) and is left to expire on its own.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxConsoleBrowserTest {
+    static final String ALICE = "U0ALICE";
+    static final String BOB = "U0BOB";
+    static final String CAROL = "U0CAROL";
+    static final String DAVE = "U0DAVE";
+    static final String APPROVALS = "C0APPROVALS";
+    static final String SECURITY = "C0SECURITY";
+    static final Path SHOTS = Path.of("target", "sandbox-screenshots");
+    static final String WHY = "orders database is down, need to restart it";
+
+    static SandboxBot bot;
+    static ConsolePage alice;
+    static ConsolePage bob;
+
+    @BeforeAll
+    static void start() {
+        bot = new SandboxBot().awaitHealthy(Duration.ofSeconds(60));
+        alice = new ConsolePage(bot.url("/sandbox"), ALICE, SHOTS);
+        bob = new ConsolePage(bot.url("/sandbox"), BOB, SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {alice, bob, bot}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // closing the rest matters more
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theConsoleShowsTheWorkspace() {
+        String sidebar = alice.sidebarText();
+        for (String place : List.of("# breakglass-approvals", "# security", "# mgmt", "Breakglass — Home", "Breakglass")) {
+            assertTrue(sidebar.contains(place), "sidebar lists " + place + ": " + sidebar);
+        }
+        assertTrue(sidebar.contains("Groups: @oncall"), sidebar);
+        assertTrue(sidebar.contains("requests access"), sidebar);
+        List<String> users = alice.driver.findElements(By.cssSelector("#user-switcher option")).stream()
+                .map(o -> o.getAttribute("value")).toList();
+        assertEquals(List.of(ALICE, BOB, CAROL, DAVE), users);
+        alice.shot("01-console");
+    }
+
+    @Test
+    @Order(2)
+    void requestByCommandPostsTheCard() {
+        alice.type("/breakglass request demo-db 2m " + WHY);
+        String reply = alice.message("Requested BG-1").getText();
+        assertTrue(reply.contains("Only visible to you"), reply);
+        String card = alice.message("Break-glass request BG-1").getText();
+        assertTrue(card.contains("Alice Anders requests demo-db as read-only for 2m"), card);
+        assertTrue(card.contains(WHY), card);
+        alice.shot("02-requested-by-command");
+        // the other window sees it without reloading
+        assertTrue(bob.message("Break-glass request BG-1").getText().contains("Approve"));
+    }
+
+    @Test
+    @Order(3)
+    void requestByFormWithAFieldError() {
+        alice.type("/breakglass");
+        assertEquals("Break glass", alice.modalTitle());
+        alice.choose("Target and role", "demo-ssh — login (max 10m)");
+        alice.fill("Duration", "soon");
+        alice.fill("Justification", "bastion is unreachable, need to check sshd");
+        alice.submitModal();
+        assertTrue(alice.fieldError("Duration").startsWith("Write the duration as"), alice.fieldError("Duration"));
+        assertTrue(alice.modalOpen(), "the form stays open with the error");
+        alice.shot("03-form-error");
+        alice.fill("Duration", "30s");
+        alice.submitModal();
+        alice.await("the form to close", () -> !alice.modalOpen());
+        assertTrue(alice.message("Break-glass request BG-2").getText().contains("demo-ssh as login for 30s"));
+        alice.shot("04-requested-by-form");
+    }
+
+    @Test
+    @Order(4)
+    void anOutsiderIsRefusedPrivately() {
+        alice.switchTo(DAVE);
+        alice.type("/breakglass request demo-db 2m " + WHY);
+        String refusal = alice.message("You are not allowed to request access to demo-db").getText();
+        assertTrue(refusal.contains("Only visible to you"), refusal);
+        alice.shot("05-outsider-refused");
+        alice.switchTo(ALICE);
+        assertFalse(alice.shows("You are not allowed"), "Dave's refusal is Dave's alone");
+        assertFalse(alice.shows("BG-3"), "no grant was made");
+    }
+
+    @Test
+    @Order(5)
+    void theRequesterCannotApproveTheirOwnRequest() {
+        alice.press("Break-glass request BG-1", "Approve");
+        alice.confirm();
+        assertTrue(alice.message("You cannot approve your own request BG-1").getText().contains("Only visible to you"));
+        assertTrue(alice.message("Break-glass request BG-1").getText().contains("Waiting for 1 more approval"));
+        alice.shot("06-own-approval-refused");
+    }
+
+    @Test
+    @Order(6)
+    void aPeerApprovesAndTheOtherWindowSeesItLive() {
+        bob.press("Break-glass request BG-1", "Approve");
+        bob.shot("07-bob-approves");
+        bob.confirm();
+        // Alice's window changes without a reload: pushed over Server-Sent Events
+        alice.await("BG-1's card to say it is active", () -> alice.message("Break-glass request BG-1").getText()
+                .contains("Active until"));
+        assertTrue(alice.message("Break-glass request BG-1").getText().contains("approved by @Bob Brown"));
+        assertTrue(alice.unread(alice.dm()), "the DM has something new");
+        alice.shot("08-approved-live");
+        bob.press("Break-glass request BG-2", "Approve");
+        bob.confirm();
+        bob.await("BG-2's card to say it is active", () -> bob.message("Break-glass request BG-2").getText()
+                .contains("Active until"));
+    }
+
+    @Test
+    @Order(7)
+    void revealShowsTheCredentialsOnce() {
+        alice.open("dm");
+        alice.message("Your access to demo-db is ready");
+        alice.shot("09-dm-ready");
+        alice.press("Your access to demo-db is ready", "Reveal credentials");
+        String credentials = alice.modalText();
+        assertTrue(credentials.contains("bg-1") && credentials.contains("sandbox-"), credentials);
+        alice.shot("10-revealed");
+        alice.closeModal();
+        alice.press("Your access to demo-db is ready", "Reveal credentials");
+        String again = alice.awaitValue("the second reveal's answer", () -> java.util.Optional.of(alice.modalText())
+                .filter(t -> !t.contains("Fetching")));
+        assertTrue(again.contains("already revealed"), again);
+        assertFalse(again.contains("sandbox-"), "the password is not shown twice: " + again);
+        alice.closeModal();
+    }
+
+    @Test
+    @Order(8)
+    void theNotifyChannelsShowEachStep() {
+        assertTrue(alice.unread(SECURITY), "#security has news for Alice");
+        alice.open(SECURITY);
+        for (String step : List.of("requested", "approved", "active")) {
+            alice.await("#security to say BG-1 " + step, () -> alice.mainText().contains("BG-1")
+                    && alice.mainText().toLowerCase().contains(step));
+        }
+        alice.shot("11-security-channel");
+        assertFalse(alice.unread(SECURITY), "read once opened");
+    }
+
+    @Test
+    @Order(9)
+    void imDoneEndsTheAccessAndOpensThePostMortem() {
+        alice.open("dm");
+        alice.press("Your access to demo-db is ready", "I'm done");
+        alice.confirm();
+        alice.open(APPROVALS);
+        alice.await("BG-1's card to say it was revoked", () -> alice.message("Break-glass request BG-1").getText()
+                .contains("Revoked by"));
+        alice.await("the post-mortem thread under BG-1's card", () -> alice.message("Break-glass request BG-1")
+                .getText().contains("1 reply"));
+        alice.openThread("Break-glass request BG-1");
+        assertTrue(alice.message("Post-mortem of BG-1").getText().contains("Write review"));
+        alice.shot("12-post-mortem-thread");
+    }
+
+    @Test
+    @Order(10)
+    void theRequesterWritesTheReview() {
+        alice.press("Post-mortem of BG-1", "Write review");
+        alice.modalText();
+        alice.fill("Was break glass necessary?", "Yes, the primary was down.");
+        alice.fill("Were the actions justified", "Restarted the database, as the runbook says.");
+        alice.fill("Was the duration right?", "Yes.");
+        alice.fill("Could a normal access request have served?", "No, nobody could approve one at night.");
+        alice.fill("Any policy violations", "None.");
+        alice.shot("13-review-form");
+        alice.submitModal();
+        alice.await("the form to close", () -> !alice.modalOpen());
+        assertTrue(alice.message("Review of BG-1").getText().contains("Restarted the database"));
+        alice.shot("14-review-written");
+    }
+
+    @Test
+    @Order(11)
+    void securitySignsOff() {
+        alice.switchTo(CAROL);
+        alice.open(APPROVALS);
+        alice.openThread("Break-glass request BG-1");
+        alice.press("Post-mortem of BG-1", "Sign off");
+        alice.confirm();
+        alice.await("BG-1's card to say it is reviewed", () -> alice.message("Break-glass request BG-1").getText()
+                .contains("Reviewed"));
+        alice.shot("15-signed-off");
+    }
+
+    @Test
+    @Order(12)
+    void theSecondGrantExpiresOnItsOwn() {
+        bob.open(APPROVALS);
+        bob.awaitValue("BG-2 to expire", () -> {
+            String card = bob.message("Break-glass request BG-2").getText();
+            return card.contains("Expired") && card.contains("1 reply") ? java.util.Optional.of(card)
+                    : java.util.Optional.empty();
+        }, Duration.ofSeconds(90));
+        bob.openThread("Break-glass request BG-2");
+        assertTrue(bob.message("Post-mortem of BG-2").isDisplayed());
+        bob.shot("16-expired-on-its-own");
+    }
+
+    @Test
+    @Order(13)
+    void appHomeShowsEachUserTheirSections() {
+        alice.switchTo(ALICE);
+        alice.open("home");
+        String home = alice.homeText("Alice Anders");
+        assertTrue(home.contains("Your requests") && home.contains("Reviews you owe"), home);
+        assertTrue(home.contains("BG-2") && home.contains("Write review"), "Alice owes BG-2's review: " + home);
+        alice.shot("17-home-alice");
+        alice.switchTo(CAROL);
+        String carol = alice.homeText("Carol Chen");
+        assertTrue(carol.contains("Nothing needs your approval"), carol);
+        alice.switchTo(DAVE);
+        String dave = alice.homeText("Dave Diaz");
+        assertTrue(dave.contains("You hold no access right now"), dave);
+        assertFalse(dave.contains("BG-1"), "Dave sees nobody's grants: " + dave);
+    }
+}
