@@ -14,17 +14,17 @@
 //   errors:  {block_id: message} from response_action: errors (modal only)
 // }
 
-import { esc, plainText, textObject } from './mrkdwn.js';
+import { esc, textObject } from './mrkdwn.js';
 
 const BLOCKS = {
-  header: (b, ctx) => el('div', { class: 'bk-header' }, html(plainText(b.text))),
+  header: (b, ctx) => el('div', { class: 'bk-header' }, html(textObject(b.text, ctx.names))),
   divider: () => el('hr', { class: 'bk-divider' }),
   section: renderSection,
   context: (b, ctx) => el('div', { class: 'bk-context' }, ...(b.elements ?? []).map(e =>
     e.type === 'image' ? renderElement(e, b, ctx) : html(textObject(e, ctx.names)))),
   actions: (b, ctx) => el('div', { class: 'bk-actions' }, ...(b.elements ?? []).map(e => renderElement(e, b, ctx))),
   image: (b, ctx) => el('figure', { class: 'bk-image' },
-    b.title ? el('figcaption', {}, html(plainText(b.title))) : null,
+    b.title ? el('figcaption', {}, html(textObject(b.title, ctx.names))) : null,
     el('img', { src: safeUrl(b.image_url), alt: b.alt_text ?? '', loading: 'lazy' })),
   input: renderInput,
   rich_text: (b, ctx) => el('div', { class: 'bk-rich-text' }, ...(b.elements ?? []).map(e => richText(e, ctx))),
@@ -111,7 +111,7 @@ function renderSection(b, ctx) {
 
 function renderInput(b, ctx) {
   const error = ctx.errors?.[b.block_id];
-  const label = el('label', { class: 'bk-input-label' }, html(plainText(b.label)),
+  const label = el('label', { class: 'bk-input-label' }, html(textObject(b.label, ctx.names)),
     b.optional ? el('span', { class: 'bk-optional' }, ' (optional)') : null);
   const registered = ctx.inputs.length;
   const element = renderElement(b.element, b, ctx);
@@ -119,7 +119,7 @@ function renderInput(b, ctx) {
   ctx.inputs.slice(registered).forEach(i => { i.optional = !!b.optional; });
   const node = el('div', { class: 'bk-input' + (error ? ' has-error' : '') }, label, element);
   if (b.hint) {
-    node.append(el('div', { class: 'bk-hint' }, html(plainText(b.hint))));
+    node.append(el('div', { class: 'bk-hint' }, html(textObject(b.hint, ctx.names))));
   }
   if (error) {
     node.append(el('div', { class: 'bk-error', role: 'alert' }, error));
@@ -161,7 +161,7 @@ function richText(e, ctx) {
 
 function renderButton(e, b, ctx) {
   const button = el('button', { type: 'button', class: 'bk-button' + (e.style ? ' ' + e.style : '') },
-    html(plainText(e.text)));
+    html(textObject(e.text, ctx.names)));
   button.addEventListener('click', async () => {
     if (e.confirm && !(await ctx.confirm(e.confirm))) {
       return;
@@ -236,7 +236,7 @@ function renderOverflow(e, b, ctx) {
   const toggle = el('button', { type: 'button', class: 'bk-button overflow', 'aria-label': 'More actions' }, '⋯');
   const menu = el('div', { class: 'bk-menu', hidden: '' });
   for (const o of e.options ?? []) {
-    const item = el('button', { type: 'button', class: 'bk-menu-item' }, html(plainText(o.text)));
+    const item = el('button', { type: 'button', class: 'bk-menu-item' }, html(textObject(o.text, ctx.names)));
     item.addEventListener('click', async () => {
       menu.hidden = true;
       if (e.confirm && !(await ctx.confirm(e.confirm))) {

@@ -282,6 +282,35 @@ class HttpDeliveryTest {
     }
 
     @Test
+    void closingAModalSendsViewClosedOnlyWhenTheViewAsked() throws Exception {
+        String quiet = f.bot().viewsOpen(x -> x.triggerId(f.emulator.issueTriggerId("U0ALICE"))
+                .view(WebApiTest.modal("request"))).getView().getId();
+        int before = bot.received.size();
+        assertTrue(slack.viewClosed("U0ALICE", quiet).isEmpty(), "nothing is sent without notify_on_close");
+        assertEquals(before, bot.received.size());
+        assertTrue(f.emulator.view(quiet).orElseThrow().closed());
+        assertThrows(IllegalStateException.class, () -> slack.viewClosed("U0ALICE", quiet), "closed already");
+
+        var notifying = WebApiTest.modal("request");
+        notifying.setNotifyOnClose(true);
+        String viewId = f.bot().viewsOpen(x -> x.triggerId(f.emulator.issueTriggerId("U0ALICE")).view(notifying))
+                .getView().getId();
+        assertThrows(IllegalStateException.class, () -> slack.viewClosed("U0BOB", viewId), "not Bob's screen");
+        DeliveryResult result = slack.viewClosed("U0ALICE", viewId).orElseThrow();
+
+        BotReceiver.Received r = bot.last();
+        assertTrue(verifies(r));
+        JsonNode p = Json.parse(payloadJson(r.body()));
+        assertEquals("view_closed", p.path("type").asText());
+        assertEquals("U0ALICE", p.path("user").path("id").asText());
+        assertEquals(viewId, p.path("view").path("id").asText());
+        assertEquals("request", p.path("view").path("callback_id").asText());
+        assertFalse(p.path("is_cleared").asBoolean(true));
+        assertNull(result.responseUrl());
+        assertTrue(f.emulator.openModal("U0ALICE").isEmpty());
+    }
+
+    @Test
     void appHomeOpenedIsASignedEventCallback() throws Exception {
         f.bot().viewsPublish(x -> x.userId("U0DAVE").view(WebApiTest.home("hello")));
 

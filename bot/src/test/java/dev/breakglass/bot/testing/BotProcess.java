@@ -26,6 +26,7 @@ public final class BotProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private final int port;
+    private Path workDir;
     private Process process;
 
     /**
@@ -43,11 +44,20 @@ public final class BotProcess implements AutoCloseable {
         this.env.put("PORT", Integer.toString(port));
     }
 
+    /** Runs the bot in this folder (its ./data, ./breakglass.yml, ./plugins); default: the test's own. */
+    public BotProcess in(Path workDir) {
+        this.workDir = workDir;
+        return this;
+    }
+
     public BotProcess start() {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("SLACK_") || k.startsWith("BREAKGLASS_"));
         pb.environment().putAll(env);
         try {
@@ -80,6 +90,10 @@ public final class BotProcess implements AutoCloseable {
 
     public URI url(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public int port() {
+        return port;
     }
 
     /** SIGKILL, and waits until the process is gone. */

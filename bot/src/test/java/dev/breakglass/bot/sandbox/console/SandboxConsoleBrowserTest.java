@@ -35,6 +35,8 @@ class SandboxConsoleBrowserTest {
     static final String SECURITY = "C0SECURITY";
     static final Path SHOTS = Path.of("target", "sandbox-screenshots");
     static final String WHY = "orders database is down, need to restart it";
+    static final Path GOLDEN = Path.of("src", "test", "resources", "golden");
+    static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static SandboxBot bot;
     static ConsolePage alice;
@@ -243,13 +245,27 @@ class SandboxConsoleBrowserTest {
 
     @Test
     @Order(13)
+    void aPeerDeniesWithAReason() {
+        alice.switchTo(ALICE);
+        alice.open(APPROVALS);
+        alice.type("/breakglass request demo-payments 3m refund job is stuck, need to rerun it");
+        bob.press("Break-glass request BG-3", "Deny");
+        bob.fill("Why? The requester sees this.", "use the runbook's retry first");
+        bob.shot("17-deny-reason");
+        bob.submitModal();
+        alice.await("BG-3's card to say it was denied", () -> alice.message("Break-glass request BG-3").getText()
+                .contains("Denied by @Bob Brown: use the runbook's retry first"));
+    }
+
+    @Test
+    @Order(14)
     void appHomeShowsEachUserTheirSections() {
         alice.switchTo(ALICE);
         alice.open("home");
         String home = alice.homeText("Alice Anders");
         assertTrue(home.contains("Your requests") && home.contains("Reviews you owe"), home);
         assertTrue(home.contains("BG-2") && home.contains("Write review"), "Alice owes BG-2's review: " + home);
-        alice.shot("17-home-alice");
+        alice.shot("18-home-alice");
         alice.switchTo(CAROL);
         String carol = alice.homeText("Carol Chen");
         assertTrue(carol.contains("Nothing needs your approval"), carol);
@@ -257,5 +273,64 @@ class SandboxConsoleBrowserTest {
         String dave = alice.homeText("Dave Diaz");
         assertTrue(dave.contains("You hold no access right now"), dave);
         assertFalse(dave.contains("BG-1"), "Dave sees nobody's grants: " + dave);
+    }
+
+    /**
+     * Every block, element and text type the bot emitted in this run (and in the golden files) is drawn by the page's
+     * renderer; a type it did not know would show as "unsupported" — checked first with a made-up type, so this
+     * check can fail.
+     */
+    @Test
+    @Order(15)
+    void everyBlockTypeTheBotEmitsIsRendered() throws Exception {
+        List<BlockTypes.Surface> surfaces = new java.util.ArrayList<>(BlockTypes.fromGoldenFiles(GOLDEN));
+        bot.slack().calls().forEach(c -> surfaces.addAll(BlockTypes.fromCall(c.params())));
+        java.util.Set<String> emitted = BlockTypes.types(surfaces);
+        for (String expected : List.of("header", "section", "actions", "input", "button", "static_select",
+                "plain_text_input", "mrkdwn", "plain_text")) {
+            assertTrue(emitted.contains(expected), "this run emitted " + expected + ": " + emitted);
+        }
+
+        var made = MAPPER.readTree("[{\"type\":\"carousel\",\"block_id\":\"x\"}]");
+        assertEquals(List.of("carousel"), rendered(alice, List.of(new BlockTypes.Surface("message", made)))
+                .get("unsupported"), "an unknown type shows as unsupported");
+
+        var result = rendered(alice, surfaces);
+        assertEquals(List.of(), result.get("unsupported"), "types the console does not draw");
+        java.util.Set<String> drawn = java.util.Set.copyOf(result.get("drawn"));
+        java.util.Set<String> missing = new java.util.TreeSet<>(emitted);
+        missing.removeAll(drawn);
+        assertEquals(java.util.Set.of(), missing, "emitted but not drawn; drawn: " + drawn);
+    }
+
+    /** Renders the surfaces with the page's own renderer; the types it drew and those it called unsupported. */
+    private static java.util.Map<String, List<String>> rendered(ConsolePage page, List<BlockTypes.Surface> surfaces)
+            throws Exception {
+        String script = """
+                const done = arguments[arguments.length - 1];
+                import('/sandbox/assets/blockkit.js').then(bk => {
+                  const box = document.createElement('div');
+                  const names = {userName: () => null, channelName: () => null, groupHandle: () => null};
+                  for (const s of JSON.parse(arguments[0])) {
+                    box.append(bk.renderBlocks(s.blocks, {names, surface: s.surface, users: [], channels: [],
+                      inputs: [], errors: {}, act: () => Promise.resolve(), confirm: () => Promise.resolve(false)}));
+                  }
+                  done(JSON.stringify({
+                    drawn: [...new Set([...box.querySelectorAll('[data-bk]')].map(e => e.dataset.bk))],
+                    unsupported: [...box.querySelectorAll('.bk-unsupported')].map(e => e.dataset.bk)}));
+                }).catch(e => done(JSON.stringify({error: String(e)})));
+                """;
+        var json = MAPPER.createArrayNode();
+        surfaces.forEach(s -> json.addObject().put("surface", s.surface()).set("blocks", s.blocks()));
+        String answer = (String) page.driver.executeAsyncScript(script, json.toString());
+        var node = MAPPER.readTree(answer);
+        assertFalse(node.has("error"), answer);
+        java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+        for (String key : List.of("drawn", "unsupported")) {
+            List<String> values = new java.util.ArrayList<>();
+            node.path(key).forEach(v -> values.add(v.asText()));
+            out.put(key, values);
+        }
+        return out;
     }
 }
