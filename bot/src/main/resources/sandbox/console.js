@@ -443,6 +443,26 @@ function toast(text) {
   setTimeout(() => t.remove(), 8000);
 }
 
+/**
+ * A link to a message of this workspace (a permalink from chat.getPermalink, like the notify lines' "request
+ * card") opens that message here instead of a Slack that does not exist.
+ */
+function followPermalink(event) {
+  const link = event.target.closest('a[href]');
+  const m = link && /\/archives\/([A-Z0-9]+)\/p(\d{10})(\d{6})/.exec(link.getAttribute('href'));
+  if (!m) return;
+  const conversation = m[1];
+  if (!app.workspace.channels.some(c => c.id === conversation) && conversation !== dmOf(app.user)) return;
+  event.preventDefault();
+  go(conversation);
+  const target = document.querySelector(`.message[data-ts="${m[2]}.${m[3]}"]`);
+  if (target) {
+    target.scrollIntoView({ block: 'center' });
+    target.classList.add('highlight');
+    setTimeout(() => target.classList.remove('highlight'), 2500);
+  }
+}
+
 function go(place) {
   app.place = place;
   app.thread = null;
@@ -479,6 +499,7 @@ async function start() {
   switcher.value = app.user;
   switcher.addEventListener('change', () => switchUser(switcher.value));
   $('composer').addEventListener('submit', compose);
+  document.addEventListener('click', followPermalink);
   $('thread-close').addEventListener('click', () => { app.thread = null; renderThread(); });
   $('guide-close').addEventListener('click', () => { const p = progress.read(); p.dismissed = true; progress.write(p); });
   $('show-guide').addEventListener('click', e => { e.preventDefault(); const p = progress.read(); p.dismissed = false; progress.write(p); });

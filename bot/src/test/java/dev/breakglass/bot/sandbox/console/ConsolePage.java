@@ -67,6 +67,14 @@ final class ConsolePage implements AutoCloseable {
         }, "the " + button + " button on the message saying \"" + messageText + "\"");
     }
 
+    /** Clicks what the locator finds, looking again if the page redrew it meanwhile. */
+    void retryClick(By locator) {
+        retry(() -> {
+            driver.findElement(locator).click();
+            return true;
+        }, locator.toString());
+    }
+
     /** Answers the open confirm dialog. */
     void confirm() {
         await("a confirm dialog", () -> driver.findElement(By.id("confirm-overlay")).isDisplayed());

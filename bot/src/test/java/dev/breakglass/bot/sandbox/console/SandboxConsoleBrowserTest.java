@@ -74,6 +74,8 @@ class SandboxConsoleBrowserTest {
         List<String> users = alice.driver.findElements(By.cssSelector("#user-switcher option")).stream()
                 .map(o -> o.getAttribute("value")).toList();
         assertEquals(List.of(ALICE, BOB, CAROL, DAVE), users);
+        assertTrue(alice.driver.findElement(By.id("guide")).isDisplayed(), "a first visit shows the guided tour");
+        assertEquals(List.of(), alice.driver.findElements(By.cssSelector("#guide-steps li.done")), "nothing done yet");
         alice.shot("01-console");
     }
 
@@ -87,6 +89,8 @@ class SandboxConsoleBrowserTest {
         assertTrue(card.contains("Alice Anders requests demo-db as read-only for 2m"), card);
         assertTrue(card.contains(WHY), card);
         alice.shot("02-requested-by-command");
+        alice.await("the tour to tick off the first step",
+                () -> !alice.driver.findElements(By.cssSelector("#guide-steps li.done[data-step=ask]")).isEmpty());
         // the other window sees it without reloading
         assertTrue(bob.message("Break-glass request BG-1").getText().contains("Approve"));
     }
@@ -181,6 +185,10 @@ class SandboxConsoleBrowserTest {
         }
         alice.shot("11-security-channel");
         assertFalse(alice.unread(SECURITY), "read once opened");
+        alice.retryClick(By.linkText("request card"));
+        alice.await("the link to open the card in #breakglass-approvals", () -> alice.driver
+                .findElement(By.cssSelector(".nav-item[data-place='" + APPROVALS + "']")).getAttribute("class")
+                .contains("active"));
     }
 
     @Test
@@ -266,6 +274,13 @@ class SandboxConsoleBrowserTest {
         assertTrue(home.contains("Your requests") && home.contains("Reviews you owe"), home);
         assertTrue(home.contains("BG-2") && home.contains("Write review"), "Alice owes BG-2's review: " + home);
         alice.shot("18-home-alice");
+        alice.retryClick(By.xpath("//section[@id='home']//button[normalize-space()='Write review']"));
+        assertTrue(alice.modalText().contains("Was break glass necessary?"), "Home's button opens the review form");
+        alice.closeModal();
+        alice.driver.findElement(By.id("guide-close")).click();
+        alice.await("the tour to go away", () -> !alice.driver.findElement(By.id("guide")).isDisplayed());
+        alice.driver.findElement(By.id("show-guide")).click();
+        alice.await("the tour to come back", () -> alice.driver.findElement(By.id("guide")).isDisplayed());
         alice.switchTo(CAROL);
         String carol = alice.homeText("Carol Chen");
         assertTrue(carol.contains("Nothing needs your approval"), carol);
@@ -301,6 +316,30 @@ class SandboxConsoleBrowserTest {
         java.util.Set<String> missing = new java.util.TreeSet<>(emitted);
         missing.removeAll(drawn);
         assertEquals(java.util.Set.of(), missing, "emitted but not drawn; drawn: " + drawn);
+    }
+
+    /** Slack's mrkdwn as Slack shows it, and text the bot escaped shown literally, never as markup. */
+    @Test
+    @Order(16)
+    void mrkdwnIsDrawnAndEscapedTextStaysText() {
+        String raw = "*bold* _italic_ ~gone~ `code` <@U0ALICE> <!subteam^S0SECURITY> <#C0MGMT> <!here>\n"
+                + "> quoted &lt;!channel&gt; &amp; &lt;https://evil.example|runbook&gt;\n"
+                + "• listed <https://example.org/runbook|the runbook> <script>alert(1)</script>";
+        String html = (String) alice.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                import('/sandbox/assets/mrkdwn.js').then(m => done(m.mrkdwn(arguments[0], {
+                  userName: id => id === 'U0ALICE' ? 'Alice Anders' : null, channelName: id => id === 'C0MGMT' ? 'mgmt' : null,
+                  groupHandle: id => id === 'S0SECURITY' ? 'security' : null})));
+                """, raw);
+        for (String expected : List.of("<b>bold</b>", "<i>italic</i>", "<s>gone</s>", ">code</code>", "@Alice Anders",
+                "@security", "#mgmt", "class=\"mention broadcast\" data-bk=\"broadcast\">@here",
+                "<blockquote data-bk=\"quote\">", "&lt;!channel&gt; &amp; &lt;https://evil.example|runbook&gt;",
+                "href=\"https://example.org/runbook\"", ">the runbook</a>", "data-bk=\"list-item\"")) {
+            assertTrue(html.contains(expected), "expected " + expected + " in " + html);
+        }
+        assertFalse(html.contains("evil.example\""), "escaped text never becomes a link: " + html);
+        assertEquals(1, html.split("data-bk=\"broadcast\"", -1).length - 1, "only the real <!here> pings: " + html);
+        assertFalse(html.contains("<script>"), html);
     }
 
     /** Renders the surfaces with the page's own renderer; the types it drew and those it called unsupported. */
