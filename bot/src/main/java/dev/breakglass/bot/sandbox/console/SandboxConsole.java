@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -360,7 +361,7 @@ public class SandboxConsole {
         return parts.isEmpty() ? "outsider: may watch, not request or approve" : String.join(", ", parts);
     }
 
-    private boolean anyTarget(java.util.function.Function<TargetPolicy, List<Principal>> list, String userId,
+    private boolean anyTarget(Function<TargetPolicy, List<Principal>> list, String userId,
                               Set<String> groups) {
         return policy.targets().values().stream()
                 .anyMatch(t -> list.apply(t).stream().anyMatch(p -> p.includes(userId, groups)));

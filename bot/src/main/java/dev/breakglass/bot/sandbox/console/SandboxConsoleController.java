@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -145,7 +146,7 @@ public class SandboxConsoleController {
 
     // ---------------------------------------------------------------- helpers
 
-    private HttpResponse<String> act(String body, java.util.function.Function<JsonNode, SandboxConsole.Outcome> action) {
+    private HttpResponse<String> act(String body, Function<JsonNode, SandboxConsole.Outcome> action) {
         return answer(() -> {
             JsonNode b;
             try {
