@@ -29,10 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The files users deploy with: the example policy that {@code deploy/docker-compose.yml} mounts, the compose file
  * and the Dockerfile (every variable the policy references and the encryption key are passed to the bot, secrets
- * come from {@code .env}, the data folder is writable and kept in a volume), and the Slack app manifest, checked
+ * come from {@code .env}, the data folder is writable and kept in a volume, the {@code replicas} profile's second
+ * bot shares everything with the first but its instance id), and the Slack app manifest, checked
  * against Slack's own manifest JSON schema from the shared Slack samples (skipped, saying why, where they are
  * absent).
  */
@@ -200,6 +203,59 @@ class DeployFilesTest {
         assertEquals(1, named.size(), "one volume at " + folder + " in " + volumes);
         assertTrue(map(compose.get("volumes")).containsKey(named.get(0)),
                 named.get(0) + " must be a named volume, declared under volumes:");
+    }
+
+    @Test
+    void theReplicasProfileAddsASecondBotThatSharesEverythingButItsInstanceId() throws IOException {
+        Map<String, Object> compose = yaml(repositoryRoot().resolve("deploy/docker-compose.yml"));
+        Map<String, Object> services = map(compose.get("services"));
+        // the services that run the bot's image
+        List<String> bots = services.keySet().stream()
+                .filter(name -> map(services.get(name)).get("build") instanceof Map<?, ?> build
+                        && "deploy/Dockerfile".equals(build.get("dockerfile")))
+                .toList();
+        assertEquals(List.of("bot", "bot-2"), bots);
+        Map<String, Object> bot = map(services.get("bot"));
+        Map<String, Object> second = map(services.get("bot-2"));
+        assertEquals(null, bot.get("profiles"), "docker compose up starts one bot");
+        assertEquals(null, map(services.get("db")).get("profiles"), "both replicas need the database");
+        assertEquals(List.of("replicas"), second.get("profiles"));
+
+        Map<String, Object> env1 = map(bot.get("environment"));
+        Map<String, Object> env2 = map(second.get("environment"));
+        Object id1 = env1.get("BREAKGLASS_INSTANCE_ID");
+        Object id2 = env2.get("BREAKGLASS_INSTANCE_ID");
+        assertTrue(id1 instanceof String s && !s.isBlank() && !s.contains("$"), "a fixed id for bot: " + id1);
+        assertTrue(id2 instanceof String s && !s.isBlank() && !s.contains("$"), "a fixed id for bot-2: " + id2);
+        assertFalse(id1.equals(id2), "two running replicas must never share an instance id");
+        for (Map<String, Object> service : List.of(bot, second)) {
+            assertEquals(null, service.get("deploy"), "a fixed instance id must not be scaled to copies");
+        }
+
+        // everything else the same: one PostgreSQL, one encryption key, one policy, the same secrets
+        Map<String, Object> rest1 = new TreeMap<>(env1);
+        Map<String, Object> rest2 = new TreeMap<>(env2);
+        rest1.remove("BREAKGLASS_INSTANCE_ID");
+        rest2.remove("BREAKGLASS_INSTANCE_ID");
+        assertEquals(rest1, rest2);
+        assertTrue(requiredFromEnvFile(env2, "BREAKGLASS_ENCRYPTION_KEY"), env2.toString());
+        assertTrue(String.valueOf(env2.get("BREAKGLASS_DB_URL")).startsWith("jdbc:postgresql://db:5432/"),
+                "the H2 file cannot be shared: " + env2.get("BREAKGLASS_DB_URL"));
+        assertEquals("postgres", String.valueOf(map(services.get("db")).get("image")).split(":")[0]);
+        assertEquals(map(map(bot.get("depends_on")).get("db")), map(map(second.get("depends_on")).get("db")));
+        assertEquals("service_healthy", map(map(second.get("depends_on")).get("db")).get("condition"));
+
+        @SuppressWarnings("unchecked")
+        List<String> volumes1 = (List<String>) bot.get("volumes");
+        @SuppressWarnings("unchecked")
+        List<String> volumes2 = (List<String>) second.get("volumes");
+        String policyMount = "./breakglass.yml:" + env2.get("BREAKGLASS_POLICY") + ":ro";
+        assertTrue(volumes1.contains(policyMount) && volumes2.contains(policyMount), volumes2.toString());
+        Set<String> dataVolumes = new TreeSet<>();
+        Stream.concat(volumes1.stream(), volumes2.stream()).filter(v -> v.endsWith(":/app/data"))
+                .forEach(dataVolumes::add);
+        assertEquals(2, dataVolumes.size(), "each replica its own data folder: " + dataVolumes);
+        assertFalse(bot.get("ports").equals(second.get("ports")), "two host ports");
     }
 
     /** The bot service's environment mapping in deploy/docker-compose.yml. */
