@@ -198,8 +198,7 @@ public final class PostgresAdapter implements TargetAdapter {
             LOG.warn("postgres extend {} on {} failed: {}", request.id(), target, f.getMessage());
             throw failed("extend", request, f.getMessage());
         }
-        GrantRequest moved = new GrantRequest(request.id(), request.target(), request.role(), request.slackUserId(),
-                request.email(), newEnd, request.justification());
+        GrantRequest moved = request.endingAt(newEnd);
         LOG.info("postgres extend {} on {}: {} can log in until {}", request.id(), target, t.role(), time(moved));
         return new Provisioned(moved, provisioned.handle(), Optional.empty());
     }
