@@ -59,8 +59,15 @@ public sealed interface GrantEvent {
     /** A peer approved the extension, but more approvals are needed. */
     record ExtensionApprovalRecorded(Grant grant, String approver) implements GrantEvent {}
 
-    /** The window grew by {@code added}. */
-    record Extended(Grant grant, String approver, java.time.Duration added) implements GrantEvent {}
+    /**
+     * The window grew by {@code added}, at the target too. {@code credentialsFingerprint} is present when the target
+     * issued new credentials for the new window (to reveal like the first); never the credentials.
+     */
+    record Extended(Grant grant, String approver, java.time.Duration added,
+                    java.util.Optional<String> credentialsFingerprint) implements GrantEvent {}
+
+    /** The extension was approved but the target could not move the end: the old end stays in force. */
+    record ExtensionFailed(Grant grant, String error) implements GrantEvent {}
 
     /** A peer refused the extension; the window is unchanged. */
     record ExtensionDenied(Grant grant, String approver, String reason) implements GrantEvent {}

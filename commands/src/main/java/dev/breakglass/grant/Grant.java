@@ -204,21 +204,41 @@ public record Grant(
     }
 
     /**
-     * One more approval of the pending extension; with enough, the window grows by it (counted from the
-     * current end, so time already used is not given back) and the extension is cleared.
+     * One more approval of the pending extension, recorded only: once {@link #extensionApproved()} the extension
+     * still has to reach the target (where the access carries its end) before {@link #extended} applies it.
      */
     public Grant extensionApprovedBy(String approver, Instant now) {
         Extension e = extension.orElseThrow(() -> new IllegalStateException(id + " has no extension request"));
-        if (state != GrantState.ACTIVE || approver.equals(requester) || e.approvedBy().contains(approver)) {
+        if (state != GrantState.ACTIVE || approver.equals(requester) || e.approvedBy().contains(approver)
+                || extensionApproved()) {
             throw new IllegalStateException(approver + " cannot approve the extension of " + id + " (again)");
         }
         List<String> approvers = new ArrayList<>(e.approvedBy());
         approvers.add(approver);
-        if (approvers.size() < approvalsRequired) {
-            return copy().extension(Optional.of(new Extension(e.duration(), e.justification(), e.requestedAt(),
-                    approvers))).updatedAt(now).build();
+        return copy().extension(Optional.of(new Extension(e.duration(), e.justification(), e.requestedAt(),
+                approvers))).updatedAt(now).build();
+    }
+
+    /** True when a pending extension has all the approvals it needs (and waits to be applied). */
+    public boolean extensionApproved() {
+        return extension.map(e -> e.approvedBy().size() >= approvalsRequired).orElse(false);
+    }
+
+    /** The end the approved extension moves to: the current end plus the extension (time used is not given back). */
+    public Optional<Instant> extendedEnd() {
+        return extension.flatMap(e -> expiresAt.map(t -> t.plus(e.duration())));
+    }
+
+    /**
+     * Applies the approved extension: the window grows by it, the target's new handle (if it gave one) replaces the
+     * old, and the extension is cleared.
+     */
+    public Grant extended(Optional<String> newHandle, Instant now) {
+        if (state != GrantState.ACTIVE || !extensionApproved()) {
+            throw new IllegalStateException(id + " has no approved extension to apply");
         }
-        return copy().duration(duration.plus(e.duration())).expiresAt(expiresAt.map(t -> t.plus(e.duration())))
+        Duration more = extension.orElseThrow().duration();
+        return copy().duration(duration.plus(more)).expiresAt(extendedEnd()).handle(newHandle.or(() -> handle))
                 .extension(Optional.empty()).updatedAt(now).build();
     }
 

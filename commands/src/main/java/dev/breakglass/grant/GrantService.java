@@ -8,6 +8,7 @@ import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.CredentialVault;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
@@ -566,6 +567,10 @@ public final class GrantService {
             if (target == null) {
                 return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " is no longer in the policy.")));
             }
+            if (extending(grant) == Extending.UNSUPPORTED) {
+                return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " cannot move the end of access it has"
+                        + " given, so ", grant.id(), " cannot be extended; request new access when this one ends.")));
+            }
             Duration cap = grant.emergency() ? target.emergency().map(EmergencyPolicy::maxDuration)
                     .orElse(target.maxDuration()) : target.maxDuration();
             Duration total = grant.duration().plus(more);
@@ -582,7 +587,11 @@ public final class GrantService {
         });
     }
 
-    /** A peer approves the pending extension; with enough approvals the window grows and its timers move. */
+    /**
+     * A peer approves the pending extension. With enough approvals: where the target's access has no built-in end
+     * the window grows and its timers move at once; where it carries its end, the approval is saved and
+     * {@link #extendAtTarget} moves the end at the target first ({@link GrantScheduler.Due#EXTEND}).
+     */
     public Outcome approveExtension(GrantId id, String approver) {
         return change(id, grant -> {
             Optional<Outcome> no = extensionDecisionRefused(grant, approver);
@@ -592,16 +601,82 @@ public final class GrantService {
             if (grant.extension().get().approvedBy().contains(approver)) {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved this extension.")));
             }
+            if (grant.extensionApproved()) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of("The extension of ", grant.id(),
+                        " is already approved and is being applied.")));
+            }
             Duration added = grant.extension().get().duration();
             Grant next = grant.extensionApprovedBy(approver, clock.instant());
-            if (next.extension().isEmpty()) {
-                return Step.save(next, saved -> new GrantEvent.Extended(saved, approver, added),
-                        Reply.of("You approved ", DurationText.format(added), " more on ", grant.id(), "."),
-                        this::scheduleEnd);
+            if (!next.extensionApproved()) {
+                return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
+                        Reply.of("You approved the extension of ", grant.id(), "; it needs more approvals."),
+                        saved -> { });
             }
-            return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
-                    Reply.of("You approved the extension of ", grant.id(), "; it needs more approvals."), saved -> { });
+            if (extending(grant) == Extending.MOVES_THE_END) {
+                return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
+                        Reply.of("You approved ", DurationText.format(added), " more on ", grant.id(),
+                                "; the end is being moved at ", grant.target(), "."),
+                        saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.EXTEND, clock.instant()));
+            }
+            return Step.save(next.extended(Optional.empty(), clock.instant()),
+                    saved -> new GrantEvent.Extended(saved, approver, added, Optional.empty()),
+                    Reply.of("You approved ", DurationText.format(added), " more on ", grant.id(), "."),
+                    this::scheduleEnd);
         });
+    }
+
+    /**
+     * Moves the end of an approved extension at the target ({@link TargetAdapter#extend}), then the grant's window
+     * and timers; new credentials the target issued (a certificate for the new window) are sealed for the
+     * requester to reveal. When the target fails, the extension is dropped and the old end stays in force
+     * ({@link GrantEvent.ExtensionFailed}). Idempotent: a grant with no approved extension is left alone, and
+     * adapters take a repeated extend to the same end (after a crash) in their stride.
+     */
+    public Outcome extendAtTarget(GrantId id) {
+        Optional<Grant> found = store.find(id);
+        if (found.isEmpty()) {
+            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+        }
+        Grant grant = found.get();
+        if (grant.state() != GrantState.ACTIVE || !grant.extensionApproved() || grant.extendedEnd().isEmpty()
+                || grant.revocation().revokedBy().isPresent()) {
+            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " has no approved extension to apply."));
+        }
+        Instant newEnd = grant.extendedEnd().get();
+        Duration added = grant.extension().get().duration();
+        String approver = grant.extension().get().approvedBy().get(grant.extension().get().approvedBy().size() - 1);
+        Optional<TargetAdapter> adapter = targets.adapter(grant.target());
+        Provisioned moved;
+        try {
+            if (adapter.isEmpty()) {
+                throw new TargetException("the target " + grant.target() + " is no longer configured");
+            }
+            Provisioned current = new Provisioned(new GrantRequest(grant.id(), grant.target(), grant.role(),
+                    grant.requester(), Optional.empty(), grant.expiresAt().orElseThrow(), grant.justification()),
+                    grant.handle().orElse("{}"), Optional.empty());
+            moved = adapter.get().extend(current, newEnd);
+        } catch (TargetException | RuntimeException e) {
+            String why = e instanceof TargetException && e.getMessage() != null ? e.getMessage()
+                    : "the " + grant.target() + " adapter failed unexpectedly (" + e.getClass().getSimpleName() + ")";
+            return change(id, g -> g.state() != GrantState.ACTIVE || !g.extensionApproved()
+                    ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
+                    : Step.save(g.extensionDropped(clock.instant()), saved -> new GrantEvent.ExtensionFailed(saved, why),
+                    Reply.of("Extending ", g.id(), " failed at ", g.target(), ": ", why,
+                            ". The access still ends at the old time."), saved -> { }));
+        }
+        moved.credentials().ifPresent(c -> vault.seal(grant.id(), c));
+        Optional<String> fingerprint = moved.credentials().map(c -> c.fingerprint());
+        Optional<String> handle = Optional.of(moved.handle()).filter(h -> !h.equals(grant.handle().orElse(null)));
+        return change(id, g -> g.state() != GrantState.ACTIVE || !g.extensionApproved()
+                ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
+                : Step.save(g.extended(handle, clock.instant()),
+                saved -> new GrantEvent.Extended(saved, approver, added, fingerprint),
+                Reply.of(g.id(), " now ends ", DurationText.format(added), " later, at ", g.target(), " too."),
+                this::scheduleEnd));
+    }
+
+    private Extending extending(Grant grant) {
+        return targets.adapter(grant.target()).map(TargetAdapter::extending).orElse(Extending.UNSUPPORTED);
     }
 
     /** A peer refuses the pending extension, with a reason the requester sees. */
@@ -658,6 +733,11 @@ public final class GrantService {
                 outcome = retryRevocation(g.id());
             } else if (g.state() == GrantState.PENDING && !now.isBefore(g.requestedAt().plus(policy.pendingTimeout()))) {
                 outcome = timeOut(g.id());
+            } else if (g.state() == GrantState.ACTIVE && g.extensionApproved()
+                    && !now.isBefore(g.updatedAt().plus(STUCK_APPROVED))) {
+                // An approved extension that never reached the target (the process died): try it again.
+                scheduler.schedule(g.id(), GrantScheduler.Due.EXTEND, now);
+                acted++;
             } else if (g.state() == GrantState.APPROVED && !now.isBefore(g.updatedAt().plus(STUCK_APPROVED))) {
                 // Approved but never provisioned (the process died between saving and scheduling): schedule again.
                 // The provisioning job never runs twice at once, and provision() is a no-op once ACTIVE.

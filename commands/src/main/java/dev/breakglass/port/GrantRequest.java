@@ -23,4 +23,9 @@ public record GrantRequest(GrantId id, String target, Optional<String> role, Str
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(justification, "justification");
     }
+
+    /** The same request with the window ending at {@code end} instead: what an extended grant holds. */
+    public GrantRequest endingAt(Instant end) {
+        return new GrantRequest(id, target, role, slackUserId, email, end, justification);
+    }
 }

@@ -22,6 +22,8 @@ public interface GrantScheduler {
         WARN,
         /** End the access at the end of its window. */
         EXPIRE,
+        /** Move the end of access at the target for an approved extension, then the bot's own timers. */
+        EXTEND,
         /** Try a failed revocation again. */
         REVOKE_RETRY,
         /** Open the post-mortem once access is gone, then remind the requester until the review is written. */

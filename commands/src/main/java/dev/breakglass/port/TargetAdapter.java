@@ -1,5 +1,7 @@
 package dev.breakglass.port;
 
+import java.time.Instant;
+
 /**
  * The SPI every target system implements: built-ins ({@code postgres}, {@code webhook}, …) and third-party
  * plugins alike. One instance serves one configured target; {@link TargetAdapterFactory} makes it from the
@@ -21,6 +23,27 @@ public interface TargetAdapter {
 
     /** True when the access provably no longer works; false is a revocation failure. */
     boolean verifyRevoked(Provisioned provisioned) throws TargetException;
+
+    /**
+     * How an extension reaches this target. The default, {@link Extending#UNSUPPORTED}, keeps plugins written
+     * before extensions reached targets safe: their grants cannot be extended (the requester is told why) rather
+     * than ending at the target before the bot's new end.
+     */
+    default Extending extending() {
+        return Extending.UNSUPPORTED;
+    }
+
+    /**
+     * Moves the end of live access to {@code newEnd} (later than the current end); called only when
+     * {@link #extending()} is {@link Extending#MOVES_THE_END}. Returns what the grant holds from now on: the same
+     * or a new handle and, when the target had to issue new credentials (a certificate for the new window), those
+     * credentials, shown to the requester like the first ones. Retried calls for the same end must be harmless.
+     *
+     * @throws TargetException when the end could not be moved: the old end stays in force
+     */
+    default Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+        throw new TargetException("this target cannot move the end of access");
+    }
 
     /** Rotates shared secrets after use, for targets that have them; by default there is nothing to rotate. */
     default void rotate() throws TargetException {

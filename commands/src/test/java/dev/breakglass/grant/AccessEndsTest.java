@@ -6,6 +6,8 @@ import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.TargetPolicy;
+import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantScheduler;
 import org.junit.jupiter.api.Test;
 
@@ -219,6 +221,66 @@ class AccessEndsTest {
         assertEquals(T0.plus(Duration.ofMinutes(45)), timers(g.id(), GrantScheduler.Due.EXPIRE).get(1).when());
         clock.advance(Duration.ofMinutes(30));
         assertInstanceOf(Outcome.Unchanged.class, grants.expire(g.id()), "the old expiry no longer applies");
+    }
+
+    @Test
+    void whereTheAccessCarriesItsEndTheTargetMovesItBeforeTheBotDoes() {
+        target.extending = Extending.MOVES_THE_END;
+        target.extendCredentials = new Credentials(Map.of("certificate", "new-window"));
+        Grant g = active(30);
+        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+
+        Grant approved = ((Outcome.Done) grants.approveExtension(g.id(), CAROL)).grant();
+
+        assertEquals(Optional.of(T0.plus(Duration.ofMinutes(30))), approved.expiresAt(), "not before the target moved");
+        assertTrue(approved.extensionApproved());
+        assertEquals(1, timers(g.id(), GrantScheduler.Due.EXTEND).size());
+        assertInstanceOf(Outcome.Unchanged.class, grants.approveExtension(g.id(), BOB), "already approved");
+
+        Grant extended = ((Outcome.Done) grants.extendAtTarget(g.id())).grant();
+
+        assertEquals(List.of(T0.plus(Duration.ofMinutes(45))), target.extendedTo);
+        assertEquals(Optional.of(T0.plus(Duration.ofMinutes(45))), extended.expiresAt());
+        assertTrue(extended.extension().isEmpty());
+        assertEquals(T0.plus(Duration.ofMinutes(45)), timers(g.id(), GrantScheduler.Due.EXPIRE).get(1).when());
+        GrantEvent.Extended event = events.last(GrantEvent.Extended.class);
+        assertEquals(CAROL, event.approver());
+        assertEquals(Optional.of(target.extendCredentials.fingerprint()), event.credentialsFingerprint());
+        assertInstanceOf(Outcome.Unchanged.class, grants.extendAtTarget(g.id()), "a re-fired job does nothing");
+        assertEquals(1, target.extendedTo.size());
+    }
+
+    @Test
+    void anExtendTheTargetRefusesKeepsTheOldEndAndTellsWhy() {
+        target.extending = Extending.MOVES_THE_END;
+        target.failExtendWith = "the login is gone";
+        Grant g = active(30);
+        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        grants.approveExtension(g.id(), CAROL);
+
+        Outcome failed = grants.extendAtTarget(g.id());
+
+        Grant after = store.find(g.id()).orElseThrow();
+        assertEquals(Optional.of(T0.plus(Duration.ofMinutes(30))), after.expiresAt());
+        assertTrue(after.extension().isEmpty());
+        assertTrue(failed.reply().plain().contains("the login is gone"), failed.reply().plain());
+        assertEquals("the login is gone", events.last(GrantEvent.ExtensionFailed.class).error());
+    }
+
+    @Test
+    void aTargetThatCannotExtendRefusesTheRequestAndTheSweeperRetriesALostExtend() {
+        target.extending = Extending.UNSUPPORTED;
+        Grant g = active(30);
+        Outcome refused = grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        assertInstanceOf(Outcome.Refused.class, refused);
+        assertTrue(refused.reply().plain().contains("cannot be extended"), refused.reply().plain());
+
+        target.extending = Extending.MOVES_THE_END;
+        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        grants.approveExtension(g.id(), CAROL);
+        clock.advance(Duration.ofMinutes(3));
+        grants.sweep();
+        assertEquals(2, timers(g.id(), GrantScheduler.Due.EXTEND).size(), "the job that died is scheduled again");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.breakglass.grant;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
@@ -135,6 +136,10 @@ final class Fakes {
         int failRevokes;
         boolean verifyLies;
         Credentials credentials = new Credentials(Map.of("user", "bg-user"));
+        Extending extending = Extending.NO_BUILT_IN_END;
+        final List<Instant> extendedTo = new ArrayList<>();
+        String failExtendWith;
+        Credentials extendCredentials;
 
         @Override
         public synchronized Provisioned grant(GrantRequest request) throws TargetException {
@@ -158,6 +163,21 @@ final class Fakes {
         }
 
         @Override
+        public Extending extending() {
+            return extending;
+        }
+
+        @Override
+        public synchronized Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+            extendedTo.add(newEnd);
+            if (failExtendWith != null) {
+                throw new TargetException(failExtendWith);
+            }
+            return new Provisioned(provisioned.request().endingAt(newEnd), provisioned.handle(),
+                    Optional.ofNullable(extendCredentials));
+        }
+
+        @Override
         public synchronized boolean verifyRevoked(Provisioned provisioned) {
             verifies.add(provisioned.request().id());
             return !verifyLies && !live.contains(provisioned.request().id());
@@ -175,6 +195,16 @@ final class Fakes {
         @Override
         public synchronized void publish(GrantEvent event) {
             published.add(event);
+        }
+
+        /** The latest event of this kind; fails when there is none. */
+        synchronized <T extends GrantEvent> T last(Class<T> kind) {
+            for (int i = published.size() - 1; i >= 0; i--) {
+                if (kind.isInstance(published.get(i))) {
+                    return kind.cast(published.get(i));
+                }
+            }
+            throw new AssertionError("no " + kind.getSimpleName() + " in " + published);
         }
 
         List<Class<?>> kinds() {

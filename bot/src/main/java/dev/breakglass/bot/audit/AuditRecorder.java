@@ -68,6 +68,10 @@ public class AuditRecorder implements GrantEventListener {
             actor = e.approver();
             d.put("extra", DurationText.format(e.added()));
             g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
+            e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", f));
+        } else if (event instanceof GrantEvent.ExtensionFailed e) {
+            d.put("error", e.error());
+            g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
         } else if (event instanceof GrantEvent.ExtensionDenied e) {
             actor = e.approver();
             d.put("reason", e.reason());

@@ -42,6 +42,7 @@ public class GrantDueJob implements Job {
                 case EMERGENCY_OFFER -> grants.offerEmergency(id);
                 case WARN -> grants.warn(id);
                 case EXPIRE -> grants.expire(id);
+                case EXTEND -> grants.extendAtTarget(id);
                 case REVOKE_RETRY -> grants.retryRevocation(id);
                 case REVIEW -> reviews.followUp(id);
             };

@@ -182,8 +182,16 @@ public class SlackNotifier implements GrantEventListener {
             tellRequester(g, "You asked for " + g.extension().map(e -> DurationText.format(e.duration())).orElse("")
                     + " more; it waits for approval.");
         } else if (event instanceof GrantEvent.Extended e) {
+            boolean renewed = e.credentialsFingerprint().isPresent();
             tellRequester(g, ":white_check_mark: " + ReplyText.mention(e.approver()) + " approved "
-                    + DurationText.format(e.added()) + " more.");
+                    + DurationText.format(e.added()) + " more; your access now ends at "
+                    + g.expiresAt().map(TIME::format).orElse("?") + "."
+                    + (renewed ? " The target issued new credentials for the new window: reveal them below; the old"
+                    + " ones still end at the old time." : ""), renewed ? GrantCard.REVEAL : null, GrantCard.DONE);
+        } else if (event instanceof GrantEvent.ExtensionFailed e) {
+            tellRequester(g, ":warning: The extension was approved, but *" + SlackText.escape(g.target())
+                    + "* could not move the end of your access: " + SlackText.escape(e.error())
+                    + ". Your access still ends at " + g.expiresAt().map(TIME::format).orElse("?") + ".");
         } else if (event instanceof GrantEvent.ExtensionDenied e) {
             tellRequester(g, ":no_entry: " + ReplyText.mention(e.approver()) + " denied the extension: "
                     + SlackText.escape(e.reason()));
@@ -246,7 +254,7 @@ public class SlackNotifier implements GrantEventListener {
             k = NotifyTarget.Event.EXTENSION_REQUESTED;
         } else if (event instanceof GrantEvent.ExtensionApprovalRecorded || event instanceof GrantEvent.Extended) {
             k = NotifyTarget.Event.EXTENDED;
-        } else if (event instanceof GrantEvent.ExtensionDenied) {
+        } else if (event instanceof GrantEvent.ExtensionDenied || event instanceof GrantEvent.ExtensionFailed) {
             k = NotifyTarget.Event.EXTENSION_DENIED;
         } else if (event instanceof GrantEvent.Expired) {
             k = NotifyTarget.Event.EXPIRED;
@@ -356,7 +364,12 @@ public class SlackNotifier implements GrantEventListener {
             detail = g.extension().map(e -> e.justification()).orElse("");
         } else if (event instanceof GrantEvent.ExtensionApprovalRecorded a) {
             emoji = ":ballot_box_with_check:";
-            what = "extension approved by " + ReplyText.mention(a.approver()) + ", more approvals needed";
+            what = "extension approved by " + ReplyText.mention(a.approver()) + (g.extensionApproved()
+                    ? ", moving the end at the target" : ", more approvals needed");
+        } else if (event instanceof GrantEvent.ExtensionFailed e) {
+            emoji = ":warning:";
+            what = "extension failed at the target; access still ends at " + g.expiresAt().map(TIME::format).orElse("?");
+            detail = e.error();
         } else if (event instanceof GrantEvent.Extended e) {
             emoji = ":heavy_plus_sign:";
             what = "extended by " + DurationText.format(e.added()) + " (" + ReplyText.mention(e.approver())

@@ -2,6 +2,7 @@ package dev.breakglass.bot.target;
 
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.JdbcAuditLog;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,6 +64,17 @@ public final class MeteredTarget implements TargetAdapter {
     @Override
     public boolean verifyRevoked(Provisioned provisioned) throws TargetException {
         return measure("verify", provisioned.request(), r -> adapter.verifyRevoked(provisioned));
+    }
+
+    @Override
+    public Extending extending() {
+        return adapter.extending();
+    }
+
+    /** Audited with the grant's current request; the new end is in the grant's own events, not here. */
+    @Override
+    public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+        return measure("extend", provisioned.request(), r -> adapter.extend(provisioned, newEnd));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SlackView;
 import dev.breakglass.bot.sandbox.ViewInput;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -145,12 +147,39 @@ class AccessEndsFlowTest {
         assertEquals(before, flow.grant(id).expiresAt().orElseThrow(), "nothing changes before approval");
         assertTrue(flow.click(ALICE, card, GrantCard.APPROVE_EXTENSION, id).contains("cannot approve your own"));
         assertTrue(flow.click(CAROL, card, GrantCard.APPROVE_EXTENSION, id).startsWith("You approved 20m more"));
-        assertEquals(before.plus(Duration.ofMinutes(20)), flow.grant(id).expiresAt().orElseThrow());
+        assertEquals(before, flow.grant(id).expiresAt().orElseThrow(), "not before the target moved the end");
+        awaitTimer(id, "extend");
+        fire(id, "extend");
         flow.awaitDirectMessage(ALICE, id, "approved 20m more");
+        assertEquals(before.plus(Duration.ofMinutes(20)), flow.grant(id).expiresAt().orElseThrow());
+        List<JsonNode> extend = receiver.calls("extend", id.toString());
+        assertEquals(1, extend.size());
+        assertEquals(before.plus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.SECONDS).toString(),
+                extend.get(0).path("expires_at").asText(), "the target got the new end");
 
         String again = bot.deliver().slashCommand(ALICE, "C0GENERAL", "extend " + id + " 15m still restoring the "
                 + "replica").json().path("text").asText();
         assertTrue(again.contains("would make 1h5m in total"), again);
+    }
+
+    @Test
+    void anExtensionTheTargetRefusesKeepsTheOldEndAndTheRequesterIsTold() throws Exception {
+        GrantId id = activeGrant("30m");
+        Instant before = flow.grant(id).expiresAt().orElseThrow();
+        receiver.refuseExtends();
+        String asked = bot.deliver().slashCommand(ALICE, "C0GENERAL", "extend " + id + " 10m the restore is still "
+                + "running").json().path("text").asText();
+        assertTrue(asked.startsWith("Asked for 10m more"), asked);
+        Message card = flow.awaitCard(id, "Extension requested:* 10m more");
+        flow.click(CAROL, card, GrantCard.APPROVE_EXTENSION, id);
+
+        flow.awaitDirectMessage(ALICE, id, "could not move the end of your access");
+        Grant after = flow.grant(id);
+        assertEquals(before, after.expiresAt().orElseThrow(), "the old end stays in force");
+        assertTrue(after.extension().isEmpty());
+        assertEquals(1, receiver.calls("extend", id.toString()).size());
+        flow.awaitCard(id, "Active until " + java.time.format.DateTimeFormatter.ofPattern("HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC).format(before));
     }
 
     @Test

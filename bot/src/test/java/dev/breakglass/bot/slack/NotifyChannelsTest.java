@@ -112,13 +112,14 @@ class NotifyChannelsTest {
         flow.click(ALICE, warning, GrantCard.DONE, id);
         flow.awaitState(id, GrantState.REVOKED);
 
-        List<String> told = awaitLines(SECURITY, id, 7);
+        List<String> told = awaitLines(SECURITY, id, 8);
         String permalink = bot.slack().team().url() + "archives/C0APPROVALS/p" + card.ts().replace(".", "");
         List<String> expected = List.of(":inbox_tray: *" + id + "* requested · <@U0ALICE> · *orders-db* as *admin*",
                 ":white_check_mark: *" + id + "* approved by <@U0BOB> · ",
                 ":unlock: *" + id + "* active until ",
                 ":hourglass: *" + id + "* expiring at ",
                 ":hourglass_flowing_sand: *" + id + "* extension of 20m requested",
+                ":ballot_box_with_check: *" + id + "* extension approved by <@U0CAROL>, moving the end at the target",
                 ":heavy_plus_sign: *" + id + "* extended by 20m (<@U0CAROL>), until ",
                 ":lock: *" + id + "* revoked by <@U0ALICE>: access removed");
         assertEquals(expected.size(), told.size(), told.toString());

@@ -25,6 +25,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<JsonNode> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger failGrants = new AtomicInteger();
     private final AtomicInteger failRevokes = new AtomicInteger();
+    private volatile boolean refuseExtends;
     private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String password = "pw-not-a-real-secret-1";
 
@@ -59,6 +60,14 @@ public final class WebhookReceiver implements AutoCloseable {
                 }
             } else if (action.equals("verify")) {
                 answer = "{\"revoked\":" + !live.contains(grant) + "}";
+            } else if (action.equals("extend")) {
+                if (refuseExtends || !live.contains(grant)) {
+                    status = 409;
+                    answer = "{\"error\":\"not active\"}";
+                }
+            } else {
+                status = 400;
+                answer = "{\"error\":\"unknown action\"}";
             }
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -82,6 +91,11 @@ public final class WebhookReceiver implements AutoCloseable {
     /** Calls with this action. */
     public List<JsonNode> calls(String action) {
         return calls.stream().filter(c -> c.path("action").asText().equals(action)).toList();
+    }
+
+    /** Every extend answers 409 from now on, as a receiver that lost the account would. */
+    public void refuseExtends() {
+        refuseExtends = true;
     }
 
     /** The next {@code n} grant calls answer 503 (the adapter retries 5xx: make n exceed its retries to fail). */

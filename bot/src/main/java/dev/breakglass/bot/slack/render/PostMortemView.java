@@ -193,6 +193,8 @@ public final class PostMortemView {
             case "Extended" -> who + " approved " + text(d, "extra") + " more" + optional(d, "expires_at", ", until ",
                     "", true);
             case "ExtensionDenied" -> who + " denied more time: " + text(d, "reason");
+            case "ExtensionFailed" -> "The approved extension failed at the target (" + text(d, "error")
+                    + "); access kept its old end";
             case "RevocationFailed" -> "Revocation attempt " + text(d, "attempt") + " failed: " + text(d, "error");
             case "RevocationRecovered" -> "Revocation succeeded after " + text(d, "attempts") + " attempts";
             case "Expired" -> "Access ended with its window and was removed";

@@ -5,6 +5,7 @@ import dev.breakglass.bot.target.command.ChildProcess.Outcome;
 import dev.breakglass.bot.target.webhook.WebhookAction;
 import dev.breakglass.bot.target.webhook.WebhookJson;
 import dev.breakglass.command.DurationText;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -12,10 +13,12 @@ import dev.breakglass.port.TargetException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -121,6 +124,31 @@ public final class CommandAdapter implements TargetAdapter {
         } catch (WebhookJson.BadAnswer e) {
             throw new TargetException(describe(WebhookAction.VERIFY, request) + " failed: " + onStdout(e));
         }
+    }
+
+    /** The program is told the end ({@code expires_at}) and may build it in, so an extension must reach it. */
+    @Override
+    public Extending extending() {
+        return Extending.MOVES_THE_END;
+    }
+
+    /**
+     * Runs {@code extend} with the stored handle and the new {@code expires_at}; exit 0 means the program moved the
+     * end. stdout is ignored; the handle stays and there are no new credentials.
+     *
+     * @throws TargetException when the run fails (an older program exits non-zero on an unknown action): the old
+     *                         end is then in force
+     */
+    @Override
+    public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+        Objects.requireNonNull(provisioned, "provisioned");
+        Provisioned moved = new Provisioned(provisioned.request().endingAt(Objects.requireNonNull(newEnd, "newEnd")),
+                provisioned.handle(), Optional.empty());
+        Outcome outcome = run(WebhookAction.EXTEND, moved.request(), body(WebhookAction.EXTEND, moved));
+        if (!(outcome instanceof Outcome.Exited exited) || exited.code() != 0) {
+            throw new TargetException(failure(WebhookAction.EXTEND, moved.request(), outcome));
+        }
+        return moved;
     }
 
     @Override

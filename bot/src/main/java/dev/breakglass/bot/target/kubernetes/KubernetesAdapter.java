@@ -1,6 +1,7 @@
 package dev.breakglass.bot.target.kubernetes;
 
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -144,6 +145,12 @@ public final class KubernetesAdapter implements TargetAdapter {
         } catch (KubernetesClientException e) {
             throw failed("revoke", id, e);
         }
+    }
+
+    /** No built-in end (a binding lasts until it is deleted): an extension moves the bot's timer only. */
+    @Override
+    public Extending extending() {
+        return Extending.NO_BUILT_IN_END;
     }
 
     /** True when no binding labelled with the grant is left where it was made or where the settings point now. */

@@ -1,6 +1,7 @@
 package dev.breakglass.bot.target.mysql;
 
 import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -216,6 +217,12 @@ public final class MysqlAdapter implements TargetAdapter {
         } catch (Failure f) {
             throw new TargetException(what + " failed: " + f.getMessage());
         }
+    }
+
+    /** No built-in end (an account lasts until it is dropped): an extension moves the bot's timer only. */
+    @Override
+    public Extending extending() {
+        return Extending.NO_BUILT_IN_END;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.breakglass.bot.target.postgres;
 
 import dev.breakglass.bot.target.postgres.AdminSession.Failure;
+import dev.breakglass.bot.target.postgres.AdminSession.RoleInfo;
 import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -34,6 +37,9 @@ import java.util.TreeSet;
  *       ended.</li>
  *   <li>{@link #revoke} and {@link #verifyRevoked} follow the stored handle's mode and role; with the empty handle
  *       {@code {}} they use the configured mode and derive the role from the grant.</li>
+ *   <li>{@link #extend} moves {@code VALID UNTIL} of the login (per-grant role or shared account) only while the
+ *       grant still holds it: a role that is gone, disabled, or held by a later grant is refused, so an extension
+ *       never revives ended access.</li>
  *   <li>{@link #rotate} does something only in shared-account mode.</li>
  * </ul>
  * Exception messages and logs name the operation, grant, target, roles and the server's reason: never a password,
@@ -153,6 +159,48 @@ public final class PostgresAdapter implements TargetAdapter {
         } catch (Failure f) {
             throw failed("verify", request, f.getMessage());
         }
+    }
+
+    /** The login's {@code VALID UNTIL} is the end: an extension must move it. */
+    @Override
+    public Extending extending() {
+        return Extending.MOVES_THE_END;
+    }
+
+    /**
+     * Sets the login's {@code VALID UNTIL} (and its comment) to {@code newEnd}, in both modes, under the role's
+     * advisory lock. The password and the handle stay; no new credentials.
+     *
+     * @throws TargetException when the login no longer holds this grant's access (gone, disabled, taken over) or
+     *                         the server refused; the old end is then in force
+     */
+    @Override
+    public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+        GrantRequest request = Objects.requireNonNull(provisioned, "provisioned").request();
+        Objects.requireNonNull(newEnd, "newEnd");
+        Target t = resolve("extend", provisioned);
+        String q = Sql.identifier(t.role());
+        try (AdminSession s = AdminSession.open(settings)) {
+            s.inTransaction(t.role(), () -> {
+                Optional<RoleInfo> info = s.role(t.role());
+                if (info.isEmpty() || !info.get().canLogin()
+                        || !GrantRoles.holder(info.get().comment()).equals(Optional.of(request.id()))) {
+                    throw new Failure(t.role() + " no longer holds the access of " + request.id()
+                            + " (gone, disabled or taken over); nothing was extended", null);
+                }
+                s.execute("ALTER ROLE " + q + " VALID UNTIL " + Sql.timestamp(newEnd),
+                        "move the expiry of role " + t.role());
+                s.execute("COMMENT ON ROLE " + q + " IS " + Sql.literal(GrantRoles.holderComment(request.id(),
+                        request.slackUserId(), target, newEnd)), "mark role " + t.role() + " with the new end");
+                return null;
+            });
+        } catch (Failure f) {
+            LOG.warn("postgres extend {} on {} failed: {}", request.id(), target, f.getMessage());
+            throw failed("extend", request, f.getMessage());
+        }
+        GrantRequest moved = request.endingAt(newEnd);
+        LOG.info("postgres extend {} on {}: {} can log in until {}", request.id(), target, t.role(), time(moved));
+        return new Provisioned(moved, provisioned.handle(), Optional.empty());
     }
 
     /** Shared-account mode: a fresh password nobody knows for the idle account. Per-grant mode: nothing to do. */

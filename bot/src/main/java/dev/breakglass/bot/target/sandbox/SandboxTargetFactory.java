@@ -1,6 +1,7 @@
 package dev.breakglass.bot.target.sandbox;
 
 import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -58,6 +59,12 @@ public class SandboxTargetFactory implements TargetAdapterFactory {
         @Override
         public void revoke(Provisioned provisioned) {
             accounts.remove("bg-" + provisioned.request().id().value());
+        }
+
+        /** Pretend accounts last until revoked, like a MySQL account. */
+        @Override
+        public Extending extending() {
+            return Extending.NO_BUILT_IN_END;
         }
 
         @Override

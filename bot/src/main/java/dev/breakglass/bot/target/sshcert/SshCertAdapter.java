@@ -1,6 +1,7 @@
 package dev.breakglass.bot.target.sshcert;
 
 import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -115,13 +116,38 @@ public final class SshCertAdapter implements TargetAdapter {
      */
     @Override
     public Provisioned grant(GrantRequest request) throws TargetException {
-        Objects.requireNonNull(request, "request");
+        return issue("grant", Objects.requireNonNull(request, "request"));
+    }
+
+    /** A certificate's validity is the end: an extension needs a new certificate. */
+    @Override
+    public Extending extending() {
+        return Extending.MOVES_THE_END;
+    }
+
+    /**
+     * Issues a new key pair and certificate for the window ending at {@code newEnd}, with the grant's serial and
+     * key id, so the revoke that ends the grant (the serial in the KRL) ends both certificates. The new
+     * credentials are revealed to the requester like the first; the old certificate keeps working until its own
+     * end, which is earlier.
+     *
+     * @throws TargetException when the grant's serial is already in the KRL (revoked access is never extended),
+     *                         the role has no principals any more, or ssh-keygen fails; the old end then stays
+     */
+    @Override
+    public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+        Objects.requireNonNull(provisioned, "provisioned");
+        return issue("extend", provisioned.request().endingAt(Objects.requireNonNull(newEnd, "newEnd")));
+    }
+
+    /** Signs a certificate for {@code request}'s window: the whole of {@link #grant}, and {@link #extend}. */
+    private Provisioned issue(String action, GrantRequest request) throws TargetException {
         List<String> principals = settings.principals().forRole(request.role()).orElseThrow(() ->
-                failure("grant", request, settings.principals().missing(request.role())));
+                failure(action, request, settings.principals().missing(request.role())));
         Instant now = clock.instant();
         Instant validBefore = request.expiresAt().truncatedTo(ChronoUnit.SECONDS);
         if (!validBefore.isAfter(now)) {
-            throw failure("grant", request, "the access window already ended at " + request.expiresAt());
+            throw failure(action, request, "the access window already ended at " + request.expiresAt());
         }
         long serial = request.id().value();
         String keyId = keyId(request);
@@ -129,12 +155,12 @@ public final class SshCertAdapter implements TargetAdapter {
                 now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS), validBefore, serial, settings.extensions());
         String privateKey;
         String certificate;
-        try (PrivateDir dir = privateDir("bg-ssh-grant-")) {
+        try (PrivateDir dir = privateDir("bg-ssh-" + action + "-")) {
             Path key = dir.resolve("id");
             keygen.generate(settings.keyType(), keyId, key, dir);
             Path cert = keygen.sign(ca.privateKey(), dir.resolve("id.pub"), spec, dir);
             if (krl.revokes(cert, dir)) {
-                throw failure("grant", request, "serial " + serial + " is already revoked in the KRL "
+                throw failure(action, request, "serial " + serial + " is already revoked in the KRL "
                         + krl.file() + "; a revoked grant is never issued again (is the CA shared with another "
                         + "Breakglass, whose grant numbers collide?)");
             }
@@ -142,10 +168,10 @@ public final class SshCertAdapter implements TargetAdapter {
             PrivateDir.deleteQuietly(key);
             certificate = read(cert).strip();
         } catch (ExternalProcess.Failure f) {
-            throw failure("grant", request, f.getMessage());
+            throw failure(action, request, f.getMessage());
         }
-        LOG.info("ssh-cert grant {} on {}: certificate serial {}, key id {}, principals {}, valid until {}, CA {}",
-                request.id(), target, serial, keyId, principals, validBefore, ca.fingerprint());
+        LOG.info("ssh-cert {} {} on {}: certificate serial {}, key id {}, principals {}, valid until {}, CA {}",
+                action, request.id(), target, serial, keyId, principals, validBefore, ca.fingerprint());
         SshCertHandle handle = new SshCertHandle(serial, keyId, ca.fingerprint(), validBefore);
         return new Provisioned(request, handle.json(),
                 Optional.of(credentials(request, principals, validBefore, privateKey, certificate)));

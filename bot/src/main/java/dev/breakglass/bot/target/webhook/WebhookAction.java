@@ -4,7 +4,8 @@ package dev.breakglass.bot.target.webhook;
 public enum WebhookAction {
     GRANT("grant"),
     REVOKE("revoke"),
-    VERIFY("verify");
+    VERIFY("verify"),
+    EXTEND("extend");
 
     private final String wire;
 

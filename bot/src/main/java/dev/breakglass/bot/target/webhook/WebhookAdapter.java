@@ -3,6 +3,7 @@ package dev.breakglass.bot.target.webhook;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.breakglass.command.DurationText;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -22,8 +23,10 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -158,6 +161,33 @@ public final class WebhookAdapter implements TargetAdapter {
             throw new TargetException(describe(WebhookAction.VERIFY, provisioned.request()) + " failed: "
                     + e.getMessage());
         }
+    }
+
+    /** The receiver builds {@code expires_at} into the access, so an extension must reach it. */
+    @Override
+    public Extending extending() {
+        return Extending.MOVES_THE_END;
+    }
+
+    /**
+     * Sends {@code extend} with the stored handle and the new {@code expires_at}; any 2xx means the receiver moved
+     * the end. The handle stays and no credentials are read: the requester keeps the access they have.
+     *
+     * @throws TargetException when every attempt failed or the receiver refused (a receiver that does not know
+     *                         {@code extend} answers 4xx): the old end is then in force
+     */
+    @Override
+    public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
+        Objects.requireNonNull(provisioned, "provisioned");
+        Provisioned moved = new Provisioned(provisioned.request().endingAt(Objects.requireNonNull(newEnd, "newEnd")),
+                provisioned.handle(), Optional.empty());
+        byte[] body = body(WebhookAction.EXTEND, moved);
+        try {
+            exchange(WebhookAction.EXTEND, moved.request(), body);
+        } catch (Failure f) {
+            throw new TargetException(f.getMessage());
+        }
+        return moved;
     }
 
     @Override

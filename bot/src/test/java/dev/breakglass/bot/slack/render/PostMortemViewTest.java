@@ -81,7 +81,8 @@ class PostMortemViewTest {
         g = at(Duration.ofMinutes(27), new GrantEvent.ExtensionRequested(g.extensionRequested(Duration.ofMinutes(15),
                 "still replaying the WAL", T0.plus(Duration.ofMinutes(27)))));
         g = at(Duration.ofMinutes(28), new GrantEvent.Extended(g.extensionApprovedBy(BOB,
-                T0.plus(Duration.ofMinutes(28))), BOB, Duration.ofMinutes(15)));
+                T0.plus(Duration.ofMinutes(28))).extended(Optional.empty(), T0.plus(Duration.ofMinutes(28))), BOB,
+                Duration.ofMinutes(15), Optional.empty()));
         Instant windowEnd = g.expiresAt().orElseThrow();
         Grant claimed = g.revocationClaimed(Optional.empty(), Optional.empty(), windowEnd, windowEnd.plusSeconds(60));
         clock.set(windowEnd.plusMillis(750));

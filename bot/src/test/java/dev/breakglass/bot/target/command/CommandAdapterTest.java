@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetException;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -243,6 +246,33 @@ class CommandAdapterTest {
             assertEquals(action, stdin.get("action").textValue());
             assertEquals("{\"user\":\"bg_7\"}", stdin.get("handle").toString());
         }
+    }
+
+    @Test
+    void extendRunsTheExtendActionWithTheNewEndAndAFailureKeepsTheOldEnd() throws Exception {
+        Path script = script("""
+                cat > "%1$s/stdin-$1"
+                [ "$1" = extend ] && [ -e "%1$s/refuse" ] && { echo 'no such account' >&2; exit 3; }
+                exit 0
+                """.formatted(dir));
+        CommandAdapter adapter = adapter(settings(script));
+        Provisioned p = new Provisioned(REQUEST, "{\"user\":\"bg_7\"}", Optional.empty());
+        Instant newEnd = REQUEST.expiresAt().plusSeconds(1800);
+
+        Provisioned moved = adapter.extend(p, newEnd);
+
+        assertEquals(Extending.MOVES_THE_END, adapter.extending());
+        JsonNode stdin = JSON.readTree(dir.resolve("stdin-extend").toFile());
+        assertEquals("extend", stdin.get("action").textValue());
+        assertEquals(DateTimeFormatter.ISO_INSTANT.format(newEnd.truncatedTo(ChronoUnit.SECONDS)),
+                stdin.get("expires_at").textValue());
+        assertEquals("{\"user\":\"bg_7\"}", stdin.get("handle").toString());
+        assertEquals(newEnd, moved.request().expiresAt());
+        assertEquals(Optional.empty(), moved.credentials());
+
+        Files.writeString(dir.resolve("refuse"), "");
+        String refused = assertThrows(TargetException.class, () -> adapter.extend(p, newEnd)).getMessage();
+        assertTrue(refused.startsWith("command extend BG-7 on ops-tool failed: exit code 3"), refused);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.breakglass.bot.target.postgres;
 
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetException;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -140,6 +142,51 @@ class PostgresPasswordAuthTest {
             assertThrows(SQLException.class, () -> before1.createStatement().execute("SELECT 1"));
             assertThrows(SQLException.class, () -> before2.createStatement().execute("SELECT 1"));
         }
+        assertTrue(perGrant.verifyRevoked(own.withoutCredentials()));
+        assertTrue(shared.verifyRevoked(account.withoutCredentials()));
+    }
+
+    /**
+     * Issue 12's acceptance line: an extended login still logs in after its original end and is refused after the
+     * new one, in both modes, and {@code rolvaliduntil} is the new end. An extension after revoke changes nothing.
+     */
+    @Test
+    void anExtensionMovesValidUntilInBothModes() throws Exception {
+        cluster.sql("CREATE ROLE extended NOLOGIN");
+        PostgresAdapter perGrant = adapter(perGrant());
+        PostgresAdapter shared = adapter(shared("extended"));
+        assertEquals(Extending.MOVES_THE_END, perGrant.extending());
+        Provisioned own = perGrant.grant(request(Duration.ofSeconds(2)));
+        Provisioned account = shared.grant(request(Duration.ofSeconds(2)));
+        String user = own.credentials().orElseThrow().fields().get("username");
+        Instant newEnd = Instant.now().plusSeconds(5);
+
+        Provisioned ownMoved = perGrant.extend(own.withoutCredentials(), newEnd);
+        Provisioned accountMoved = shared.extend(account.withoutCredentials(), newEnd);
+
+        assertEquals(newEnd, ownMoved.request().expiresAt());
+        assertEquals(own.handle(), ownMoved.handle());
+        assertTrue(ownMoved.credentials().isEmpty(), "the password stays; nothing new to reveal");
+        for (String role : List.of(user, "extended")) {
+            long micros = Long.parseLong(cluster.query("SELECT (extract(epoch FROM rolvaliduntil) * 1000000)::bigint"
+                    + " FROM pg_roles WHERE rolname = '" + role + "'"));
+            assertEquals(ChronoUnit.MICROS.between(Instant.EPOCH, newEnd), micros, role + "'s VALID UNTIL");
+        }
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), own.request().expiresAt()).toMillis()) + 500);
+        cluster.login(user, password(own)).close();
+        cluster.login("extended", password(account)).close();
+
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), newEnd).toMillis()) + 500);
+        assertRefused(user, password(own));
+        assertRefused("extended", password(account));
+
+        perGrant.revoke(own.withoutCredentials());
+        shared.revoke(account.withoutCredentials());
+        TargetException late = assertThrows(TargetException.class,
+                () -> perGrant.extend(own.withoutCredentials(), Instant.now().plusSeconds(60)));
+        assertTrue(late.getMessage().contains("no longer holds the access"), late.getMessage());
+        assertThrows(TargetException.class, () -> shared.extend(account.withoutCredentials(),
+                Instant.now().plusSeconds(60)));
         assertTrue(perGrant.verifyRevoked(own.withoutCredentials()));
         assertTrue(shared.verifyRevoked(account.withoutCredentials()));
     }

@@ -135,6 +135,19 @@ final class ThrowawayCluster implements AutoCloseable {
         }
     }
 
+    /** The first column of the first row of a query run as the superuser, as text (null for SQL NULL). */
+    String query(String sql) {
+        try (Connection c = login(SUPERUSER, superPassword); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new IllegalStateException("no row: " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         try {

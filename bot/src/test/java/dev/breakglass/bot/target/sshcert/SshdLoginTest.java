@@ -1,7 +1,9 @@
 package dev.breakglass.bot.target.sshcert;
 
 import dev.breakglass.bot.target.EnvironmentVariables;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.TargetException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,6 +31,7 @@ import static dev.breakglass.bot.target.sshcert.SshTools.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -156,6 +159,38 @@ class SshdLoginTest {
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), end).toMillis()) + 1500);
 
         assertRefused(saved, "expired");
+    }
+
+    /**
+     * Issue 12's acceptance line: the certificate issued by an extension logs in past the old end and not after the
+     * new one, and the revoke that ends the grant (its serial in the KRL) stops it and refuses a further extension.
+     */
+    @Test
+    void anExtensionsCertificateWorksPastTheOldEndAndNotAfterTheNewOne() throws Exception {
+        SshCertAdapter adapter = adapter(Map.of());
+        sshd(List.of());
+        Instant oldEnd = Instant.now().plusSeconds(3);
+        Provisioned first = adapter.grant(request(11, Optional.empty(), oldEnd));
+        Saved before = save(first, "bg-11");
+        Instant newEnd = Instant.now().plusSeconds(8);
+
+        Provisioned extended = adapter.extend(first.withoutCredentials(), newEnd);
+        Saved after = save(extended, "bg-11-extended");
+
+        assertEquals(Extending.MOVES_THE_END, adapter.extending());
+        assertTrue(extended.handle().contains(newEnd.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()),
+                extended.handle());
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), oldEnd).toMillis()) + 1500);
+        assertRefused(before, "expired");
+        assertLogsIn(after);
+
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), newEnd).toMillis()) + 1500);
+        assertRefused(after, "expired");
+
+        adapter.revoke(extended.withoutCredentials());
+        assertTrue(adapter.verifyRevoked(extended.withoutCredentials()));
+        assertThrows(TargetException.class, () -> adapter.extend(extended.withoutCredentials(),
+                Instant.now().plusSeconds(60)), "a revoked serial is never issued again");
     }
 
     @Test

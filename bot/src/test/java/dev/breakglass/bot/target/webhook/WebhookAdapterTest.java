@@ -11,6 +11,7 @@ import dev.breakglass.bot.target.webhook.WebhookReceiver.Received;
 import dev.breakglass.bot.target.webhook.WebhookReceiver.Reply;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.Credentials;
+import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetException;
@@ -254,6 +255,37 @@ class WebhookAdapterTest {
         assertEquals(List.of("grant", "revoke", "verify"), receiver.actions());
         assertEquals(expected, receiver.received().get(1).json().get("handle"));
         assertEquals(expected, receiver.received().get(2).json().get("handle"));
+    }
+
+    // --- extend -------------------------------------------------------------------------------------------------
+
+    @Test
+    void extendSendsASignedExtendWithTheNewEndAndTheStoredHandle() throws Exception {
+        WebhookAdapter adapter = adapter();
+        Instant newEnd = Instant.parse("2026-11-21T11:15:00.400Z");
+
+        Provisioned moved = adapter.extend(new Provisioned(REQUEST, "{\"user\":\"bg_7\"}", Optional.empty()), newEnd);
+
+        assertEquals(Extending.MOVES_THE_END, adapter.extending());
+        Received r = receiver.received().get(0);
+        assertEquals(Optional.empty(), r.rejection(), "signed like every other action");
+        assertEquals("extend", r.action());
+        assertEquals("2026-11-21T11:15:00Z", r.json().get("expires_at").textValue());
+        assertEquals(JSON.readTree("{\"user\":\"bg_7\"}"), r.json().get("handle"));
+        assertEquals(newEnd, moved.request().expiresAt());
+        assertEquals("{\"user\":\"bg_7\"}", moved.handle());
+        assertEquals(Optional.empty(), moved.credentials());
+    }
+
+    @Test
+    void anExtendTheReceiverRefusesFailsSoTheOldEndStays() {
+        receiver.then(Reply.status(400));
+
+        TargetException e = assertThrows(TargetException.class, () -> adapter().extend(
+                new Provisioned(REQUEST, "{}", Optional.empty()), REQUEST.expiresAt().plusSeconds(600)));
+
+        assertTrue(e.getMessage().startsWith("webhook extend BG-7 on orders-db failed"), e.getMessage());
+        assertEquals(1, receiver.received().size(), "a 4xx is not retried");
     }
 
     @ParameterizedTest
