@@ -83,10 +83,7 @@ class RevealFlowTest {
     }
 
     private GrantId activeGrant() {
-        GrantId id = flow.request(ALICE, "orders-db:admin 30m " + WHY);
-        flow.click(BOB, flow.card(id), GrantCard.APPROVE, id);
-        flow.awaitState(id, GrantState.ACTIVE);
-        return id;
+        return flow.activeGrant(ALICE, BOB, "orders-db:admin 30m " + WHY);
     }
 
     private List<AuditEntry> reveals(GrantId id) {

@@ -48,10 +48,7 @@ class SlowTargetFlowTest {
     }
 
     private GrantId activeGrant() {
-        GrantId id = flow.request(ALICE, "orders-db:admin 30m " + WHY);
-        flow.click(BOB, flow.card(id), GrantCard.APPROVE, id);
-        flow.awaitState(id, GrantState.ACTIVE);
-        return id;
+        return flow.activeGrant(ALICE, BOB, "orders-db:admin 30m " + WHY);
     }
 
     /** Slack took the acknowledgement (a 200 within 3 s) while the target was still working. */

@@ -90,6 +90,14 @@ public final class Workflow {
         return responses(user).size();
     }
 
+    /** {@code request <text>} by {@code requester}, approved by {@code approver}; its id once ACTIVE. */
+    public GrantId activeGrant(String requester, String approver, String text) {
+        GrantId id = request(requester, text);
+        click(approver, card(id), dev.breakglass.bot.slack.render.GrantCard.APPROVE, id);
+        awaitState(id, GrantState.ACTIVE);
+        return id;
+    }
+
     public Grant grant(GrantId id) {
         return bot.bean(GrantStore.class).find(id).orElseThrow();
     }
