@@ -1,6 +1,7 @@
 package dev.breakglass.bot;
 
 import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.RevealService;
 import dev.breakglass.grant.ReviewService;
 import dev.breakglass.grant.RevocationTimings;
 import dev.breakglass.policy.Policy;
@@ -35,6 +36,12 @@ public class CoreFactory {
     ReviewService reviewService(GrantStore store, Policy policy, PeopleDirectory people, Notifier notifier,
                                 GrantScheduler scheduler, Clock clock) {
         return new ReviewService(store, policy, people, notifier, scheduler, clock);
+    }
+
+    @Singleton
+    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier,
+                                Clock clock) {
+        return new RevealService(store, policy, vault, notifier, clock);
     }
 
     /** The metrics registry behind {@code /metrics}. */

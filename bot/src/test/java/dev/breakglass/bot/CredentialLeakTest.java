@@ -64,7 +64,7 @@ class CredentialLeakTest {
 
             List<String> places = new ArrayList<>();
             for (RecordedCall call : bot.slack().calls()) {
-                boolean revealWindow = call.method().equals("views.update")
+                boolean revealWindow = call.method().equals("views.open")
                         && call.params().path("view").path("callback_id").asText().equals("bg_credentials");
                 if (!revealWindow && call.params().toString().contains(secret)) {
                     places.add("Web API " + call.method());

@@ -50,6 +50,16 @@ public sealed interface GrantEvent {
     /** The target could not provision the access; nothing was left behind. */
     record ProvisioningFailed(Grant grant, String reason) implements GrantEvent {}
 
+    /**
+     * The requester saw the credentials: the chat accepted the view that shows them. Not a state change; never
+     * carries the credentials.
+     *
+     * @param by        who saw them (the requester)
+     * @param at        when
+     * @param remaining how many more reveals the policy allows
+     */
+    record CredentialsRevealed(Grant grant, String by, java.time.Instant at, int remaining) implements GrantEvent {}
+
     /** The window ends soon: the requester may extend or finish early. */
     record ExpiryWarned(Grant grant) implements GrantEvent {}
 

@@ -5,6 +5,9 @@ import dev.breakglass.grant.GrantId;
 /**
  * Where issued credentials wait for the requester's Reveal click: encrypted at rest, readable a limited number of
  * times, destroyed when the access ends. Nothing else in the system ever holds them.
+ *
+ * <p>A reveal is taken ({@link #reveal}), shown, and given back ({@link #giveBack}) when showing failed: so it
+ * counts only once the requester could see it, and two concurrent clicks still cannot both take the last one.
  */
 public interface CredentialVault {
 
@@ -18,6 +21,12 @@ public interface CredentialVault {
      * @param limit how many reveals the policy allows in total (at least 1)
      */
     Reveal reveal(GrantId grant, int limit);
+
+    /**
+     * Takes back one counted reveal that never reached the requester (the chat refused to show it), so they keep
+     * it. Nothing stored, or nothing counted, is fine: the count never goes below zero.
+     */
+    void giveBack(GrantId grant);
 
     /** Destroys the grant's credentials; nothing to destroy is fine. */
     void destroy(GrantId grant);

@@ -226,21 +226,37 @@ final class Fakes {
 
     static final class Vault implements CredentialVault {
         final Map<GrantId, Credentials> sealed = new HashMap<>();
+        final Map<GrantId, Integer> reveals = new HashMap<>();
 
         @Override
-        public void seal(GrantId grant, Credentials credentials) {
+        public synchronized void seal(GrantId grant, Credentials credentials) {
             sealed.put(grant, credentials);
+            reveals.put(grant, 0);
         }
 
         @Override
-        public Reveal reveal(GrantId grant, int limit) {
+        public synchronized Reveal reveal(GrantId grant, int limit) {
             Credentials c = sealed.get(grant);
-            return c == null ? new Reveal.Gone() : new Reveal.Revealed(c, 0);
+            if (c == null) {
+                return new Reveal.Gone();
+            }
+            int done = reveals.get(grant);
+            if (done >= limit) {
+                return new Reveal.Exhausted(limit);
+            }
+            reveals.put(grant, done + 1);
+            return new Reveal.Revealed(c, limit - done - 1);
         }
 
         @Override
-        public void destroy(GrantId grant) {
+        public synchronized void giveBack(GrantId grant) {
+            reveals.computeIfPresent(grant, (g, n) -> Math.max(0, n - 1));
+        }
+
+        @Override
+        public synchronized void destroy(GrantId grant) {
             sealed.remove(grant);
+            reveals.remove(grant);
         }
     }
 }

@@ -54,6 +54,9 @@ public class AuditRecorder implements GrantEventListener {
             g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
             d.put("credentials_issued", e.credentialsIssued());
             e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", f));
+        } else if (event instanceof GrantEvent.CredentialsRevealed e) {
+            actor = e.by(); // who saw them and when; never the values
+            d.put("reveals_left", e.remaining());
         } else if (event instanceof GrantEvent.ProvisioningFailed e) {
             d.put("error", e.reason());
         } else if (event instanceof GrantEvent.ExtensionRequested) {

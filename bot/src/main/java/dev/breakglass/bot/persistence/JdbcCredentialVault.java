@@ -33,6 +33,7 @@ import java.util.Objects;
  *       wrong key, and the port has no answer for it because it is a fault to alert on, not an outcome. The reveal is
  *       then rolled back, so fixing the key configuration gives the requester their reveal back.</li>
  *   <li>{@link #destroy} deletes the row: the ciphertext is gone for good; nothing to delete is fine.</li>
+ *   <li>{@link #giveBack} lowers the count by one, never below zero; after {@link #destroy} it does nothing.</li>
  * </ul>
  * Database failures are {@link PersistenceException}s. No message ever holds credentials or ciphertext.
  */
@@ -142,6 +143,20 @@ public class JdbcCredentialVault implements CredentialVault {
                 Credentials credentials = cipher.open(grant, rs.getBytes("sealed"));
                 return new Reveal.Revealed(credentials, limit - rs.getInt("reveals"));
             }
+        }
+    }
+
+    /** {@inheritDoc} One conditional update: never below zero, nothing stored is nothing to do. */
+    @Override
+    public void giveBack(GrantId grant) {
+        Objects.requireNonNull(grant, "grant");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE grant_credentials SET reveals = reveals - 1 WHERE grant_id = ? AND reveals > 0")) {
+            ps.setLong(1, grant.value());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new PersistenceException("could not give back a reveal of " + grant, e);
         }
     }
 

@@ -83,6 +83,9 @@ public class AppHomeRefresher implements GrantEventListener {
 
     @Override
     public void on(GrantEvent event) {
+        if (event instanceof GrantEvent.CredentialsRevealed) {
+            return; // nothing a Home shows has changed
+        }
         Grant g = event.grant();
         for (String user : opened) {
             if (user.equals(g.requester()) || mayApprove(g, user) || reviews.get().maySignOff(g, user)) {

@@ -25,11 +25,15 @@ import java.util.Optional;
  * {@code /breakglass …}: parses the text once and answers ephemerally, in the acknowledgement itself (so the
  * answer arrives within Slack's 3 seconds, over HTTP and Socket Mode alike). No text opens the request form;
  * {@code review <id>} opens the review form (or says why it cannot).
+ *
+ * <p>{@code revoke} calls the target (revoke, verify), which may take longer than Slack waits: it is acknowledged
+ * at once and carried out after ({@link AfterAck}); its answer follows through the command's response URL.
  */
 @Singleton
 public class BreakglassCommandHandler implements BoltRegistration {
     /** The slash command, as declared in the Slack app manifest. */
     public static final String COMMAND = "/breakglass";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BreakglassCommandHandler.class);
 
     private final CommandParser parser;
     private final CommandReplies replies;
@@ -37,9 +41,11 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private final Policy policy;
     private final JdbcAuditLog audit;
     private final ReviewActions reviews;
+    private final AfterAck later;
 
     public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit,
-                                    ReviewActions reviews) {
+                                    ReviewActions reviews, AfterAck later) {
+        this.later = later;
         this.parser = new CommandParser(policy.justification());
         this.replies = replies;
         this.grants = grants;
@@ -59,11 +65,26 @@ public class BreakglassCommandHandler implements BoltRegistration {
             } else if (result instanceof BreakglassCommand.Review r) {
                 answer = grants.status(r.id(), user).isEmpty() ? "There is no grant " + r.id() + " that you can see."
                         : reviews.openForm(ctx.client(), req.getPayload().getTriggerId(), user, r.id()).orElse("");
+            } else if (result instanceof BreakglassCommand.Revoke r) {
+                later.run(Optional.of(r.id()), text -> respond(ctx, text), () -> answer(user, result));
+                answer = "";
             } else {
                 answer = answer(user, result);
             }
             return answer.isEmpty() ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
         });
+    }
+
+    /** An ephemeral answer through the command's response URL, for what is answered after the acknowledgement. */
+    private static void respond(SlashCommandContext ctx, String mrkdwn) {
+        try {
+            var r = ctx.respond(b -> b.responseType("ephemeral").text(mrkdwn));
+            if (r.getCode() != 200) {
+                LOG.warn("Slack did not take the answer to a command: HTTP {}", r.getCode());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not answer a command: {}", e.toString());
+        }
     }
 
     /** The mrkdwn answer to one parsed command. */

@@ -6,7 +6,6 @@ import com.slack.api.bolt.response.Response;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.Outcome;
-import dev.breakglass.grant.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +19,16 @@ final class Clicks {
     private Clicks() {
     }
 
-    /** A button whose click maps to one use case; the outcome is shown to the clicker only. */
-    static Response decide(BlockActionRequest req, ActionContext ctx, BiFunction<GrantId, String, Outcome> useCase) {
+    /**
+     * A button whose click maps to one use case; the outcome is shown to the clicker only. The use case runs
+     * after the acknowledgement ({@link AfterAck}): it may call a target, and Slack waits 3 seconds at most.
+     */
+    static Response decide(BlockActionRequest req, ActionContext ctx, AfterAck later,
+                           BiFunction<GrantId, String, Outcome> useCase) {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = grantOf(req);
-        Reply reply = id.isEmpty() ? Reply.of("That button does not name a grant.")
-                : useCase.apply(id.get(), user).reply();
-        respond(ctx, ReplyText.mrkdwn(reply));
+        later.run(id, text -> respond(ctx, text), () -> id.isEmpty() ? "That button does not name a grant."
+                : ReplyText.mrkdwn(useCase.apply(id.get(), user).reply()));
         return ctx.ack();
     }
 

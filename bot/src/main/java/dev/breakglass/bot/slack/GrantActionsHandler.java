@@ -8,28 +8,25 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
-import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
-import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.Outcome;
+import dev.breakglass.grant.Reply;
+import dev.breakglass.grant.RevealService;
 import dev.breakglass.policy.Policy;
-import dev.breakglass.port.CredentialVault;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static com.slack.api.model.block.Blocks.input;
-import static com.slack.api.model.block.Blocks.section;
-import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.plainTextInput;
 import static com.slack.api.model.view.Views.view;
@@ -56,24 +53,27 @@ public class GrantActionsHandler implements BoltRegistration {
     private static final Logger LOG = LoggerFactory.getLogger(GrantActionsHandler.class);
 
     private final GrantService grants;
-    private final CredentialVault vault;
+    private final RevealService reveals;
     private final Policy policy;
+    private final AfterAck later;
 
-    public GrantActionsHandler(GrantService grants, CredentialVault vault, Policy policy) {
+    public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later) {
         this.grants = grants;
-        this.vault = vault;
+        this.reveals = reveals;
         this.policy = policy;
+        this.later = later;
     }
 
     @Override
     public void registerOn(App app) {
-        app.blockAction(GrantCard.APPROVE, (req, ctx) -> Clicks.decide(req, ctx, grants::approve));
-        app.blockAction(GrantCard.CANCEL, (req, ctx) -> Clicks.decide(req, ctx, grants::cancel));
-        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> Clicks.decide(req, ctx, grants::breakGlass));
-        app.blockAction(GrantCard.DONE, (req, ctx) -> Clicks.decide(req, ctx,
+        app.blockAction(GrantCard.APPROVE, (req, ctx) -> Clicks.decide(req, ctx, later, grants::approve));
+        app.blockAction(GrantCard.CANCEL, (req, ctx) -> Clicks.decide(req, ctx, later, grants::cancel));
+        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> Clicks.decide(req, ctx, later, grants::breakGlass));
+        app.blockAction(GrantCard.DONE, (req, ctx) -> Clicks.decide(req, ctx, later,
                 (id, user) -> grants.revoke(id, user, Optional.empty())));
-        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> Clicks.decide(req, ctx, grants::approveExtension));
-        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> Clicks.decide(req, ctx,
+        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> Clicks.decide(req, ctx, later,
+                grants::approveExtension));
+        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> Clicks.decide(req, ctx, later,
                 (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
         app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
         app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
@@ -191,65 +191,19 @@ public class GrantActionsHandler implements BoltRegistration {
     }
 
     /**
-     * Shows the credentials in a modal to the requester only, at most {@code reveal-limit} times, and only while
-     * the access is active. Modals are not part of the chat history.
+     * Reveal credentials: the core decides ({@link RevealService}) and shows them through this click's trigger
+     * while it is valid; any other answer (not yours, ended, used up, not shown) goes to the clicker only.
      */
-    private Response reveal(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+    private Response reveal(BlockActionRequest req, ActionContext ctx) {
         String user = req.getPayload().getUser().getId();
-        Optional<Grant> grant = Clicks.grantOf(req).flatMap(grants::find);
-        if (grant.isEmpty() || !grant.get().requester().equals(user)) {
-            Clicks.respond(ctx, "Only the requester can reveal these credentials.");
-            return ctx.ack();
-        }
-        Grant g = grant.get();
-        if (g.state() != GrantState.ACTIVE) {
-            Clicks.respond(ctx, g.id() + " has ended (" + g.state().name().toLowerCase().replace('_', ' ')
-                    + "); its credentials are gone.");
-            return ctx.ack();
-        }
-        // Open the window first (the trigger expires in 3 s), and only then count a reveal: a modal Slack
-        // refuses must not use up the requester's only reveal.
-        View placeholder = credentialsView(g, List.of(section(s -> s.text(markdownText("Fetching the credentials…")))));
-        com.slack.api.methods.response.views.ViewsOpenResponse opened;
-        try {
-            opened = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(placeholder));
-        } catch (IOException | SlackApiException e) {
-            opened = null;
-            LOG.warn("Opening the credentials window of {} failed: {}", g.id(), e.toString());
-        }
-        if (opened == null || !opened.isOk()) {
-            Clicks.respond(ctx, "Slack did not open the window (" + SlackText.escape(opened == null ? "unreachable"
-                    : opened.getError()) + "); nothing was revealed, click again.");
-            return ctx.ack();
-        }
-        List<LayoutBlock> blocks = new ArrayList<>();
-        CredentialVault.Reveal reveal = vault.reveal(g.id(), policy.revealLimit());
-        if (reveal instanceof CredentialVault.Reveal.Revealed revealed) {
-            revealed.credentials().fields().forEach((label, value) -> blocks.add(section(s -> s.text(markdownText(
-                    "*" + SlackText.escape(label) + "*\n```" + SlackText.escape(value) + "```")))));
-            blocks.add(section(s -> s.text(markdownText(revealed.remaining() == 0
-                    ? "This is the only time these are shown. Copy what you need now."
-                    : revealed.remaining() + " more reveal(s) allowed."))));
-        } else if (reveal instanceof CredentialVault.Reveal.Exhausted exhausted) {
-            blocks.add(section(s -> s.text(markdownText("The credentials of " + g.id() + " were already revealed "
-                    + exhausted.limit() + " time(s), the most the policy allows."))));
-        } else {
-            blocks.add(section(s -> s.text(markdownText(g.id() + " has no credentials to reveal."))));
-        }
-        String viewId = opened.getView().getId();
-        var updated = ctx.client().viewsUpdate(b -> b.viewId(viewId).view(credentialsView(g, blocks)));
-        if (!updated.isOk()) {
-            LOG.error("Showing the credentials of {} failed after the reveal was counted: {}", g.id(),
-                    updated.getError());
-            Clicks.respond(ctx, "Slack did not show the credentials (" + SlackText.escape(updated.getError()) + ").");
+        Optional<GrantId> id = Clicks.grantOf(req);
+        Outcome outcome = id.isEmpty() ? new Outcome.Refused(Reply.of(
+                "That button does not name a grant.")) : reveals.reveal(id.get(), user,
+                new SlackCredentialDisplay(ctx.client(), req.getPayload().getTriggerId()));
+        if (!(outcome instanceof Outcome.Done)) {
+            String text = ReplyText.mrkdwn(outcome.reply());
+            later.run(id, answer -> Clicks.respond(ctx, answer), () -> text);
         }
         return ctx.ack();
-    }
-
-    private static View credentialsView(Grant g, List<LayoutBlock> blocks) {
-        return view(v -> v.type("modal").callbackId("bg_credentials")
-                .title(viewTitle(t -> t.type("plain_text").text("Credentials " + g.id())))
-                .close(viewClose(t -> t.type("plain_text").text("Done")))
-                .blocks(blocks));
     }
 }

@@ -32,15 +32,17 @@ import java.util.Optional;
 public class ReviewActions implements BoltRegistration {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewActions.class);
     private final ReviewService reviews;
+    private final AfterAck later;
 
-    public ReviewActions(ReviewService reviews) {
+    public ReviewActions(ReviewService reviews, AfterAck later) {
         this.reviews = reviews;
+        this.later = later;
     }
 
     @Override
     public void registerOn(App app) {
         app.blockAction(PostMortemView.WRITE_REVIEW, this::writeReview);
-        app.blockAction(PostMortemView.SIGN_OFF, (req, ctx) -> Clicks.decide(req, ctx, reviews::signOff));
+        app.blockAction(PostMortemView.SIGN_OFF, (req, ctx) -> Clicks.decide(req, ctx, later, reviews::signOff));
         app.viewSubmission(ReviewForm.CALLBACK, (req, ctx) -> {
             String user = req.getPayload().getUser().getId();
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());

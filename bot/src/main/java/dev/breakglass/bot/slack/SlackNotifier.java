@@ -146,6 +146,9 @@ public class SlackNotifier implements GrantEventListener {
      * @param toFind the permalink to look up once the card exists, or null when another event already does
      */
     private void deliver(GrantEvent event, CompletableFuture<String> toFind) throws IOException, SlackApiException {
+        if (event instanceof GrantEvent.CredentialsRevealed) {
+            return; // the card does not change; the audit log and the post-mortem timeline tell it
+        }
         Grant g = grants.find(event.grant().id()).orElse(event.grant());
         if (event instanceof GrantEvent.Requested) {
             postCard(g);

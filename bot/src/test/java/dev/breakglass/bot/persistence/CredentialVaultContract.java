@@ -124,6 +124,24 @@ public abstract class CredentialVaultContract {
     }
 
     @Test
+    void aRevealGivenBackCanBeTakenAgainAndTheCountNeverGoesBelowZero() {
+        GrantId grant = newGrant();
+        vault.seal(grant, credentials());
+        revealed(vault.reveal(grant, 1));
+        vault.giveBack(grant);
+        assertEquals(0, reveals(grant));
+        assertEquals(new Reveal.Revealed(credentials(), 0), vault.reveal(grant, 1), "the reveal is there again");
+        assertEquals(new Reveal.Exhausted(1), vault.reveal(grant, 1));
+        vault.giveBack(grant);
+        vault.giveBack(grant);
+        assertEquals(0, reveals(grant), "not below zero");
+        vault.destroy(grant);
+        vault.giveBack(grant);
+        vault.giveBack(newGrant());
+        assertEquals(new Reveal.Gone(), vault.reveal(grant, 1), "nothing stored stays nothing");
+    }
+
+    @Test
     void goneBeforeSeal() {
         assertEquals(new Reveal.Gone(), vault.reveal(newGrant(), 1));
     }

@@ -185,17 +185,16 @@ class AccessEndsFlowTest {
     @Test
     void revokeByCommandIsForTheRequesterApproversAndRevokersOnly() {
         GrantId id = activeGrant("30m");
-        String outsider = bot.deliver().slashCommand(DAVE, "C0GENERAL", "revoke " + id).json().path("text").asText();
+        String outsider = flow.command(DAVE, "revoke " + id);
         assertTrue(outsider.contains("There is no grant " + id + " that you can see"), outsider);
         assertTrue(receiver.live(id.toString()));
-        String security = bot.deliver().slashCommand(CAROL, "C0GENERAL", "revoke " + id + " suspicious queries")
-                .json().path("text").asText();
+        String security = flow.command(CAROL, "revoke " + id + " suspicious queries");
         assertTrue(security.startsWith("Access of " + id + " removed"), security);
         Grant g = flow.grant(id);
         assertEquals(GrantState.REVOKED, g.state());
         assertEquals(Optional.of("suspicious queries"), g.revocation().reason());
         flow.awaitDirectMessage(ALICE, id, "ended early by <@U0CAROL>");
-        String twice = bot.deliver().slashCommand(CAROL, "C0GENERAL", "revoke " + id).json().path("text").asText();
+        String twice = flow.command(CAROL, "revoke " + id);
         assertTrue(twice.contains("holds no access"), twice);
     }
 

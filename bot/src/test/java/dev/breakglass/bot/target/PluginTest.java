@@ -110,8 +110,7 @@ class PluginTest {
             assertTrue(Files.exists(markers.resolve(id.toString())), "the plugin granted");
             assertEquals(java.util.Optional.of("{\"marker\":\"" + id + "\"}"), flow.grant(id).handle());
 
-            String done = bot.deliver().slashCommand(Workflow.ALICE, "C0GENERAL", "revoke " + id).json()
-                    .path("text").asText();
+            String done = flow.command(Workflow.ALICE, "revoke " + id);
             assertTrue(done.startsWith("Access of " + id + " removed"), done);
             assertFalse(Files.exists(markers.resolve(id.toString())), "the plugin revoked");
         }

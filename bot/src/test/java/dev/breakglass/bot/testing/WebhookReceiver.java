@@ -28,6 +28,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile boolean refuseExtends;
     private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String password = "pw-not-a-real-secret-1";
+    private volatile java.util.Map<String, String> issued;
+    private volatile long revokeDelayMillis;
 
     public WebhookReceiver() {
         try {
@@ -48,10 +50,18 @@ public final class WebhookReceiver implements AutoCloseable {
                     answer = "{\"error\":\"target down\"}";
                 } else {
                     live.add(grant);
+                    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+                    if (issued != null) {
+                        fields.putAll(issued);
+                    } else {
+                        fields.put("username", "bg-user");
+                        fields.put("password", password);
+                    }
                     answer = "{\"handle\":{\"account\":\"bg-" + grant + "\"},"
-                            + "\"credentials\":{\"username\":\"bg-user\",\"password\":\"" + password + "\"}}";
+                            + "\"credentials\":" + JSON.writeValueAsString(fields) + "}";
                 }
             } else if (action.equals("revoke")) {
+                pause(revokeDelayMillis);
                 if (failRevokes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     status = 503;
                     answer = "{\"error\":\"target down\"}";
@@ -75,7 +85,21 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
+        // A slow call must not hold up the others, as on a real target.
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "webhook-receiver");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The adapter settings that point a webhook target here. */
@@ -106,6 +130,16 @@ public final class WebhookReceiver implements AutoCloseable {
     /** The next {@code n} revoke calls answer 503 (each adapter attempt retries once in the test policies). */
     public void failNextRevokes(int n) {
         failRevokes.set(n);
+    }
+
+    /** Every revoke call from now on takes {@code delay} before it answers (a slow target). */
+    public void slowRevokes(java.time.Duration delay) {
+        revokeDelayMillis = delay.toMillis();
+    }
+
+    /** The credentials the next grants hand out (label → value, in that order), instead of a user name and password. */
+    public void issue(java.util.Map<String, String> fields) {
+        issued = fields;
     }
 
     /** Whether the access of {@code grantId} ("BG-7") still works here. */

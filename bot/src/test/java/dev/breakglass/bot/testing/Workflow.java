@@ -62,6 +62,42 @@ public final class Workflow {
         return idIn(r.json().path("text").asText());
     }
 
+    /**
+     * {@code /breakglass <text>} by {@code user}; what the bot answered them: the acknowledgement's text, or, for a
+     * command carried out after the acknowledgement, its first answer through the response URL.
+     */
+    public String command(String user, String text) {
+        int before = responses(user).size();
+        DeliveryResult r = bot.deliver().slashCommand(user, "C0GENERAL", text);
+        if (!r.applied()) {
+            throw new AssertionError("Slack would not take this acknowledgement: " + r.answer());
+        }
+        String ack = r.json().path("text").asText("");
+        if (!ack.isEmpty()) {
+            return ack;
+        }
+        return awaitResponse(user, before);
+    }
+
+    /** Waits for an answer to {@code user} through a response URL beyond the first {@code before}; its text. */
+    public String awaitResponse(String user, int before) {
+        RunningBot.await(WAIT, () -> responses(user).size() > before, () -> "no answer for " + user);
+        return responses(user).get(before);
+    }
+
+    /** How many answers {@code user} got through response URLs so far. */
+    public int responseCount(String user) {
+        return responses(user).size();
+    }
+
+    /** {@code request <text>} by {@code requester}, approved by {@code approver}; its id once ACTIVE. */
+    public GrantId activeGrant(String requester, String approver, String text) {
+        GrantId id = request(requester, text);
+        click(approver, card(id), dev.breakglass.bot.slack.render.GrantCard.APPROVE, id);
+        awaitState(id, GrantState.ACTIVE);
+        return id;
+    }
+
     public Grant grant(GrantId id) {
         return bot.bean(GrantStore.class).find(id).orElseThrow();
     }
@@ -121,9 +157,7 @@ public final class Workflow {
     public String click(String user, Message message, String actionId, GrantId id) {
         int before = responses(user).size();
         press(user, message, actionId, id);
-        RunningBot.await(Duration.ofSeconds(5), () -> responses(user).size() > before, () -> "no answer for " + user);
-        List<String> r = responses(user);
-        return r.get(r.size() - 1);
+        return awaitResponse(user, before);
     }
 
     /**
@@ -140,9 +174,7 @@ public final class Workflow {
     public String answerTo(String user, Runnable click) {
         int before = responses(user).size();
         click.run();
-        RunningBot.await(Duration.ofSeconds(5), () -> responses(user).size() > before, () -> "no answer for " + user);
-        List<String> r = responses(user);
-        return r.get(r.size() - 1);
+        return awaitResponse(user, before);
     }
 
     /** Clicks a button that answers with a modal rather than a message. */

@@ -108,6 +108,46 @@ public final class SlackText {
     }
 
     /**
+     * Splits raw text (not yet escaped) into pieces that join back to exactly {@code text} and each stay within
+     * {@code limit} characters once {@link #escape escaped}: a piece ends after a line break where one falls in its
+     * second half, else where the limit is reached. Never splits a surrogate pair or an escape entity (it splits
+     * before escaping). Lengths are UTF-16 units, which is never fewer than Slack's count of characters. An empty
+     * text gives one empty piece.
+     *
+     * @param limit at least 5, the longest escape ({@code &amp;}) plus a surrogate pair's room
+     */
+    public static java.util.List<String> exactPieces(String text, int limit) {
+        if (limit < 5) {
+            throw new IllegalArgumentException("limit must be at least 5, not " + limit);
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int start = 0;
+        while (start < text.length() || out.isEmpty()) {
+            int end = start;
+            int escaped = 0;
+            int lineEnd = -1;
+            while (end < text.length()) {
+                int cp = text.codePointAt(end);
+                int width = cp == '&' ? 5 : cp == '<' || cp == '>' ? 4 : Character.charCount(cp);
+                if (escaped + width > limit) {
+                    break;
+                }
+                escaped += width;
+                end += Character.charCount(cp);
+                if (cp == '\n' && escaped >= limit / 2) {
+                    lineEnd = end;
+                }
+            }
+            if (end < text.length() && lineEnd > start) {
+                end = lineEnd;
+            }
+            out.add(text.substring(start, end));
+            start = end;
+        }
+        return out;
+    }
+
+    /**
      * User text (not yet escaped) on one line: white space runs become one space, and text longer than
      * {@code limit} code points is cut there with "…". Null is empty.
      */

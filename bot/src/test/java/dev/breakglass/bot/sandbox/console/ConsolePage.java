@@ -161,8 +161,9 @@ final class ConsolePage implements AutoCloseable {
     }
 
     boolean unread(String place) {
-        return driver.findElement(By.cssSelector(".nav-item[data-place='" + place + "']")).getAttribute("class")
-                .contains("unread");
+        // a live update may redraw the item between finding it and reading it: awaitValue reads it again then
+        return awaitValue("the navigation item " + place, () -> Optional.of(driver.findElement(
+                By.cssSelector(".nav-item[data-place='" + place + "']")).getAttribute("class"))).contains("unread");
     }
 
     String toast() {

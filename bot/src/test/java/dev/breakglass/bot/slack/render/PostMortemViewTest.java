@@ -168,7 +168,7 @@ class PostMortemViewTest {
     void everyRecordedEventTypeOfALifecycleReadsAsASentenceAndBookkeepingIsLeftOut() {
         Map<String, Boolean> shown = new LinkedHashMap<>();
         for (String type : List.of("Requested", "Approved", "ApprovalRecorded", "EmergencyOffered", "GlassBroken",
-                "Activated", "ExpiryWarned", "ExtensionRequested", "ExtensionApprovalRecorded", "Extended",
+                "Activated", "CredentialsRevealed", "ExpiryWarned", "ExtensionRequested", "ExtensionApprovalRecorded", "Extended",
                 "ExtensionDenied", "RevocationFailed", "RevocationRecovered", "Expired", "Revoked",
                 "RevocationResolved", "TargetCall", "PostMortemOpened", "ReviewReminded", "ReviewWritten", "Reviewed")) {
             AuditEntry e = new AuditEntry(1, T0, 1, type, BOB, Map.of(), "0".repeat(64), "0".repeat(64));
@@ -176,6 +176,20 @@ class PostMortemViewTest {
         }
         shown.forEach((type, present) -> assertEquals(!List.of("TargetCall", "PostMortemOpened", "ReviewReminded",
                 "ReviewWritten", "Reviewed").contains(type), present, type));
+    }
+
+    @Test
+    void aRevealIsRecordedWithWhoAndWhenAndReadsAsASentence() {
+        Grant g = Grant.pending(new GrantId(43), new NewGrant(ALICE, "orders-db", Optional.empty(),
+                Duration.ofMinutes(30), "the replica is down, need to restart it", Optional.empty(), 1, T0));
+        Instant seen = T0.plusSeconds(90);
+        at(Duration.ofSeconds(90), new GrantEvent.CredentialsRevealed(g, ALICE, seen, 0));
+        AuditEntry e = log.forGrant(43).get(0);
+        assertEquals("CredentialsRevealed", e.type());
+        assertEquals(ALICE, e.actor());
+        assertEquals(seen, e.at());
+        assertEquals(0, ((Number) e.details().get("reveals_left")).intValue());
+        assertEquals(Optional.of("<@U0ALICE> revealed the credentials"), PostMortemView.sentence(e));
     }
 
     @Test

@@ -23,6 +23,23 @@ class SlackTextTest {
     }
 
     @Test
+    void exactPiecesJoinBackAndStayWithinTheLimitOnceEscaped() {
+        String text = "ab\n" + "&<>".repeat(3) + "\uD83D\uDD11x\u00e9\n" + "y".repeat(20);
+        for (int limit = 5; limit <= 40; limit++) {
+            java.util.List<String> pieces = SlackText.exactPieces(text, limit);
+            assertEquals(text, String.join("", pieces), "limit " + limit);
+            for (String p : pieces) {
+                assertTrue(SlackText.escape(p).length() <= limit, limit + ": " + p);
+                assertTrue(p.isEmpty() || !Character.isLowSurrogate(p.charAt(0)), limit + ": pair split: " + p);
+            }
+        }
+        assertEquals(java.util.List.of(""), SlackText.exactPieces("", 10));
+        assertEquals(java.util.List.of("line one\n", "line two"), SlackText.exactPieces("line one\nline two", 12),
+                "a piece ends after a line break where one falls in its second half");
+        assertEquals(java.util.List.of("aaaaa", "a"), SlackText.exactPieces("aaaaaa", 5));
+    }
+
+    @Test
     void fittingCutsWithAVisibleMarkerAndNeverSplitsAnEntity() {
         assertEquals("short", SlackText.fit("short", 3000));
         String text = "a".repeat(2985) + "&amp;" + "b".repeat(100);

@@ -1,0 +1,75 @@
+package dev.breakglass.grant;
+
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.port.CredentialDisplay;
+import dev.breakglass.port.CredentialVault;
+import dev.breakglass.port.GrantStore;
+import dev.breakglass.port.Notifier;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The Reveal use case: the requester sees the credentials of their active grant, at most the policy's
+ * {@code reveal-limit} times in all.
+ *
+ * <p>A reveal counts only once the requester could see it: it is taken from the vault (atomically, so two
+ * concurrent clicks cannot both take the last one), shown through the {@link CredentialDisplay}, and given back
+ * when the display did not show it (too large for the chat even split, or the chat refused or failed; also when
+ * the display threw). A shown reveal is published as {@link GrantEvent.CredentialsRevealed}, for the audit log
+ * and the post-mortem timeline; the credentials themselves go nowhere but the display.
+ *
+ * <p>Refused, and nothing taken: a grant that does not exist or is not the clicker's ("only the requester"), a
+ * grant that no longer holds access (its credentials are gone). Unchanged: every reveal already used, or no
+ * credentials stored (the target issued none).
+ */
+public final class RevealService {
+    private final GrantStore store;
+    private final Policy policy;
+    private final CredentialVault vault;
+    private final Notifier notifier;
+    private final Clock clock;
+
+    public RevealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.vault = vault;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    /** {@code user} asks to see the credentials of grant {@code id} on {@code display}. */
+    public Outcome reveal(GrantId id, String user, CredentialDisplay display) {
+        Optional<Grant> found = store.find(id);
+        if (found.isEmpty() || !found.get().requester().equals(user)) {
+            return new Outcome.Refused(Reply.of("Only the requester can reveal these credentials."));
+        }
+        Grant g = found.get();
+        if (g.state() != GrantState.ACTIVE) {
+            return new Outcome.Refused(Reply.of(g.id(), " has ended (", g.state().name().toLowerCase()
+                    .replace('_', ' '), "); its credentials are gone."));
+        }
+        CredentialVault.Reveal taken = vault.reveal(g.id(), policy.revealLimit());
+        if (taken instanceof CredentialVault.Reveal.Exhausted exhausted) {
+            return new Outcome.Unchanged(g, Reply.of("The credentials of ", g.id(), " were already revealed ",
+                    exhausted.limit(), " time(s), the most the policy allows."));
+        }
+        if (!(taken instanceof CredentialVault.Reveal.Revealed revealed)) {
+            return new Outcome.Unchanged(g, Reply.of(g.id(), " has no credentials to reveal."));
+        }
+        CredentialDisplay.Shown shown;
+        try {
+            shown = display.show(g, revealed.credentials(), revealed.remaining());
+        } catch (RuntimeException e) {
+            vault.giveBack(g.id());
+            throw e;
+        }
+        if (shown instanceof CredentialDisplay.Shown.NotShown not) {
+            vault.giveBack(g.id());
+            return new Outcome.Unchanged(g, Reply.of(not.why(), " Your reveal was not used."));
+        }
+        notifier.publish(new GrantEvent.CredentialsRevealed(g, user, clock.instant(), revealed.remaining()));
+        return new Outcome.Done(g, Reply.of("Revealed the credentials of ", g.id(), "."));
+    }
+}
