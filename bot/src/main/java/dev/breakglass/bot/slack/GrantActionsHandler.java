@@ -8,6 +8,7 @@ import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
@@ -15,6 +16,7 @@ import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.Outcome;
+import dev.breakglass.grant.Reply;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialVault;
 import jakarta.inject.Singleton;
@@ -202,6 +204,11 @@ public class GrantActionsHandler implements BoltRegistration {
             return ctx.ack();
         }
         Grant g = grant.get();
+        Optional<Reply> notNow = grants.notAllowedToReveal(g, user);
+        if (notNow.isPresent()) {
+            Clicks.respond(ctx, ReplyText.mrkdwn(notNow.get()));
+            return ctx.ack();
+        }
         if (g.state() != GrantState.ACTIVE) {
             Clicks.respond(ctx, g.id() + " has ended (" + g.state().name().toLowerCase().replace('_', ' ')
                     + "); its credentials are gone.");
