@@ -63,6 +63,13 @@ class GrantServiceTest {
         return new RequestDraft(target, Optional.ofNullable(role), Optional.ofNullable(duration), why, Optional.of("INC-42"));
     }
 
+    /** A request by Alice, approved by {@code approver} and provisioned. */
+    private Grant active(String approver) {
+        Grant g = requested();
+        grants.approve(g.id(), approver);
+        return ((Outcome.Done) grants.provision(g.id())).grant();
+    }
+
     private Grant requested() {
         return ((Outcome.Done) grants.request(ALICE, draft("orders-db", "admin", Duration.ofMinutes(30), WHY))).grant();
     }
@@ -212,9 +219,7 @@ class GrantServiceTest {
     @Test
     void aRequesterRemovedFromTheGroupAfterAskingCanNoLongerBreakTheGlassExtendOrReveal() {
         Grant pending = requested();
-        Grant active = requested();
-        grants.approve(active.id(), BOB);
-        grants.provision(active.id());
+        Grant active = active(BOB);
         clock.advance(Duration.ofMinutes(10));
         people.member("S0ONCALL"); // an admin empties the on-call group
         int before = events.published.size();
@@ -250,9 +255,7 @@ class GrantServiceTest {
     @Test
     void anApproverRemovedAfterTheRequestCanNoLongerApproveEitherTheRequestOrAnExtension() {
         Grant g = requested();
-        Grant active = requested();
-        grants.approve(active.id(), CAROL);
-        grants.provision(active.id());
+        Grant active = active(CAROL);
         grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
         people.member("S0SRE", CAROL); // Bob left the SRE group
         int before = events.published.size();
@@ -293,9 +296,7 @@ class GrantServiceTest {
         assertEquals(Optional.of(Outcome.Field.INCIDENT), ((Outcome.Refused) incident).field());
         assertTrue(incident.reply().plain().contains("U+2066"), incident.reply().plain());
 
-        Grant active = requested();
-        grants.approve(active.id(), BOB);
-        grants.provision(active.id());
+        Grant active = active(BOB);
         grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
         Outcome extension = grants.denyExtension(active.id(), BOB, "y".repeat(3001));
         assertInstanceOf(Outcome.Refused.class, extension);
