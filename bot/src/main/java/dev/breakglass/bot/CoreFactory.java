@@ -40,8 +40,8 @@ public class CoreFactory {
 
     @Singleton
     RevealService revealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier,
-                                Clock clock) {
-        return new RevealService(store, policy, vault, notifier, clock);
+                                Clock clock, GrantService grants) {
+        return new RevealService(store, policy, vault, notifier, clock, grants);
     }
 
     /** The metrics registry behind {@code /metrics}. */

@@ -1,5 +1,6 @@
 package dev.breakglass.bot;
 
+import dev.breakglass.bot.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,31 @@ class ApplicationProcessTest {
         String log = Files.readString(workDir.resolve("bot.log"));
         assertTrue(log.contains("Breakglass cannot start: SLACK_SIGNING_SECRET is required"), log);
         assertFalse(log.contains("xoxb-test-token"), "tokens are never printed");
+    }
+
+    /**
+     * No token and a shared database: a replica that lost its token must not join the production scheduler
+     * cluster as a sandbox. It stops before it connects: the schema stays empty (no migration, no Quartz rows).
+     */
+    @Test
+    void sandboxModeOnASharedDatabaseRefusesToStartNamingBothWaysOut() throws Exception {
+        try (TestDatabase db = TestDatabase.emptyPostgres()) {
+            Map<String, String> env = new java.util.HashMap<>(db.env());
+            env.put("PORT", Integer.toString(freePort()));
+            Process bot = start(env);
+            try {
+                assertTrue(bot.waitFor(60, TimeUnit.SECONDS), "the bot must stop by itself");
+            } finally {
+                bot.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // a sandbox that did start holds the schema
+            }
+            assertEquals(Application.EXIT_BAD_CONFIGURATION, bot.exitValue());
+            String log = Files.readString(workDir.resolve("bot.log"));
+            assertTrue(log.contains("Breakglass cannot start: sandbox mode (no SLACK_BOT_TOKEN) runs only on its own "
+                    + "embedded database, but BREAKGLASS_DB_URL points at a postgresql database."), log);
+            assertTrue(log.contains("Either set SLACK_BOT_TOKEN") && log.contains("or unset BREAKGLASS_DB_URL"), log);
+            assertFalse(log.contains("currentSchema"), "the URL is not repeated: " + log);
+            assertEquals(List.of(), db.tables(), "nothing was created in the shared database");
+        }
     }
 
     private Process start(Map<String, String> env) throws IOException {

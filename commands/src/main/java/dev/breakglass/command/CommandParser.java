@@ -62,7 +62,7 @@ import java.util.regex.Pattern;
  */
 public final class CommandParser {
     /** The longest revoke reason, in code points. */
-    public static final int MAX_REASON_LENGTH = 3000;
+    public static final int MAX_REASON_LENGTH = FreeText.REVOKE_REASON.maxLength();
 
     private static final String HELP_FORM = "/breakglass help";
     private static final Usage OPEN_FORM_USAGE = new Usage("/breakglass", "open the request form");
@@ -221,8 +221,7 @@ public final class CommandParser {
         if (reason.isEmpty()) {
             return new Revoke(id.get(), Optional.empty());
         }
-        Optional<String> problem = Text.freeTextProblem("reason", reason, 1, MAX_REASON_LENGTH,
-                "Say why, or leave it out.");
+        Optional<String> problem = FreeText.REVOKE_REASON.problem(reason);
         if (problem.isPresent()) {
             return error(Sub.REVOKE, problem.get());
         }

@@ -6,9 +6,8 @@ import java.util.Optional;
  * How long a justification may be, in characters (Unicode code points, after trimming surrounding white space).
  * Longer text is refused, never truncated. The policy file may change both bounds.
  *
- * <p>Besides its length, a justification may not contain characters that hide or garble what approvers read:
- * control characters other than white space, unpaired surrogates, and bidirectional embedding, override and
- * isolate controls. Everything else, newlines and emoji included, is kept as typed.
+ * <p>Besides its length, a justification follows the rules of every free-text field ({@link FreeText}): no
+ * characters that hide or garble what approvers read. Everything else, newlines and emoji included, is kept.
  *
  * @param minLength at least 1
  * @param maxLength at least {@code minLength}
@@ -41,9 +40,8 @@ public record JustificationRules(int minLength, int maxLength) {
      * Usable for the request form as well as the command, so both say the same thing.
      */
     public Optional<String> problem(String justification) {
-        String hint = "Say what is broken and why you need access, in " + minLength + " to " + maxLength
-                + " characters.";
-        return Text.freeTextProblem("justification", justification, minLength, maxLength, hint);
+        return new FreeText("justification", minLength, maxLength, "Say what is broken and why you need access, in "
+                + minLength + " to " + maxLength + " characters.").problem(justification);
     }
 
     /** True when {@link #problem} finds nothing wrong. */

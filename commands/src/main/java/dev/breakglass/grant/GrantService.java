@@ -1,6 +1,7 @@
 package dev.breakglass.grant;
 
 import dev.breakglass.command.DurationText;
+import dev.breakglass.command.FreeText;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Outcome.Field;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -43,9 +44,11 @@ import static dev.breakglass.grant.Reply.person;
  */
 public final class GrantService {
     /** Longest incident reference kept, in characters. */
-    public static final int MAX_INCIDENT_LENGTH = 200;
+    public static final int MAX_INCIDENT_LENGTH = FreeText.INCIDENT.maxLength();
     /** Longest deny reason, in characters. */
-    public static final int MAX_REASON_LENGTH = 3000;
+    public static final int MAX_REASON_LENGTH = FreeText.DENY_REASON.maxLength();
+    /** The most grants one view (App Home, {@code /breakglass list}) reads from the store. */
+    public static final int READ_LIMIT = 200;
     /** An approved grant not provisioned after this long lost its provisioning timer. */
     private static final Duration STUCK_APPROVED = Duration.ofMinutes(2);
 
@@ -108,10 +111,13 @@ public final class GrantService {
         return store.find(id).filter(g -> canSee(g, user));
     }
 
-    /** Pending and active grants {@code user} may see, oldest first. */
+    /**
+     * Pending and active grants {@code user} may see, oldest first, among the newest {@link #READ_LIMIT} open
+     * grants: what a person looks at is a bounded read, however many grants pile up.
+     */
     public List<Grant> openGrantsVisibleTo(String user) {
-        return store.findByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED, GrantState.ACTIVE,
-                GrantState.REVOKE_FAILED)).stream().filter(g -> canSee(g, user)).toList();
+        return store.findNewestByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED,
+                GrantState.ACTIVE, GrantState.REVOKE_FAILED), READ_LIMIT).stream().filter(g -> canSee(g, user)).toList();
     }
 
     /** The targets {@code user} may request, in policy order. */
@@ -153,12 +159,17 @@ public final class GrantService {
         if (problem.isPresent()) {
             return refused(Field.JUSTIFICATION, problem.get());
         }
-        Optional<String> incident = draft.incident().map(String::strip).filter(s -> !s.isEmpty());
-        if (incident.isPresent() && incident.get().codePointCount(0, incident.get().length()) > MAX_INCIDENT_LENGTH) {
-            return refused(Field.INCIDENT, "The incident reference is longer than ", MAX_INCIDENT_LENGTH,
-                    " characters; give the ticket id or link.");
+        Optional<String> incident = optional(draft.incident());
+        Optional<String> incidentProblem = incident.flatMap(FreeText.INCIDENT::problem);
+        if (incidentProblem.isPresent()) {
+            return refused(Field.INCIDENT, incidentProblem.get());
         }
         Instant now = clock.instant();
+        int recent = store.countRequestedSince(requester, now.minus(Duration.ofHours(1)));
+        if (recent >= policy.requestsPerHour()) {
+            return refused(null, "You made ", recent, " requests in the last hour, the most the policy allows"
+                    + " (requests-per-hour). Wait a while, or use one you already made: /breakglass list shows them.");
+        }
         Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
                 target.approvals(), now));
         notifier.publish(new GrantEvent.Requested(grant));
@@ -180,10 +191,9 @@ public final class GrantService {
                 return Step.stop(new Outcome.Refused(Reply.of("You cannot approve your own request ", grant.id(),
                         ". A peer has to.")));
             }
-            TargetPolicy target = targetOf(grant);
-            if (target == null || !allows(target.approvers(), approver)) {
-                return Step.stop(new Outcome.Refused(Reply.of("You are not an approver for ", grant.target(),
-                        ", so you cannot approve ", grant.id(), ".")));
+            Optional<Outcome> notNow = notAllowedNow(grant, approver, Acting.APPROVER, "approve");
+            if (notNow.isPresent()) {
+                return Step.stop(notNow.get());
             }
             if (grant.approvedBy().contains(approver)) {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved ", grant.id(),
@@ -203,24 +213,21 @@ public final class GrantService {
 
     /** A refusal by an approver, with the reason shown to the requester. */
     public Outcome deny(GrantId id, String approver, String reason) {
-        String why = reason == null ? "" : reason.strip();
-        if (why.isEmpty()) {
-            return refused(null, "Say why you deny the request: the requester sees your reason.");
-        }
-        if (why.codePointCount(0, why.length()) > MAX_REASON_LENGTH) {
-            return refused(null, "The reason is longer than ", MAX_REASON_LENGTH, " characters.");
+        String why = FreeText.strip(reason);
+        Optional<String> problem = FreeText.DENY_REASON.problem(why);
+        if (problem.isPresent()) {
+            return refused(null, problem.get());
         }
         return change(id, grant -> {
             if (grant.state() != GrantState.PENDING) {
                 return Step.stop(settled(grant));
             }
-            TargetPolicy target = targetOf(grant);
             if (approver.equals(grant.requester())) {
                 return Step.stop(new Outcome.Refused(Reply.of("To withdraw your own request, cancel it instead.")));
             }
-            if (target == null || !allows(target.approvers(), approver)) {
-                return Step.stop(new Outcome.Refused(Reply.of("You are not an approver for ", grant.target(),
-                        ", so you cannot deny ", grant.id(), ".")));
+            Optional<Outcome> notNow = notAllowedNow(grant, approver, Acting.APPROVER, "deny");
+            if (notNow.isPresent()) {
+                return Step.stop(notNow.get());
             }
             return Step.save(grant.denied(approver, why, clock.instant()),
                     saved -> new GrantEvent.Denied(saved, approver, why),
@@ -291,6 +298,10 @@ public final class GrantService {
                         ? new Outcome.Unchanged(grant, Reply.of("You already broke the glass on ", grant.id(), "."))
                         : settled(grant));
             }
+            Optional<Outcome> notNow = notAllowedNow(grant, user, Acting.REQUESTER, "break the glass on");
+            if (notNow.isPresent()) {
+                return Step.stop(notNow.get());
+            }
             Optional<EmergencyPolicy> emergency = Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency);
             if (emergency.isEmpty()) {
                 return Step.stop(new Outcome.Refused(Reply.of(grant.target(),
@@ -324,6 +335,10 @@ public final class GrantService {
         Grant grant = found.get();
         if (grant.state() != GrantState.APPROVED) {
             return new Outcome.Unchanged(grant, Reply.of(grant.id(), " is ", grant.state(), ", nothing to provision."));
+        }
+        if (notAllowedNow(grant, grant.requester(), Acting.REQUESTER, "receive").isPresent()) {
+            // Removed from the requesters between asking and now: the approval no longer gives access.
+            return fail(grant, "the requester is no longer allowed to request access to " + grant.target());
         }
         Optional<TargetAdapter> adapter = targets.adapter(grant.target());
         Instant start = clock.instant();
@@ -391,6 +406,11 @@ public final class GrantService {
      * revokers; anyone else is refused.
      */
     public Outcome revoke(GrantId id, String by, Optional<String> reason) {
+        Optional<String> why = optional(reason);
+        Optional<String> problem = why.flatMap(FreeText.REVOKE_REASON::problem);
+        if (problem.isPresent()) {
+            return refused(null, problem.get());
+        }
         Optional<Grant> found = store.find(id);
         if (found.isEmpty() || !canSee(found.get(), by)) {
             return new Outcome.Refused(Reply.of("There is no grant ", id, " that you can see."));
@@ -398,7 +418,8 @@ public final class GrantService {
         Grant grant = found.get();
         TargetPolicy target = targetOf(grant);
         boolean allowed = grant.requester().equals(by) || grant.approvedBy().contains(by)
-                || (target != null && (allows(target.approvers(), by) || allows(target.revokers(), by)));
+                || (target != null && (Membership.allowsNow(people, target.approvers(), by)
+                || Membership.allowsNow(people, target.revokers(), by)));
         if (!allowed) {
             return new Outcome.Refused(Reply.of("Only the requester, an approver or a revoker of ", grant.target(),
                     " can end ", grant.id(), " early."));
@@ -407,7 +428,7 @@ public final class GrantService {
             return new Outcome.Unchanged(grant, Reply.of(grant.id(), " holds no access (", word(grant.state()),
                     "); nothing to revoke."));
         }
-        return endAccess(id, Optional.of(by), reason.map(String::strip).filter(r -> !r.isEmpty()), g -> true);
+        return endAccess(id, Optional.of(by), why, g -> true);
     }
 
     /** The retry timer (or the sweeper) found a failed or abandoned revocation due again. */
@@ -422,10 +443,15 @@ public final class GrantService {
      * retries stop. Only the target's revokers may, since it overrules the target's own answer.
      */
     public Outcome resolveRevocation(GrantId id, String by, String note) {
-        String why = note == null || note.isBlank() ? "confirmed removed by hand" : note.strip();
+        Optional<String> written = optional(Optional.ofNullable(note));
+        Optional<String> problem = written.flatMap(FreeText.RESOLVE_NOTE::problem);
+        if (problem.isPresent()) {
+            return refused(null, problem.get());
+        }
+        String why = written.orElse("confirmed removed by hand");
         return change(id, grant -> {
             TargetPolicy target = targetOf(grant);
-            if (target == null || !allows(target.revokers(), by)) {
+            if (target == null || !Membership.allowsNow(people, target.revokers(), by)) {
                 return Step.stop(new Outcome.Refused(Reply.of("Only a revoker of ", grant.target(),
                         " can mark a failed revocation resolved.")));
             }
@@ -563,14 +589,15 @@ public final class GrantService {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("An extension of ", grant.id(),
                         " is already waiting for approval.")));
             }
-            TargetPolicy target = targetOf(grant);
-            if (target == null) {
-                return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " is no longer in the policy.")));
+            Optional<Outcome> notNow = notAllowedNow(grant, user, Acting.REQUESTER, "extend");
+            if (notNow.isPresent()) {
+                return Step.stop(notNow.get());
             }
             if (extending(grant) == Extending.UNSUPPORTED) {
                 return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " cannot move the end of access it has"
                         + " given, so ", grant.id(), " cannot be extended; request new access when this one ends.")));
             }
+            TargetPolicy target = targetOf(grant);
             Duration cap = grant.emergency() ? target.emergency().map(EmergencyPolicy::maxDuration)
                     .orElse(target.maxDuration()) : target.maxDuration();
             Duration total = grant.duration().plus(more);
@@ -681,9 +708,10 @@ public final class GrantService {
 
     /** A peer refuses the pending extension, with a reason the requester sees. */
     public Outcome denyExtension(GrantId id, String approver, String reason) {
-        String why = reason == null ? "" : reason.strip();
-        if (why.isEmpty()) {
-            return refused(null, "Say why you deny the extension: the requester sees your reason.");
+        String why = FreeText.strip(reason);
+        Optional<String> problem = FreeText.DENY_REASON.problem(why);
+        if (problem.isPresent()) {
+            return refused(null, problem.get());
         }
         return change(id, grant -> {
             Optional<Outcome> no = extensionDecisionRefused(grant, approver);
@@ -703,11 +731,7 @@ public final class GrantService {
         if (approver.equals(grant.requester())) {
             return Optional.of(new Outcome.Refused(Reply.of("You cannot approve your own extension.")));
         }
-        TargetPolicy target = targetOf(grant);
-        if (target == null || !allows(target.approvers(), approver)) {
-            return Optional.of(new Outcome.Refused(Reply.of("You are not an approver for ", grant.target(), ".")));
-        }
-        return Optional.empty();
+        return notAllowedNow(grant, approver, Acting.APPROVER, "decide on the extension of");
     }
 
     /**
@@ -763,6 +787,47 @@ public final class GrantService {
                 Reply.of("Provisioning ", current.id(), " failed: ", why), saved -> { }));
     }
 
+    /** In which capacity someone acts on an existing grant. */
+    private enum Acting { REQUESTER, APPROVER }
+
+    /**
+     * Why {@code user} may not act on {@code grant} as its requester or as an approver under the policy and the
+     * memberships as they are now, not as they were when the grant was asked for: the requester must be the
+     * grant's and still among the target's requesters; an approver still among its approvers. Group memberships
+     * are read fresh ({@link PeopleDirectory#currentGroupsOf}). A target that left the policy refuses both.
+     *
+     * @param verb what the user tried, for the message: "approve", "extend", "break the glass on"…
+     * @return the refusal; empty when the action may go on
+     */
+    private Optional<Outcome> notAllowedNow(Grant grant, String user, Acting as, String verb) {
+        if (as == Acting.REQUESTER && !user.equals(grant.requester())) {
+            return Optional.of(new Outcome.Refused(Reply.of("Only ", person(grant.requester()), " can ", verb, " ",
+                    grant.id(), ".")));
+        }
+        TargetPolicy target = targetOf(grant);
+        if (target == null) {
+            return Optional.of(new Outcome.Refused(Reply.of(grant.target(), " is no longer in the policy, so you "
+                    + "cannot ", verb, " ", grant.id(), ".")));
+        }
+        boolean requester = as == Acting.REQUESTER;
+        if (!Membership.allowsNow(people, requester ? target.requesters() : target.approvers(), user)) {
+            return Optional.of(new Outcome.Refused(requester
+                    ? Reply.of("You are no longer allowed to request access to ", grant.target(), ", so you cannot ",
+                    verb, " ", grant.id(), ". Ask the owners of the policy to add you back to its requesters.")
+                    : Reply.of("You are not an approver for ", grant.target(), ", so you cannot ", verb, " ",
+                    grant.id(), ".")));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code user} may not reveal the credentials of {@code grant} now: only its requester, and only while
+     * still allowed to request its target (see {@link #notAllowedNow}). Empty when they may.
+     */
+    public Optional<Reply> notAllowedToReveal(Grant grant, String user) {
+        return notAllowedNow(grant, user, Acting.REQUESTER, "reveal the credentials of").map(Outcome::reply);
+    }
+
     /** True when {@code user} is among {@code principals}, directly, through a user group, or as anyone. */
     public boolean allows(List<Principal> principals, String user) {
         return Membership.allows(people, principals, user);
@@ -804,6 +869,11 @@ public final class GrantService {
             parts[3 + i * 2] = person(grant.approvedBy().get(i));
         }
         return Reply.of(parts);
+    }
+
+    /** Optional free text: stripped, and empty when blank (then no rule applies to it). */
+    private static Optional<String> optional(Optional<String> text) {
+        return text.map(FreeText::strip).filter(s -> !s.isEmpty());
     }
 
     private static Outcome refused(Field field, Object... pieces) {

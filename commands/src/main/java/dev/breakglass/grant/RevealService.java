@@ -30,8 +30,12 @@ public final class RevealService {
     private final CredentialVault vault;
     private final Notifier notifier;
     private final Clock clock;
+    private final GrantService grants;
 
-    public RevealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier, Clock clock) {
+    /** @param grants decides whether the requester is still allowed on the target now (policy, groups) */
+    public RevealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier, Clock clock,
+                         GrantService grants) {
+        this.grants = grants;
         this.store = store;
         this.policy = policy;
         this.vault = vault;
@@ -46,6 +50,10 @@ public final class RevealService {
             return new Outcome.Refused(Reply.of("Only the requester can reveal these credentials."));
         }
         Grant g = found.get();
+        Optional<Reply> notNow = grants.notAllowedToReveal(g, user);
+        if (notNow.isPresent()) {
+            return new Outcome.Refused(notNow.get());
+        }
         if (g.state() != GrantState.ACTIVE) {
             return new Outcome.Refused(Reply.of(g.id(), " has ended (", g.state().name().toLowerCase()
                     .replace('_', ' '), "); its credentials are gone."));

@@ -1,5 +1,7 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.command.FreeText;
+
 import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -10,9 +12,9 @@ import java.util.Objects;
 /**
  * The requester's written post-mortem: an answer to every {@link ReviewQuestion}.
  *
- * <p>Edge cases: answers are stripped; every question needs one, blank is refused and so is one longer than
- * {@link #MAX_ANSWER_LENGTH} characters (code points, like every limit the bot counts); the map iterates in
- * question order whatever order it was given in.
+ * <p>Edge cases: answers are stripped; every question needs one that passes {@link FreeText#REVIEW_ANSWER} (blank,
+ * longer than {@link #MAX_ANSWER_LENGTH} characters, or with hidden control or bidi characters is refused); the
+ * map iterates in question order whatever order it was given in.
  *
  * @param author    who wrote it (the grant's requester)
  * @param writtenAt when it was submitted
@@ -20,7 +22,7 @@ import java.util.Objects;
  */
 public record Review(String author, Instant writtenAt, Map<ReviewQuestion, String> answers) {
     /** Longest answer kept, in characters: what one Slack input takes. */
-    public static final int MAX_ANSWER_LENGTH = 3000;
+    public static final int MAX_ANSWER_LENGTH = FreeText.REVIEW_ANSWER.maxLength();
 
     public Review {
         Objects.requireNonNull(author, "author");
@@ -41,12 +43,7 @@ public record Review(String author, Instant writtenAt, Map<ReviewQuestion, Strin
     public static Map<ReviewQuestion, String> problems(Map<ReviewQuestion, String> answers) {
         Map<ReviewQuestion, String> problems = new LinkedHashMap<>();
         for (ReviewQuestion q : ReviewQuestion.values()) {
-            String a = answers == null || answers.get(q) == null ? "" : answers.get(q).strip();
-            if (a.isEmpty()) {
-                problems.put(q, "Answer this question; a short answer is fine.");
-            } else if (a.codePointCount(0, a.length()) > MAX_ANSWER_LENGTH) {
-                problems.put(q, "Keep this answer within " + MAX_ANSWER_LENGTH + " characters.");
-            }
+            FreeText.REVIEW_ANSWER.problem(answers == null ? null : answers.get(q)).ifPresent(p -> problems.put(q, p));
         }
         return problems;
     }

@@ -166,7 +166,7 @@ public final class ReviewService {
                 return Step.stop(new Outcome.Refused(Reply.of("You cannot sign off the review of your own access; ",
                         signersText(g), " does.")));
             }
-            if (!maySignOff(g, user)) {
+            if (!Membership.allowsNow(people, signers(g), user)) {
                 return Step.stop(new Outcome.Refused(Reply.of("You are not a reviewer of ", g.target(),
                         ", so you cannot sign off ", g.id(), ".")));
             }
@@ -179,7 +179,10 @@ public final class ReviewService {
         });
     }
 
-    /** Whether {@code user} signs off reviews of {@code grant}: its target's reviewers, else its approvers. */
+    /**
+     * Whether {@code user} signs off reviews of {@code grant}: its target's reviewers, else its approvers. For
+     * showing the button; signing off itself checks the memberships as they are at that moment.
+     */
     public boolean maySignOff(Grant grant, String user) {
         return !grant.requester().equals(user) && Membership.allows(people, signers(grant), user);
     }

@@ -37,6 +37,9 @@ import java.util.Set;
  * @param revealLimit    how many times the requester may reveal a grant's credentials
  * @param warnBefore     how long before expiry the requester is warned (with Extend / I'm done)
  * @param review         post-mortem reminders
+ * @param requestsPerHour how many new requests one person may make in any hour (at least 1; default
+ *                        {@value #DEFAULT_REQUESTS_PER_HOUR}): a runaway script or a flood of requests is refused
+ *                        with a message, never queued
  */
 public record Policy(
         Channels channels,
@@ -45,7 +48,8 @@ public record Policy(
         Duration pendingTimeout,
         int revealLimit,
         Duration warnBefore,
-        ReviewPolicy review) {
+        ReviewPolicy review,
+        int requestsPerHour) {
 
     /** pending-timeout when not given: 30 minutes. */
     public static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(30);
@@ -53,6 +57,8 @@ public record Policy(
     public static final int DEFAULT_REVEAL_LIMIT = 1;
     /** warn-before when not given: 5 minutes. */
     public static final Duration DEFAULT_WARN_BEFORE = Duration.ofMinutes(5);
+    /** requests-per-hour when not given: 10. */
+    public static final int DEFAULT_REQUESTS_PER_HOUR = 10;
 
     public Policy {
         if (channels == null) {
@@ -86,6 +92,10 @@ public record Policy(
         }
         warnBefore = Checks.positive(warnBefore, DEFAULT_WARN_BEFORE, "warn-before");
         review = review == null ? ReviewPolicy.DEFAULT : review;
+        if (requestsPerHour < 1) {
+            throw InvalidPolicyException.at("requests-per-hour",
+                    "requests-per-hour must be at least 1, not " + requestsPerHour);
+        }
 
         for (TargetPolicy target : targets.values()) {
             if (target.emergency().isPresent()) {
@@ -103,6 +113,13 @@ public record Policy(
     /** Channels and targets; every bot-wide rule at its default. */
     public Policy(Channels channels, Map<String, TargetPolicy> targets) {
         this(channels, targets, null, null, DEFAULT_REVEAL_LIMIT, null, null);
+    }
+
+    /** Every rule but {@code requestsPerHour}, which is {@value #DEFAULT_REQUESTS_PER_HOUR}. */
+    public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
+                  Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review) {
+        this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review,
+                DEFAULT_REQUESTS_PER_HOUR);
     }
 
     /** The target with exactly this name (case-sensitive); empty for unknown names and null. */

@@ -30,6 +30,15 @@ public interface GrantStore {
      */
     Optional<Grant> update(Grant changed);
 
+    /** How many grants {@code requester} asked for at or after {@code since} (in any state). */
+    int countRequestedSince(String requester, java.time.Instant since);
+
+    /**
+     * The newest {@code limit} grants in any of these states (highest ids), oldest of them first: a bounded read
+     * for what people look at (App Home, {@code /breakglass list}), however many grants pile up.
+     */
+    List<Grant> findNewestByState(Set<GrantState> states, int limit);
+
     /** Grants in any of these states, oldest first. */
     List<Grant> findByState(Set<GrantState> states);
 

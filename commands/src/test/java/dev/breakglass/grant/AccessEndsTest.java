@@ -164,6 +164,21 @@ class AccessEndsTest {
     }
 
     @Test
+    void revokeReasonsAndResolveNotesFollowTheFreeTextRules() {
+        Grant g = active(30);
+        target.failRevokes = 100;
+        Outcome hidden = grants.revoke(g.id(), ALICE, Optional.of("done \u202Eevil"));
+        assertInstanceOf(Outcome.Refused.class, hidden);
+        assertTrue(hidden.reply().plain().contains("U+202E"), hidden.reply().plain());
+        assertEquals(GrantState.ACTIVE, store.find(g.id()).orElseThrow().state(), "nothing changed");
+        grants.revoke(g.id(), ALICE, Optional.empty());
+        Outcome note = grants.resolveRevocation(g.id(), SECURITY, "x".repeat(1001));
+        assertInstanceOf(Outcome.Refused.class, note);
+        assertTrue(note.reply().plain().contains("too long"), note.reply().plain());
+        assertEquals(GrantState.REVOKE_FAILED, store.find(g.id()).orElseThrow().state(), "nothing changed");
+    }
+
+    @Test
     void onlyARevokerMayResolveAFailedRevocationByHand() {
         Grant g = active(30);
         target.failRevokes = 100;

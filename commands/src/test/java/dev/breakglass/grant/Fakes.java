@@ -91,6 +91,18 @@ final class Fakes {
         }
 
         @Override
+        public int countRequestedSince(String requester, Instant since) {
+            return (int) grants.values().stream().filter(g -> g.requester().equals(requester)
+                    && !g.requestedAt().isBefore(since)).count();
+        }
+
+        @Override
+        public List<Grant> findNewestByState(Set<GrantState> states, int limit) {
+            List<Grant> all = findByState(states);
+            return all.subList(Math.max(0, all.size() - limit), all.size());
+        }
+
+        @Override
         public List<Grant> findByState(Set<GrantState> states) {
             return grants.values().stream().filter(g -> states.contains(g.state()))
                     .sorted((a, b) -> Long.compare(a.id().value(), b.id().value())).collect(Collectors.toList());
@@ -118,6 +130,11 @@ final class Fakes {
         public Set<String> groupsOf(String userId, Set<String> groupIds) {
             return groupIds.stream().filter(g -> members.getOrDefault(g, Set.of()).contains(userId))
                     .collect(Collectors.toSet());
+        }
+
+        @Override
+        public Set<String> currentGroupsOf(String userId, Set<String> groupIds) {
+            return groupsOf(userId, groupIds);
         }
 
         @Override

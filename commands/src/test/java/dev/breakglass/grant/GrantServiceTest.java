@@ -63,6 +63,13 @@ class GrantServiceTest {
         return new RequestDraft(target, Optional.ofNullable(role), Optional.ofNullable(duration), why, Optional.of("INC-42"));
     }
 
+    /** A request by Alice, approved by {@code approver} and provisioned. */
+    private Grant active(String approver) {
+        Grant g = requested();
+        grants.approve(g.id(), approver);
+        return ((Outcome.Done) grants.provision(g.id())).grant();
+    }
+
     private Grant requested() {
         return ((Outcome.Done) grants.request(ALICE, draft("orders-db", "admin", Duration.ofMinutes(30), WHY))).grant();
     }
@@ -107,6 +114,24 @@ class GrantServiceTest {
         }
         assertEquals(List.of(), store.findByState(java.util.EnumSet.allOf(GrantState.class)));
         assertEquals(List.of(), events.published);
+    }
+
+    @Test
+    void aRequesterMayMakeTenRequestsInAnyHourAndTheEleventhIsRefused() {
+        for (int i = 0; i < Policy.DEFAULT_REQUESTS_PER_HOUR; i++) {
+            assertInstanceOf(Outcome.Done.class, grants.request(ALICE, draft("orders-db", null, null, WHY)));
+            clock.advance(Duration.ofMinutes(5));
+        }
+        int events0 = events.published.size();
+        Outcome eleventh = grants.request(ALICE, draft("orders-db", null, null, WHY));
+        assertInstanceOf(Outcome.Refused.class, eleventh);
+        assertTrue(eleventh.reply().plain().startsWith("You made 10 requests in the last hour, the most the policy "
+                + "allows (requests-per-hour)."), eleventh.reply().plain());
+        assertEquals(10, store.findByState(java.util.EnumSet.allOf(GrantState.class)).size(), "nothing stored");
+        assertEquals(events0, events.published.size());
+        assertInstanceOf(Outcome.Done.class, grants.request(BOB, draft("orders-db", null, null, WHY)), "per person");
+        clock.advance(Duration.ofMinutes(11)); // the first request is now more than an hour old
+        assertInstanceOf(Outcome.Done.class, grants.request(ALICE, draft("orders-db", null, null, WHY)));
     }
 
     @Test
@@ -189,6 +214,94 @@ class GrantServiceTest {
         assertEquals(List.of(), glass.approvedBy());
         assertInstanceOf(Outcome.Unchanged.class, grants.breakGlass(g.id(), ALICE));
         assertTrue(events.kinds().contains(GrantEvent.GlassBroken.class));
+    }
+
+    @Test
+    void aRequesterRemovedFromTheGroupAfterAskingCanNoLongerBreakTheGlassExtendOrReveal() {
+        Grant pending = requested();
+        Grant active = active(BOB);
+        clock.advance(Duration.ofMinutes(10));
+        people.member("S0ONCALL"); // an admin empties the on-call group
+        int before = events.published.size();
+
+        Outcome glass = grants.breakGlass(pending.id(), ALICE);
+        assertInstanceOf(Outcome.Refused.class, glass);
+        assertEquals("You are no longer allowed to request access to orders-db, so you cannot break the glass on "
+                + "BG-1. Ask the owners of the policy to add you back to its requesters.", glass.reply().plain());
+        Outcome extend = grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
+        assertInstanceOf(Outcome.Refused.class, extend);
+        assertTrue(extend.reply().plain().contains("so you cannot extend BG-2"), extend.reply().plain());
+        assertTrue(grants.notAllowedToReveal(store.find(active.id()).orElseThrow(), ALICE).orElseThrow().plain()
+                .contains("so you cannot reveal the credentials of BG-2"));
+        assertEquals(GrantState.PENDING, store.find(pending.id()).orElseThrow().state());
+        assertTrue(store.find(active.id()).orElseThrow().extension().isEmpty());
+        assertEquals(before, events.published.size(), "nothing happened");
+        assertInstanceOf(Outcome.Done.class, grants.revoke(active.id(), ALICE, Optional.empty()),
+                "giving access back is always allowed");
+    }
+
+    @Test
+    void aRequesterRemovedFromThePolicyIsNotProvisionedAfterApproval() {
+        Grant g = requested();
+        GrantService after = service(policyWithout(ALICE));
+        people.member("S0ONCALL"); // and from the group the new policy no longer names anyway
+        after.approve(g.id(), BOB);
+        Grant failed = ((Outcome.Done) after.provision(g.id())).grant();
+        assertEquals(GrantState.FAILED, failed.state());
+        assertEquals(Optional.of("the requester is no longer allowed to request access to orders-db"), failed.reason());
+        assertEquals(List.of(), target.grants, "the target was never asked");
+    }
+
+    @Test
+    void anApproverRemovedAfterTheRequestCanNoLongerApproveEitherTheRequestOrAnExtension() {
+        Grant g = requested();
+        Grant active = active(CAROL);
+        grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
+        people.member("S0SRE", CAROL); // Bob left the SRE group
+        int before = events.published.size();
+
+        Outcome approve = grants.approve(g.id(), BOB);
+        assertInstanceOf(Outcome.Refused.class, approve);
+        assertEquals("You are not an approver for orders-db, so you cannot approve BG-1.", approve.reply().plain());
+        assertInstanceOf(Outcome.Refused.class, grants.deny(g.id(), BOB, "not needed any more"));
+        Outcome extension = grants.approveExtension(active.id(), BOB);
+        assertInstanceOf(Outcome.Refused.class, extension);
+        assertTrue(extension.reply().plain().contains("cannot decide on the extension of BG-2"), extension.reply().plain());
+        assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state());
+        assertTrue(store.find(active.id()).orElseThrow().extension().isPresent());
+        assertEquals(before, events.published.size(), "nothing happened");
+    }
+
+    private static Policy policyWithout(String requester) {
+        Map<String, TargetPolicy> targets = new LinkedHashMap<>();
+        targets.put("orders-db", TargetPolicy.builder("orders-db", "webhook", Duration.ofHours(1),
+                        List.of(new Principal.UserGroupId("S0SRE")))
+                .roles("read-only", "admin").requesters(new Principal.UserId(BOB)).build());
+        assertTrue(!requester.equals(BOB));
+        return new Policy(new Channels("C0APPROVALS", List.of("C0SECURITY")), targets);
+    }
+
+    @Test
+    void denyReasonsAndIncidentReferencesFollowTheFreeTextRules() {
+        Grant g = requested();
+        Outcome bidi = grants.deny(g.id(), BOB, "looks fine \u202Etxt.exe");
+        assertInstanceOf(Outcome.Refused.class, bidi);
+        assertTrue(bidi.reply().plain().contains("invisible or broken character (U+202E)"), bidi.reply().plain());
+        Outcome control = grants.deny(g.id(), BOB, "no\u001B[2J");
+        assertTrue(control.reply().plain().contains("U+001B"), control.reply().plain());
+        assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state(), "nothing changed");
+
+        Outcome incident = grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(), Optional.empty(), WHY,
+                Optional.of("INC-1\u2066")));
+        assertEquals(Optional.of(Outcome.Field.INCIDENT), ((Outcome.Refused) incident).field());
+        assertTrue(incident.reply().plain().contains("U+2066"), incident.reply().plain());
+
+        Grant active = active(BOB);
+        grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
+        Outcome extension = grants.denyExtension(active.id(), BOB, "y".repeat(3001));
+        assertInstanceOf(Outcome.Refused.class, extension);
+        assertTrue(extension.reply().plain().contains("too long: 3001 characters"), extension.reply().plain());
+        assertTrue(store.find(active.id()).orElseThrow().extension().isPresent(), "nothing changed");
     }
 
     @Test

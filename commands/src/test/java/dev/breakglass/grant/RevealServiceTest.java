@@ -37,7 +37,7 @@ class RevealServiceTest {
     private final Policy policy = policy();
     private final GrantService grants = new GrantService(store, policy, new Fakes.People(), target, vault, events,
             new Fakes.Timers(), clock);
-    private final RevealService reveals = new RevealService(store, policy, vault, events, clock);
+    private final RevealService reveals = new RevealService(store, policy, vault, events, clock, grants);
 
     /** A display that answers what it is told and remembers what it was asked to show. */
     private static final class Display implements CredentialDisplay {

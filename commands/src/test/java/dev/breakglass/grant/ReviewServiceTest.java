@@ -184,6 +184,11 @@ class ReviewServiceTest {
         Map<ReviewQuestion, String> tooLong = answers("long");
         tooLong.put(ReviewQuestion.CONCERNS, "x".repeat(Review.MAX_ANSWER_LENGTH + 1));
         assertInstanceOf(Outcome.Refused.class, reviews.write(g.id(), ALICE, tooLong));
+        Map<ReviewQuestion, String> hidden = answers("hidden");
+        hidden.put(ReviewQuestion.CONCERNS, "none \u202Ereally");
+        Outcome bidi = reviews.write(g.id(), ALICE, hidden);
+        assertInstanceOf(Outcome.Refused.class, bidi);
+        assertTrue(bidi.reply().plain().contains("U+202E"), bidi.reply().plain());
         assertEquals(Optional.empty(), store.find(g.id()).orElseThrow().postMortem().review(), "refusals change nothing");
 
         clock.advance(Duration.ofMinutes(7));

@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  */
 final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
-            "reveal-limit", "warn-before", "review");
+            "reveal-limit", "warn-before", "review", "requests-per-hour");
     static final List<String> CHANNEL_KEYS = List.of("approvals", "notify");
     static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
@@ -104,8 +104,10 @@ final class PolicyReader {
         Duration warnBefore = top.optional("warn-before").map(n -> duration(n, top.path("warn-before")))
                 .orElse(null);
         ReviewPolicy review = top.optional("review").map(n -> readReview(top, n)).orElse(null);
+        int requestsPerHour = top.optional("requests-per-hour")
+                .map(n -> wholeNumber(n, top.path("requests-per-hour"))).orElse(Policy.DEFAULT_REQUESTS_PER_HOUR);
         return build(top, () -> new Policy(channels, targets, justification, pendingTimeout, revealLimit,
-                warnBefore, review));
+                warnBefore, review, requestsPerHour));
     }
 
     // ---- the policy's parts -------------------------------------------------------------------------------

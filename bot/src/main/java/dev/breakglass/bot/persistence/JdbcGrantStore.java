@@ -159,12 +159,43 @@ public class JdbcGrantStore implements GrantStore {
     }
 
     @Override
+    public int countRequestedSince(String requester, Instant since) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT COUNT(*) FROM grants WHERE requester = ? AND requested_at >= ?")) {
+            ps.setString(1, requester);
+            setInstant(ps, 2, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("could not count the recent requests of " + requester, e);
+        }
+    }
+
+    @Override
+    public List<Grant> findNewestByState(Set<GrantState> states, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        List<Grant> newest = new ArrayList<>(inStates(states, " ORDER BY id DESC LIMIT " + limit));
+        java.util.Collections.reverse(newest);
+        return newest;
+    }
+
+    @Override
     public List<Grant> findByState(Set<GrantState> states) {
+        return inStates(states, " ORDER BY id");
+    }
+
+    /** Grants in any of {@code states}, with {@code order} (an ORDER BY and perhaps a LIMIT) appended. */
+    private List<Grant> inStates(Set<GrantState> states, String order) {
         if (states.isEmpty()) {
             return List.of();
         }
         String marks = states.stream().map(s -> "?").collect(Collectors.joining(", "));
-        return list("SELECT " + COLUMNS + " FROM grants WHERE state IN (" + marks + ") ORDER BY id", ps -> {
+        return list("SELECT " + COLUMNS + " FROM grants WHERE state IN (" + marks + ")" + order, ps -> {
             int i = 1;
             for (GrantState s : states) {
                 ps.setString(i++, s.name());

@@ -47,6 +47,18 @@ public record Directory(List<User> users, List<UserGroup> groups, List<Channel> 
         }
     }
 
+    /**
+     * This directory with the members of group {@code groupId} replaced by {@code memberIds}.
+     *
+     * @throws IllegalArgumentException when there is no such group, or a member is not a user of this directory
+     */
+    public Directory withGroupMembers(String groupId, List<String> memberIds) {
+        UserGroup old = group(groupId).orElseThrow(() -> new IllegalArgumentException("no such user group: " + groupId));
+        List<UserGroup> changed = groups.stream().map(g -> g.id().equals(groupId)
+                ? new UserGroup(old.id(), old.handle(), old.name(), memberIds) : g).toList();
+        return new Directory(users, changed, channels);
+    }
+
     public Optional<User> user(String id) {
         return users.stream().filter(u -> u.id().equals(id)).findFirst();
     }

@@ -29,7 +29,8 @@ final class EmulatorState {
     final Clock clock;
     final Team team;
     final BotIdentity bot;
-    final Directory directory;
+    /** Swapped whole by {@link SlackEmulator#setGroupMembers} (a workspace admin editing a group); never edited. */
+    volatile Directory directory;
 
     private long lastTsMicros;
     private long viewSeq;

@@ -124,6 +124,19 @@ public final class SlackEmulator implements AutoCloseable {
         return state.directory;
     }
 
+    /**
+     * Replaces the members of user group {@code groupId}, as a workspace admin editing the group in Slack would:
+     * {@code usergroups.users.list} answers with the new members from now on. For tests that change who is in a
+     * group while a grant is under way.
+     *
+     * @throws IllegalArgumentException when the group does not exist or a member is not a directory user
+     */
+    public void setGroupMembers(String groupId, List<String> memberIds) {
+        synchronized (state) {
+            state.directory = state.directory.withGroupMembers(groupId, memberIds);
+        }
+    }
+
     public Clock clock() {
         return state.clock;
     }

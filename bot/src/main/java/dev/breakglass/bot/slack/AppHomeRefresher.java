@@ -122,7 +122,7 @@ public class AppHomeRefresher implements GrantEventListener {
      * first, then newest first.
      */
     HomeView.Sections sectionsOf(String user) {
-        List<Grant> all = store.findByState(SHOWN);
+        List<Grant> all = store.findNewestByState(SHOWN, GrantService.READ_LIMIT);
         List<Grant> requests = all.stream().filter(g -> g.requester().equals(user)
                 && (g.state() == GrantState.PENDING || g.state() == GrantState.APPROVED)).toList();
         List<Grant> active = all.stream().filter(g -> g.requester().equals(user)

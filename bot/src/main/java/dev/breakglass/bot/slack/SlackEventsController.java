@@ -6,6 +6,7 @@ import com.slack.api.bolt.request.RequestHeaders;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.bolt.util.SlackRequestParser;
 import dev.breakglass.bot.config.SlackEndpoint;
+import dev.breakglass.bot.persistence.JdbcSeenRequests;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -31,6 +32,10 @@ import java.util.TreeMap;
  * <p>The signature is checked on the raw body before anything else; a request that fails gets 401 and
  * reaches no handler, so it causes no Web API call. When the bot runs in Socket Mode without a signing
  * secret, the endpoint answers 404: there is nothing it could verify with.
+ *
+ * <p>A correctly signed request whose signature was already answered ({@link JdbcSeenRequests}, shared by the
+ * replicas) is a repeat — Slack delivering it again, or someone replaying it within the timestamp window — and
+ * gets an empty 200 without reaching a handler: one request, one grant.
  */
 @Controller("/slack")
 @ExecuteOn(TaskExecutors.BLOCKING) // Bolt handlers block on Slack's HTTP client.
@@ -40,9 +45,13 @@ public class SlackEventsController {
     private final App app;
     private final SlackRequestParser parser;
     private final SlackSignature signature;
+    private final JdbcSeenRequests seen;
+    private final Clock clock;
 
-    public SlackEventsController(App app, SlackEndpoint endpoint, Clock clock) {
+    public SlackEventsController(App app, SlackEndpoint endpoint, Clock clock, JdbcSeenRequests seen) {
         this.app = app;
+        this.seen = seen;
+        this.clock = clock;
         this.parser = new SlackRequestParser(app.config());
         this.signature = endpoint.signingSecret().map(s -> new SlackSignature(s, clock)).orElse(null);
     }
@@ -60,6 +69,11 @@ public class SlackEventsController {
             LOG.warn("Refused a request to /slack/events from {}: {}", request.getRemoteAddress(), invalid.reason());
             return HttpResponse.<String>status(HttpStatus.UNAUTHORIZED)
                     .body("{\"error\":\"invalid Slack signature\"}");
+        }
+        if (!seen.firstSighting(request.getHeaders().get("X-Slack-Signature"), clock.instant())) {
+            LOG.warn("Ignored a repeated Slack request from {} (its signature was already answered)",
+                    request.getRemoteAddress());
+            return HttpResponse.ok();
         }
         Request<?> slackRequest = parser.parse(SlackRequestParser.HttpRequest.builder()
                 .requestUri(request.getPath())

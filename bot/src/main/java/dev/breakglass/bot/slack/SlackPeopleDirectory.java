@@ -23,9 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Group memberships and emails from Slack: {@code usergroups.users.list} and {@code users.info}.
  *
- * <p>Memberships are cached for {@link #FRESH} (a removal from a group takes effect within a minute). When
- * Slack fails, a cached answer up to {@link #STALE_LIMIT} old is used; with nothing usable the user counts as
- * not a member — failing closed, so an outage can refuse an approval but never grant one.
+ * <p>Two reads, for two purposes. {@link #groupsOf}, for showing things (who may see a grant, which targets the
+ * form offers, App Home), is cached for {@link #FRESH}; when Slack fails, a cached answer up to
+ * {@link #STALE_LIMIT} old is used. {@link #currentGroupsOf}, for deciding whether someone may act (approve,
+ * break the glass, extend, reveal, revoke, sign off), always asks Slack and refreshes the cache; when Slack fails
+ * the user counts as not a member — failing closed, so an outage can refuse an action but a person removed from a
+ * group can never act on a stale answer. Actions are a few clicks an incident, well inside
+ * {@code usergroups.users.list}'s rate limit.
  */
 @Singleton
 public class SlackPeopleDirectory implements PeopleDirectory {
@@ -60,12 +64,33 @@ public class SlackPeopleDirectory implements PeopleDirectory {
         return out;
     }
 
+    @Override
+    public Set<String> currentGroupsOf(String userId, Set<String> groupIds) {
+        Set<String> out = new HashSet<>();
+        for (String group : groupIds) {
+            fetch(group, clock.instant()).filter(m -> m.contains(userId)).ifPresent(m -> out.add(group));
+        }
+        return out;
+    }
+
     private Optional<Set<String>> members(String group) {
         Instant now = clock.instant();
         Members cached = groups.get(group);
         if (cached != null && cached.fetchedAt().plus(FRESH).isAfter(now)) {
             return Optional.of(cached.users());
         }
+        Optional<Set<String>> fresh = fetch(group, now);
+        if (fresh.isPresent()) {
+            return fresh;
+        }
+        if (cached != null && cached.fetchedAt().plus(STALE_LIMIT).isAfter(now)) {
+            return Optional.of(cached.users());
+        }
+        return Optional.empty();
+    }
+
+    /** The group's members as Slack says now (and cached for {@link #members}); empty when Slack fails. */
+    private Optional<Set<String>> fetch(String group, Instant now) {
         try {
             UsergroupsUsersListResponse r = slack.usergroupsUsersList(b -> b.usergroup(group));
             if (r.isOk()) {
@@ -76,9 +101,6 @@ public class SlackPeopleDirectory implements PeopleDirectory {
             LOG.warn("usergroups.users.list {} failed: {}", group, r.getError());
         } catch (IOException | SlackApiException e) {
             LOG.warn("usergroups.users.list {} failed: {}", group, e.getMessage());
-        }
-        if (cached != null && cached.fetchedAt().plus(STALE_LIMIT).isAfter(now)) {
-            return Optional.of(cached.users());
         }
         return Optional.empty();
     }

@@ -88,6 +88,31 @@ public abstract class GrantStoreContract {
     }
 
     @Test
+    void recentRequestsAreCountedPerRequesterFromTheGivenInstantOn() {
+        String who = "U0COUNT" + System.nanoTime() % 100000;
+        for (int minutes : new int[] {0, 30, 61}) {
+            store().create(new NewGrant(who, "orders-db", Optional.empty(), Duration.ofMinutes(30),
+                    "restore the orders replica", Optional.empty(), 1, T0.plus(Duration.ofMinutes(minutes))));
+        }
+        assertEquals(3, store().countRequestedSince(who, T0));
+        assertEquals(2, store().countRequestedSince(who, T0.plus(Duration.ofMinutes(30))), "from that instant on");
+        assertEquals(0, store().countRequestedSince(who, T0.plus(Duration.ofMinutes(62))));
+        assertEquals(0, store().countRequestedSince("U0NOBODY", T0));
+    }
+
+    @Test
+    void theNewestGrantsInAStateAreReadBoundedOldestOfThemFirst() {
+        List<Grant> made = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            made.add(store().create(request("restore the orders replica " + i)));
+        }
+        java.util.Set<GrantState> pending = EnumSet.of(GrantState.PENDING);
+        List<Grant> newest = store().findNewestByState(pending, 2);
+        assertEquals(List.of(made.get(2).id(), made.get(3).id()), newest.stream().map(Grant::id).toList());
+        assertEquals(List.of(), store().findNewestByState(pending, 0));
+    }
+
+    @Test
     void findOfAnUnknownIdIsEmpty() {
         assertEquals(Optional.empty(), store().find(new GrantId(Long.MAX_VALUE)));
     }

@@ -147,9 +147,7 @@ class AccessEndsFlowTest {
         assertEquals(before, flow.grant(id).expiresAt().orElseThrow(), "nothing changes before approval");
         assertTrue(flow.click(ALICE, card, GrantCard.APPROVE_EXTENSION, id).contains("cannot approve your own"));
         assertTrue(flow.click(CAROL, card, GrantCard.APPROVE_EXTENSION, id).startsWith("You approved 20m more"));
-        assertEquals(before, flow.grant(id).expiresAt().orElseThrow(), "not before the target moved the end");
-        awaitTimer(id, "extend");
-        fire(id, "extend");
+        // The EXTEND timer fires at once and moves the end at the target first (the core's tests pin the order).
         flow.awaitDirectMessage(ALICE, id, "approved 20m more");
         assertEquals(before.plus(Duration.ofMinutes(20)), flow.grant(id).expiresAt().orElseThrow());
         List<JsonNode> extend = receiver.calls("extend", id.toString());

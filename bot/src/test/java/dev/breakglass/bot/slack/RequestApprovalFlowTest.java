@@ -201,6 +201,13 @@ class RequestApprovalFlowTest {
         assertEquals(id.toString(), form.privateMetadata());
         bot.deliver().viewSubmission(BOB, form.id(), ViewInput.create().plainText("reason", "reason_input", " "));
         assertFalse(bot.slack().view(form.id()).orElseThrow().closed(), "an empty reason keeps the form open");
+        bot.deliver().viewSubmission(BOB, form.id(), ViewInput.create()
+                .plainText("reason", "reason_input", "fine \u202Eelif.exe"));
+        SlackView hidden = bot.slack().view(form.id()).orElseThrow();
+        assertFalse(hidden.closed(), "a reason with a bidi override keeps the form open");
+        assertTrue(hidden.errors().path("reason").asText().contains("invisible or broken character (U+202E)"),
+                hidden.errors().toString());
+        assertEquals(GrantState.PENDING, flow.grant(id).state());
 
         bot.deliver().viewSubmission(BOB, form.id(), ViewInput.create()
                 .plainText("reason", "reason_input", "use the read replica <!channel> <https://evil|click>"));

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Group memberships through Slack's Web API (the emulator): cached briefly, and failing closed. */
+/** Group memberships through Slack's Web API (the emulator): cached briefly for showing, fresh for acting. */
 class SlackPeopleDirectoryTest {
     private final OffsetClock clock = OffsetClock.create("people-directory");
     private final SlackEmulator slack = SlackEmulator.sandbox("xoxb-test-token", null, clock);
@@ -55,6 +55,17 @@ class SlackPeopleDirectoryTest {
         clock.advance(Duration.ofMinutes(10));
         assertEquals(Set.of(), people.groupsOf("U0ALICE", Set.of("S0ONCALL")), "too old: fail closed");
         assertEquals(Set.of(), people.groupsOf("U0BOB", Set.of("S0SRELEADS")), "never known: fail closed");
+    }
+
+    @Test
+    void membershipsForActingAreReadFreshAndFailClosed() {
+        assertEquals(Set.of("S0ONCALL"), people.groupsOf("U0ALICE", Set.of("S0ONCALL")));
+        slack.setGroupMembers("S0ONCALL", java.util.List.of("U0BOB")); // an admin removes Alice
+        assertEquals(Set.of("S0ONCALL"), people.groupsOf("U0ALICE", Set.of("S0ONCALL")), "showing: cached");
+        assertEquals(Set.of(), people.currentGroupsOf("U0ALICE", Set.of("S0ONCALL")), "acting: as it is now");
+        assertEquals(Set.of("S0ONCALL"), people.currentGroupsOf("U0BOB", Set.of("S0ONCALL")));
+        slack.rateLimitNext("usergroups.users.list", 10, 30);
+        assertEquals(Set.of(), people.currentGroupsOf("U0BOB", Set.of("S0ONCALL")), "Slack failing: no stale answer");
     }
 
     @Test

@@ -50,6 +50,15 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A new schema in the real PostgreSQL, migrated; skips (or fails in CI) when PostgreSQL is unreachable. */
     public static TestDatabase postgres() {
+        return postgres(true);
+    }
+
+    /** A new, empty schema in the real PostgreSQL (not migrated): to show that something did not touch it. */
+    public static TestDatabase emptyPostgres() {
+        return postgres(false);
+    }
+
+    private static TestDatabase postgres(boolean migrated) {
         String base = env("BREAKGLASS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
         String user = env("BREAKGLASS_TEST_PG_USER", "postgres");
         String password = env("BREAKGLASS_TEST_PG_PASSWORD", "");
@@ -77,7 +86,9 @@ public final class TestDatabase implements AutoCloseable {
         ds.setPassword(password);
         TestDatabase db = new TestDatabase(url, user, password, ds,
                 () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
-        db.migrate(schema);
+        if (migrated) {
+            db.migrate(schema);
+        }
         return db;
     }
 
@@ -103,6 +114,21 @@ public final class TestDatabase implements AutoCloseable {
     /** The environment that points a bot process at this database. */
     public Map<String, String> env() {
         return Map.of("BREAKGLASS_DB_URL", url, "BREAKGLASS_DB_USER", user, "BREAKGLASS_DB_PASSWORD", password);
+    }
+
+    /** The names of the tables in this database's own schema (PostgreSQL) or public schema (H2), sorted. */
+    public java.util.List<String> tables() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             java.sql.ResultSet r = c.getMetaData().getTables(null, c.getSchema(), "%", new String[] {"TABLE"})) {
+            while (r.next()) {
+                names.add(r.getString("TABLE_NAME"));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing tables: " + e.getMessage(), e);
+        }
+        java.util.Collections.sort(names);
+        return names;
     }
 
     @Override

@@ -32,11 +32,14 @@ public final class Workflow {
         this.bot = bot;
     }
 
-    /** A policy with webhook targets pointing at {@code receiver}: orders-db (1 approval, emergency) and payments (2). */
+    /**
+     * A policy with webhook targets pointing at {@code receiver}: orders-db (1 approval, emergency) and payments (2).
+     * A test class makes many requests as the same people within minutes, so it allows 100 requests per hour.
+     */
     public static String policy(WebhookReceiver receiver) {
         String settings = "    settings:\n      url: " + receiver.url() + "\n      secret: " + WebhookReceiver.SECRET
                 + "\n      retries: 1\n";
-        return "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY, C0MGMT]\n"
+        return "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY, C0MGMT]\nrequests-per-hour: 100\n"
                 + "targets:\n"
                 + "  orders-db:\n    description: Production orders database\n    adapter: webhook\n"
                 + "    roles: [read-only, admin]\n    max-duration: 1h\n    default-duration: 30m\n    approvals: 1\n"

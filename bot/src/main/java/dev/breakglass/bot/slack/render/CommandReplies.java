@@ -14,6 +14,8 @@ public final class CommandReplies {
     /** Every template this class renders, compiled at start. */
     public static final List<String> TEMPLATES = List.of("help", "parse-error", "not-available", "grant-list",
             "grant-status", "audit-timeline");
+    /** How many grants {@code /breakglass list} shows before "…and N more". */
+    public static final int LIST_SHOWN = 20;
     private static final java.time.format.DateTimeFormatter STAMP =
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
@@ -33,8 +35,10 @@ public final class CommandReplies {
 
     /** {@code /breakglass list}: the open grants the user may see. */
     public String list(List<Grant> grants) {
-        return fit(templates.render("grant-list", Map.of("grants", grants.stream().map(GrantCard::data).toList(),
-                "none", grants.isEmpty())));
+        // The first LIST_SHOWN, then a count: a reply stays readable (and within Slack's limits) however many.
+        List<Grant> shown = grants.subList(0, Math.min(grants.size(), LIST_SHOWN));
+        return fit(templates.render("grant-list", Map.of("grants", shown.stream().map(GrantCard::data).toList(),
+                "none", grants.isEmpty(), "more", grants.size() - shown.size(), "hasMore", grants.size() > shown.size())));
     }
 
     /** {@code /breakglass status <id>}: one grant in full. */
