@@ -46,7 +46,6 @@ public class AuditController {
     /** The JSON Lines media type. */
     public static final String NDJSON = "application/x-ndjson";
     private static final Pattern GRANT = Pattern.compile("(?:BG-)?([1-9][0-9]{0,17})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BEARER = Pattern.compile("Bearer +(\\S+) *", Pattern.CASE_INSENSITIVE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditSettings settings;
@@ -151,8 +150,7 @@ public class AuditController {
         if (!settings.endpointsEnabled()) {
             return HttpResponse.notFound();
         }
-        Matcher m = authorization == null ? null : BEARER.matcher(authorization);
-        if (m == null || !m.matches() || !settings.tokenMatches(m.group(1))) {
+        if (!settings.admits(authorization)) {
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"breakglass-audit\"");
         }

@@ -103,6 +103,15 @@ public final class AuditKey {
         }
     }
 
+    /**
+     * The audit log's fingerprint of issued credentials: 16 hex digits of the HMAC of the core's bare digest
+     * ({@code Credentials#fingerprint()}). The bare digest of a short password can be brute-forced; this cannot
+     * without the key, yet the same credentials under the same key give the same value.
+     */
+    public String credentialsFingerprint(String digest) {
+        return mac("breakglass credentials fingerprint\0" + digest).substring(0, 16);
+    }
+
     /** 16 hex digits naming the key without revealing it: compare across replicas and with the log's marker. */
     public String fingerprint() {
         return mac("breakglass audit key fingerprint").substring(0, 16);

@@ -87,7 +87,12 @@ class AuditCheckpointFlowTest {
         assertEquals(checkpoint.line(), atSiem.get("checkpoint").asText());
         assertEquals(Optional.empty(), log.verify(checkpoint));
 
-        // A database admin removes the revocation from the record and makes the head agree.
+        // The bot stops (nothing appends any more); a database admin removes the revocation from the record and
+        // makes the head agree.
+        dev.breakglass.bot.config.AuditKey key = bot.bean(dev.breakglass.bot.config.AuditKey.class);
+        bot.close();
+        bot = null;
+        log = new JdbcAuditLog(db.dataSource(), key);
         long keep = revokedAt - 1;
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM audit_outbox");
