@@ -53,8 +53,10 @@ The Secret keys the pods cannot start without, as a JSON list. They are wired as
 optional: false, so Kubernetes holds a pod in CreateContainerConfigError naming the missing key — for the chart's
 Secret (which leaves empty values out) and for an existingSecret alike, whose content Helm cannot see.
   - SLACK_BOT_TOKEN with more than one replica: without it each pod is a sandbox with its own private emulator.
-  - BREAKGLASS_ENCRYPTION_KEY and BREAKGLASS_DB_PASSWORD with an external database: the sealed credentials
-    outlive the pod, so their key must not be a key file in the pod's data folder.
+  - BREAKGLASS_ENCRYPTION_KEY, BREAKGLASS_AUDIT_KEY and BREAKGLASS_DB_PASSWORD with an external database: the
+    sealed credentials and the keyed audit log outlive the pod, so their keys must not be key files in the pod's
+    data folder (and every replica needs the same ones).
+  - BREAKGLASS_METRICS_TOKEN with the ServiceMonitor: without it /metrics answers only the pod itself.
 */}}
 {{- define "breakglass.requiredSecretKeys" -}}
 {{- $keys := list }}
@@ -63,7 +65,11 @@ Secret (which leaves empty values out) and for an existingSecret alike, whose co
 {{- end }}
 {{- if include "breakglass.externalDatabase" . }}
 {{- $keys = append $keys "BREAKGLASS_ENCRYPTION_KEY" }}
+{{- $keys = append $keys "BREAKGLASS_AUDIT_KEY" }}
 {{- $keys = append $keys "BREAKGLASS_DB_PASSWORD" }}
+{{- end }}
+{{- if .Values.serviceMonitor.enabled }}
+{{- $keys = append $keys "BREAKGLASS_METRICS_TOKEN" }}
 {{- end }}
 {{- toJson $keys }}
 {{- end }}

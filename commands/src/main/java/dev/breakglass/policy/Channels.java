@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * @param approvals     the channel for request cards (required)
  * @param notifyTargets the policy file's {@code notify}: channels for the real-time feed with the events each
  *                      gets, in order, no channel twice; null is the empty list
+ * @param security      the policy file's {@code security}: where signed audit checkpoints go; null when unset, and
+ *                      then they go to every notify channel ({@link #checkpointChannels()})
  */
-public record Channels(String approvals, List<NotifyTarget> notifyTargets) {
+public record Channels(String approvals, List<NotifyTarget> notifyTargets, String security) {
     private static final Pattern CHANNEL_ID = Pattern.compile("[CG][A-Z0-9]{1,31}");
 
     public Channels {
@@ -44,6 +46,14 @@ public record Channels(String approvals, List<NotifyTarget> notifyTargets) {
             }
         }
         notifyTargets = List.copyOf(notifyTargets);
+        if (security != null) {
+            requireChannelId(security, List.of("security"));
+        }
+    }
+
+    /** No security channel: checkpoints go to the notify channels. */
+    public Channels(String approvals, List<NotifyTarget> notifyTargets) {
+        this(approvals, notifyTargets, null);
     }
 
     /**
@@ -58,6 +68,11 @@ public record Channels(String approvals, List<NotifyTarget> notifyTargets) {
     /** Only the approvals channel, no notify channels. */
     public Channels(String approvals) {
         this(approvals, (List<NotifyTarget>) null);
+    }
+
+    /** Where audit checkpoints are published: the security channel, else every notify channel (maybe none). */
+    public List<String> checkpointChannels() {
+        return security != null ? List.of(security) : notifyChannels();
     }
 
     /** The notify channels' ids, in order, whatever their filters. */

@@ -22,7 +22,9 @@ public record Credentials(Map<String, String> fields) {
 
     /**
      * A short fingerprint of the values (first 16 hex digits of SHA-256 over the labels and values, each
-     * length-prefixed): lets the audit trail say which credentials were issued without holding them.
+     * length-prefixed): lets the audit trail say which credentials were issued without holding them. A bare digest
+     * of a short password can be brute-forced, so it is not stored as is: the bot keys it (HMAC with its audit key)
+     * before writing it to the audit log.
      */
     public String fingerprint() {
         try {

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.config.AuditKey;
+import dev.breakglass.bot.config.InvalidConfigurationException;
 import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -17,18 +19,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code java -jar breakglass-bot.jar audit verify} and {@code audit export [file]}: the audit log read straight from
- * the configured database ({@code BREAKGLASS_DB_URL}, {@code _USER}, {@code _PASSWORD}, default the embedded H2
- * file {@code ./data/breakglass}), without Slack, the scheduler or the HTTP server.
+ * {@code java -jar breakglass-bot.jar audit verify [--checkpoint <line>]} and {@code audit export [file]}: the audit
+ * log read straight from the configured database ({@code BREAKGLASS_DB_URL}, {@code _USER}, {@code _PASSWORD},
+ * default the embedded H2 file {@code ./data/breakglass}), without Slack, the scheduler or the HTTP server, and
+ * checked with the audit key ({@code BREAKGLASS_AUDIT_KEY}, else {@code audit.key} in {@code BREAKGLASS_DATA_DIR},
+ * default {@code ./data}; never created here). {@code --checkpoint} takes a line the bot published (quoted, or as
+ * the remaining arguments) and fails when the log no longer holds it.
  *
  * <p>Exit codes: {@value #OK} the chain holds; {@value #BROKEN} it is broken (the first broken link is printed to
  * standard error; an export is still written in full); {@value #USAGE} usage or configuration error, including an
  * unreachable database or one the bot never migrated. Edge cases: nothing is migrated or written to the database
- * (an embedded H2 file that does not exist is not created); the embedded H2 file is locked while the bot runs, so
+ * (an embedded H2 file that does not exist is not created); a missing or malformed key or checkpoint is a usage
+ * error; the embedded H2 file is locked while the bot runs, so
  * run the CLI against a stopped bot or against PostgreSQL; {@code export} with no file writes to standard output.
  */
 public final class AuditCli {
@@ -38,7 +45,8 @@ public final class AuditCli {
     /** The bot's default database (application.yml), opened only if it already exists. */
     static final String DEFAULT_URL = "jdbc:h2:file:./data/breakglass;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
             + "DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
-    private static final String USAGE_TEXT = "usage: breakglass audit verify | audit export [file]";
+    private static final String USAGE_TEXT =
+            "usage: breakglass audit verify [--checkpoint <line>] | audit export [file]";
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -62,13 +70,19 @@ public final class AuditCli {
             return USAGE;
         }
         String command = args[1];
-        if (!(command.equals("verify") && args.length == 2)
+        boolean withCheckpoint = command.equals("verify") && args.length >= 4 && args[2].equals("--checkpoint");
+        if (!(command.equals("verify") && (args.length == 2 || withCheckpoint))
                 && !(command.equals("export") && args.length <= 3)) {
             err.println(USAGE_TEXT);
             return USAGE;
         }
         DataSource ds;
+        AuditKey key;
+        Optional<Checkpoint> checkpoint = Optional.empty();
         try {
+            if (withCheckpoint) {
+                checkpoint = Optional.of(Checkpoint.parse(String.join(" ", List.of(args).subList(3, args.length))));
+            }
             ds = dataSource();
         } catch (IllegalArgumentException e) {
             err.println("audit: " + e.getMessage());
@@ -79,15 +93,24 @@ public final class AuditCli {
             err.println("audit: " + schemaProblem.get());
             return USAGE;
         }
-        JdbcAuditLog log = new JdbcAuditLog(ds);
+        try {
+            String dataDir = env.getOrDefault("BREAKGLASS_DATA_DIR", "");
+            key = AuditKey.forVerifying(env.get(AuditKey.ENVIRONMENT_VARIABLE),
+                    Path.of(dataDir.isBlank() ? "./data" : dataDir.strip()));
+        } catch (InvalidConfigurationException e) {
+            err.println("audit: " + e.getMessage());
+            return USAGE;
+        }
+        JdbcAuditLog log = new JdbcAuditLog(ds, key);
         try {
             if (command.equals("export")) {
                 long lines = export(log, args.length == 3 ? Path.of(args[2]) : null);
                 err.println("audit: exported " + lines + " entries" + (args.length == 3 ? " to " + args[2] : ""));
             }
-            JdbcAuditLog.Verification v = log.verification();
+            JdbcAuditLog.Verification v = log.verification(checkpoint);
             if (v.ok()) {
-                (command.equals("verify") ? out : err).println("audit chain OK: " + v.entries() + " entries");
+                (command.equals("verify") ? out : err).println("audit chain OK: " + v.entries() + " entries"
+                        + checkpoint.map(cp -> ", holds the checkpoint of entry " + cp.seq()).orElse(""));
                 return OK;
             }
             err.println("audit chain BROKEN at " + v.broken().orElseThrow());

@@ -22,14 +22,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * {@code GET /audit/export} (JSON Lines, one {@link AuditChain#jsonLine} per entry, oldest first, streamed) and
- * {@code GET /audit/verify} (the chain recomputed: {@code {"ok":true,"entries":N}} or
- * {@code {"ok":false,"entries":N,"break":{"seq","grant","type","problem"}}}).
+ * {@code GET /audit/verify} (the chain recomputed with the audit key: {@code {"ok":true,"entries":N}} or
+ * {@code {"ok":false,"entries":N,"break":{"seq","grant","type","problem"}}}); {@code ?checkpoint=<line>} (URL-encoded)
+ * also checks that the log still holds a published {@link Checkpoint}, and a line that is not one is a 400.
  *
  * <p>Both need {@code Authorization: Bearer <BREAKGLASS_AUDIT_TOKEN>}. Edge cases: no token configured → 404, as if
  * the endpoints did not exist; a missing, malformed or wrong token → 401 (compared in constant time, never logged
@@ -44,7 +46,6 @@ public class AuditController {
     /** The JSON Lines media type. */
     public static final String NDJSON = "application/x-ndjson";
     private static final Pattern GRANT = Pattern.compile("(?:BG-)?([1-9][0-9]{0,17})", Pattern.CASE_INSENSITIVE);
-    private static final Pattern BEARER = Pattern.compile("Bearer +(\\S+) *", Pattern.CASE_INSENSITIVE);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditSettings settings;
@@ -113,12 +114,22 @@ public class AuditController {
     }
 
     @Get("/verify")
-    public HttpResponse<?> verify(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) throws IOException {
+    public HttpResponse<?> verify(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @Nullable @QueryValue("checkpoint") String checkpointLine) throws IOException {
         HttpResponse<?> refused = refusal(authorization);
         if (refused != null) {
             return refused;
         }
-        JdbcAuditLog.Verification v = log.verification();
+        Optional<Checkpoint> checkpoint = Optional.empty();
+        if (checkpointLine != null) {
+            try {
+                checkpoint = Optional.of(Checkpoint.parse(checkpointLine));
+            } catch (IllegalArgumentException e) {
+                return HttpResponse.badRequest(JSON.writeValueAsString(Map.of("error", e.getMessage())))
+                        .contentType(MediaType.APPLICATION_JSON_TYPE);
+            }
+        }
+        JdbcAuditLog.Verification v = log.verification(checkpoint);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", v.ok());
         body.put("entries", v.entries());
@@ -139,8 +150,7 @@ public class AuditController {
         if (!settings.endpointsEnabled()) {
             return HttpResponse.notFound();
         }
-        Matcher m = authorization == null ? null : BEARER.matcher(authorization);
-        if (m == null || !m.matches() || !settings.tokenMatches(m.group(1))) {
+        if (!settings.admits(authorization)) {
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"breakglass-audit\"");
         }

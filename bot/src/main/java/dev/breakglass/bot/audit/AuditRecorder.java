@@ -1,5 +1,6 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.events.GrantEventListener;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.event.GrantEvent;
@@ -12,16 +13,19 @@ import java.util.Map;
 
 /**
  * Writes every grant event to the audit log, on the publishing thread right after the change was saved, with
- * who caused it and the facts a reviewer needs. Never secrets: no credentials, no handle, no tokens.
+ * who caused it and the facts a reviewer needs. Never secrets: no credentials, no handle, no tokens; the credentials'
+ * fingerprint is keyed with the audit key, so nobody without it can test a guessed password against the log.
  */
 @Singleton
 public class AuditRecorder implements GrantEventListener {
     private final JdbcAuditLog log;
     private final Clock clock;
+    private final AuditKey key;
 
-    public AuditRecorder(JdbcAuditLog log, Clock clock) {
+    public AuditRecorder(JdbcAuditLog log, Clock clock, AuditKey key) {
         this.log = log;
         this.clock = clock;
+        this.key = key;
     }
 
     @Override
@@ -53,7 +57,7 @@ public class AuditRecorder implements GrantEventListener {
         } else if (event instanceof GrantEvent.Activated e) {
             g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
             d.put("credentials_issued", e.credentialsIssued());
-            e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", f));
+            e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", key.credentialsFingerprint(f)));
         } else if (event instanceof GrantEvent.CredentialsRevealed e) {
             actor = e.by(); // who saw them and when; never the values
             d.put("reveals_left", e.remaining());
@@ -71,7 +75,7 @@ public class AuditRecorder implements GrantEventListener {
             actor = e.approver();
             d.put("extra", DurationText.format(e.added()));
             g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
-            e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", f));
+            e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", key.credentialsFingerprint(f)));
         } else if (event instanceof GrantEvent.ExtensionFailed e) {
             d.put("error", e.error());
             g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));

@@ -1,13 +1,11 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.config.BearerToken;
 import dev.breakglass.bot.config.InvalidConfigurationException;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -22,10 +20,7 @@ import java.util.Optional;
  */
 @Context
 public class AuditSettings {
-    /** The shortest token accepted. */
-    public static final int MIN_TOKEN_LENGTH = 16;
-
-    private final byte[] tokenDigest;
+    private final Optional<BearerToken> token;
     private final URI siemUrl;
     private final String siemSecret;
     private final Duration poll;
@@ -40,15 +35,7 @@ public class AuditSettings {
                          @Value("${breakglass.audit.siem.first-retry:1s}") Duration firstRetry,
                          @Value("${breakglass.audit.siem.max-retry:5m}") Duration maxRetry,
                          @Value("${breakglass.audit.siem.timeout:10s}") Duration timeout) {
-        if (token != null && !token.isBlank()) {
-            if (token.strip().length() < MIN_TOKEN_LENGTH) {
-                throw new InvalidConfigurationException("BREAKGLASS_AUDIT_TOKEN is shorter than " + MIN_TOKEN_LENGTH
-                        + " characters: use a long random value (e.g. openssl rand -hex 32)");
-            }
-            this.tokenDigest = sha256(token.strip());
-        } else {
-            this.tokenDigest = null;
-        }
+        this.token = BearerToken.of("BREAKGLASS_AUDIT_TOKEN", token);
         if (siemUrl != null && !siemUrl.isBlank()) {
             URI url;
             try {
@@ -77,18 +64,12 @@ public class AuditSettings {
 
     /** Whether {@code /audit/*} is served at all. */
     public boolean endpointsEnabled() {
-        return tokenDigest != null;
+        return token.isPresent();
     }
 
-    /**
-     * Whether {@code presented} is the configured token, in time that does not depend on where they differ (both
-     * are hashed first, so not on their lengths either). False when no token is configured.
-     */
-    public boolean tokenMatches(String presented) {
-        if (tokenDigest == null || presented == null) {
-            return false;
-        }
-        return MessageDigest.isEqual(tokenDigest, sha256(presented));
+    /** Whether an {@code Authorization} header carries the configured token; false when none is configured. */
+    public boolean admits(String authorization) {
+        return token.map(t -> t.admits(authorization)).orElse(false);
     }
 
     public boolean siemEnabled() {
@@ -118,14 +99,6 @@ public class AuditSettings {
 
     public Duration timeout() {
         return timeout;
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 
     @Override

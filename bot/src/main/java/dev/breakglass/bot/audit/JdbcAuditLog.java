@@ -2,6 +2,7 @@ package dev.breakglass.bot.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.persistence.PersistenceException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -23,7 +24,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The audit log in the database. Appends run in one transaction that locks the head row
+ * The audit log in the database, keyed with the {@link AuditKey} (see {@link AuditChain}). Appends run in one transaction that locks the head row
  * ({@code SELECT … FOR UPDATE}), so appends from any number of threads and replicas form one chain. Nothing
  * here updates or deletes an entry.
  *
@@ -40,77 +41,169 @@ public class JdbcAuditLog {
     private static final String COLUMNS = "seq, at, grant_id, type, actor, details, prev_hash, hash";
 
     private final DataSource dataSource;
+    private final AuditKey key;
     private final boolean outbox;
 
-    /** A log that queues nothing for the SIEM. */
-    public JdbcAuditLog(DataSource dataSource) {
-        this(dataSource, false);
+    /** A log keyed with {@code key} that queues nothing for the SIEM. */
+    public JdbcAuditLog(DataSource dataSource, AuditKey key) {
+        this(dataSource, key, false);
     }
 
-    /** A log that, when {@code outbox} is true, queues every appended entry in {@code audit_outbox}. */
-    public JdbcAuditLog(DataSource dataSource, boolean outbox) {
+    /** A log keyed with {@code key} that, when {@code outbox} is true, queues every entry in {@code audit_outbox}. */
+    public JdbcAuditLog(DataSource dataSource, AuditKey key, boolean outbox) {
         this.dataSource = dataSource;
+        this.key = key;
         this.outbox = outbox;
     }
 
     @Inject
-    public JdbcAuditLog(DataSource dataSource, AuditSettings settings) {
-        this(dataSource, settings.siemEnabled());
+    public JdbcAuditLog(DataSource dataSource, AuditKey key, AuditSettings settings) {
+        this(dataSource, key, settings.siemEnabled());
     }
 
-    /** Appends one entry at the end of the chain and returns it. */
+    /** The head: the last entry's seq (0 for an empty log) and hash. */
+    public record Head(long seq, String hash) {
+    }
+
+    /**
+     * Appends one entry at the end of the chain, keyed, and returns it. When the log still ends in plain entries
+     * (written before keying), the {@link AuditChain#KEYED_MARKER} marker is appended first, in the same transaction.
+     */
     public AuditEntry append(Instant when, long grant, String type, String actor, Map<String, Object> details) {
+        return inTransaction("could not append " + type + " of BG-" + grant + " to the audit log", when,
+                (c, at, head) -> add(c, head, at, grant, type, actor, details));
+    }
+
+    /**
+     * Appends the {@link AuditChain#KEYED_MARKER} marker when the log ends in plain entries; otherwise nothing. Run
+     * at start, so a log begun before keying is keyed from then on even before the next event.
+     */
+    public void ensureKeyed(Instant when) {
+        inTransaction("could not mark the audit log keyed", when, (c, at, head) -> null);
+    }
+
+    private interface Step<T> {
+        T run(Connection c, Instant at, Head head) throws SQLException, IOException;
+    }
+
+    private <T> T inTransaction(String failure, Instant when, Step<T> step) {
         Instant at = when.truncatedTo(ChronoUnit.MICROS);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long seq;
-                String prev;
-                try (PreparedStatement head = c.prepareStatement(
-                        "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-                     ResultSet rs = head.executeQuery()) {
+                Head head;
+                boolean keyed;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT seq, hash, keyed FROM audit_head WHERE id = 1 FOR UPDATE");
+                     ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         throw new PersistenceException("the audit head row is missing", null);
                     }
-                    seq = rs.getLong(1) + 1;
-                    prev = rs.getString(2);
+                    head = new Head(rs.getLong(1), rs.getString(2));
+                    keyed = rs.getBoolean(3);
                 }
-                String hash = AuditChain.hash(prev, AuditChain.canonical(seq, at, grant, type, actor, details));
-                try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
-                        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    insert.setLong(1, seq);
-                    insert.setObject(2, at.atOffset(ZoneOffset.UTC));
-                    insert.setLong(3, grant);
-                    insert.setString(4, type);
-                    insert.setString(5, actor);
-                    insert.setString(6, JSON.writeValueAsString(details));
-                    insert.setString(7, prev);
-                    insert.setString(8, hash);
-                    insert.executeUpdate();
-                }
-                try (PreparedStatement move = c.prepareStatement(
-                        "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-                    move.setLong(1, seq);
-                    move.setString(2, hash);
-                    move.executeUpdate();
-                }
-                if (outbox) {
-                    try (PreparedStatement queue = c.prepareStatement(
-                            "INSERT INTO audit_outbox (seq, attempts, next_attempt_at) VALUES (?, 0, ?)")) {
-                        queue.setLong(1, seq);
-                        queue.setObject(2, at.atOffset(ZoneOffset.UTC));
-                        queue.executeUpdate();
+                if (!keyed) {
+                    if (head.seq() > 0) {
+                        // The plain part ends here: the marker is keyed and names the key, so a reader sees when.
+                        AuditEntry marker = add(c, head, at, 0, AuditChain.KEYED_MARKER, AuditEntry.SYSTEM,
+                                Map.of("key", key.fingerprint(), "plain_entries", head.seq()));
+                        head = new Head(marker.seq(), marker.hash());
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET keyed = TRUE WHERE id = 1")) {
+                        ps.executeUpdate();
                     }
                 }
+                T result = step.run(c, at, head);
                 c.commit();
-                return new AuditEntry(seq, at, grant, type, actor, details, prev, hash);
+                return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException | IOException e) {
-            throw new PersistenceException("could not append " + type + " of BG-" + grant + " to the audit log", e);
+            throw new PersistenceException(failure, e);
         }
+    }
+
+    /** Inserts the entry after {@code head}, moves the head and queues it for the SIEM; inside the caller's lock. */
+    private AuditEntry add(Connection c, Head head, Instant at, long grant, String type, String actor,
+                           Map<String, Object> details) throws SQLException, IOException {
+        long seq = head.seq() + 1;
+        String prev = head.hash();
+        String hash = AuditChain.keyedHash(key, prev, AuditChain.canonical(seq, at, grant, type, actor, details));
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, seq);
+            insert.setObject(2, at.atOffset(ZoneOffset.UTC));
+            insert.setLong(3, grant);
+            insert.setString(4, type);
+            insert.setString(5, actor);
+            insert.setString(6, JSON.writeValueAsString(details));
+            insert.setString(7, prev);
+            insert.setString(8, hash);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement move = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+            move.setLong(1, seq);
+            move.setString(2, hash);
+            move.executeUpdate();
+        }
+        if (outbox) {
+            try (PreparedStatement queue = c.prepareStatement(
+                    "INSERT INTO audit_outbox (seq, attempts, next_attempt_at) VALUES (?, 0, ?)")) {
+                queue.setLong(1, seq);
+                queue.setObject(2, at.atOffset(ZoneOffset.UTC));
+                queue.executeUpdate();
+            }
+        }
+        return new AuditEntry(seq, at, grant, type, actor, details, prev, hash);
+    }
+
+    /** The current head, as the log recorded it. */
+    public Head head() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new PersistenceException("the audit head row is missing", null);
+            }
+            return new Head(rs.getLong(1), rs.getString(2));
+        } catch (SQLException e) {
+            throw new PersistenceException("could not read the audit head", e);
+        }
+    }
+
+    /**
+     * Records that a checkpoint for {@code seq} was published; false when one for {@code seq} or a later entry
+     * already was (by this or another replica), so callers publish each head once.
+     */
+    public boolean checkpointPublished(long seq) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE audit_head SET checkpoint_seq = ? WHERE id = 1 AND checkpoint_seq < ?")) {
+            ps.setLong(1, seq);
+            ps.setLong(2, seq);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new PersistenceException("could not record the audit checkpoint", e);
+        }
+    }
+
+    /** The seq of the last checkpoint published (0 for none). */
+    public long lastCheckpoint() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT checkpoint_seq FROM audit_head WHERE id = 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new PersistenceException("could not read the audit head", e);
+        }
+    }
+
+    /** A signed checkpoint of the current head; empty while the log is empty. */
+    public Optional<Checkpoint> checkpoint() {
+        Head head = head();
+        return head.seq() == 0 ? Optional.empty() : Optional.of(Checkpoint.sign(key, head.seq(), head.hash()));
     }
 
     /** One grant's entries, oldest first. */
@@ -130,6 +223,11 @@ public class JdbcAuditLog {
         return verification().broken();
     }
 
+    /** Recomputes the whole chain and checks it still holds {@code checkpoint}. */
+    public Optional<AuditChain.Break> verify(Checkpoint checkpoint) {
+        return verification(Optional.of(checkpoint)).broken();
+    }
+
     /** The outcome of a full verify: how many entries were read, and the first broken link if any. */
     public record Verification(long entries, Optional<AuditChain.Break> broken) {
         public boolean ok() {
@@ -144,6 +242,11 @@ public class JdbcAuditLog {
      * while verifying are either wholly seen or not at all, never reported as a break.
      */
     public Verification verification() {
+        return verification(Optional.empty());
+    }
+
+    /** {@link #verification()}, also checking the log still holds {@code checkpoint} (see {@link AuditChain#verify}). */
+    public Verification verification(Optional<Checkpoint> checkpoint) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -161,7 +264,7 @@ public class JdbcAuditLog {
                 }
                 List<AuditEntry> all = new ArrayList<>();
                 query(c, "SELECT " + COLUMNS + " FROM audit_log ORDER BY seq", null, all::add);
-                return new Verification(all.size(), AuditChain.verify(all, headSeq, headHash));
+                return new Verification(all.size(), AuditChain.verify(all, headSeq, headHash, key, checkpoint));
             } finally {
                 c.rollback();
             }

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,6 +45,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SiemForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiemForwarder.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** What one claim did. */
     enum Outcome { SENT, FAILED, NOTHING_DUE, BUSY }
@@ -169,9 +173,35 @@ public final class SiemForwarder implements AutoCloseable {
         return Outcome.FAILED;
     }
 
+    /**
+     * Sends a signed checkpoint right away (not through the outbox: a later one supersedes it), as
+     * {@code {"type":"checkpoint","seq":N,"head":"…","checkpoint":"<line>"}}, signed like the entries.
+     *
+     * @throws IllegalStateException naming the status or error when the SIEM did not answer 2xx
+     */
+    public void postCheckpoint(Checkpoint checkpoint) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "checkpoint");
+        body.put("seq", checkpoint.seq());
+        body.put("head", checkpoint.head());
+        body.put("checkpoint", checkpoint.line());
+        String error;
+        try {
+            error = post(JSON.writeValueAsBytes(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (error != null) {
+            throw new IllegalStateException("the SIEM at " + url.getHost() + " did not take it: " + error);
+        }
+    }
+
     /** Null when the SIEM answered 2xx, else what went wrong (no secrets, no body). */
     private String post(AuditEntry entry) {
-        byte[] body = AuditChain.jsonLine(entry).getBytes(StandardCharsets.UTF_8);
+        return post(AuditChain.jsonLine(entry).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String post(byte[] body) {
         long ts = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(timeout)

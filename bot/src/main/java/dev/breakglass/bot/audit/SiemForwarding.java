@@ -6,9 +6,12 @@ import jakarta.annotation.PreDestroy;
 import javax.sql.DataSource;
 import java.time.Clock;
 
-/** Runs the {@link SiemForwarder} for the life of the bot when {@code BREAKGLASS_SIEM_URL} is set; else nothing. */
+/**
+ * Runs the {@link SiemForwarder} for the life of the bot when {@code BREAKGLASS_SIEM_URL} is set; else nothing. Also
+ * the SIEM's side of {@link CheckpointWitness}: checkpoints are posted straight away (false when no SIEM is set).
+ */
 @Context
-public class SiemForwarding implements AutoCloseable {
+public class SiemForwarding implements AutoCloseable, CheckpointWitness {
     private final SiemForwarder forwarder;
 
     public SiemForwarding(AuditSettings settings, DataSource dataSource, Clock clock) {
@@ -19,6 +22,15 @@ public class SiemForwarding implements AutoCloseable {
         } else {
             forwarder = null;
         }
+    }
+
+    @Override
+    public boolean publish(Checkpoint checkpoint) {
+        if (forwarder == null) {
+            return false;
+        }
+        forwarder.postCheckpoint(checkpoint);
+        return true;
     }
 
     @PreDestroy

@@ -2,29 +2,15 @@ package dev.breakglass.bot.config;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystem;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The 256-bit key that seals credentials at rest (AES-256-GCM, see the persistence package's
@@ -57,11 +43,9 @@ public final class EncryptionKey {
     /** Key length in bytes (AES-256). */
     public static final int LENGTH = 32;
 
-    private static final String HOW_TO_MAKE = "the base64 of 32 random bytes, like the output of: openssl rand -base64 32";
-    private static final Set<PosixFilePermission> OWNER_READ_WRITE =
-            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    private static final KeyFile KEY_FILE = new KeyFile(ENVIRONMENT_VARIABLE, FILE_NAME, "encryption key",
+            "Restore it from a backup: a new key cannot open credentials sealed with the old one (delete the file "
+                    + "only if no grant waits for a Reveal; a new key is then created)");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Where a key came from, for the start-up log. */
@@ -107,19 +91,8 @@ public final class EncryptionKey {
      * @throws InvalidConfigurationException when it is not base64 or not 32 bytes (the message never quotes it)
      */
     public static EncryptionKey fromEnvironment(String value) {
-        Objects.requireNonNull(value, "value");
-        String text = value.strip();
-        byte[] decoded = decodeBase64(text);
-        if (decoded == null) {
-            // no cause attached: the decoder's message quotes a character of the key
-            throw new InvalidConfigurationException(ENVIRONMENT_VARIABLE + " is not valid base64: it must be "
-                    + HOW_TO_MAKE);
-        }
+        byte[] decoded = KEY_FILE.decode(value);
         try {
-            if (decoded.length != LENGTH) {
-                throw new InvalidConfigurationException(ENVIRONMENT_VARIABLE + " holds " + decoded.length
-                        + " bytes, not " + LENGTH + ": it must be " + HOW_TO_MAKE);
-            }
             return new EncryptionKey(decoded, Origin.ENVIRONMENT, Optional.empty());
         } finally {
             Arrays.fill(decoded, (byte) 0);
@@ -135,12 +108,13 @@ public final class EncryptionKey {
      *                                       or cannot be read or created
      */
     public static EncryptionKey fromFolder(Path dataFolder) {
-        Objects.requireNonNull(dataFolder, "dataFolder");
-        Path file = dataFolder.resolve(FILE_NAME);
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return readFile(file);
+        KeyFile.Loaded loaded = KEY_FILE.load(dataFolder, true);
+        try {
+            return new EncryptionKey(loaded.bytes(), loaded.created() ? Origin.NEW_KEY_FILE : Origin.KEY_FILE,
+                    Optional.of(loaded.file()));
+        } finally {
+            Arrays.fill(loaded.bytes(), (byte) 0);
         }
-        return createFile(dataFolder, file);
     }
 
     /** A key from 32 bytes (copied). For tests and set-ups that manage keys themselves. */
@@ -207,133 +181,5 @@ public final class EncryptionKey {
     @Override
     public String toString() {
         return "EncryptionKey[" + origin + ", fingerprint " + fingerprint() + "]";
-    }
-
-    // ---- the key file -------------------------------------------------------------------------------------
-
-    private static EncryptionKey readFile(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigurationException(file + " is not a regular file; the encryption key file must be "
-                    + "one (or set " + ENVIRONMENT_VARIABLE + ")");
-        }
-        if (posix(file.getFileSystem())) {
-            Set<PosixFilePermission> permissions;
-            try {
-                permissions = Files.getPosixFilePermissions(file);
-            } catch (IOException e) {
-                throw new InvalidConfigurationException(file + ": cannot read its permissions: " + e, e);
-            }
-            if (permissions.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
-                throw new InvalidConfigurationException(file + " is readable or writable by others (permissions "
-                        + PosixFilePermissions.toString(permissions) + "); the encryption key file must be owner-only: "
-                        + "run chmod 600 " + file + " (and consider whether the key has leaked)");
-            }
-        }
-        byte[] key;
-        try {
-            key = Files.readAllBytes(file);
-        } catch (AccessDeniedException e) {
-            throw new InvalidConfigurationException(file + " cannot be read: permission denied (the bot's user must "
-                    + "own the encryption key file)", e);
-        } catch (IOException e) {
-            throw new InvalidConfigurationException(file + " cannot be read: " + e, e);
-        }
-        try {
-            if (key.length != LENGTH) {
-                throw new InvalidConfigurationException(file + " holds " + key.length + " bytes; an encryption key "
-                        + "file holds exactly " + LENGTH + " raw bytes. Restore it from a backup: a new key cannot "
-                        + "open credentials sealed with the old one (delete the file only if no grant waits for a "
-                        + "Reveal; a new key is then created)");
-            }
-            return new EncryptionKey(key, Origin.KEY_FILE, Optional.of(file));
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
-    }
-
-    private static EncryptionKey createFile(Path folder, Path file) {
-        boolean posix = posix(folder.getFileSystem());
-        byte[] key = new byte[LENGTH];
-        Path temporary = null;
-        try {
-            if (!Files.isDirectory(folder)) {
-                if (posix) {
-                    Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FOLDER));
-                } else {
-                    Files.createDirectories(folder);
-                }
-            }
-            RANDOM.nextBytes(key);
-            // written aside first, so no process ever reads a half-written key file
-            temporary = folder.resolve("." + FILE_NAME + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-            FileAttribute<?>[] attributes = posix
-                    ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE)}
-                    : new FileAttribute<?>[0];
-            Files.createFile(temporary, attributes);
-            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.SYNC)) {
-                out.write(key);
-            }
-            if (!link(file, temporary)) {
-                return readFile(file); // another process created it first: use its key
-            }
-            return new EncryptionKey(key, Origin.NEW_KEY_FILE, Optional.of(file));
-        } catch (AccessDeniedException e) {
-            throw new InvalidConfigurationException("cannot create the encryption key file " + file
-                    + ": permission denied; make " + folder + " writable for the bot's user, or set "
-                    + ENVIRONMENT_VARIABLE, e);
-        } catch (IOException e) {
-            throw new InvalidConfigurationException("cannot create the encryption key file " + file + ": " + e
-                    + "; or set " + ENVIRONMENT_VARIABLE, e);
-        } finally {
-            Arrays.fill(key, (byte) 0);
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // a stray owner-only temporary file; the next start does not read it
-                }
-            }
-        }
-    }
-
-    /** Puts the written file in place without ever replacing one; false when {@code file} already exists. */
-    private static boolean link(Path file, Path temporary) throws IOException {
-        try {
-            Files.createLink(file, temporary);
-            return true;
-        } catch (FileAlreadyExistsException e) {
-            return false;
-        } catch (UnsupportedOperationException | IOException e) {
-            // no hard links here: a move without REPLACE_EXISTING still refuses to replace
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                return false;
-            }
-            try {
-                Files.move(temporary, file);
-                return true;
-            } catch (FileAlreadyExistsException raced) {
-                return false;
-            }
-        }
-    }
-
-    private static boolean posix(FileSystem fs) {
-        return fs.supportedFileAttributeViews().contains("posix");
-    }
-
-    private static byte[] decodeBase64(String text) {
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException standard) {
-            try {
-                return Base64.getUrlDecoder().decode(text);
-            } catch (IllegalArgumentException urlSafe) {
-                return null;
-            }
-        }
     }
 }

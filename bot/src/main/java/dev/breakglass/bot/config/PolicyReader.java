@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
 final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
             "reveal-limit", "warn-before", "review", "requests-per-hour");
-    static final List<String> CHANNEL_KEYS = List.of("approvals", "notify");
+    static final List<String> CHANNEL_KEYS = List.of("approvals", "notify", "security");
     static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
             "default-duration", "min-duration", "approvals", "requesters", "approvers", "revokers", "reviewers",
@@ -118,7 +118,9 @@ final class PolicyReader {
         String approvals = text(s.required("approvals", "the id of the channel for request cards, like C0APPROVALS"),
                 s.path("approvals"), "a channel id", "C0APPROVALS");
         List<NotifyTarget> notify = s.optional("notify").map(n -> notifyTargets(n, s.path("notify"))).orElse(null);
-        return build(s, () -> new Channels(approvals, notify));
+        String security = s.optional("security").map(n -> text(n, s.path("security"), "a channel id", "C0SECURITY"))
+                .orElse(null);
+        return build(s, () -> new Channels(approvals, notify, security));
     }
 
     /** Each entry a channel id (every event) or {@code {channel: C0MGMT, events: [emergency, …]}}. */

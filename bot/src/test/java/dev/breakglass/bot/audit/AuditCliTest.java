@@ -1,5 +1,6 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code audit verify|export} against a real database: output and exit codes. */
 class AuditCliTest {
+    private static final byte[] KEY_BYTES = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final AuditKey KEY = AuditKey.of(KEY_BYTES);
     private TestDatabase db;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -33,7 +36,7 @@ class AuditCliTest {
     @BeforeEach
     void open() {
         db = TestDatabase.h2();
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource());
+        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), KEY);
         for (int i = 1; i <= 4; i++) {
             log.append(Instant.parse("2026-11-21T10:00:00Z").plusSeconds(i), 7, "Step" + i, "U0ALICE",
                     Map.of("n", i, "note", "naïve 🔥"));
@@ -51,7 +54,13 @@ class AuditCliTest {
     }
 
     private int run(String... args) {
-        return run(db.env(), args);
+        return run(withKey(db.env()), args);
+    }
+
+    private static Map<String, String> withKey(Map<String, String> env) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put(AuditKey.ENVIRONMENT_VARIABLE, java.util.Base64.getEncoder().encodeToString(KEY_BYTES));
+        return all;
     }
 
     private String err() {
@@ -80,11 +89,12 @@ class AuditCliTest {
         assertEquals(AuditCli.OK, run("audit", "export", file.toString()), err());
         List<String> lines = Files.readAllLines(file);
         List<String> expected = new ArrayList<>();
-        new JdbcAuditLog(db.dataSource()).each(e -> expected.add(AuditChain.jsonLine(e)));
+        new JdbcAuditLog(db.dataSource(), KEY).each(e -> expected.add(AuditChain.jsonLine(e)));
         assertEquals(expected, lines);
         List<AuditEntry> parsed = lines.stream().map(AuditJson::parse).toList();
         AuditEntry last = parsed.get(parsed.size() - 1);
-        assertEquals(java.util.Optional.empty(), AuditChain.verify(parsed, last.seq(), last.hash()));
+        assertEquals(java.util.Optional.empty(), AuditChain.verify(parsed, last.seq(), last.hash(), KEY,
+                java.util.Optional.empty()));
     }
 
     @Test
@@ -142,5 +152,47 @@ class AuditCliTest {
     @Test
     void anUnsupportedUrlExitsTwo() {
         assertEquals(AuditCli.USAGE, run(Map.of("BREAKGLASS_DB_URL", "jdbc:oracle:thin:@x"), "audit", "verify"));
+    }
+
+    @Test
+    void verifyWithACheckpointFailsOnceTheTailIsCutAndTheHeadReset() throws Exception {
+        String line = new JdbcAuditLog(db.dataSource(), KEY).checkpoint().orElseThrow().line();
+        assertEquals(AuditCli.OK, run("audit", "verify", "--checkpoint", line), err());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("holds the checkpoint of entry 4"));
+        // unquoted in a shell, the line arrives as several arguments
+        assertEquals(AuditCli.OK, run(java.util.stream.Stream.concat(java.util.stream.Stream.of("audit", "verify",
+                "--checkpoint"), java.util.Arrays.stream(line.split(" "))).toArray(String[]::new)), err());
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM audit_log WHERE seq = 4");
+            s.execute("UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3) WHERE id = 1");
+        }
+        assertEquals(AuditCli.OK, run("audit", "verify"), err());
+        assertEquals(AuditCli.BROKEN, run("audit", "verify", "--checkpoint", line));
+        assertTrue(err().contains("the checkpoint recorded entry 4"), err());
+    }
+
+    @Test
+    void aBadCheckpointOrNoKeyExitsTwo(@TempDir Path empty) {
+        assertEquals(AuditCli.USAGE, run("audit", "verify", "--checkpoint", "seq=4 head=abc"));
+        assertTrue(err().contains("not a checkpoint"), err());
+        assertEquals(AuditCli.USAGE, run("audit", "verify", "--checkpoint"));
+        Map<String, String> noKey = new HashMap<>(db.env());
+        noKey.put("BREAKGLASS_DATA_DIR", empty.toString());
+        assertEquals(AuditCli.USAGE, run(noKey, "audit", "verify"));
+        assertTrue(err().contains("no audit key: set BREAKGLASS_AUDIT_KEY"), err());
+        assertFalse(Files.exists(empty.resolve(AuditKey.FILE_NAME)), "the CLI never creates a key");
+    }
+
+    @Test
+    void theKeyFileInTheDataFolderIsUsed(@TempDir Path data) throws Exception {
+        Files.write(data.resolve(AuditKey.FILE_NAME), KEY_BYTES);
+        Files.setPosixFilePermissions(data.resolve(AuditKey.FILE_NAME),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Map<String, String> env = new HashMap<>(db.env());
+        env.put("BREAKGLASS_DATA_DIR", data.toString());
+        assertEquals(AuditCli.OK, run(env, "audit", "verify"), err());
+        Files.write(data.resolve(AuditKey.FILE_NAME), new byte[32]);
+        assertEquals(AuditCli.BROKEN, run(env, "audit", "verify"));
+        assertTrue(err().contains("another audit key"), err());
     }
 }

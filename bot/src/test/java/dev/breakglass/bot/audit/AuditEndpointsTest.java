@@ -90,7 +90,8 @@ class AuditEndpointsTest {
         assertTrue(lines.size() >= 3);
         List<AuditEntry> parsed = lines.stream().map(AuditJson::parse).toList();
         AuditEntry last = parsed.get(parsed.size() - 1);
-        assertEquals(Optional.empty(), AuditChain.verify(parsed, last.seq(), last.hash()));
+        assertEquals(Optional.empty(), AuditChain.verify(parsed, last.seq(), last.hash(),
+                bot.bean(dev.breakglass.bot.config.AuditKey.class), Optional.empty()));
     }
 
     @Test
@@ -153,5 +154,25 @@ class AuditEndpointsTest {
             t = t.getCause();
         }
         assertTrue(named, failure.toString());
+    }
+
+    @Test
+    void verifyWithACheckpointFailsWhenTheLogNoLongerHoldsIt() throws Exception {
+        Checkpoint checkpoint = log.checkpoint().orElseThrow();
+        String query = "/audit/verify?checkpoint=" + java.net.URLEncoder.encode(checkpoint.line(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode ok = JSON.readTree(get(query, "Bearer " + TOKEN).body());
+        assertTrue(ok.get("ok").asBoolean(), ok.toString());
+
+        Checkpoint beyond = Checkpoint.sign(bot.bean(dev.breakglass.bot.config.AuditKey.class),
+                checkpoint.seq() + 1000, checkpoint.head());
+        JsonNode cut = JSON.readTree(get("/audit/verify?checkpoint=" + java.net.URLEncoder.encode(beyond.line(),
+                java.nio.charset.StandardCharsets.UTF_8), "Bearer " + TOKEN).body());
+        assertFalse(cut.get("ok").asBoolean(), cut.toString());
+        assertTrue(cut.at("/break/problem").asText().contains("entries at the end were removed"), cut.toString());
+
+        HttpResponse<String> bad = get("/audit/verify?checkpoint=nonsense", "Bearer " + TOKEN);
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("not a checkpoint"), bad.body());
     }
 }

@@ -80,13 +80,13 @@ abstract class SiemForwarderContract {
 
     @Test
     void withoutForwardingNothingIsQueued() {
-        append(new JdbcAuditLog(db.dataSource()), 1, 3);
+        append(new JdbcAuditLog(db.dataSource(), dev.breakglass.bot.config.AuditKey.random()), 1, 3);
         assertEquals(0, outboxRows());
     }
 
     @Test
     void everyEntryArrivesSignedInOrderDespiteFailures() {
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), true);
+        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), dev.breakglass.bot.config.AuditKey.random(), true);
         List<AuditEntry> written = append(log, 1, 10);
         assertEquals(10, outboxRows(), "queued in the append's transaction");
         siem.failNext(4);
@@ -100,7 +100,7 @@ abstract class SiemForwarderContract {
 
     @Test
     void nothingIsLostAcrossARestartOfTheForwarder() throws Exception {
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), true);
+        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), dev.breakglass.bot.config.AuditKey.random(), true);
         List<AuditEntry> written = new ArrayList<>(append(log, 1, 3));
         siem.failNext(1_000_000);
         SiemForwarder first = forwarder();
@@ -125,7 +125,7 @@ abstract class SiemForwarderContract {
 
     @Test
     void twoReplicasSendEachEntryOnceAndInOrder() throws Exception {
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), true);
+        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), dev.breakglass.bot.config.AuditKey.random(), true);
         siem.failNext(3);
         forwarder().start(Duration.ofMillis(5));
         forwarder().start(Duration.ofMillis(5));
@@ -157,7 +157,7 @@ abstract class SiemForwarderContract {
 
     @Test
     void aBadSignatureIsRefusedByTheReceiverAndRetried() {
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), true);
+        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), dev.breakglass.bot.config.AuditKey.random(), true);
         append(log, 1, 1);
         SiemForwarder wrong = new SiemForwarder(db.dataSource(), siem.url(), "another-secret", Clock.systemUTC(),
                 Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(5));

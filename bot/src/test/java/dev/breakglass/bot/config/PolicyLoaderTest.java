@@ -103,6 +103,29 @@ class PolicyLoaderTest {
     }
 
     @Test
+    void checkpointsGoToTheSecurityChannelElseToEveryNotifyChannel() {
+        String policy = """
+                channels:
+                  approvals: C0APPROVALS
+                  notify: [C0SECURITY, C0MGMT]
+                %s
+                targets:
+                  orders-db:
+                    adapter: postgres
+                    max-duration: 1h
+                    approvers: [S0SRELEADS]
+                """;
+        assertEquals(List.of("C0AUDIT"), loader.parse("inline.yml", policy.formatted("  security: C0AUDIT"))
+                .channels().checkpointChannels());
+        assertEquals(List.of("C0SECURITY", "C0MGMT"), loader.parse("inline.yml", policy.formatted(""))
+                .channels().checkpointChannels());
+        PolicyException wrong = assertThrows(PolicyException.class,
+                () -> loader.parse("inline.yml", policy.formatted("  security: '#audit'")));
+        assertTrue(wrong.getMessage().contains("security"), wrong.getMessage());
+        assertTrue(wrong.getMessage().contains("not a channel id"), wrong.getMessage());
+    }
+
+    @Test
     void designExampleLoads() {
         Policy p = loader.load(resource("design-example.yml"));
         assertEquals("C0APPROVALS", p.channels().approvals());

@@ -239,6 +239,7 @@ class DeployFilesTest {
         rest2.remove("BREAKGLASS_INSTANCE_ID");
         assertEquals(rest1, rest2);
         assertTrue(requiredFromEnvFile(env2, "BREAKGLASS_ENCRYPTION_KEY"), env2.toString());
+        assertTrue(requiredFromEnvFile(env2, "BREAKGLASS_AUDIT_KEY"), "one audit key for every replica: " + env2);
         assertTrue(String.valueOf(env2.get("BREAKGLASS_DB_URL")).startsWith("jdbc:postgresql://db:5432/"),
                 "the H2 file cannot be shared: " + env2.get("BREAKGLASS_DB_URL"));
         assertEquals("postgres", String.valueOf(map(services.get("db")).get("image")).split(":")[0]);

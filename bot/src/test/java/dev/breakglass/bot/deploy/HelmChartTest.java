@@ -159,6 +159,13 @@ class HelmChartTest {
         Map<String, Object> endpoint = map(list(map(monitor.get("spec")).get("endpoints")).get(0));
         assertEquals("/metrics", endpoint.get("path"));
         assertEquals("http", endpoint.get("port"));
+        Map<String, Object> bearer = map(endpoint.get("authorization"));
+        assertEquals("Bearer", bearer.get("type"), "/metrics answers other pods only with its token");
+        assertEquals(Map.of("name", "breakglass-secrets", "key", "BREAKGLASS_METRICS_TOKEN"), bearer.get("credentials"));
+        for (String required : List.of("BREAKGLASS_AUDIT_KEY", "BREAKGLASS_METRICS_TOKEN")) {
+            assertEquals("breakglass-secrets", map(map(env(chart.container(), required).get("valueFrom"))
+                    .get("secretKeyRef")).get("name"), required);
+        }
 
         Map<String, Object> network = map(chart.one("NetworkPolicy").get("spec"));
         assertEquals(List.of(Map.of("port", "http", "protocol", "TCP")),

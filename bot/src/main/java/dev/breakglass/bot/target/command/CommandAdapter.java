@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Edge cases:
  * <ul>
  *   <li>A non-zero exit, a timeout (the process tree is killed), or unreadable output fails the operation with a
- *       {@link TargetException} naming the exit code and the first lines of stderr. stdout is never shown, logged
- *       or kept in a cause: a grant's carries credentials.</li>
+ *       {@link TargetException} naming the exit status and a short category only: its message reaches Slack (the
+ *       card, the alerts), and a script's stderr may echo a password or a token. The first lines of stderr go to
+ *       the bot's log only, with every {@code settings.env} value (the known secrets) replaced by {@code ***}.
+ *       stdout is never shown, logged or kept in a cause: a grant's carries credentials.</li>
  *   <li>{@link #grant}: empty stdout means no handle ({@code {}} is stored) and no credentials. When a grant fails
  *       after the process ran, the action {@code revoke} is run with handle {@code {}} before throwing, so nothing
  *       is left half-made; a process that could not be started runs no such revoke.</li>
@@ -45,10 +47,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CommandAdapter implements TargetAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(CommandAdapter.class);
+    /** Shorter {@code settings.env} values are not masked in logged stderr: they would mask ordinary words. */
+    static final int MIN_SECRET_LENGTH = 4;
 
     private final String target;
     private final CommandSettings settings;
     private final Map<String, String> environment;
+    private final List<String> secrets;
 
     /**
      * @param environment the child's whole environment, made by the factory
@@ -57,6 +62,9 @@ public final class CommandAdapter implements TargetAdapter {
         this.target = Objects.requireNonNull(target, "target");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.environment = Map.copyOf(environment);
+        // Longest first, so a secret that contains another is masked whole.
+        this.secrets = settings.env().values().stream().filter(v -> v.length() >= MIN_SECRET_LENGTH)
+                .sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
     }
 
     /** The settings in use (whose {@code toString} hides the {@code env} values). */
@@ -191,13 +199,26 @@ public final class CommandAdapter implements TargetAdapter {
         if (outcome instanceof Outcome.Exited exited && exited.code() == 0) {
             LOG.info("command {} {} on {}: exit 0 ({} ms)", action, request.id(), target, millis);
         } else {
-            LOG.warn("command {} {} on {}: {} ({} ms)", action, request.id(), target, reason(outcome, true), millis);
+            LOG.warn("command {} {} on {}: {} ({} ms)", action, request.id(), target, scrub(reason(outcome, true)),
+                    millis);
         }
         return outcome;
     }
 
+    /** For the exception, which reaches Slack: the status and category, never stderr (it is in the log). */
     private String failure(WebhookAction action, GrantRequest request, Outcome outcome) {
-        return describe(action, request) + " failed: " + reason(outcome, true);
+        String reason = reason(outcome, false);
+        return describe(action, request) + " failed: " + reason + (reason.equals(reason(outcome, true)) ? ""
+                : " (its stderr is in the bot's log)");
+    }
+
+    /** {@code text} with every known secret (a {@code settings.env} value) replaced by {@code ***}. */
+    String scrub(String text) {
+        String out = text;
+        for (String secret : secrets) {
+            out = out.replace(secret, "***");
+        }
+        return out;
     }
 
     /** What went wrong, with the first stderr lines when {@code withStderr}; never stdout. */

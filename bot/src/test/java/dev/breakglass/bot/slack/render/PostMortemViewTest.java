@@ -49,8 +49,9 @@ class PostMortemViewTest {
 
     private final TestDatabase db = TestDatabase.h2();
     private final ManualClock clock = new ManualClock(T0);
-    private final JdbcAuditLog log = new JdbcAuditLog(db.dataSource());
-    private final AuditRecorder recorder = new AuditRecorder(log, clock);
+    private final dev.breakglass.bot.config.AuditKey key = dev.breakglass.bot.config.AuditKey.random();
+    private final JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), key);
+    private final AuditRecorder recorder = new AuditRecorder(log, clock, key);
     private final PostMortemView view = new PostMortemView(new Templates(Optional.empty(), PostMortemView.TEMPLATES));
 
     @AfterEach

@@ -47,6 +47,38 @@ class CommandAdapterTest {
     @TempDir
     Path dir;
 
+    @Test
+    void stderrGoesOnlyToTheLogWithTheKnownSecretsMasked() throws Exception {
+        String token = "tok-Quokka-77-secret-value";
+        Path script = script("""
+                echo "curl -H 'Authorization: Bearer $API_TOKEN' failed: 401" >&2
+                exit 4
+                """);
+        Map<String, Object> settings = settings(script);
+        settings.put("env", Map.of("API_TOKEN", token));
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CommandAdapter.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            CommandAdapter adapter = adapter(settings);
+            Provisioned p = new Provisioned(REQUEST, "{}", Optional.empty());
+            TargetException e = assertThrows(TargetException.class, () -> adapter.revoke(p));
+
+            assertEquals("command revoke BG-7 on ops-tool failed: exit code 4 (its stderr is in the bot's log)",
+                    e.getMessage(), "what reaches Slack: the status and category, no stderr");
+            List<String> lines = logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .toList();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("stderr: curl -H 'Authorization: Bearer ***' failed: "
+                    + "401")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains(token)), lines.toString());
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
     // --- grant --------------------------------------------------------------------------------------------------
 
     @Test
@@ -90,7 +122,7 @@ class CommandAdapterTest {
     }
 
     @Test
-    void aFailedGrantShowsTheExitCodeAndStderrButNeverStdoutAndIsUndone() throws Exception {
+    void aFailedGrantShowsTheExitCodeButNeitherStderrNorStdoutAndIsUndone() throws Exception {
         Path script = script("""
                 echo "$1" >> "%1$s/actions"
                 cat > "%1$s/stdin-$1"
@@ -104,8 +136,8 @@ class CommandAdapterTest {
 
         TargetException e = assertThrows(TargetException.class, () -> adapter(settings(script)).grant(REQUEST));
 
-        assertEquals("command grant BG-7 on ops-tool failed: exit code 3; stderr: ERROR: account exists | second line "
-                + "| more 1 | more 2 | more 3; revoke was run in case the command had granted access", e.getMessage());
+        assertEquals("command grant BG-7 on ops-tool failed: exit code 3 (its stderr is in the bot's log); revoke was "
+                + "run in case the command had granted access", e.getMessage());
         assertFalse(e.getMessage().contains(PASSWORD));
         assertEquals(List.of("grant", "revoke"), Files.readAllLines(dir.resolve("actions")));
         JsonNode undo = JSON.readTree(dir.resolve("stdin-revoke").toFile());
@@ -174,7 +206,8 @@ class CommandAdapterTest {
                 () -> assertThrows(TargetException.class, () -> adapter(settings).grant(REQUEST)));
 
         assertEquals("command grant BG-7 on ops-tool failed: timed out after 1s; the process and its children were "
-                + "killed; stderr: provisioning…; revoke was run in case the command had granted access", e.getMessage());
+                + "killed (its stderr is in the bot's log); revoke was run in case the command had granted access",
+                e.getMessage());
         long child = Long.parseLong(Files.readString(dir.resolve("child")).strip());
         ProcessHandle.of(child).ifPresent(h -> h.onExit().join());
         assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the sleep was killed too");
@@ -286,7 +319,7 @@ class CommandAdapterTest {
         CommandAdapter adapter = adapter(settings(script));
         Provisioned p = new Provisioned(REQUEST, "{}", Optional.empty());
 
-        assertEquals("command revoke BG-7 on ops-tool failed: exit code 2; stderr: cannot reach the database",
+        assertEquals("command revoke BG-7 on ops-tool failed: exit code 2 (its stderr is in the bot's log)",
                 assertThrows(TargetException.class, () -> adapter.revoke(p)).getMessage());
         assertEquals("command verify BG-7 on ops-tool failed: the verify answer has no boolean \"revoked\"; it must be "
                         + "{\"revoked\": true} or {\"revoked\": false} (stdout is never shown: it may hold credentials)",
