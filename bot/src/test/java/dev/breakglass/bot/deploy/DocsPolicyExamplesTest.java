@@ -52,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * values, and each absolute path a setting names (an executable, a CA key, a kubeconfig…) is made under a temporary
  * folder and the setting pointed there. {@code check-on-start} is switched off, since it connects to the
  * example's server (the real-server tests of each adapter cover it). Blocks that are not policies are named by
- * kind (a Kubernetes object, a list, an adapter's {@code settings} alone), so a new kind of block fails this test
+ * kind (a Kubernetes object, a Prometheus configuration, a list, an adapter's {@code settings} alone), so a new kind of block fails this test
  * until it is classified.
  */
 class DocsPolicyExamplesTest {
@@ -77,7 +77,8 @@ class DocsPolicyExamplesTest {
             Object root = yaml().loadAll(example.yaml()).iterator().next();
             switch (kind(root)) {
                 case "policy" -> policies.add(example);
-                case "kubernetes object", "list", "adapter settings" -> others.add(example.where());
+                case "kubernetes object", "prometheus configuration", "list", "adapter settings" ->
+                        others.add(example.where());
                 default -> fail(example.where() + ": a yaml block that is neither a policy nor a known kind of "
                         + "fragment; make it a policy example, or classify it here");
             }
@@ -168,6 +169,9 @@ class DocsPolicyExamplesTest {
         if (root instanceof Map<?, ?> map) {
             if (map.containsKey("apiVersion")) {
                 return "kubernetes object";
+            }
+            if (map.containsKey("scrape_configs")) {
+                return "prometheus configuration";
             }
             if (map.keySet().stream().anyMatch(POLICY_KEYS::contains)) {
                 return "policy";
