@@ -269,14 +269,15 @@ class PostgresPerGrantTest {
         adapter.revoke(p.withoutCredentials());
 
         assertFalse(pg.roleExists(role));
-        assertEquals(pg.user, pg.value("SELECT tableowner FROM pg_tables WHERE schemaname = ? AND tablename = ?",
-                schema, "fix_" + p.request().id().value()));
+        assertEquals(pg.prefix + "orphans", pg.value("SELECT tableowner FROM pg_tables WHERE schemaname = ? AND "
+                + "tablename = ?", schema, "fix_" + p.request().id().value()), "kept, owned by the orphan owner");
         assertTrue(adapter.verifyRevoked(p.withoutCredentials()));
     }
 
     /**
      * The rights docs/adapters-postgres.md asks for — CREATEROLE, pg_signal_backend and SET on log_statement — are
-     * enough for the whole loop, objects left by the user included; without the SET right the grant fails halfway
+     * enough for the whole loop, objects left by the user included (handed to the orphan owner, which this admin
+     * makes); without the SET right the grant fails halfway
      * and leaves nothing.
      */
     @Test
@@ -312,8 +313,8 @@ class PostgresPerGrantTest {
             assertThrows(SQLException.class, () -> open.createStatement().execute("SELECT 1"));
         }
         assertFalse(pg.roleExists(role));
-        assertEquals(admin, pg.value("SELECT tableowner FROM pg_tables WHERE schemaname || '.' || tablename = ?",
-                table));
+        assertEquals(pg.prefix + "orphans", pg.value("SELECT tableowner FROM pg_tables "
+                + "WHERE schemaname || '.' || tablename = ?", table), "never the admin's");
         assertTrue(adapter.verifyRevoked(p.withoutCredentials()));
     }
 
@@ -351,6 +352,7 @@ class PostgresPerGrantTest {
         s.put("roles", Map.of("read-only", ro, "read-write", rw));
         s.put("default-role", ro);
         s.put("connect-timeout", "5s");
+        s.put("orphan-owner", pg.prefix + "orphans");
         return s;
     }
 
