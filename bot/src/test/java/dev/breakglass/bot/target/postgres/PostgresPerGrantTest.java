@@ -339,6 +339,30 @@ class PostgresPerGrantTest {
                 e.getMessage());
     }
 
+    /**
+     * The machine's server trusts every local login, so a break-glass login's password and VALID UNTIL hold nobody
+     * back: check-on-start finds that out by trying a wrong password, and warns. The probe role is gone afterwards.
+     */
+    @Test
+    void checkOnStartWarnsWhenTheServerDoesNotCheckPasswords() {
+        Map<String, Object> checked = new LinkedHashMap<>(settings());
+        checked.put("check-on-start", true);
+        long probesBefore = Long.parseLong(pg.value("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bg\\_probe\\_%' "
+                + "AND rolcanlogin"));
+        try (CapturedLog log = CapturedLog.of(PostgresAdapter.class)) {
+            PostgresAdapter adapter = adapter(checked);
+
+            assertEquals(PasswordCheckProbe.Result.NOT_CHECKED, adapter.check());
+            assertEquals(2, log.warnings().size(), log.warnings().toString());
+            assertEquals("Target orders-db: 127.0.0.1:5432/test let a new login in with a wrong password (trust "
+                    + "authentication in pg_hba.conf, from the bot's host): the password and VALID UNTIL of a "
+                    + "break-glass login are not enforced there, so its access ends only when the bot revokes it; use "
+                    + "scram-sha-256 for the break-glass logins", log.warnings().get(0));
+        }
+        assertTrue(Long.parseLong(pg.value("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bg\\_probe\\_%' "
+                + "AND rolcanlogin")) <= probesBefore, "no probe login is left behind");
+    }
+
     private static GrantRequest request(GrantId id, String role, Duration left) {
         return new GrantRequest(id, "orders-db", Optional.ofNullable(role), "U0ALICE",
                 Optional.of("alice@example.com"), Instant.now().plus(left), "INC-42: orders stuck, need to look");
