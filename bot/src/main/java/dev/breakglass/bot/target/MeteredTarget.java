@@ -30,8 +30,13 @@ import java.util.Map;
  */
 public final class MeteredTarget implements TargetAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MeteredTarget.class);
-    /** The audit detail of a revoke that lists what the grant's login left behind: {@code [{object, outcome}]}. */
+    /**
+     * The audit detail of a revoke that lists what the grant's login left behind: one line per object,
+     * {@code <object>: <outcome>}.
+     */
     public static final String LEFT_BEHIND = "left_behind";
+    /** How many objects the revoke reported left behind (the list may be cut, this is not). */
+    public static final String LEFT_BEHIND_COUNT = "left_behind_count";
     /** At most this many left-behind objects are listed in one audit entry; a count says how many more. */
     static final int MAX_LEFT_BEHIND = 100;
 
@@ -88,18 +93,20 @@ public final class MeteredTarget implements TargetAdapter {
         });
     }
 
-    /** The report as audit detail: object and outcome pairs, at most {@link #MAX_LEFT_BEHIND} and a count. */
-    private static List<Map<String, Object>> leftBehind(RevokeReport report) {
-        List<Map<String, Object>> listed = new ArrayList<>();
+    /**
+     * The report as one audit detail (details hold plain values only): a line per object, {@code object: outcome},
+     * at most {@link #MAX_LEFT_BEHIND} lines, then one saying how many more there were.
+     */
+    private static String leftBehind(RevokeReport report) {
+        List<String> lines = new ArrayList<>();
         for (RevokeReport.LeftBehind l : report.leftBehind()) {
-            if (listed.size() == MAX_LEFT_BEHIND) {
-                listed.add(Map.of("object", "… and " + (report.leftBehind().size() - MAX_LEFT_BEHIND) + " more",
-                        "outcome", "not listed"));
+            if (lines.size() == MAX_LEFT_BEHIND) {
+                lines.add("… and " + (report.leftBehind().size() - MAX_LEFT_BEHIND) + " more");
                 break;
             }
-            listed.add(Map.of("object", l.object(), "outcome", l.outcome()));
+            lines.add(l.object().replace('\n', ' ') + ": " + l.outcome().replace('\n', ' '));
         }
-        return listed;
+        return String.join("\n", lines);
     }
 
     /** One adapter call, as a lambda that may fail the way adapters do. */
@@ -148,6 +155,7 @@ public final class MeteredTarget implements TargetAdapter {
                     details.put("error", error);
                 }
                 if (result instanceof RevokeReport report && !report.isEmpty()) {
+                    details.put(LEFT_BEHIND_COUNT, report.leftBehind().size());
                     details.put(LEFT_BEHIND, leftBehind(report));
                 }
                 try {

@@ -215,20 +215,18 @@ public final class PostMortemView {
      * other adapter call (bookkeeping).
      */
     private static String leftBehind(Map<String, Object> d) {
-        if (!"revoke".equals(d.get("action")) || !(d.get(MeteredTarget.LEFT_BEHIND) instanceof List<?> objects)
-                || objects.isEmpty()) {
+        if (!"revoke".equals(d.get("action")) || !(d.get(MeteredTarget.LEFT_BEHIND) instanceof String listed)
+                || listed.isBlank()) {
             return null;
         }
+        List<String> lines = listed.lines().toList();
+        long count = d.get(MeteredTarget.LEFT_BEHIND_COUNT) instanceof Number n ? n.longValue() : lines.size();
         List<String> shown = new ArrayList<>();
-        for (Object o : objects.subList(0, Math.min(objects.size(), LEFT_BEHIND_SHOWN))) {
-            if (o instanceof Map<?, ?> m) {
-                String object = SlackText.oneLine(String.valueOf(m.get("object")), DETAIL_LIMIT).replace('`', '\'');
-                String outcome = SlackText.oneLine(String.valueOf(m.get("outcome")), DETAIL_LIMIT);
-                shown.add("`" + SlackText.escape(object) + "` (" + SlackText.escape(outcome) + ")");
-            }
+        for (String line : lines.subList(0, Math.min(lines.size(), LEFT_BEHIND_SHOWN))) {
+            shown.add(SlackText.escape(SlackText.oneLine(line, DETAIL_LIMIT)));
         }
-        int more = objects.size() - shown.size();
-        return "The revoke found " + objects.size() + " object(s) the login left behind and made them harmless: "
+        long more = count - shown.size();
+        return "The revoke found " + count + " object(s) the login left behind and made them harmless: "
                 + String.join("; ", shown) + (more > 0 ? "; and " + more + " more in the audit log" : "");
     }
 

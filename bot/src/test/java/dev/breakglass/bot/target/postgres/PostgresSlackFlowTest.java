@@ -18,7 +18,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static dev.breakglass.bot.testing.Workflow.ALICE;
 import static dev.breakglass.bot.testing.Workflow.APPROVALS;
@@ -88,12 +87,12 @@ class PostgresSlackFlowTest {
                     .filter(e -> e.type().equals("TargetCall") && "revoke".equals(e.details().get("action")))
                     .toList();
             assertEquals(1, revokes.size(), revokes.toString());
-            assertEquals(List.of(Map.of("object", expected, "outcome", outcome)),
-                    revokes.get(0).details().get(MeteredTarget.LEFT_BEHIND));
+            assertEquals(expected + ": " + outcome, revokes.get(0).details().get(MeteredTarget.LEFT_BEHIND));
+            assertEquals(1, ((Number) revokes.get(0).details().get(MeteredTarget.LEFT_BEHIND_COUNT)).intValue());
 
             String cardTs = flow.card(id).ts();
-            String said = "The revoke found 1 object(s) the login left behind and made them harmless: `" + expected
-                    + "` (" + outcome + ")";
+            String said = "The revoke found 1 object(s) the login left behind and made them harmless: " + expected
+                    + ": " + outcome;
             RunningBot.await(Workflow.WAIT, () -> bot.slack().thread(APPROVALS, cardTs).stream()
                             .anyMatch(m -> m.blocks() != null && m.blocks().toString().contains(said)),
                     () -> "the post-mortem never said: " + said + "\n" + bot.slack().thread(APPROVALS, cardTs));
