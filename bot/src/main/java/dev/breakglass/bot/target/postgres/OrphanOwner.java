@@ -51,6 +51,64 @@ final class OrphanOwner {
         }
     }
 
+    /**
+     * Makes one routine run as its caller and takes {@code EXECUTE} on it from {@code PUBLIC} and every grantee;
+     * the admin must act as its owner.
+     *
+     * @param prefix how the outcome starts, e.g. who owns it now
+     */
+    static LeftBehind disarm(AdminSession s, Owned o, String prefix) throws Failure {
+        if (o.securityDefiner()) {
+            s.execute("ALTER ROUTINE " + o.signature() + " SECURITY INVOKER", "make " + o.description()
+                    + " run as its caller");
+        }
+        StringBuilder from = new StringBuilder("PUBLIC");
+        for (String grantee : o.grantees()) {
+            from.append(", ").append(grantee); // regrole text: already quoted where needed
+        }
+        s.execute("REVOKE ALL ON ROUTINE " + o.signature() + " FROM " + from + " CASCADE",
+                "revoke EXECUTE on " + o.description());
+        return new LeftBehind(o.description(), prefix + (o.securityDefiner() ? "no longer SECURITY DEFINER, " : "")
+                + "EXECUTE revoked from everyone");
+    }
+
+    /**
+     * Shared-account mode: the account keeps what it owns, but its {@code SECURITY DEFINER} routines are disarmed
+     * ({@link #disarm}): one made during a window would otherwise let anyone run code as the account, with the
+     * mapped role of every later grant. Inside the caller's transaction.
+     */
+    static List<LeftBehind> disarmDefiners(AdminSession s, String account, boolean superuser) throws Failure {
+        List<Owned> definers = s.owned(account).stream().filter(o -> o.routine() && o.securityDefiner()).toList();
+        if (definers.isEmpty()) {
+            return List.of();
+        }
+        return asMemberOf(s, account, superuser, () -> {
+            List<LeftBehind> report = new ArrayList<>();
+            for (Owned o : definers) {
+                report.add(disarm(s, o, "kept by " + account + ", "));
+            }
+            return report;
+        });
+    }
+
+    /**
+     * Runs {@code work} with the privileges of {@code role}: a non-superuser admin that lacks them becomes a member
+     * first and stops being one afterwards, inside the caller's transaction (so a failure rolls the membership back).
+     */
+    private static <T> T asMemberOf(AdminSession s, String role, boolean superuser, AdminSession.Work<T> work)
+            throws Failure {
+        String q = Sql.identifier(role);
+        boolean joined = !superuser && !s.hasRole(role);
+        if (joined) {
+            s.execute("GRANT " + q + " TO CURRENT_USER", "make the admin user a member of " + role);
+        }
+        T result = work.run();
+        if (joined) {
+            s.execute("REVOKE " + q + " FROM CURRENT_USER", "end the admin user's membership in " + role);
+        }
+        return result;
+    }
+
     private static Optional<String> problem(AdminSession s, String owner) throws Failure {
         List<String> powers = s.powers(owner);
         if (!powers.isEmpty()) {
@@ -83,36 +141,16 @@ final class OrphanOwner {
         if (owned.isEmpty()) {
             return List.of();
         }
-        String q = Sql.identifier(owner);
-        boolean joined = !superuser && !s.hasRole(owner);
-        if (joined) {
-            // REASSIGN OWNED needs the privileges of both roles; ALTER and REVOKE below act as the new owner.
-            s.execute("GRANT " + q + " TO CURRENT_USER", "make the admin user a member of the orphan owner " + owner);
-        }
-        s.execute("REASSIGN OWNED BY " + Sql.identifier(role) + " TO " + q,
-                "hand the objects of role " + role + " to the orphan owner " + owner);
-        List<LeftBehind> report = new ArrayList<>();
-        for (Owned o : owned) {
-            if (!o.routine()) {
-                report.add(new LeftBehind(o.description(), "owned by " + owner));
-                continue;
+        // REASSIGN OWNED needs the privileges of both roles; ALTER and REVOKE then act as the new owner.
+        return asMemberOf(s, owner, superuser, () -> {
+            s.execute("REASSIGN OWNED BY " + Sql.identifier(role) + " TO " + Sql.identifier(owner),
+                    "hand the objects of role " + role + " to the orphan owner " + owner);
+            List<LeftBehind> report = new ArrayList<>();
+            for (Owned o : owned) {
+                report.add(o.routine() ? disarm(s, o, "owned by " + owner + ", ")
+                        : new LeftBehind(o.description(), "owned by " + owner));
             }
-            if (o.securityDefiner()) {
-                s.execute("ALTER ROUTINE " + o.signature() + " SECURITY INVOKER",
-                        "make " + o.description() + " run as its caller");
-            }
-            StringBuilder from = new StringBuilder("PUBLIC");
-            for (String grantee : o.grantees()) {
-                from.append(", ").append(grantee); // regrole text: already quoted where needed
-            }
-            s.execute("REVOKE ALL ON ROUTINE " + o.signature() + " FROM " + from + " CASCADE",
-                    "revoke EXECUTE on " + o.description());
-            report.add(new LeftBehind(o.description(), "owned by " + owner
-                    + (o.securityDefiner() ? ", no longer SECURITY DEFINER" : "") + ", EXECUTE revoked from everyone"));
-        }
-        if (joined) {
-            s.execute("REVOKE " + q + " FROM CURRENT_USER", "end the admin user's membership in " + owner);
-        }
-        return report;
+            return report;
+        });
     }
 }

@@ -124,7 +124,8 @@ public final class PostgresAdapter implements TargetAdapter {
     /**
      * Revokes, and reports what a per-grant login still owned: each object now belongs to the orphan owner
      * ({@code settings.orphan-owner}), its functions and procedures no longer {@code SECURITY DEFINER} and executable
-     * by nobody. Shared-account mode reports nothing: the account keeps what it owns.
+     * by nobody. Shared-account mode keeps what the account owns, but reports (and disarms the same way) its
+     * {@code SECURITY DEFINER} routines.
      */
     @Override
     public RevokeReport revokeAndReport(Provisioned provisioned) throws TargetException {
@@ -138,11 +139,13 @@ public final class PostgresAdapter implements TargetAdapter {
                                 : "disabled (it could not be dropped)", removed.ended());
                 return new RevokeReport(removed.leftBehind());
             }
-            int ended = sharedFor("revoke", request, t).revoke(request.id());
-            LOG.info("postgres revoke {} on {}: shared account {} {}", request.id(), target, t.role(),
-                    ended < 0 ? "left alone (gone, or held by a later grant)"
-                            : "disabled with a new unknown password, " + ended + " session(s) ended");
-            return RevokeReport.NOTHING;
+            SharedAccountAccess.Released released = sharedFor("revoke", request, t).revoke(request.id());
+            LOG.info("postgres revoke {} on {}: shared account {} {}{}", request.id(), target, t.role(),
+                    released.ended() < 0 ? "left alone (gone, or held by a later grant)"
+                            : "disabled with a new unknown password, " + released.ended() + " session(s) ended",
+                    released.disarmed().isEmpty() ? "" : "; SECURITY DEFINER routines it owns disarmed: "
+                            + released.disarmed().stream().map(RevokeReport.LeftBehind::object).toList());
+            return new RevokeReport(released.disarmed());
         } catch (Failure f) {
             LOG.warn("postgres revoke {} on {} failed: {}", request.id(), target, f.getMessage());
             throw failed("revoke", request, f.getMessage());

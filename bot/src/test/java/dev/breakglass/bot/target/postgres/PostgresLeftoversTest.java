@@ -135,6 +135,39 @@ class PostgresLeftoversTest {
         assertTrue(adapter.revokeAndReport(p.withoutCredentials()).isEmpty(), "a repeated revoke finds nothing new");
     }
 
+    /**
+     * Shared-account mode keeps what the account owns, but a SECURITY DEFINER function made in one window would run as
+     * the account — with the mapped role, in every later window — for anyone: revoke disarms it.
+     */
+    @Test
+    void theSharedAccountsDefinerFunctionsAreDisarmedAtRevoke() throws Exception {
+        String account = pg.prefix + "oncall";
+        pg.sql("CREATE ROLE " + account + " NOLOGIN");
+        Map<String, Object> shared = new LinkedHashMap<>();
+        shared.put("mode", "shared-account");
+        shared.put("account", account);
+        PostgresAdapter adapter = adapter(shared);
+        Provisioned first = adapter.grant(request(pg.newGrantId()));
+        String peek = schema + ".shared_peek";
+        try (Connection as = pg.login(account, ""); Statement s = as.createStatement()) {
+            s.execute("CREATE FUNCTION " + peek + "() RETURNS text LANGUAGE sql SECURITY DEFINER "
+                    + "AS 'SELECT secret FROM " + schema + ".vault'");
+        }
+
+        RevokeReport report = adapter.revokeAndReport(first.withoutCredentials());
+
+        assertEquals(List.of(new RevokeReport.LeftBehind("function " + peek + "()", "kept by " + account
+                + ", no longer SECURITY DEFINER, EXECUTE revoked from everyone")), report.leftBehind());
+        Provisioned second = adapter.grant(request(pg.newGrantId())); // the account holds the mapped role again
+        try (Connection c = pg.login(intern, ""); Statement s = c.createStatement()) {
+            assertDenied(s, "SELECT " + peek + "()");
+        }
+        assertEquals(account, pg.value("SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = ?::regprocedure",
+                peek + "()"));
+        adapter.revoke(second.withoutCredentials());
+        pg.sql("DROP FUNCTION " + peek + "()");
+    }
+
     @Test
     void aRevokeWithNothingLeftBehindReportsNothing() throws Exception {
         PostgresAdapter adapter = adapter(Map.of());
