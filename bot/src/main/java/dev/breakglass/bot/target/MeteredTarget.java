@@ -72,12 +72,8 @@ public final class MeteredTarget implements TargetAdapter {
 
     @Override
     public RevokeReport revokeAndReport(Provisioned provisioned) throws TargetException {
-        RevokeReport[] report = {RevokeReport.NOTHING};
-        measure("revoke", provisioned.request(), r -> {
-            report[0] = adapter.revokeAndReport(provisioned);
-            return report[0];
-        });
-        return report[0];
+        RevokeReport report = measure("revoke", provisioned.request(), r -> adapter.revokeAndReport(provisioned));
+        return report == null ? RevokeReport.NOTHING : report; // a plugin's null counts as nothing to report
     }
 
     @Override
