@@ -21,6 +21,18 @@ public interface TargetAdapter {
     /** Removes the access and ends its live sessions. Idempotent. */
     void revoke(Provisioned provisioned) throws TargetException;
 
+    /**
+     * Revokes as {@link #revoke} does and reports what the grant's login left behind on the target and how each
+     * object was made harmless (e.g. handed to an owner without privileges). The bot calls this one and records
+     * the report in the audit log and the post-mortem; by default it calls {@link #revoke} and reports
+     * {@link RevokeReport#NOTHING}, so adapters that leave nothing behind need not change. An adapter that
+     * overrides it should make {@link #revoke} do the same work.
+     */
+    default RevokeReport revokeAndReport(Provisioned provisioned) throws TargetException {
+        revoke(provisioned);
+        return RevokeReport.NOTHING;
+    }
+
     /** True when the access provably no longer works; false is a revocation failure. */
     boolean verifyRevoked(Provisioned provisioned) throws TargetException;
 

@@ -5,6 +5,7 @@ import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.RevokeReport;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,19 +16,31 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Wraps every configured adapter, built-in or plugin: each call is timed, logged, counted
  * ({@code breakglass_target_calls_seconds{target,action,outcome}}) and written to the audit log as a
- * {@code TargetCall} — action, duration, outcome and the target's error message; never arguments or results,
- * which may carry credentials.
+ * {@code TargetCall} — action, duration, outcome and the target's error message, and for a revoke what the
+ * adapter reported left behind ({@link #LEFT_BEHIND}: object names and what was done with them); never arguments
+ * or other results, which may carry credentials.
  *
  * <p>Edge case: {@code rotate} has no grant, so its audit entry is not written (it is logged and counted).
  */
 public final class MeteredTarget implements TargetAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MeteredTarget.class);
+    /**
+     * The audit detail of a revoke that lists what the grant's login left behind: one line per object,
+     * {@code <object>: <outcome>}.
+     */
+    public static final String LEFT_BEHIND = "left_behind";
+    /** How many objects the revoke reported left behind (the list may be cut, this is not). */
+    public static final String LEFT_BEHIND_COUNT = "left_behind_count";
+    /** At most this many left-behind objects are listed in one audit entry; a count says how many more. */
+    static final int MAX_LEFT_BEHIND = 100;
 
     private final String target;
     private final TargetAdapter adapter;
@@ -53,12 +66,16 @@ public final class MeteredTarget implements TargetAdapter {
         return measure("grant", request, adapter::grant);
     }
 
+    /** Revokes through {@link #revokeAndReport}, so what the adapter reports reaches the audit log either way. */
     @Override
     public void revoke(Provisioned provisioned) throws TargetException {
-        measure("revoke", provisioned.request(), r -> {
-            adapter.revoke(provisioned);
-            return null;
-        });
+        revokeAndReport(provisioned);
+    }
+
+    @Override
+    public RevokeReport revokeAndReport(Provisioned provisioned) throws TargetException {
+        RevokeReport report = measure("revoke", provisioned.request(), r -> adapter.revokeAndReport(provisioned));
+        return report == null ? RevokeReport.NOTHING : report; // a plugin's null counts as nothing to report
     }
 
     @Override
@@ -85,6 +102,22 @@ public final class MeteredTarget implements TargetAdapter {
         });
     }
 
+    /**
+     * The report as one audit detail (details hold plain values only): a line per object, {@code object: outcome},
+     * at most {@link #MAX_LEFT_BEHIND} lines, then one saying how many more there were.
+     */
+    private static String leftBehind(RevokeReport report) {
+        List<String> lines = new ArrayList<>();
+        for (RevokeReport.LeftBehind l : report.leftBehind()) {
+            if (lines.size() == MAX_LEFT_BEHIND) {
+                lines.add("… and " + (report.leftBehind().size() - MAX_LEFT_BEHIND) + " more");
+                break;
+            }
+            lines.add(l.object().replace('\n', ' ') + ": " + l.outcome().replace('\n', ' '));
+        }
+        return String.join("\n", lines);
+    }
+
     /** One adapter call, as a lambda that may fail the way adapters do. */
     @FunctionalInterface
     private interface RequestCall<T> {
@@ -95,12 +128,14 @@ public final class MeteredTarget implements TargetAdapter {
         long start = System.nanoTime();
         String outcome = "ok";
         String error = null;
+        Object result = null;
         try {
-            T result = call.run(request);
-            if (action.equals("verify") && Boolean.FALSE.equals(result)) {
+            T answer = call.run(request);
+            result = answer;
+            if (action.equals("verify") && Boolean.FALSE.equals(answer)) {
                 outcome = "still-granted";
             }
-            return result;
+            return answer;
         } catch (TargetException e) {
             outcome = "failed";
             error = e.getMessage();
@@ -127,6 +162,10 @@ public final class MeteredTarget implements TargetAdapter {
                 details.put("ms", took.toMillis());
                 if (error != null) {
                     details.put("error", error);
+                }
+                if (result instanceof RevokeReport report && !report.isEmpty()) {
+                    details.put(LEFT_BEHIND_COUNT, report.leftBehind().size());
+                    details.put(LEFT_BEHIND, leftBehind(report));
                 }
                 try {
                     audit.append(clock.instant(), request.id().value(), "TargetCall", AuditEntry.SYSTEM, details);

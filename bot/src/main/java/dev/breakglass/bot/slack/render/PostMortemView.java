@@ -4,6 +4,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.breakglass.bot.audit.AuditEntry;
+import dev.breakglass.bot.target.MeteredTarget;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.PostMortem;
@@ -32,7 +33,8 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
  * review stands) and the written review (template {@code review}).
  *
  * <p>The timeline says in words what each audit entry records, in order; entries that are bookkeeping rather
- * than the story (adapter calls, the post-mortem's own reminders) are left out. Revocation latency is how long
+ * than the story (adapter calls, the post-mortem's own reminders) are left out, except a revoke call that reported
+ * objects the grant's login left behind (a table, a function): those are named with what was done to them. Revocation latency is how long
  * removal took: for an expiry, from the end of the window to the confirmed removal; for an early revoke, from
  * the first revoke call to the confirmed removal; none when a person confirmed the removal by hand.
  *
@@ -49,6 +51,8 @@ public final class PostMortemView {
     /** At most this many sections in the opening message (Slack allows 50 blocks). */
     static final int MAX_SECTIONS = 20;
     private static final int DETAIL_LIMIT = 300;
+    /** Left-behind objects named in the timeline; the audit entry lists them all. */
+    static final int LEFT_BEHIND_SHOWN = 10;
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter DATED = DateTimeFormatter.ofPattern("MM-dd HH:mm:ss")
             .withZone(ZoneOffset.UTC);
@@ -202,9 +206,31 @@ public final class PostMortemView {
             case "Revoked" -> who + " ended the access early" + optional(d, "reason", ": ", "") + "; it was removed";
             case "RevocationResolved" -> who + " confirmed by hand that the access is gone"
                     + optional(d, "note", ": ", "");
+            case "TargetCall" -> leftBehind(d);
             default -> null;
         };
         return Optional.ofNullable(s);
+    }
+
+    /**
+     * A revoke call that reported objects the grant's login left behind, in words: the first
+     * {@link #LEFT_BEHIND_SHOWN} with what was done to each, then how many more the audit log lists. Null for any
+     * other adapter call (bookkeeping).
+     */
+    private static String leftBehind(Map<String, Object> d) {
+        if (!"revoke".equals(d.get("action")) || !(d.get(MeteredTarget.LEFT_BEHIND) instanceof String listed)
+                || listed.isBlank()) {
+            return null;
+        }
+        List<String> lines = listed.lines().toList();
+        long count = d.get(MeteredTarget.LEFT_BEHIND_COUNT) instanceof Number n ? n.longValue() : lines.size();
+        List<String> shown = new ArrayList<>();
+        for (String line : lines.subList(0, Math.min(lines.size(), LEFT_BEHIND_SHOWN))) {
+            shown.add(SlackText.escape(SlackText.oneLine(line, DETAIL_LIMIT)));
+        }
+        long more = count - shown.size();
+        return "The revoke found " + count + " object(s) the login left behind and made them harmless: "
+                + String.join("; ", shown) + (more > 0 ? "; and " + more + " more in the audit log" : "");
     }
 
     /** How long removal took, and what the figure measures. */

@@ -4,6 +4,8 @@ import dev.breakglass.port.Credentials;
 import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.RevokeReport;
+import dev.breakglass.port.RevokeReport.LeftBehind;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import org.slf4j.Logger;
@@ -37,7 +39,8 @@ import java.util.function.Supplier;
  *       its privileges are revoked and granted again, so it ends up exactly as configured. When anything fails
  *       after the account may exist, the account is removed before the exception is thrown.</li>
  *   <li>{@link #revoke}: locks every host variant of the account (no new session can start), kills its sessions,
- *       drops it, kills again whatever slipped in between, and waits up to {@link #SESSION_END_WAIT} for the killed
+ *       drops the stored objects it defined that would run as their definer ({@link DefinerObjects}, reported by
+ *       {@link #revokeAndReport}), drops it, kills again whatever slipped in between, and waits up to {@link #SESSION_END_WAIT} for the killed
  *       sessions to end. Idempotent: an account that is already gone is fine. When the admin account may not kill
  *       a session, the account is still dropped before revoke fails saying so: an open session of a dropped
  *       account may keep privileges it has cached (MariaDB keeps its default database's), so only the kill ends
@@ -206,14 +209,26 @@ public final class MysqlAdapter implements TargetAdapter {
      */
     @Override
     public void revoke(Provisioned provisioned) throws TargetException {
+        revokeAndReport(provisioned);
+    }
+
+    /**
+     * Revokes, and reports the stored objects the account was the definer of ({@link DefinerObjects}): those that
+     * would run as their definer are dropped before the account, the others kept.
+     */
+    @Override
+    public RevokeReport revokeAndReport(Provisioned provisioned) throws TargetException {
         Objects.requireNonNull(provisioned, "provisioned");
         String what = describe("revoke", provisioned.request());
         MysqlAccount account = account(what, provisioned);
         try {
             Removal removal = remove(account);
-            LOG.info("mysql revoke {} on {}: account {} {}, {} session(s) ended{}", provisioned.request().id(), target,
-                    account.user(), removal.dropped ? "dropped" : "was already gone", removal.killed,
-                    removal.lingering > 0 ? ", " + removal.lingering + " still ending" : "");
+            LOG.info("mysql revoke {} on {}: account {} {}, {} session(s) ended{}{}", provisioned.request().id(),
+                    target, account.user(), removal.dropped ? "dropped" : "was already gone", removal.killed,
+                    removal.lingering > 0 ? ", " + removal.lingering + " still ending" : "",
+                    removal.leftBehind.isEmpty() ? "" : "; objects it defined: " + removal.leftBehind.stream()
+                            .map(l -> l.object() + " " + l.outcome().substring(0, l.outcome().indexOf(':'))).toList());
+            return new RevokeReport(removal.leftBehind);
         } catch (Failure f) {
             throw new TargetException(what + " failed: " + f.getMessage());
         }
@@ -265,7 +280,7 @@ public final class MysqlAdapter implements TargetAdapter {
     }
 
     /** What {@link #remove} did. */
-    private record Removal(boolean dropped, int killed, int lingering) {
+    private record Removal(boolean dropped, int killed, int lingering, List<LeftBehind> leftBehind) {
     }
 
     /**
@@ -295,6 +310,14 @@ public final class MysqlAdapter implements TargetAdapter {
             } catch (Failure f) {
                 killFailed = f; // drop anyway: at least nobody can log in again, and verify reports the sessions
             }
+            // Before the account goes: what it defined would run as whoever is made under its name later.
+            List<LeftBehind> leftBehind = new ArrayList<>();
+            for (DefinerObjects.Found f : definedBy(c, account.user())) {
+                if (f.asDefiner()) {
+                    execute(c, f.dropSql(), "dropping " + f.describe() + ", defined by " + account.user(), null);
+                }
+                leftBehind.add(DefinerObjects.outcome(f));
+            }
             for (String host : hosts) {
                 execute(c, "DROP USER IF EXISTS " + account(account, host).sql(),
                         "dropping the account " + account.user() + "@" + host, null);
@@ -310,7 +333,7 @@ public final class MysqlAdapter implements TargetAdapter {
                 throw new Failure(killFailed.getMessage() + "; the account was dropped, but its open sessions "
                         + "remain and may keep the privileges they had", killFailed.code);
             }
-            return new Removal(!existing.isEmpty(), killed, awaitSessionsEnd(c, account.user()));
+            return new Removal(!existing.isEmpty(), killed, awaitSessionsEnd(c, account.user()), leftBehind);
         } catch (SQLException e) {
             throw new Failure("the connection failed: " + reason(e), e.getErrorCode());
         }
@@ -360,6 +383,15 @@ public final class MysqlAdapter implements TargetAdapter {
             left = sessions(c, user);
         }
         return left.size();
+    }
+
+    private List<DefinerObjects.Found> definedBy(Connection c, String user) throws Failure {
+        try {
+            return DefinerObjects.of(c, user);
+        } catch (SQLException e) {
+            throw new Failure("reading the stored objects defined by " + user + " was refused: " + reason(e),
+                    e.getErrorCode());
+        }
     }
 
     /** The hosts at which an account named {@code user} exists. */

@@ -23,6 +23,17 @@ final class MysqlSql {
         return '`' + name + '`';
     }
 
+    /**
+     * {@code `name`} for a name someone else chose (a user's view or routine): any text without NUL or control
+     * characters, backticks doubled.
+     */
+    static String anyIdentifier(String name) {
+        if (name.isEmpty() || name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalStateException("refusing to quote an empty identifier or one with control characters");
+        }
+        return '`' + name.replace("`", "``") + '`';
+    }
+
     /** {@code 'text'}; the message never repeats the text, which may be a password. */
     static String literal(String text) {
         if (!LITERAL.matcher(text).matches()) {

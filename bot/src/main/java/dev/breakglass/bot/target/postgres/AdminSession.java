@@ -145,18 +145,72 @@ final class AdminSession implements AutoCloseable {
     List<String> memberships(String member) throws Failure {
         String sql = "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
                 + "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ? ORDER BY 1";
+        return names(sql, member, "read the memberships of role " + member);
+    }
+
+    /**
+     * The roles that are direct members of {@code role}, besides the admin user itself.
+     */
+    List<String> membersBesidesMe(String role) throws Failure {
+        String sql = "SELECT u.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                + "JOIN pg_roles u ON u.oid = m.member WHERE r.rolname = ? AND u.rolname <> current_user ORDER BY 1";
+        return names(sql, role, "read the members of role " + role);
+    }
+
+    /**
+     * The attributes of {@code role} that give privileges: {@code SUPERUSER}, {@code LOGIN}, {@code CREATEROLE},
+     * {@code CREATEDB}, {@code REPLICATION}, {@code BYPASSRLS}, in that order; empty when it has none (or does not
+     * exist).
+     */
+    List<String> powers(String role) throws Failure {
+        String sql = "SELECT a FROM pg_roles, LATERAL (VALUES (1, 'SUPERUSER', rolsuper), (2, 'LOGIN', rolcanlogin), "
+                + "(3, 'CREATEROLE', rolcreaterole), (4, 'CREATEDB', rolcreatedb), (5, 'REPLICATION', rolreplication), "
+                + "(6, 'BYPASSRLS', rolbypassrls)) AS v(n, a, has) WHERE rolname = ? AND has ORDER BY n";
+        return names(sql, role, "read the attributes of role " + role);
+    }
+
+    /**
+     * What {@code role} owns in this database and cluster-wide, from {@code pg_shdepend}, described as PostgreSQL
+     * describes it ({@code function public.f(integer)}, {@code table app.fix}). Objects in other databases are not
+     * listed: {@code REASSIGN OWNED} cannot reach them either.
+     */
+    List<Owned> owned(String role) throws Failure {
+        String sql = "SELECT pg_describe_object(d.classid, d.objid, d.objsubid), p.oid IS NOT NULL, "
+                + "p.oid::regprocedure::text, coalesce(p.prosecdef, false), "
+                + "ARRAY(SELECT DISTINCT a.grantee::regrole::text FROM aclexplode(p.proacl) a "
+                + "WHERE a.grantee <> 0 AND a.grantee <> p.proowner ORDER BY 1) "
+                + "FROM pg_shdepend d LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid "
+                + "AND p.prokind IN ('f', 'p') "
+                + "WHERE d.refclassid = 'pg_authid'::regclass AND d.deptype = 'o' "
+                + "AND d.refobjid = (SELECT oid FROM pg_roles WHERE rolname = ?) "
+                + "AND d.dbid IN (0, (SELECT oid FROM pg_database WHERE datname = current_database())) ORDER BY 1";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            ps.setString(1, member);
-            List<String> roles = new ArrayList<>();
+            ps.setString(1, role);
+            List<Owned> owned = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    roles.add(rs.getString(1));
+                    java.sql.Array grantees = rs.getArray(5);
+                    owned.add(new Owned(rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getBoolean(4),
+                            grantees == null ? List.of() : List.of((String[]) grantees.getArray())));
                 }
             }
-            return roles;
+            return owned;
         } catch (SQLException e) {
-            throw new Failure("could not read the memberships of role " + member + ": " + reason(e), e.getSQLState());
+            throw new Failure("could not list the objects of role " + role + ": " + reason(e), e.getSQLState());
         }
+    }
+
+    /**
+     * One object a role owns.
+     *
+     * @param description     PostgreSQL's words for it ({@code pg_describe_object})
+     * @param routine         whether it is a function or procedure
+     * @param signature       a routine's {@code regprocedure} text, usable in SQL; null for other objects
+     * @param securityDefiner whether the routine runs as its owner
+     * @param grantees        roles other than the owner (and PUBLIC) granted a privilege on the routine
+     */
+    record Owned(String description, boolean routine, String signature, boolean securityDefiner,
+                 List<String> grantees) {
     }
 
     /** The admin's own name and whether it is a superuser. */
@@ -251,6 +305,21 @@ final class AdminSession implements AutoCloseable {
         }
     }
 
+    private List<String> names(String sql, String arg, String what) throws Failure {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
+        } catch (SQLException e) {
+            throw new Failure("could not " + what + ": " + reason(e), e.getSQLState());
+        }
+    }
+
     private String query(String sql, String what) throws Failure {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
@@ -260,7 +329,8 @@ final class AdminSession implements AutoCloseable {
         }
     }
 
-    private void lock(String role) throws Failure {
+    /** Takes the advisory lock of {@code role} too, until the end of the current transaction. */
+    void lock(String role) throws Failure {
         try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setLong(1, lockKey(role));
             ps.execute();

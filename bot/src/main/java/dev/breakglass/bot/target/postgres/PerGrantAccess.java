@@ -4,9 +4,12 @@ import dev.breakglass.bot.target.postgres.AdminSession.Failure;
 import dev.breakglass.bot.target.postgres.AdminSession.RoleInfo;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.GrantRequest;
+import dev.breakglass.port.RevokeReport.LeftBehind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,10 +24,12 @@ import java.util.Optional;
  *   <li>A grant that fails leaves no role: its transaction is rolled back, and a role left from an earlier attempt
  *       for the same id is dropped too (the grant goes to FAILED, which nobody revokes).</li>
  *   <li>Revoke first commits {@code NOLOGIN} and {@code PASSWORD NULL} (no new session can start), then terminates
- *       the sessions, then drops the role. A role that owns objects has them handed to the admin user
- *       ({@code REASSIGN OWNED}, so nothing made during the incident is lost) and its privileges dropped. When the
- *       role still cannot be dropped (objects in another database, missing rights) it stays behind, unable to log
- *       in, and a warning says so: the access is gone either way.</li>
+ *       the sessions, then drops the role. The disabling transaction also revokes every membership of the role. A
+ *       role that owns objects has them handed to the orphan owner ({@link OrphanOwner}: kept, so nothing made
+ *       during the incident is lost, but owned by a role without privileges, with routines nobody may execute) and
+ *       its privileges dropped. When the role still cannot be dropped (objects in another database, an unsafe
+ *       orphan owner, missing rights) it stays behind, unable to log in and a member of nothing, and a warning
+ *       says so: the access is gone either way.</li>
  *   <li>Verify: the role is gone or cannot log in, and no session of that name is left, in any database.</li>
  * </ul>
  */
@@ -129,14 +134,20 @@ final class PerGrantAccess {
                             + "; it was left alone, check and drop it by hand", null);
                 }
                 s.execute("ALTER ROLE " + q + " WITH NOLOGIN PASSWORD NULL", "disable login of role " + role);
+                // Should the role outlive this revoke, what it owns (in any database) runs with no borrowed rights.
+                for (String member : s.memberships(role)) {
+                    s.execute("REVOKE " + Sql.identifier(member) + " FROM " + q, "revoke " + member + " from " + role);
+                }
                 return true;
             });
             // After the commit: no new session can start, so none slips in after the terminations.
             int ended = s.terminateSessions(role);
             if (!existed) {
-                return new Removed(false, ended, true);
+                return new Removed(false, ended, true, List.of());
             }
-            return new Removed(true, ended, drop(s, id, role));
+            List<LeftBehind> leftBehind = new ArrayList<>();
+            boolean dropped = drop(s, id, role, leftBehind);
+            return new Removed(true, ended, dropped, leftBehind);
         }
     }
 
@@ -148,7 +159,8 @@ final class PerGrantAccess {
         }
     }
 
-    private boolean drop(AdminSession s, GrantId id, String role) throws Failure {
+    /** Drops the role; what it owns goes to the orphan owner first, and {@code leftBehind} says what that was. */
+    private boolean drop(AdminSession s, GrantId id, String role, List<LeftBehind> leftBehind) throws Failure {
         String q = Sql.identifier(role);
         try {
             s.execute("DROP ROLE IF EXISTS " + q, "drop role " + role);
@@ -160,25 +172,32 @@ final class PerGrantAccess {
                 return false;
             }
         }
-        // The role owns objects or holds privileges: keep the objects (owned by the admin now), drop the rest.
+        // The role owns objects or holds privileges: its objects go to the orphan owner (never to the admin: a
+        // SECURITY DEFINER function would then run as the admin), its privileges are dropped, then the role.
         try {
             boolean superuser = s.self().superuser();
-            s.inTransaction(role, () -> {
+            List<LeftBehind> adopted = s.inTransaction(role, () -> {
                 if (!superuser) {
                     // REASSIGN and DROP OWNED need membership in the role; CREATEROLE may grant it (rolled back on
                     // failure, gone with the role on success).
                     s.execute("GRANT " + q + " TO CURRENT_USER", "make the admin user a member of role " + role);
                 }
-                s.execute("REASSIGN OWNED BY " + q + " TO CURRENT_USER",
-                        "hand the objects of role " + role + " to the admin user");
+                List<LeftBehind> moved = OrphanOwner.adopt(s, role, settings.orphanOwner(), superuser);
                 s.execute("DROP OWNED BY " + q, "drop the privileges of role " + role);
                 s.execute("DROP ROLE " + q, "drop role " + role);
-                return null;
+                return moved;
             });
+            leftBehind.addAll(adopted);
+            if (!adopted.isEmpty()) {
+                LOG.info("postgres revoke {} on {}: {} object(s) of role {} handed to {}: {}", id, target,
+                        adopted.size(), role, settings.orphanOwner(),
+                        adopted.stream().map(LeftBehind::object).toList());
+            }
             return true;
         } catch (Failure f) {
-            LOG.warn("postgres revoke {} on {}: role {} stays, unable to log in: {} (objects in other databases "
-                    + "block DROP ROLE; reassign them there and drop the role by hand)", id, target, role, f.getMessage());
+            LOG.warn("postgres revoke {} on {}: role {} stays, unable to log in and a member of nothing: {}{}", id,
+                    target, role, f.getMessage(), "2BP01".equals(f.sqlState()) ? " (objects in other databases block "
+                            + "DROP ROLE; reassign them there to the orphan owner and drop the role by hand)" : "");
             return false;
         }
     }
@@ -192,8 +211,9 @@ final class PerGrantAccess {
      *
      * @param existed whether there was a role to remove
      * @param ended   sessions terminated
-     * @param dropped whether the role is gone (false: it stays, unable to log in)
+     * @param dropped    whether the role is gone (false: it stays, unable to log in and a member of nothing)
+     * @param leftBehind what the role owned, now the orphan owner's, and how it was made harmless
      */
-    record Removed(boolean existed, int ended, boolean dropped) {
+    record Removed(boolean existed, int ended, boolean dropped, List<LeftBehind> leftBehind) {
     }
 }

@@ -6,6 +6,7 @@ import dev.breakglass.port.Credentials;
 import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
+import dev.breakglass.port.RevokeReport;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import org.slf4j.Logger;
@@ -123,6 +124,17 @@ public final class PostgresAdapter implements TargetAdapter {
     /** Disables the login, ends its sessions and removes it (per-grant) or rotates its password (shared). */
     @Override
     public void revoke(Provisioned provisioned) throws TargetException {
+        revokeAndReport(provisioned);
+    }
+
+    /**
+     * Revokes, and reports what a per-grant login still owned: each object now belongs to the orphan owner
+     * ({@code settings.orphan-owner}), its functions and procedures no longer {@code SECURITY DEFINER} and executable
+     * by nobody. Shared-account mode keeps what the account owns, but reports (and disarms the same way) its
+     * {@code SECURITY DEFINER} routines.
+     */
+    @Override
+    public RevokeReport revokeAndReport(Provisioned provisioned) throws TargetException {
         GrantRequest request = Objects.requireNonNull(provisioned, "provisioned").request();
         Target t = resolve("revoke", provisioned);
         try {
@@ -131,12 +143,15 @@ public final class PostgresAdapter implements TargetAdapter {
                 LOG.info("postgres revoke {} on {}: role {} {}, {} session(s) ended", request.id(), target, t.role(),
                         !removed.existed() ? "was already gone" : removed.dropped() ? "dropped"
                                 : "disabled (it could not be dropped)", removed.ended());
-            } else {
-                int ended = sharedFor("revoke", request, t).revoke(request.id());
-                LOG.info("postgres revoke {} on {}: shared account {} {}", request.id(), target, t.role(),
-                        ended < 0 ? "left alone (gone, or held by a later grant)"
-                                : "disabled with a new unknown password, " + ended + " session(s) ended");
+                return new RevokeReport(removed.leftBehind());
             }
+            SharedAccountAccess.Released released = sharedFor("revoke", request, t).revoke(request.id());
+            LOG.info("postgres revoke {} on {}: shared account {} {}{}", request.id(), target, t.role(),
+                    released.ended() < 0 ? "left alone (gone, or held by a later grant)"
+                            : "disabled with a new unknown password, " + released.ended() + " session(s) ended",
+                    released.disarmed().isEmpty() ? "" : "; SECURITY DEFINER routines it owns disarmed: "
+                            + released.disarmed().stream().map(RevokeReport.LeftBehind::object).toList());
+            return new RevokeReport(released.disarmed());
         } catch (Failure f) {
             LOG.warn("postgres revoke {} on {} failed: {}", request.id(), target, f.getMessage());
             throw failed("revoke", request, f.getMessage());
@@ -220,11 +235,14 @@ public final class PostgresAdapter implements TargetAdapter {
 
     /**
      * Connects and checks what can be checked before the first grant: the admin can log in, create roles and end
-     * sessions (and set {@code log_statement} when asked to), and every configured role exists.
+     * sessions (and set {@code log_statement} when asked to), every configured role exists, and (per-grant mode) the
+     * orphan owner exists and is safe, made when missing ({@link OrphanOwner}). Then it finds out whether the server
+     * checks a login's password and warns when it does not.
      *
+     * @return what the password probe found
      * @throws IllegalArgumentException naming the setting at fault
      */
-    void check() {
+    PasswordCheckProbe.Result check() {
         try (AdminSession s = AdminSession.open(settings)) {
             AdminSession.RoleInfo self = s.self();
             if (!self.superuser()) {
@@ -257,9 +275,42 @@ public final class PostgresAdapter implements TargetAdapter {
                         + " does not exist on " + settings.url().origin() + "; create it with CREATE ROLE "
                         + settings.account().get() + " NOLOGIN");
             }
+            if (settings.mode() == PostgresMode.PER_GRANT) {
+                s.inTransaction(settings.orphanOwner(), () -> {
+                    OrphanOwner.ensure(s, settings.orphanOwner());
+                    return null;
+                });
+            }
         } catch (Failure f) {
-            throw new IllegalArgumentException("settings.check-on-start: " + f.getMessage());
+            throw new IllegalArgumentException(f.getMessage().startsWith("settings.") ? f.getMessage()
+                    : "settings.check-on-start: " + f.getMessage());
         }
+        return passwordCheck();
+    }
+
+    /**
+     * Whether the server asks a break-glass login for its password ({@link PasswordCheckProbe}); a WARN when it does
+     * not, since {@code VALID UNTIL} and the password then hold nobody back. Never fails the start.
+     */
+    private PasswordCheckProbe.Result passwordCheck() {
+        PasswordCheckProbe.Result result;
+        try {
+            result = PasswordCheckProbe.run(settings, clock);
+        } catch (Failure f) {
+            LOG.info("Target {}: could not find out whether {} checks the passwords of break-glass logins: {}",
+                    target, settings.url().origin(), f.getMessage());
+            return PasswordCheckProbe.Result.UNKNOWN;
+        }
+        switch (result) {
+            case NOT_CHECKED -> LOG.warn("Target {}: {} let a new login in with a wrong password (trust "
+                    + "authentication in pg_hba.conf, from the bot's host): the password and VALID UNTIL of a "
+                    + "break-glass login are not enforced there, so its access ends only when the bot revokes it; use "
+                    + "scram-sha-256 for the break-glass logins", target, settings.url().origin());
+            case UNKNOWN -> LOG.info("Target {}: could not find out whether {} checks the passwords of break-glass "
+                    + "logins", target, settings.url().origin());
+            case CHECKED -> LOG.debug("Target {}: {} checks passwords", target, settings.url().origin());
+        }
+        return result;
     }
 
     @Override
@@ -313,7 +364,7 @@ public final class PostgresAdapter implements TargetAdapter {
             return new SharedAccountAccess(target, new PostgresSettings(settings.url(), settings.adminUser(),
                     settings.adminPassword(), settings.adminPasswordLiteral(), PostgresMode.SHARED_ACCOUNT,
                     settings.roles(), settings.defaultRole(), Optional.of(t.role()), settings.logStatements(),
-                    settings.connectionLimit(), settings.connectTimeout(), false), clock);
+                    settings.connectionLimit(), settings.connectTimeout(), false, settings.orphanOwner()), clock);
         } catch (IllegalArgumentException e) {
             throw failed(action, request, e.getMessage());
         }

@@ -34,7 +34,11 @@ import java.util.Optional;
  *   <li>{@code connection-limit} (default 10, 1 to 1000): {@code CONNECTION LIMIT} of a per-grant role; the
  *       shared account's own limit is left alone.</li>
  *   <li>{@code connect-timeout} (default {@code 10s}, 1s to 2m): connecting and logging in, per call.</li>
- *   <li>{@code check-on-start} (default false): connect at start and check the admin's rights and the roles.</li>
+ *   <li>{@code check-on-start} (default false): connect at start and check the admin's rights and the roles, make
+ *       or check the orphan owner, and warn when the server does not check the break-glass login's password.</li>
+ *   <li>{@code orphan-owner} (default {@value #DEFAULT_ORPHAN_OWNER}): the {@code NOLOGIN} role without privileges
+ *       that receives what a per-grant login still owns at revoke. It must be a role of its own: not the admin,
+ *       the shared account, or a mapped role.</li>
  * </ul>
  * Role names are PostgreSQL identifiers of 1 to 63 bytes without NUL; they are always quoted in SQL, so case and
  * any other character are kept as written. {@link #toString()} never shows the password.
@@ -42,16 +46,18 @@ import java.util.Optional;
 public record PostgresSettings(PostgresUrl url, String adminUser, String adminPassword, boolean adminPasswordLiteral,
                                PostgresMode mode, Map<String, String> roles, Optional<String> defaultRole,
                                Optional<String> account, boolean logStatements, int connectionLimit,
-                               Duration connectTimeout, boolean checkOnStart) {
+                               Duration connectTimeout, boolean checkOnStart, String orphanOwner) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(2);
     public static final int DEFAULT_CONNECTION_LIMIT = 10;
+    /** The role that receives what a per-grant login left behind, unless {@code orphan-owner} names another. */
+    public static final String DEFAULT_ORPHAN_OWNER = "breakglass_orphans";
     public static final int MAX_CONNECTION_LIMIT = 1000;
     /** PostgreSQL's NAMEDATALEN - 1: longer names are silently cut by the server, so they are refused here. */
     public static final int MAX_NAME_BYTES = 63;
     /** The keys {@link #parse} reads, in the order messages list them. */
     public static final List<String> KEYS = List.of("url", "admin-user", "admin-password", "mode", "roles",
-            "default-role", "account", "log-statements", "connection-limit", "connect-timeout", "check-on-start");
+            "default-role", "account", "log-statements", "connection-limit", "connect-timeout", "check-on-start", "orphan-owner");
 
     public PostgresSettings {
         Objects.requireNonNull(url, "url");
@@ -62,6 +68,7 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
         Objects.requireNonNull(defaultRole, "defaultRole");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(orphanOwner, "orphanOwner");
     }
 
     /**
@@ -120,8 +127,18 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
         }
         Duration timeout = timeout(given.get("connect-timeout"));
         boolean check = bool(given.get("check-on-start"), "check-on-start", false);
+        String orphanOwner = optionalName(given, "orphan-owner").orElse(DEFAULT_ORPHAN_OWNER);
+        java.util.Set<String> taken = new java.util.LinkedHashSet<>(roles.values());
+        defaultRole.ifPresent(taken::add);
+        account.ifPresent(taken::add);
+        taken.add(adminUser);
+        if (taken.contains(orphanOwner)) {
+            throw new IllegalArgumentException("settings.orphan-owner: " + quote(orphanOwner) + " is also the admin "
+                    + "user, the shared account or a mapped role; name a role of its own that has no privileges, e.g. "
+                    + DEFAULT_ORPHAN_OWNER);
+        }
         return new PostgresSettings(url, adminUser, adminPassword, literal, mode, roles, defaultRole, account,
-                logStatements, connectionLimit, timeout, check);
+                logStatements, connectionLimit, timeout, check, orphanOwner);
     }
 
     /**
@@ -146,7 +163,7 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
                 + (adminPassword.isEmpty() ? "(none)" : "(hidden)") + ", mode=" + mode + ", roles=" + roles
                 + ", default-role=" + defaultRole.orElse("(none)") + ", account=" + account.orElse("(none)")
                 + ", log-statements=" + logStatements + ", connection-limit=" + connectionLimit
-                + ", connect-timeout=" + DurationText.format(connectTimeout) + ", check-on-start=" + checkOnStart + "]";
+                + ", connect-timeout=" + DurationText.format(connectTimeout) + ", check-on-start=" + checkOnStart + ", orphan-owner=" + orphanOwner + "]";
     }
 
     private static String required(Map<String, ?> settings, String key, String what, EnvironmentVariables env) {

@@ -4,12 +4,14 @@ import dev.breakglass.bot.target.postgres.AdminSession.Failure;
 import dev.breakglass.bot.target.postgres.AdminSession.RoleInfo;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.GrantRequest;
+import dev.breakglass.port.RevokeReport.LeftBehind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -153,29 +155,43 @@ final class SharedAccountAccess {
      * sessions. Idempotent. Leaves the account alone when another grant holds it now (this grant's access ended
      * when that one took over).
      *
-     * @return sessions terminated, or -1 when the account was left alone (gone, or held by another grant)
+     * Its {@code SECURITY DEFINER} routines, wherever they came from, are disarmed ({@link OrphanOwner#disarmDefiners}).
+     *
+     * @return sessions terminated (-1 when the account was left alone) and the routines disarmed
      */
-    int revoke(GrantId id) throws Failure {
+    Released revoke(GrantId id) throws Failure {
         String q = Sql.identifier(account);
         try (AdminSession s = AdminSession.open(settings)) {
-            boolean disabled = s.inTransaction(account, () -> {
+            boolean superuser = s.self().superuser();
+            List<LeftBehind> disarmed = s.inTransaction(account, () -> {
                 Optional<RoleInfo> info = s.role(account);
                 if (info.isEmpty()) {
-                    return false;
+                    return null;
                 }
                 if (heldByAnother(info.get(), id)) {
-                    return false;
+                    return null;
                 }
                 s.execute("ALTER ROLE " + q + " WITH NOLOGIN PASSWORD " + Sql.literal(Passwords.unknowable()),
                         "disable login of the shared account " + account);
                 revokeConfigured(s, Optional.empty());
                 s.execute("COMMENT ON ROLE " + q + " IS " + Sql.literal(GrantRoles.idleComment(id, clock.instant())),
                         "mark the shared account " + account + " as idle");
-                return true;
+                return OrphanOwner.disarmDefiners(s, account, superuser);
             });
             // After the commit: no new session can start, so none slips in after the terminations.
-            return disabled ? s.terminateSessions(account) : -1;
+            return disarmed == null ? new Released(-1, List.of())
+                    : new Released(s.terminateSessions(account), disarmed);
         }
+    }
+
+    /**
+     * What a shared-account revoke did.
+     *
+     * @param ended    sessions terminated, or -1 when the account was left alone (gone, or held by another grant)
+     * @param disarmed the account's {@code SECURITY DEFINER} routines, now running as their caller and executable by
+     *                 nobody
+     */
+    record Released(int ended, List<LeftBehind> disarmed) {
     }
 
     /** Whether {@code id}'s access is gone: the account cannot log in and has no session, or another grant took over. */

@@ -6,7 +6,8 @@
  * ({@link dev.breakglass.bot.target.postgres.PostgresSettings}, {@link dev.breakglass.bot.target.postgres.PostgresUrl});
  * {@link dev.breakglass.bot.target.postgres.PostgresAdapter} serves one target in one of two modes: a role per grant
  * ({@code PerGrantAccess}) or one dedicated emergency account ({@code SharedAccountAccess}). {@code AdminSession} is
- * the admin connection, one per call.
+ * the admin connection, one per call. {@code OrphanOwner} receives what a per-grant login still owns at revoke and
+ * makes its routines unusable; {@code PasswordCheckProbe} finds out at start whether the server checks passwords.
  *
  * <p>Passwords never reach a log: the server is sent only their SCRAM verifiers ({@code Passwords}), statements are
  * never logged here, and error messages carry the server's reason without the statement.

@@ -214,6 +214,21 @@ class PostgresPasswordAuthTest {
         assertTrue(account.handle().contains("logged"));
     }
 
+    /** The no-warning case of the trust probe: this server asks for passwords, so a wrong one is refused. */
+    @Test
+    void checkOnStartDoesNotWarnWhenTheServerChecksPasswords() {
+        Map<String, Object> checked = perGrant();
+        checked.put("check-on-start", true);
+        try (CapturedLog log = CapturedLog.of(PostgresAdapter.class)) {
+            PostgresAdapter adapter = adapter(checked);
+
+            assertEquals(PasswordCheckProbe.Result.CHECKED, adapter.check());
+            assertEquals(List.of(), log.warnings());
+        }
+        cluster.sql("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname LIKE 'bg\\_probe\\_%') THEN "
+                + "RAISE 'a probe role was left behind'; END IF; END $$");
+    }
+
     private static void assertRefused(String user, String password) {
         SQLException e = assertThrows(SQLException.class, () -> cluster.login(user, password).close(),
                 user + " logged in");

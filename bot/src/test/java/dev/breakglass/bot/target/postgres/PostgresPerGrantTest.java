@@ -269,14 +269,15 @@ class PostgresPerGrantTest {
         adapter.revoke(p.withoutCredentials());
 
         assertFalse(pg.roleExists(role));
-        assertEquals(pg.user, pg.value("SELECT tableowner FROM pg_tables WHERE schemaname = ? AND tablename = ?",
-                schema, "fix_" + p.request().id().value()));
+        assertEquals(pg.prefix + "orphans", pg.value("SELECT tableowner FROM pg_tables WHERE schemaname = ? AND "
+                + "tablename = ?", schema, "fix_" + p.request().id().value()), "kept, owned by the orphan owner");
         assertTrue(adapter.verifyRevoked(p.withoutCredentials()));
     }
 
     /**
      * The rights docs/adapters-postgres.md asks for — CREATEROLE, pg_signal_backend and SET on log_statement — are
-     * enough for the whole loop, objects left by the user included; without the SET right the grant fails halfway
+     * enough for the whole loop, objects left by the user included (handed to the orphan owner, which this admin
+     * makes); without the SET right the grant fails halfway
      * and leaves nothing.
      */
     @Test
@@ -312,8 +313,8 @@ class PostgresPerGrantTest {
             assertThrows(SQLException.class, () -> open.createStatement().execute("SELECT 1"));
         }
         assertFalse(pg.roleExists(role));
-        assertEquals(admin, pg.value("SELECT tableowner FROM pg_tables WHERE schemaname || '.' || tablename = ?",
-                table));
+        assertEquals(pg.prefix + "orphans", pg.value("SELECT tableowner FROM pg_tables "
+                + "WHERE schemaname || '.' || tablename = ?", table), "never the admin's");
         assertTrue(adapter.verifyRevoked(p.withoutCredentials()));
     }
 
@@ -338,6 +339,30 @@ class PostgresPerGrantTest {
                 e.getMessage());
     }
 
+    /**
+     * The machine's server trusts every local login, so a break-glass login's password and VALID UNTIL hold nobody
+     * back: check-on-start finds that out by trying a wrong password, and warns. The probe role is gone afterwards.
+     */
+    @Test
+    void checkOnStartWarnsWhenTheServerDoesNotCheckPasswords() {
+        Map<String, Object> checked = new LinkedHashMap<>(settings());
+        checked.put("check-on-start", true);
+        long probesBefore = Long.parseLong(pg.value("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bg\\_probe\\_%' "
+                + "AND rolcanlogin"));
+        try (CapturedLog log = CapturedLog.of(PostgresAdapter.class)) {
+            PostgresAdapter adapter = adapter(checked);
+
+            assertEquals(PasswordCheckProbe.Result.NOT_CHECKED, adapter.check());
+            assertEquals(2, log.warnings().size(), log.warnings().toString());
+            assertEquals("Target orders-db: 127.0.0.1:5432/test let a new login in with a wrong password (trust "
+                    + "authentication in pg_hba.conf, from the bot's host): the password and VALID UNTIL of a "
+                    + "break-glass login are not enforced there, so its access ends only when the bot revokes it; use "
+                    + "scram-sha-256 for the break-glass logins", log.warnings().get(0));
+        }
+        assertTrue(Long.parseLong(pg.value("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bg\\_probe\\_%' "
+                + "AND rolcanlogin")) <= probesBefore, "no probe login is left behind");
+    }
+
     private static GrantRequest request(GrantId id, String role, Duration left) {
         return new GrantRequest(id, "orders-db", Optional.ofNullable(role), "U0ALICE",
                 Optional.of("alice@example.com"), Instant.now().plus(left), "INC-42: orders stuck, need to look");
@@ -351,6 +376,7 @@ class PostgresPerGrantTest {
         s.put("roles", Map.of("read-only", ro, "read-write", rw));
         s.put("default-role", ro);
         s.put("connect-timeout", "5s");
+        s.put("orphan-owner", pg.prefix + "orphans");
         return s;
     }
 

@@ -42,6 +42,8 @@ class PostgresSettingsTest {
         assertEquals(10, s.connectionLimit());
         assertEquals(Duration.ofSeconds(10), s.connectTimeout());
         assertFalse(s.checkOnStart());
+        assertEquals("breakglass_orphans", s.orphanOwner());
+        assertEquals("my_orphans", parse(with("orphan-owner", "my_orphans")).orphanOwner());
     }
 
     @Test
@@ -100,6 +102,11 @@ class PostgresSettingsTest {
     static Stream<Arguments> badSettings() {
         return Stream.of(
                 Arguments.of(without("url"), "settings.url is missing"),
+                Arguments.of(with("orphan-owner", "orders_ro"), "settings.orphan-owner: \"orders_ro\" is also the "
+                        + "admin user, the shared account or a mapped role; name a role of its own"),
+                Arguments.of(with("orphan-owner", "breakglass_admin"), "settings.orphan-owner: \"breakglass_admin\" "
+                        + "is also the admin user"),
+                Arguments.of(with("orphan-owner", ""), "settings.orphan-owner is empty"),
                 Arguments.of(with("url", 5432), "settings.url must be text, not a number"),
                 Arguments.of(with("url", "postgresql://db/orders"), "settings.url: \"postgresql://db/orders\" is not a "
                         + "PostgreSQL JDBC URL"),
