@@ -50,6 +50,15 @@ public sealed interface GrantEvent {
     /** The target could not provision the access; nothing was left behind. */
     record ProvisioningFailed(Grant grant, String reason) implements GrantEvent {}
 
+    /**
+     * The target had provisioned the access but the grant never became active (its credentials could not be
+     * stored, the save failed, or the process stopped), and the access was taken back and confirmed removed.
+     * Nothing was handed to the requester. A rollback whose revoke fails is a {@link RevocationFailed} first.
+     *
+     * @param reason what went wrong after the target answered; never a secret
+     */
+    record RolledBack(Grant grant, String reason) implements GrantEvent {}
+
     /** The window ends soon: the requester may extend or finish early. */
     record ExpiryWarned(Grant grant) implements GrantEvent {}
 

@@ -56,6 +56,9 @@ public class AuditRecorder implements GrantEventListener {
             e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint", f));
         } else if (event instanceof GrantEvent.ProvisioningFailed e) {
             d.put("error", e.reason());
+        } else if (event instanceof GrantEvent.RolledBack e) {
+            d.put("error", e.reason());
+            d.put("attempts", g.revocation().attempts());
         } else if (event instanceof GrantEvent.ExtensionRequested) {
             actor = g.requester();
             g.extension().ifPresent(x -> {

@@ -101,7 +101,7 @@ public abstract class GrantStoreContract {
         assertEquals(GrantState.PENDING, once.state());
         Grant twice = store().update(once.approvedBy("U0CAROL", later)).orElseThrow();
         assertEquals(GrantState.APPROVED, twice.state());
-        Grant saved = store().update(twice.activated("{\"role\":\"bg_1\"}", later)).orElseThrow();
+        Grant saved = store().update(twice.provisioningStarted(later, later).activated("{\"role\":\"bg_1\"}", later)).orElseThrow();
         assertEquals(4, saved.version());
         Grant found = store().find(created.id()).orElseThrow();
         assertEquals(saved, found);
@@ -129,7 +129,7 @@ public abstract class GrantStoreContract {
     void thePostMortemRoundTripsFromOpeningToSignOff() {
         Grant created = store().create(request("replica is stuck, need admin"));
         Grant active = store().update(store().update(store().update(created.approvedBy("U0BOB", T0)).orElseThrow()
-                .approvedBy("U0CAROL", T0)).orElseThrow().activated("h", T0)).orElseThrow();
+                .approvedBy("U0CAROL", T0)).orElseThrow().provisioningStarted(T0, T0).activated("h", T0)).orElseThrow();
         Instant end = T0.plus(Duration.ofMinutes(30));
         Grant claimed = store().update(active.revocationClaimed(Optional.empty(), Optional.empty(), end,
                 end.plusSeconds(60))).orElseThrow();
@@ -166,7 +166,7 @@ public abstract class GrantStoreContract {
         Grant g = store().create(request(why));
         g = store().update(store().update(g.approvedBy("U0BOB", T0)).orElseThrow().approvedBy("U0CAROL", T0))
                 .orElseThrow();
-        g = store().update(g.activated("h", T0)).orElseThrow();
+        g = store().update(g.provisioningStarted(T0, T0).activated("h", T0)).orElseThrow();
         Instant end = T0.plus(Duration.ofMinutes(30));
         g = store().update(g.revocationClaimed(Optional.empty(), Optional.empty(), end, end.plusSeconds(60)))
                 .orElseThrow();

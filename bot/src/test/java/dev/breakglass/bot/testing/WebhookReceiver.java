@@ -104,6 +104,14 @@ public final class WebhookReceiver implements AutoCloseable {
         return calls(action).stream().filter(c -> c.path("grant_id").asText().equals(grantId)).toList();
     }
 
+    /**
+     * The next grants hand out {@code jsonText} as their password, written into the JSON answer as is (so
+     * {@code \\ud800} arrives as an unpaired surrogate).
+     */
+    public void handOut(String jsonText) {
+        password = jsonText;
+    }
+
     /** The password the next grants hand out, to search logs and messages for it. */
     public String password() {
         return password;
