@@ -77,7 +77,8 @@ public sealed interface GrantEvent {
     /**
      * Access was removed at the end of its window.
      *
-     * @param lag how long after {@code expires_at} the revoke call was made (zero or more)
+     * @param lag how long after {@code expires_at} the target confirmed the removal (revoke and verify answered;
+     *            zero or more), so a slow revoke counts in full
      */
     record Expired(Grant grant, java.time.Duration lag) implements GrantEvent {}
 

@@ -93,7 +93,7 @@ class AccessEndsTest {
         assertEquals(1, target.revokes.size(), "a second expiry changes nothing");
         GrantEvent.Expired expired = (GrantEvent.Expired) events.published.stream()
                 .filter(e -> e instanceof GrantEvent.Expired).findFirst().orElseThrow();
-        assertEquals(Duration.ofSeconds(3), expired.lag(), "revoke call − expires_at");
+        assertEquals(Duration.ofSeconds(3), expired.lag(), "confirmed removal − expires_at");
         assertFalse(vault.sealed.containsKey(g.id()), "credentials destroyed");
     }
 
@@ -143,6 +143,34 @@ class AccessEndsTest {
         assertEquals(List.of(true, false, false), failures.stream().map(GrantEvent.RevocationFailed::first).toList());
         assertTrue(events.kinds().contains(GrantEvent.RevocationRecovered.class));
         assertEquals(3, timers(g.id(), GrantScheduler.Due.REVOKE_RETRY).size());
+    }
+
+    @Test
+    void theLagIsMeasuredUntilTheTargetConfirmedTheRemovalSoASlowRevokeCountsInFull() {
+        Fakes.RecordingTarget slow = new Fakes.RecordingTarget() {
+            @Override
+            public synchronized void revoke(dev.breakglass.port.Provisioned provisioned)
+                    throws dev.breakglass.port.TargetException {
+                clock.advance(Duration.ofSeconds(90));
+                super.revoke(provisioned);
+            }
+
+            @Override
+            public synchronized boolean verifyRevoked(dev.breakglass.port.Provisioned provisioned) {
+                clock.advance(Duration.ofSeconds(2));
+                return super.verifyRevoked(provisioned);
+            }
+        };
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), slow, vault, events, timers, clock);
+        Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+                Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
+        service.approve(g.id(), BOB);
+        service.provision(g.id());
+        clock.advance(Duration.ofMinutes(10).plusMillis(20));
+        assertInstanceOf(Outcome.Done.class, service.expire(g.id()));
+        GrantEvent.Expired expired = (GrantEvent.Expired) events.published.stream()
+                .filter(e -> e instanceof GrantEvent.Expired).findFirst().orElseThrow();
+        assertEquals(Duration.ofSeconds(92).plusMillis(20), expired.lag(), "the revoke's 90 s and verify's 2 s count");
     }
 
     @Test

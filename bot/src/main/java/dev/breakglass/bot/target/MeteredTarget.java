@@ -17,7 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Wraps every configured adapter, built-in or plugin: each call is timed, logged, counted
+ * Wraps every configured adapter, built-in or plugin: each call runs on the target's own threads with a deadline
+ * ({@link TargetBulkhead}; past it the call is a {@link TargetException}), and is timed, logged, counted
  * ({@code breakglass_target_calls_seconds{target,action,outcome}}) and written to the audit log as a
  * {@code TargetCall} — action, duration, outcome and the target's error message; never arguments or results,
  * which may carry credentials.
@@ -29,13 +30,16 @@ public final class MeteredTarget implements TargetAdapter {
 
     private final String target;
     private final TargetAdapter adapter;
+    private final TargetBulkhead bulkhead;
     private final JdbcAuditLog audit;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    MeteredTarget(String target, TargetAdapter adapter, JdbcAuditLog audit, MeterRegistry metrics, Clock clock) {
+    MeteredTarget(String target, TargetAdapter adapter, TargetBulkhead bulkhead, JdbcAuditLog audit,
+                  MeterRegistry metrics, Clock clock) {
         this.target = target;
         this.adapter = adapter;
+        this.bulkhead = bulkhead;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
@@ -83,7 +87,7 @@ public final class MeteredTarget implements TargetAdapter {
         String outcome = "ok";
         String error = null;
         try {
-            T result = call.run(request);
+            T result = bulkhead.call(action, () -> call.run(request));
             if (action.equals("verify") && Boolean.FALSE.equals(result)) {
                 outcome = "still-granted";
             }

@@ -27,8 +27,18 @@ public final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger failRevokes = new AtomicInteger();
     private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String password = "pw-not-a-real-secret-1";
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean hangRevokes;
+    private volatile long revokeDelayMillis;
+    private final java.util.concurrent.ExecutorService handlers;
 
     public WebhookReceiver() {
+        this(false);
+    }
+
+    /** @param concurrent answer calls side by side (for hanging calls), rather than one after another */
+    public WebhookReceiver(boolean concurrent) {
+        handlers = concurrent ? java.util.concurrent.Executors.newCachedThreadPool() : null;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -51,6 +61,13 @@ public final class WebhookReceiver implements AutoCloseable {
                             + "\"credentials\":{\"username\":\"bg-user\",\"password\":\"" + password + "\"}}";
                 }
             } else if (action.equals("revoke")) {
+                if (hangRevokes || revokeDelayMillis > 0) {
+                    try {
+                        released.await(hangRevokes ? 600_000 : revokeDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (failRevokes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     status = 503;
                     answer = "{\"error\":\"target down\"}";
@@ -66,7 +83,20 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
+        if (handlers != null) {
+            server.setExecutor(handlers);
+        }
         server.start();
+    }
+
+    /** From now on every revoke takes {@code delay} before it answers. */
+    public void slowRevokes(java.time.Duration delay) {
+        revokeDelayMillis = delay.toMillis();
+    }
+
+    /** From now on every revoke hangs until {@link #close()} (at most ten minutes): a target that stopped answering. */
+    public void hangRevokes() {
+        hangRevokes = true;
     }
 
     /** The adapter settings that point a webhook target here. */
@@ -119,6 +149,10 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
+        if (handlers != null) {
+            handlers.shutdownNow();
+        }
     }
 }

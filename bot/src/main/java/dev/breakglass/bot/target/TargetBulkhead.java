@@ -1,0 +1,83 @@
+package dev.breakglass.bot.target;
+
+import dev.breakglass.command.DurationText;
+import dev.breakglass.port.TargetException;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One target's own threads for adapter calls (a bulkhead): a target that hangs ties up only these, never the
+ * scheduler's or another target's. Each call has a deadline counted from when it was handed in.
+ *
+ * <p>Edge cases: a call past its deadline is a {@link TargetException} (so the caller's usual retry applies) and its
+ * thread is interrupted; an adapter that ignores interrupts keeps that slot busy until it returns, so a hanging
+ * target runs out of slots and only its own calls fail. With every slot busy and the waiting line full, a call
+ * fails at once. An {@link Error} from the adapter is thrown as is.
+ */
+final class TargetBulkhead implements AutoCloseable {
+    private final String target;
+    private final Duration deadline;
+    private final ThreadPoolExecutor pool;
+
+    TargetBulkhead(String target, TargetCallLimits limits) {
+        this.target = target;
+        this.deadline = limits.callTimeout();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(limits.concurrency(), limits.concurrency(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(limits.queue()), r -> {
+                    Thread t = new Thread(r, "target-" + target + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** Runs {@code call} on this target's threads and waits for it, at most until the deadline. */
+    <T> T call(String action, Callable<T> call) throws TargetException {
+        Future<T> running;
+        try {
+            running = pool.submit(call);
+        } catch (RejectedExecutionException e) {
+            throw new TargetException(target + " is busy: " + pool.getMaximumPoolSize() + " calls are running and "
+                    + pool.getQueue().size() + " waiting; the " + action + " is tried again later");
+        }
+        try {
+            return running.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            running.cancel(true);
+            throw new TargetException(target + " did not answer the " + action + " within "
+                    + DurationText.format(deadline) + " (breakglass.targets.call-timeout)");
+        } catch (InterruptedException e) {
+            running.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TargetException("the " + action + " on " + target + " was interrupted (the bot is stopping)");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TargetException t) {
+                throw t;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new TargetException("the " + action + " on " + target + " failed (" + cause.getClass().getSimpleName()
+                    + ")", cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}
