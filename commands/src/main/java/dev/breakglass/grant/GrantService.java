@@ -18,6 +18,7 @@ import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import dev.breakglass.port.TargetRegistry;
+import dev.breakglass.port.TargetTimeoutException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -321,7 +322,8 @@ public final class GrantService {
      * <p>PROVISIONING is saved (compare-and-set, with a lease) before the adapter is asked, so exactly one process
      * asks and a crash after the target answered is visible: the sweeper rolls back a PROVISIONING grant whose
      * lease passed. Anything that fails after the adapter's grant succeeded — credentials that cannot be stored
-     * (not valid Unicode, a vault error), the ACTIVE save — takes the access back through the revocation path
+     * (not valid Unicode, a vault error), the ACTIVE save, a grant call that got no answer in time
+     * ({@link TargetTimeoutException}: the target may have acted) — takes the access back through the revocation path
      * (retried with backoff, alerting on failure) and ends ROLLED_BACK. Idempotent: any state but APPROVED is left
      * alone, so a re-fired job does nothing.
      */
@@ -343,6 +345,9 @@ public final class GrantService {
         Provisioned made;
         try {
             made = adapter.get().grant(request);
+        } catch (TargetTimeoutException e) {
+            // No answer in time: the target may have made the access anyway, so take it back rather than trust it.
+            return rollBack(mine, new Provisioned(request, UNKNOWN_HANDLE, Optional.empty()), e.getMessage());
         } catch (TargetException e) {
             return fail(mine, e.getMessage());
         } catch (RuntimeException e) {
@@ -389,12 +394,13 @@ public final class GrantService {
      * ACTIVE grant is left alone, its expiry ends it.
      */
     private Outcome rollBack(Grant mine, Provisioned made, String why) {
+        Optional<String> handle = Optional.of(made.handle()).filter(h -> !h.equals(UNKNOWN_HANDLE));
         Outcome claim;
         try {
             Instant now = clock.instant();
             claim = change(mine.id(), g -> g.version() != mine.version()
                     ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
-                    : Step.quiet(g.rollbackClaimed(Optional.of(made.handle()), why, now, now.plus(timings.lease()))));
+                    : Step.quiet(g.rollbackClaimed(handle, why, now, now.plus(timings.lease()))));
         } catch (RuntimeException storeFailing) {
             takeBack(mine, made.withoutCredentials(), false);
             return new Outcome.Refused(Reply.of("Provisioning ", mine.id(), " failed (", why, ") and could not be "
@@ -541,7 +547,7 @@ public final class GrantService {
         boolean takeover = before[0].revocation().leaseUntil().isPresent();
         Provisioned stored = new Provisioned(new GrantRequest(mine.id(), mine.target(), mine.role(),
                 mine.requester(), Optional.empty(), mine.expiresAt().orElse(clock.instant()),
-                mine.justification()), mine.handle().orElse("{}"), Optional.empty());
+                mine.justification()), mine.handle().orElse(UNKNOWN_HANDLE), Optional.empty());
         return settle(mine, before[0], takeBack(mine, stored, takeover));
     }
 
@@ -732,6 +738,9 @@ public final class GrantService {
         }
         return Optional.empty();
     }
+
+    /** The handle revoke and verify get when none was stored: the adapter finds the access by grant id. */
+    static final String UNKNOWN_HANDLE = "{}";
 
     /** Why the sweeper rolls back a PROVISIONING grant whose lease passed. */
     static final String ABANDONED = "provisioning did not finish (the process stopped before it recorded the result)";

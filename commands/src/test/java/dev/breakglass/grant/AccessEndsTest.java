@@ -234,6 +234,45 @@ class AccessEndsTest {
     }
 
     @Test
+    void theSweeperRevokesOverdueGrantsSideBySideOnTheExecutorItIsGiven() throws Exception {
+        java.util.concurrent.CountDownLatch bothRevoking = new java.util.concurrent.CountDownLatch(2);
+        Fakes.RecordingTarget meeting = new Fakes.RecordingTarget() {
+            @Override
+            public void revoke(dev.breakglass.port.Provisioned provisioned) throws dev.breakglass.port.TargetException {
+                bothRevoking.countDown();
+                try {
+                    // Returns only once the other grant's revoke started too: one after another, it never would.
+                    if (!bothRevoking.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new dev.breakglass.port.TargetException("revoked one after another");
+                    }
+                } catch (InterruptedException e) {
+                    throw new dev.breakglass.port.TargetException("interrupted");
+                }
+                super.revoke(provisioned);
+            }
+        };
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), meeting, vault, events, timers,
+                clock);
+        List<GrantId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+                    Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
+            service.approve(g.id(), BOB);
+            service.provision(g.id());
+            ids.add(g.id());
+        }
+        clock.advance(Duration.ofMinutes(11));
+        java.util.concurrent.ExecutorService work = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            java.util.concurrent.CompletableFuture<Integer> swept = service.sweep(work);
+            assertEquals(2, swept.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            work.shutdownNow();
+        }
+        ids.forEach(id -> assertEquals(GrantState.EXPIRED, store.find(id).orElseThrow().state()));
+    }
+
+    @Test
     void anExtensionNeedsApprovalAndMovesTheEnd() {
         Grant g = active(30);
         assertInstanceOf(Outcome.Refused.class, grants.requestExtension(g.id(), BOB, Duration.ofMinutes(10), WHY));

@@ -153,6 +153,34 @@ class NoOrphanedAccessTest {
     }
 
     @Test
+    void aGrantCallThatGotNoAnswerInTimeIsTakenBackSinceTheTargetMayHaveMadeIt() {
+        Grant g = approved();
+        List<String> handles = new ArrayList<>();
+        Fakes.RecordingTarget late = new Fakes.RecordingTarget() {
+            @Override
+            public synchronized Provisioned grant(GrantRequest request) throws TargetException {
+                super.grant(request);
+                throw new dev.breakglass.port.TargetTimeoutException("orders-db did not answer the grant within 30s");
+            }
+
+            @Override
+            public synchronized void revoke(Provisioned provisioned) throws TargetException {
+                handles.add(provisioned.handle());
+                super.revoke(provisioned);
+            }
+        };
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), late, vault, events, timers,
+                clock);
+        service.provision(g.id());
+        Grant rolledBack = store.find(g.id()).orElseThrow();
+        assertEquals(GrantState.ROLLED_BACK, rolledBack.state());
+        assertEquals(Optional.of("orders-db did not answer the grant within 30s"), rolledBack.reason());
+        assertEquals(List.of("{}"), handles, "no handle came back: the adapter finds the access by grant id");
+        assertTrue(rolledBack.handle().isEmpty());
+        assertFalse(late.live.contains(g.id()));
+    }
+
+    @Test
     void aRollbackWhoseRevokeFailsIsRetriedAndAlertedLikeAnyRevocation() {
         Grant g = approved();
         vault.fail = true;

@@ -2,6 +2,7 @@ package dev.breakglass.bot.target;
 
 import dev.breakglass.command.DurationText;
 import dev.breakglass.port.TargetException;
+import dev.breakglass.port.TargetTimeoutException;
 
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One target's own threads for adapter calls (a bulkhead): a target that hangs ties up only these, never the
  * scheduler's or another target's. Each call has a deadline counted from when it was handed in.
  *
- * <p>Edge cases: a call past its deadline is a {@link TargetException} (so the caller's usual retry applies) and its
- * thread is interrupted; an adapter that ignores interrupts keeps that slot busy until it returns, so a hanging
+ * <p>Edge cases: a call past its deadline is a {@link TargetTimeoutException} (so the caller's usual retry applies;
+ * a grant that timed out is taken back, since the target may have made it) and its thread is interrupted; an adapter that ignores interrupts keeps that slot busy until it returns, so a hanging
  * target runs out of slots and only its own calls fail. With every slot busy and the waiting line full, a call
  * fails at once. An {@link Error} from the adapter is thrown as is.
  */
@@ -54,7 +55,7 @@ final class TargetBulkhead implements AutoCloseable {
             return running.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             running.cancel(true);
-            throw new TargetException(target + " did not answer the " + action + " within "
+            throw new TargetTimeoutException(target + " did not answer the " + action + " within "
                     + DurationText.format(deadline) + " (breakglass.targets.call-timeout)");
         } catch (InterruptedException e) {
             running.cancel(true);
