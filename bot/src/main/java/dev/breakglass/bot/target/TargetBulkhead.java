@@ -5,10 +5,11 @@ import dev.breakglass.port.TargetException;
 import dev.breakglass.port.TargetTimeoutException;
 
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -17,12 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One target's own threads for adapter calls (a bulkhead): a target that hangs ties up only these, never the
- * scheduler's or another target's. Each call has a deadline counted from when it was handed in.
+ * scheduler's or another target's. Each call has a deadline counted from when it starts.
  *
  * <p>Edge cases: a call past its deadline is a {@link TargetTimeoutException} (so the caller's usual retry applies;
  * a grant that timed out is taken back, since the target may have made it) and its thread is interrupted; an adapter that ignores interrupts keeps that slot busy until it returns, so a hanging
- * target runs out of slots and only its own calls fail. With every slot busy and the waiting line full, a call
- * fails at once. An {@link Error} from the adapter is thrown as is.
+ * target runs out of slots and only its own callers wait (never a scheduler thread, never another target's).
+ * Calls beyond the slots wait their turn, so a burst (the sweeper after downtime) on a healthy target just queues.
+ * An {@link Error} from the adapter is thrown as is.
  */
 final class TargetBulkhead implements AutoCloseable {
     private final String target;
@@ -34,7 +36,7 @@ final class TargetBulkhead implements AutoCloseable {
         this.deadline = limits.callTimeout();
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(limits.concurrency(), limits.concurrency(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(limits.queue()), r -> {
+                new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "target-" + target + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -42,16 +44,29 @@ final class TargetBulkhead implements AutoCloseable {
         pool.allowCoreThreadTimeOut(true);
     }
 
-    /** Runs {@code call} on this target's threads and waits for it, at most until the deadline. */
+    /**
+     * Runs {@code call} on this target's threads: waits for a free slot, then for the call, at most the deadline
+     * counted from when it started (waiting for a slot is not the target's slowness: a burst of calls on a
+     * healthy target only queues).
+     */
     <T> T call(String action, Callable<T> call) throws TargetException {
+        CountDownLatch started = new CountDownLatch(1);
         Future<T> running;
         try {
-            running = pool.submit(call);
+            running = pool.submit(() -> {
+                started.countDown();
+                return call.call();
+            });
         } catch (RejectedExecutionException e) {
-            throw new TargetException(target + " is busy: " + pool.getMaximumPoolSize() + " calls are running and "
-                    + pool.getQueue().size() + " waiting; the " + action + " is tried again later");
+            throw stopping(action);
         }
         try {
+            while (!started.await(1, TimeUnit.SECONDS)) {
+                if (pool.isShutdown()) {
+                    running.cancel(true);
+                    throw stopping(action);
+                }
+            }
             return running.get(deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             running.cancel(true);
@@ -75,6 +90,10 @@ final class TargetBulkhead implements AutoCloseable {
             throw new TargetException("the " + action + " on " + target + " failed (" + cause.getClass().getSimpleName()
                     + ")", cause);
         }
+    }
+
+    private TargetException stopping(String action) {
+        return new TargetException("the " + action + " on " + target + " was not started: the bot is stopping");
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.time.Duration;
  * {@value #CALLS_PER_REVOCATION} calls (verify, revoke, verify, rotate) and must finish within the revocation lease,
  * or another replica takes it over while it still runs.
  *
- * @param concurrency adapter calls one target runs at once (1 to 64); more wait, up to {@link #queue()}
+ * @param concurrency adapter calls one target runs at once (1 to 64); more wait their turn, within their deadline
  * @param callTimeout the deadline of one adapter call, from when it was handed in
  */
 @Singleton
@@ -49,10 +49,5 @@ public record TargetCallLimits(int concurrency, Duration callTimeout) {
                     + (callTimeout == null ? "missing" : DurationText.format(callTimeout))
                     + "; give at least 1s, e.g. 30s");
         }
-    }
-
-    /** How many calls may wait for a free slot; beyond that a call fails at once (and is retried later). */
-    public int queue() {
-        return concurrency * 8;
     }
 }

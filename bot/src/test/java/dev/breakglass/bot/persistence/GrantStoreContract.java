@@ -126,6 +126,25 @@ public abstract class GrantStoreContract {
     }
 
     @Test
+    void aProvisioningAndItsRollbackRoundTrip() {
+        Grant created = store().create(request("replica is stuck, need admin"));
+        Grant approved = store().update(store().update(created.approvedBy("U0BOB", T0)).orElseThrow()
+                .approvedBy("U0CAROL", T0)).orElseThrow();
+        Grant provisioning = store().update(approved.provisioningStarted(T0, T0.plusSeconds(120))).orElseThrow();
+        assertEquals(provisioning, store().find(created.id()).orElseThrow());
+        assertEquals(List.of(provisioning), store().findByState(java.util.EnumSet.of(GrantState.PROVISIONING)));
+        assertEquals(Optional.of(T0.plusSeconds(120)), provisioning.revocation().leaseUntil());
+        Grant claimed = store().update(provisioning.rollbackClaimed(Optional.of("{\"role\":\"bg_9\"}"),
+                "the credentials could not be stored", T0.plusSeconds(1), T0.plusSeconds(121))).orElseThrow();
+        Grant rolledBack = store().update(claimed.revocationSucceeded(T0.plusSeconds(2))).orElseThrow();
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(rolledBack, found);
+        assertEquals(GrantState.ROLLED_BACK, found.state());
+        assertEquals(Optional.of("the credentials could not be stored"), found.reason());
+        assertEquals(Optional.of("{\"role\":\"bg_9\"}"), found.handle());
+    }
+
+    @Test
     void thePostMortemRoundTripsFromOpeningToSignOff() {
         Grant created = store().create(request("replica is stuck, need admin"));
         Grant active = store().update(store().update(store().update(created.approvedBy("U0BOB", T0)).orElseThrow()
