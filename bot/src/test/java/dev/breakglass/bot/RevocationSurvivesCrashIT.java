@@ -79,6 +79,8 @@ class RevocationSurvivesCrashIT {
         env.put("BREAKGLASS_INSTANCE_ID", instance);
         env.put("BREAKGLASS_SWEEP_INTERVAL", "2s");
         env.put("BREAKGLASS_REVOCATION_LEASE", "10s");
+        // Four calls of a revocation must fit in the lease (checked at start).
+        env.put("BREAKGLASS_TARGETS_CALL_TIMEOUT", "2s");
         BotProcess bot = new BotProcess(env, dir.resolve("bot-" + instance + ".log"));
         bots.add(bot);
         return bot;

@@ -60,6 +60,15 @@ public sealed interface GrantEvent {
      */
     record CredentialsRevealed(Grant grant, String by, java.time.Instant at, int remaining) implements GrantEvent {}
 
+    /**
+     * The target had provisioned the access but the grant never became active (its credentials could not be
+     * stored, the save failed, or the process stopped), and the access was taken back and confirmed removed.
+     * Nothing was handed to the requester. A rollback whose revoke fails is a {@link RevocationFailed} first.
+     *
+     * @param reason what went wrong after the target answered; never a secret
+     */
+    record RolledBack(Grant grant, String reason) implements GrantEvent {}
+
     /** The window ends soon: the requester may extend or finish early. */
     record ExpiryWarned(Grant grant) implements GrantEvent {}
 
@@ -85,7 +94,8 @@ public sealed interface GrantEvent {
     /**
      * Access was removed at the end of its window.
      *
-     * @param lag how long after {@code expires_at} the revoke call was made (zero or more)
+     * @param lag how long after {@code expires_at} the target confirmed the removal (revoke and verify answered;
+     *            zero or more), so a slow revoke counts in full
      */
     record Expired(Grant grant, java.time.Duration lag) implements GrantEvent {}
 

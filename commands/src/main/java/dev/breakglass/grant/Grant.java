@@ -113,9 +113,29 @@ public record Grant(
         return copy().revocation(claimed).updatedAt(now).build();
     }
 
-    /** Access confirmed removed: EXPIRED at the end of the window, REVOKED when someone ended it early. */
+    /**
+     * Provisioning rolls back: the target provisioned access (or may have) but the grant never became ACTIVE.
+     * Claimed like a revocation, until {@code leaseUntil}; the handle is kept when known so revoke can find what
+     * was made, and the first reason is kept. The caller checks that it owns the grant (its own provisioning lease,
+     * or a lease that passed).
+     *
+     * @throws IllegalStateException unless PROVISIONING
+     */
+    public Grant rollbackClaimed(Optional<String> madeHandle, String why, Instant now, Instant leaseUntil) {
+        requireState(GrantState.PROVISIONING);
+        Revocation r = revocation;
+        Revocation claimed = new Revocation(Optional.empty(), Optional.empty(), r.attempts() + 1, r.lastError(),
+                Optional.of(leaseUntil), Optional.empty(), Optional.empty());
+        return copy().revocation(claimed).handle(madeHandle.or(() -> handle)).reason(reason.or(() -> Optional.of(why)))
+                .updatedAt(now).build();
+    }
+
+    /**
+     * Access confirmed removed: ROLLED_BACK when it never became active, else EXPIRED at the end of the window
+     * and REVOKED when someone ended it early.
+     */
     public Grant revocationSucceeded(Instant now) {
-        GrantState end = revocation.revokedBy().isPresent() ? GrantState.REVOKED : GrantState.EXPIRED;
+        GrantState end = endState();
         Revocation r = revocation;
         Revocation done = new Revocation(r.revokedBy(), r.reason(), r.attempts(), r.lastError(), Optional.empty(),
                 Optional.empty(), Optional.of(now));
@@ -131,7 +151,10 @@ public record Grant(
         return failed.copy().revocation(next).updatedAt(now).build();
     }
 
-    /** A person confirmed the access is gone (cleaned up by hand): REVOKED, retries stop. */
+    /**
+     * A person confirmed the access is gone (cleaned up by hand): REVOKED (ROLLED_BACK when it never became
+     * active), retries stop.
+     */
     public Grant revocationResolved(String by, String note, Instant now) {
         if (state != GrantState.REVOKE_FAILED) {
             throw new IllegalStateException(id + " is " + state + ", not " + GrantState.REVOKE_FAILED);
@@ -139,7 +162,16 @@ public record Grant(
         Revocation r = revocation;
         Revocation done = new Revocation(r.revokedBy().or(() -> Optional.of(by)), Optional.of(note), r.attempts(),
                 r.lastError(), Optional.empty(), Optional.empty(), Optional.of(now));
-        return movedTo(GrantState.REVOKED, now).copy().revocation(done).decidedBy(Optional.of(by)).build();
+        GrantState end = activatedAt.isEmpty() ? GrantState.ROLLED_BACK : GrantState.REVOKED;
+        return movedTo(end, now).copy().revocation(done).decidedBy(Optional.of(by)).build();
+    }
+
+    /** Where confirmed removal takes this grant: never active → ROLLED_BACK; ended early → REVOKED; else EXPIRED. */
+    private GrantState endState() {
+        if (activatedAt.isEmpty()) {
+            return GrantState.ROLLED_BACK;
+        }
+        return revocation.revokedBy().isPresent() ? GrantState.REVOKED : GrantState.EXPIRED;
     }
 
     // ---------------------------------------------------------------- the review
@@ -293,15 +325,29 @@ public record Grant(
                 .decidedBy(Optional.of(requester)).build();
     }
 
-    /** Access provisioned at {@code now}: the window starts now and ends after {@link #duration}. */
+    /**
+     * The adapter is about to be asked: PROVISIONING, held by the asking process until {@code leaseUntil} (kept in
+     * {@link Revocation#leaseUntil()}, the one claim mechanism). A PROVISIONING grant whose lease passed was
+     * abandoned by a dead process and is rolled back.
+     */
+    public Grant provisioningStarted(Instant now, Instant leaseUntil) {
+        return movedTo(GrantState.PROVISIONING, now).copy().revocation(new Revocation(Optional.empty(),
+                Optional.empty(), 0, Optional.empty(), Optional.of(leaseUntil), Optional.empty(), Optional.empty()))
+                .build();
+    }
+
+    /**
+     * Access provisioned at {@code now} (when the adapter was asked): the window starts now and ends after
+     * {@link #duration}. The provisioning lease is released.
+     */
     public Grant activated(String handle, Instant now) {
-        return movedTo(GrantState.ACTIVE, now).copy().handle(Optional.of(handle))
+        return movedTo(GrantState.ACTIVE, now).copy().handle(Optional.of(handle)).revocation(Revocation.NONE)
                 .activatedAt(Optional.of(now)).expiresAt(Optional.of(now.plus(duration))).build();
     }
 
-    /** Provisioning failed for {@code reason}; nothing was left behind on the target. */
+    /** Provisioning failed for {@code reason}; nothing was left behind on the target. The lease is released. */
     public Grant failed(String reason, Instant now) {
-        return movedTo(GrantState.FAILED, now).copy().reason(Optional.of(reason)).build();
+        return movedTo(GrantState.FAILED, now).copy().reason(Optional.of(reason)).revocation(Revocation.NONE).build();
     }
 
     /**

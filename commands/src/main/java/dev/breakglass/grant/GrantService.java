@@ -10,6 +10,7 @@ import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.Extending;
+import dev.breakglass.port.Credentials;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
@@ -19,6 +20,7 @@ import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import dev.breakglass.port.TargetRegistry;
+import dev.breakglass.port.TargetTimeoutException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +28,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static dev.breakglass.grant.Reply.person;
@@ -117,7 +122,8 @@ public final class GrantService {
      */
     public List<Grant> openGrantsVisibleTo(String user) {
         return store.findNewestByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED,
-                GrantState.ACTIVE, GrantState.REVOKE_FAILED), READ_LIMIT).stream().filter(g -> canSee(g, user)).toList();
+                GrantState.PROVISIONING, GrantState.ACTIVE, GrantState.REVOKE_FAILED), READ_LIMIT).stream()
+                .filter(g -> canSee(g, user)).toList();
     }
 
     /** The targets {@code user} may request, in policy order. */
@@ -324,47 +330,106 @@ public final class GrantService {
 
     /**
      * Provisions an APPROVED grant through its target's adapter: ACTIVE with the handle and the credentials
-     * sealed in the vault, or FAILED with the adapter's reason. Idempotent: any other state is left alone, so a
-     * re-fired job does nothing.
+     * sealed in the vault, FAILED with the adapter's reason, or ROLLED_BACK.
+     *
+     * <p>PROVISIONING is saved (compare-and-set, with a lease) before the adapter is asked, so exactly one process
+     * asks and a crash after the target answered is visible: the sweeper rolls back a PROVISIONING grant whose
+     * lease passed. Anything that fails after the adapter's grant succeeded — credentials that cannot be stored
+     * (not valid Unicode, a vault error), the ACTIVE save, a grant call that got no answer in time
+     * ({@link TargetTimeoutException}: the target may have acted) — takes the access back through the revocation path
+     * (retried with backoff, alerting on failure) and ends ROLLED_BACK. Idempotent: any state but APPROVED is left
+     * alone, so a re-fired job does nothing.
      */
     public Outcome provision(GrantId id) {
-        Optional<Grant> found = store.find(id);
-        if (found.isEmpty()) {
-            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
-        }
-        Grant grant = found.get();
-        if (grant.state() != GrantState.APPROVED) {
-            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " is ", grant.state(), ", nothing to provision."));
-        }
-        if (notAllowedNow(grant, grant.requester(), Acting.REQUESTER, "receive").isPresent()) {
-            // Removed from the requesters between asking and now: the approval no longer gives access.
-            return fail(grant, "the requester is no longer allowed to request access to " + grant.target());
-        }
-        Optional<TargetAdapter> adapter = targets.adapter(grant.target());
         Instant start = clock.instant();
-        Outcome outcome;
-        if (adapter.isEmpty()) {
-            outcome = fail(grant, "the target " + grant.target() + " is no longer configured");
-        } else {
-            GrantRequest request = new GrantRequest(grant.id(), grant.target(), grant.role(), grant.requester(),
-                    people.email(grant.requester()), start.plus(grant.duration()), grant.justification());
-            try {
-                Provisioned provisioned = adapter.get().grant(request);
-                provisioned.credentials().ifPresent(c -> vault.seal(grant.id(), c));
-                Optional<String> fingerprint = provisioned.credentials().map(c -> c.fingerprint());
-                outcome = change(id, current -> current.state() != GrantState.APPROVED
-                        ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
-                        : Step.save(current.activated(provisioned.handle(), start),
-                        saved -> new GrantEvent.Activated(saved, fingerprint),
-                        Reply.of(current.id(), " is active."), this::scheduleEnd));
-            } catch (TargetException e) {
-                outcome = fail(grant, e.getMessage());
-            } catch (RuntimeException e) {
-                outcome = fail(grant, "the " + grant.target() + " adapter failed unexpectedly ("
-                        + e.getClass().getSimpleName() + ")");
-            }
+        Outcome claimed = change(id, g -> g.state() != GrantState.APPROVED
+                ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is ", word(g.state()), ", nothing to provision.")))
+                : Step.quiet(g.provisioningStarted(start, start.plus(timings.lease()))));
+        if (!(claimed instanceof Outcome.Done done)) {
+            return claimed;
         }
-        return outcome;
+        Grant mine = done.grant();
+        if (notAllowedNow(mine, mine.requester(), Acting.REQUESTER, "receive").isPresent()) {
+            // Removed from the requesters between asking and now: the approval no longer gives access.
+            return fail(mine, "the requester is no longer allowed to request access to " + mine.target());
+        }
+        Optional<TargetAdapter> adapter = targets.adapter(mine.target());
+        if (adapter.isEmpty()) {
+            return fail(mine, "the target " + mine.target() + " is no longer configured");
+        }
+        GrantRequest request = new GrantRequest(mine.id(), mine.target(), mine.role(), mine.requester(),
+                people.email(mine.requester()), start.plus(mine.duration()), mine.justification());
+        Provisioned made;
+        try {
+            made = adapter.get().grant(request);
+        } catch (TargetTimeoutException e) {
+            // No answer in time: the target may have made the access anyway, so take it back rather than trust it.
+            return rollBack(mine, new Provisioned(request, UNKNOWN_HANDLE, Optional.empty()), e.getMessage());
+        } catch (TargetException e) {
+            return fail(mine, e.getMessage());
+        } catch (RuntimeException e) {
+            return fail(mine, "the " + mine.target() + " adapter failed unexpectedly (" + e.getClass().getSimpleName() + ")");
+        }
+        return activate(mine, made, start);
+    }
+
+    /** The target made the access: store the credentials and save ACTIVE, or take the access back. */
+    private Outcome activate(Grant mine, Provisioned made, Instant start) {
+        Optional<String> unusable = made.credentials().flatMap(Credentials::problem);
+        if (unusable.isPresent()) {
+            return rollBack(mine, made, "the credentials from " + mine.target() + " cannot be stored: " + unusable.get());
+        }
+        Outcome outcome;
+        try {
+            made.credentials().ifPresent(c -> vault.seal(mine.id(), c));
+        } catch (RuntimeException e) {
+            return rollBack(mine, made, "the credentials could not be stored (" + e.getClass().getSimpleName() + ")");
+        }
+        Optional<String> fingerprint = made.credentials().map(Credentials::fingerprint);
+        try {
+            outcome = change(mine.id(), current -> current.version() != mine.version()
+                    ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
+                    : Step.save(current.activated(made.handle(), start),
+                    saved -> new GrantEvent.Activated(saved, fingerprint),
+                    Reply.of(current.id(), " is active."), this::scheduleEnd));
+        } catch (RuntimeException e) {
+            return rollBack(mine, made, "the grant could not be recorded as active (" + e.getClass().getSimpleName() + ")");
+        }
+        return outcome instanceof Outcome.Done ? outcome
+                : rollBack(mine, made, "the grant could not be recorded as active: " + outcome.reply().plain());
+    }
+
+    /**
+     * Takes back access the target made for a grant that did not become ACTIVE. Claims it like a revocation (only
+     * while still the PROVISIONING copy this process saved), revokes with the handle in hand, and records
+     * ROLLED_BACK or a revocation failure that is retried and alerted like any other.
+     *
+     * <p>Edge cases: when the claim cannot be saved (the database is failing) the revoke is still made, best
+     * effort, and the sweeper finishes the record once the lease passed (it asks the target first). When someone
+     * else changed the grant meanwhile and it is not ACTIVE (the sweeper took over a lease this slow process
+     * overran), the revoke is made too, since the access it just made may have arrived after their check; an
+     * ACTIVE grant is left alone, its expiry ends it.
+     */
+    private Outcome rollBack(Grant mine, Provisioned made, String why) {
+        Optional<String> handle = Optional.of(made.handle()).filter(h -> !h.equals(UNKNOWN_HANDLE));
+        Outcome claim;
+        try {
+            Instant now = clock.instant();
+            claim = change(mine.id(), g -> g.version() != mine.version()
+                    ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
+                    : Step.quiet(g.rollbackClaimed(handle, why, now, now.plus(timings.lease()))));
+        } catch (RuntimeException storeFailing) {
+            takeBack(mine, made.withoutCredentials(), false);
+            return new Outcome.Refused(Reply.of("Provisioning ", mine.id(), " failed (", why, ") and could not be "
+                    + "recorded; the access was revoked and the sweeper records the rollback."));
+        }
+        if (claim instanceof Outcome.Done done) {
+            return settle(done.grant(), mine, takeBack(done.grant(), made.withoutCredentials(), false));
+        }
+        if (claim instanceof Outcome.Unchanged u && u.grant().activatedAt().isEmpty()) {
+            takeBack(u.grant(), made.withoutCredentials(), false);
+        }
+        return claim;
     }
 
     /** Schedules the warning and the expiry of an active grant's current window. */
@@ -428,6 +493,10 @@ public final class GrantService {
             return new Outcome.Unchanged(grant, Reply.of(grant.id(), " holds no access (", word(grant.state()),
                     "); nothing to revoke."));
         }
+        if (grant.state() == GrantState.PROVISIONING) {
+            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " is being provisioned right now; end it once it"
+                    + " is active. Access that does not become active is taken back by itself."));
+        }
         return endAccess(id, Optional.of(by), why, g -> true);
     }
 
@@ -474,8 +543,18 @@ public final class GrantService {
      * process died asks the target first, so access already removed is not revoked twice.
      */
     private Outcome endAccess(GrantId id, Optional<String> by, Optional<String> why, Predicate<Grant> due) {
+        return endAccess(id, due, (g, now, until) -> g.revocationClaimed(by, why, now, until));
+    }
+
+    /** How {@link #endAccess} claims the grant: an expiry or early revoke, or the rollback of provisioning. */
+    @FunctionalInterface
+    private interface Claim {
+        Grant claimed(Grant grant, Instant now, Instant leaseUntil);
+    }
+
+    private Outcome endAccess(GrantId id, Predicate<Grant> due, Claim claim) {
         Grant[] before = new Grant[1];
-        Outcome claim = change(id, g -> {
+        Outcome claimed = change(id, g -> {
             Instant now = clock.instant();
             if (!g.state().holdsAccess()) {
                 return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " holds no access (", word(g.state()), ").")));
@@ -487,44 +566,64 @@ public final class GrantService {
                 return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is not due for revocation.")));
             }
             before[0] = g;
-            return Step.quiet(g.revocationClaimed(by, why, now, now.plus(timings.lease())));
+            return Step.quiet(claim.claimed(g, now, now.plus(timings.lease())));
         });
-        if (!(claim instanceof Outcome.Done done)) {
-            return claim;
+        if (!(claimed instanceof Outcome.Done done)) {
+            return claimed;
         }
-        Grant claimed = done.grant();
+        Grant mine = done.grant();
         boolean takeover = before[0].revocation().leaseUntil().isPresent();
-        Instant revokeCall = null;
-        String error = null;
-        Optional<TargetAdapter> adapter = targets.adapter(claimed.target());
-        if (adapter.isEmpty()) {
-            error = "the target " + claimed.target() + " is no longer configured";
-        } else {
-            Provisioned provisioned = new Provisioned(new GrantRequest(claimed.id(), claimed.target(), claimed.role(),
-                    claimed.requester(), Optional.empty(), claimed.expiresAt().orElse(clock.instant()),
-                    claimed.justification()), claimed.handle().orElse("{}"), Optional.empty());
-            try {
-                boolean gone = takeover && adapter.get().verifyRevoked(provisioned);
-                if (!gone) {
-                    revokeCall = clock.instant();
-                    adapter.get().revoke(provisioned);
-                    gone = adapter.get().verifyRevoked(provisioned);
-                }
-                if (!gone) {
-                    error = "the target still grants access after the revoke (verify answered no)";
-                } else {
-                    adapter.get().rotate();
-                }
-            } catch (TargetException e) {
-                error = e.getMessage() == null ? "the target failed without a reason" : e.getMessage();
-            } catch (RuntimeException e) {
-                error = "the " + claimed.target() + " adapter failed unexpectedly (" + e.getClass().getSimpleName() + ")";
-            }
-        }
-        return error == null ? recordEnd(claimed, before[0], revokeCall) : recordFailure(claimed, before[0], error);
+        Provisioned stored = new Provisioned(new GrantRequest(mine.id(), mine.target(), mine.role(),
+                mine.requester(), Optional.empty(), mine.expiresAt().orElse(clock.instant()),
+                mine.justification()), mine.handle().orElse(UNKNOWN_HANDLE), Optional.empty());
+        return settle(mine, before[0], takeBack(mine, stored, takeover));
     }
 
-    private Outcome recordEnd(Grant claimed, Grant before, Instant revokeCall) {
+    /**
+     * What taking access back at the target came to.
+     *
+     * @param error       why it failed; empty when the target confirmed the access gone
+     * @param confirmedAt when the target's answers (revoke, then verify) were all in
+     */
+    private record Removal(Optional<String> error, Instant confirmedAt) {
+    }
+
+    /**
+     * Revokes and verifies at the target (asking first when {@code askFirst}: a takeover after a dead process),
+     * then rotates. Never throws: a failure is the {@link Removal#error()}.
+     */
+    private Removal takeBack(Grant grant, Provisioned provisioned, boolean askFirst) {
+        Optional<TargetAdapter> adapter = targets.adapter(grant.target());
+        if (adapter.isEmpty()) {
+            return new Removal(Optional.of("the target " + grant.target() + " is no longer configured"), clock.instant());
+        }
+        String error = null;
+        try {
+            boolean gone = askFirst && adapter.get().verifyRevoked(provisioned);
+            if (!gone) {
+                adapter.get().revoke(provisioned);
+                gone = adapter.get().verifyRevoked(provisioned);
+            }
+            if (!gone) {
+                error = "the target still grants access after the revoke (verify answered no)";
+            } else {
+                adapter.get().rotate();
+            }
+        } catch (TargetException e) {
+            error = e.getMessage() == null ? "the target failed without a reason" : e.getMessage();
+        } catch (RuntimeException e) {
+            error = "the " + grant.target() + " adapter failed unexpectedly (" + e.getClass().getSimpleName() + ")";
+        }
+        return new Removal(Optional.ofNullable(error), clock.instant());
+    }
+
+    /** Records what {@link #takeBack} found for a grant claimed from {@code before}. */
+    private Outcome settle(Grant claimed, Grant before, Removal removal) {
+        return removal.error().isEmpty() ? recordEnd(claimed, before, removal.confirmedAt())
+                : recordFailure(claimed, before, removal.error().get());
+    }
+
+    private Outcome recordEnd(Grant claimed, Grant before, Instant confirmedAt) {
         vault.destroy(claimed.id());
         boolean recovered = before.state() == GrantState.REVOKE_FAILED;
         return change(claimed.id(), g -> {
@@ -532,12 +631,16 @@ public final class GrantService {
                 return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " was already ended.")));
             }
             Grant ended = g.revocationSucceeded(clock.instant());
-            Duration lag = g.expiresAt().map(t -> Duration.between(t, revokeCall != null ? revokeCall : clock.instant()))
+            // Measured to the target's confirmation (revoke and verify answered), not to when the call started.
+            Duration lag = g.expiresAt().map(t -> Duration.between(t, confirmedAt))
                     .filter(d -> !d.isNegative()).orElse(Duration.ZERO);
             return Step.saveAll(ended, saved -> {
                 List<GrantEvent> events = new java.util.ArrayList<>();
-                events.add(saved.state() == GrantState.EXPIRED ? new GrantEvent.Expired(saved, lag)
-                        : new GrantEvent.Revoked(saved));
+                events.add(switch (saved.state()) {
+                    case EXPIRED -> new GrantEvent.Expired(saved, lag);
+                    case ROLLED_BACK -> new GrantEvent.RolledBack(saved, saved.reason().orElse("provisioning did not finish"));
+                    default -> new GrantEvent.Revoked(saved);
+                });
                 if (recovered) {
                     events.add(new GrantEvent.RevocationRecovered(saved));
                 }
@@ -546,9 +649,11 @@ public final class GrantService {
         });
     }
 
-    /** Access is gone: the post-mortem opens at once ({@link ReviewService#followUp}). */
+    /** Access is gone: the post-mortem opens at once ({@link ReviewService#followUp}); a rollback has none. */
     private void openReview(Grant ended) {
-        scheduler.schedule(ended.id(), GrantScheduler.Due.REVIEW, clock.instant());
+        if (ended.awaitsReview()) {
+            scheduler.schedule(ended.id(), GrantScheduler.Due.REVIEW, clock.instant());
+        }
     }
 
     private Outcome recordFailure(Grant claimed, Grant before, String error) {
@@ -734,54 +839,91 @@ public final class GrantService {
         return notAllowedNow(grant, approver, Acting.APPROVER, "decide on the extension of");
     }
 
+    /** The handle revoke and verify get when none was stored: the adapter finds the access by grant id. */
+    static final String UNKNOWN_HANDLE = "{}";
+
+    /** Why the sweeper rolls back a PROVISIONING grant whose lease passed. */
+    static final String ABANDONED = "provisioning did not finish (the process stopped before it recorded the result)";
+
     /**
      * Catches what a timer missed, so no deadline depends on one trigger: overdue access is revoked, due or
-     * abandoned revocations retried, requests past their timeout timed out, and approved grants that were never
-     * provisioned scheduled again.
+     * abandoned revocations retried, provisioning abandoned by a dead process rolled back (asking the target
+     * first), requests past their timeout timed out, and approved grants that were never provisioned scheduled
+     * again. Runs each action here, one after another: {@link #sweep(Executor)} runs them side by side.
      *
      * @return how many grants it acted on
      */
     public int sweep() {
+        try {
+            return sweep(Runnable::run).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * {@link #sweep()} with each grant's action run on {@code work}, so a target that hangs delays only its own
+     * grants. Returns at once; every action is idempotent and claims its grant first, so one a later sweep starts
+     * again while this one still runs changes nothing.
+     *
+     * @return how many grants it acted on, once every action finished; failed with the first failure of an action
+     *         (the others still ran)
+     */
+    public CompletableFuture<Integer> sweep(Executor work) {
         Instant now = clock.instant();
-        int acted = 0;
+        List<CompletableFuture<Boolean>> actions = new java.util.ArrayList<>();
         for (Grant g : store.findByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED,
-                GrantState.ACTIVE, GrantState.REVOKE_FAILED))) {
-            Outcome outcome = null;
+                GrantState.PROVISIONING, GrantState.ACTIVE, GrantState.REVOKE_FAILED))) {
             if (g.revocation().claimedAt(now)) {
                 continue;
             }
+            Supplier<Outcome> action = null;
             if (g.state() == GrantState.ACTIVE && g.expiresAt().map(t -> !now.isBefore(t)).orElse(false)) {
-                outcome = expire(g.id());
+                action = () -> expire(g.id());
+            } else if (g.state() == GrantState.PROVISIONING) {
+                action = () -> rollBackAbandoned(g.id());
             } else if (g.state() == GrantState.REVOKE_FAILED || (g.state() == GrantState.ACTIVE
                     && g.revocation().revokedBy().isPresent())) {
-                outcome = retryRevocation(g.id());
+                action = () -> retryRevocation(g.id());
             } else if (g.state() == GrantState.PENDING && !now.isBefore(g.requestedAt().plus(policy.pendingTimeout()))) {
-                outcome = timeOut(g.id());
+                action = () -> timeOut(g.id());
             } else if (g.state() == GrantState.ACTIVE && g.extensionApproved()
                     && !now.isBefore(g.updatedAt().plus(STUCK_APPROVED))) {
                 // An approved extension that never reached the target (the process died): try it again.
-                scheduler.schedule(g.id(), GrantScheduler.Due.EXTEND, now);
-                acted++;
+                action = () -> {
+                    scheduler.schedule(g.id(), GrantScheduler.Due.EXTEND, now);
+                    return new Outcome.Done(g, Reply.of("Scheduled the extension of ", g.id(), " again."));
+                };
             } else if (g.state() == GrantState.APPROVED && !now.isBefore(g.updatedAt().plus(STUCK_APPROVED))) {
                 // Approved but never provisioned (the process died between saving and scheduling): schedule again.
-                // The provisioning job never runs twice at once, and provision() is a no-op once ACTIVE.
-                scheduler.schedule(g.id(), GrantScheduler.Due.PROVISION, now);
-                acted++;
+                // provision() claims the grant (PROVISIONING) before asking the target, so this never provisions twice.
+                action = () -> {
+                    scheduler.schedule(g.id(), GrantScheduler.Due.PROVISION, now);
+                    return new Outcome.Done(g, Reply.of("Scheduled provisioning of ", g.id(), " again."));
+                };
             }
-            if (outcome instanceof Outcome.Done) {
-                acted++;
+            if (action != null) {
+                actions.add(CompletableFuture.supplyAsync(action, work).thenApply(o -> o instanceof Outcome.Done));
             }
         }
-        return acted;
+        return CompletableFuture.allOf(actions.toArray(CompletableFuture[]::new)).thenApply(all ->
+                (int) actions.stream().filter(CompletableFuture::join).count());
+    }
+
+    /** A PROVISIONING grant whose lease passed: its process died; take back whatever the target made. */
+    private Outcome rollBackAbandoned(GrantId id) {
+        return endAccess(id, g -> g.state() == GrantState.PROVISIONING,
+                (g, now, until) -> g.rollbackClaimed(Optional.empty(), ABANDONED, now, until));
     }
 
     private static String word(GrantState state) {
         return state.name().toLowerCase().replace('_', ' ');
     }
 
-    private Outcome fail(Grant grant, String reason) {
+    /** The adapter refused before making anything: FAILED, if the grant is still the PROVISIONING copy we saved. */
+    private Outcome fail(Grant mine, String reason) {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
-        return change(grant.id(), current -> current.state() != GrantState.APPROVED
+        return change(mine.id(), current -> current.version() != mine.version()
                 ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
                 : Step.save(current.failed(why, clock.instant()), saved -> new GrantEvent.ProvisioningFailed(saved, why),
                 Reply.of("Provisioning ", current.id(), " failed: ", why), saved -> { }));

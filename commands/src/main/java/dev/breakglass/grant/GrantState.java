@@ -7,16 +7,23 @@ import java.util.Set;
  * Where a grant is in its life, with the complete table of legal moves (DESIGN.md):
  * <pre>
  * PENDING  → APPROVED | DENIED | CANCELLED | TIMED_OUT
- * APPROVED → ACTIVE | FAILED
+ * APPROVED → PROVISIONING | FAILED
+ * PROVISIONING → ACTIVE | FAILED | ROLLED_BACK | REVOKE_FAILED
  * ACTIVE   → EXPIRED | REVOKED | REVOKE_FAILED
- * REVOKE_FAILED → REVOKED | EXPIRED
+ * REVOKE_FAILED → REVOKED | EXPIRED | ROLLED_BACK
  * EXPIRED | REVOKED → REVIEWED
  * </pre>
  * EXPIRED means access was removed at the end of its window, REVOKED that it was removed early.
- * DENIED, CANCELLED, TIMED_OUT, FAILED and REVIEWED are final.
+ * PROVISIONING is saved before the adapter is asked, so a process that dies between the target's answer and the
+ * ACTIVE save leaves a visible trace: the sweeper takes such access back once the provisioning lease passed.
+ * ROLLED_BACK means the target provisioned the access but the grant never became ACTIVE (its credentials could not
+ * be stored, the save failed, the process died), and the access was confirmed removed; a rollback whose revoke
+ * fails goes through REVOKE_FAILED like any revocation. PROVISIONING and ROLLED_BACK go beyond DESIGN.md's list
+ * (docs/architecture.md says so). DENIED, CANCELLED, TIMED_OUT, FAILED, ROLLED_BACK and REVIEWED are final.
  */
 public enum GrantState {
-    PENDING, APPROVED, ACTIVE, EXPIRED, REVOKED, REVOKE_FAILED, REVIEWED, DENIED, CANCELLED, TIMED_OUT, FAILED;
+    PENDING, APPROVED, ACTIVE, EXPIRED, REVOKED, REVOKE_FAILED, REVIEWED, DENIED, CANCELLED, TIMED_OUT, FAILED,
+    PROVISIONING, ROLLED_BACK;
 
     /** What asking to move from this state to {@code next} amounts to. */
     public enum Move { PROCEED, ALREADY_THERE, ILLEGAL }
@@ -24,11 +31,12 @@ public enum GrantState {
     private Set<GrantState> next() {
         return switch (this) {
             case PENDING -> EnumSet.of(APPROVED, DENIED, CANCELLED, TIMED_OUT);
-            case APPROVED -> EnumSet.of(ACTIVE, FAILED);
+            case APPROVED -> EnumSet.of(PROVISIONING, FAILED);
+            case PROVISIONING -> EnumSet.of(ACTIVE, FAILED, ROLLED_BACK, REVOKE_FAILED);
             case ACTIVE -> EnumSet.of(EXPIRED, REVOKED, REVOKE_FAILED);
-            case REVOKE_FAILED -> EnumSet.of(REVOKED, EXPIRED);
+            case REVOKE_FAILED -> EnumSet.of(REVOKED, EXPIRED, ROLLED_BACK);
             case EXPIRED, REVOKED -> EnumSet.of(REVIEWED);
-            case REVIEWED, DENIED, CANCELLED, TIMED_OUT, FAILED -> EnumSet.noneOf(GrantState.class);
+            case REVIEWED, DENIED, CANCELLED, TIMED_OUT, FAILED, ROLLED_BACK -> EnumSet.noneOf(GrantState.class);
         };
     }
 
@@ -48,8 +56,12 @@ public enum GrantState {
         return next().isEmpty();
     }
 
-    /** True while the target may hold access for this grant (provisioned and not yet confirmed removed). */
+    /**
+     * True while the target may hold access for this grant: provisioned (or being provisioned) and not yet
+     * confirmed removed. A PROVISIONING grant may or may not hold access yet; either way it must be taken back
+     * unless it becomes ACTIVE.
+     */
     public boolean holdsAccess() {
-        return this == ACTIVE || this == REVOKE_FAILED;
+        return this == ACTIVE || this == REVOKE_FAILED || this == PROVISIONING;
     }
 }

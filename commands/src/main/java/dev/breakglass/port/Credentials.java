@@ -42,6 +42,38 @@ public record Credentials(Map<String, String> fields) {
         }
     }
 
+    /**
+     * Why these credentials cannot be stored, naming the field but never showing a value; empty when they can.
+     * Labels and values must be valid Unicode: an unpaired surrogate (text an adapter decoded wrongly, or cut in
+     * the middle of a character) cannot be encoded, so it would be lost or changed at rest.
+     */
+    public java.util.Optional<String> problem() {
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (!validUnicode(e.getKey())) {
+                return java.util.Optional.of("a credential label is not valid Unicode text");
+            }
+            if (e.getValue() == null) {
+                return java.util.Optional.of("the credential \"" + e.getKey() + "\" has no value");
+            }
+            if (!validUnicode(e.getValue())) {
+                return java.util.Optional.of("the credential \"" + e.getKey() + "\" is not valid Unicode text");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean validUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return "Credentials" + fields.keySet() + " (values hidden)";

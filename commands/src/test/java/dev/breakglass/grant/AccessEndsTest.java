@@ -95,7 +95,7 @@ class AccessEndsTest {
         assertEquals(1, target.revokes.size(), "a second expiry changes nothing");
         GrantEvent.Expired expired = (GrantEvent.Expired) events.published.stream()
                 .filter(e -> e instanceof GrantEvent.Expired).findFirst().orElseThrow();
-        assertEquals(Duration.ofSeconds(3), expired.lag(), "revoke call − expires_at");
+        assertEquals(Duration.ofSeconds(3), expired.lag(), "confirmed removal − expires_at");
         assertFalse(vault.sealed.containsKey(g.id()), "credentials destroyed");
     }
 
@@ -145,6 +145,34 @@ class AccessEndsTest {
         assertEquals(List.of(true, false, false), failures.stream().map(GrantEvent.RevocationFailed::first).toList());
         assertTrue(events.kinds().contains(GrantEvent.RevocationRecovered.class));
         assertEquals(3, timers(g.id(), GrantScheduler.Due.REVOKE_RETRY).size());
+    }
+
+    @Test
+    void theLagIsMeasuredUntilTheTargetConfirmedTheRemovalSoASlowRevokeCountsInFull() {
+        Fakes.RecordingTarget slow = new Fakes.RecordingTarget() {
+            @Override
+            public synchronized void revoke(dev.breakglass.port.Provisioned provisioned)
+                    throws dev.breakglass.port.TargetException {
+                clock.advance(Duration.ofSeconds(90));
+                super.revoke(provisioned);
+            }
+
+            @Override
+            public synchronized boolean verifyRevoked(dev.breakglass.port.Provisioned provisioned) {
+                clock.advance(Duration.ofSeconds(2));
+                return super.verifyRevoked(provisioned);
+            }
+        };
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), slow, vault, events, timers, clock);
+        Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+                Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
+        service.approve(g.id(), BOB);
+        service.provision(g.id());
+        clock.advance(Duration.ofMinutes(10).plusMillis(20));
+        assertInstanceOf(Outcome.Done.class, service.expire(g.id()));
+        GrantEvent.Expired expired = (GrantEvent.Expired) events.published.stream()
+                .filter(e -> e instanceof GrantEvent.Expired).findFirst().orElseThrow();
+        assertEquals(Duration.ofSeconds(92).plusMillis(20), expired.lag(), "the revoke's 90 s and verify's 2 s count");
     }
 
     @Test
@@ -220,6 +248,45 @@ class AccessEndsTest {
         assertEquals(GrantState.EXPIRED, store.find(overdue.id()).orElseThrow().state());
         assertEquals(GrantState.TIMED_OUT, store.find(pending.id()).orElseThrow().state());
         assertEquals(0, grants.sweep(), "nothing left to do");
+    }
+
+    @Test
+    void theSweeperRevokesOverdueGrantsSideBySideOnTheExecutorItIsGiven() throws Exception {
+        java.util.concurrent.CountDownLatch bothRevoking = new java.util.concurrent.CountDownLatch(2);
+        Fakes.RecordingTarget meeting = new Fakes.RecordingTarget() {
+            @Override
+            public void revoke(dev.breakglass.port.Provisioned provisioned) throws dev.breakglass.port.TargetException {
+                bothRevoking.countDown();
+                try {
+                    // Returns only once the other grant's revoke started too: one after another, it never would.
+                    if (!bothRevoking.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new dev.breakglass.port.TargetException("revoked one after another");
+                    }
+                } catch (InterruptedException e) {
+                    throw new dev.breakglass.port.TargetException("interrupted");
+                }
+                super.revoke(provisioned);
+            }
+        };
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), meeting, vault, events, timers,
+                clock);
+        List<GrantId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+                    Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
+            service.approve(g.id(), BOB);
+            service.provision(g.id());
+            ids.add(g.id());
+        }
+        clock.advance(Duration.ofMinutes(11));
+        java.util.concurrent.ExecutorService work = java.util.concurrent.Executors.newCachedThreadPool();
+        try {
+            java.util.concurrent.CompletableFuture<Integer> swept = service.sweep(work);
+            assertEquals(2, swept.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            work.shutdownNow();
+        }
+        ids.forEach(id -> assertEquals(GrantState.EXPIRED, store.find(id).orElseThrow().state()));
     }
 
     @Test

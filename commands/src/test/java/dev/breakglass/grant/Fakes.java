@@ -63,7 +63,7 @@ final class Fakes {
     }
 
     /** Grants in a map; update is a compare-and-set on the version, like the JDBC store. */
-    static final class MemoryGrantStore implements GrantStore {
+    static class MemoryGrantStore implements GrantStore {
         private final Map<GrantId, Grant> grants = new ConcurrentHashMap<>();
         private final AtomicLong ids = new AtomicLong();
 
@@ -144,7 +144,7 @@ final class Fakes {
     }
 
     /** A target that records its calls and fails on demand. */
-    static final class RecordingTarget implements TargetAdapter, TargetRegistry {
+    static class RecordingTarget implements TargetAdapter, TargetRegistry {
         final List<GrantRequest> grants = new ArrayList<>();
         final List<GrantId> revokes = new ArrayList<>();
         final List<GrantId> verifies = new ArrayList<>();
@@ -241,7 +241,7 @@ final class Fakes {
         }
     }
 
-    static final class Vault implements CredentialVault {
+    static class Vault implements CredentialVault {
         final Map<GrantId, Credentials> sealed = new HashMap<>();
         final Map<GrantId, Integer> reveals = new HashMap<>();
 

@@ -58,7 +58,8 @@ public class AuditCheckpoints implements GrantEventListener, Ordered, AutoClosea
         if (event instanceof GrantEvent.Expired || event instanceof GrantEvent.Revoked
                 || event instanceof GrantEvent.RevocationResolved || event instanceof GrantEvent.Denied
                 || event instanceof GrantEvent.Cancelled || event instanceof GrantEvent.TimedOut
-                || event instanceof GrantEvent.ProvisioningFailed || event instanceof GrantEvent.Reviewed) {
+                || event instanceof GrantEvent.ProvisioningFailed || event instanceof GrantEvent.RolledBack
+                || event instanceof GrantEvent.Reviewed) {
             timer.execute(this::publishQuietly);
         }
     }

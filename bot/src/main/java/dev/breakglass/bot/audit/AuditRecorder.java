@@ -63,6 +63,9 @@ public class AuditRecorder implements GrantEventListener {
             d.put("reveals_left", e.remaining());
         } else if (event instanceof GrantEvent.ProvisioningFailed e) {
             d.put("error", e.reason());
+        } else if (event instanceof GrantEvent.RolledBack e) {
+            d.put("error", e.reason());
+            d.put("attempts", g.revocation().attempts());
         } else if (event instanceof GrantEvent.ExtensionRequested) {
             actor = g.requester();
             g.extension().ifPresent(x -> {

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Counts grant events by kind ({@code breakglass_grant_events_total{event=…}}) and measures how late access
- * was removed after its window ended ({@code breakglass_revocation_lag_seconds}: revoke call − expires_at),
- * logging each lag too.
+ * was removed after its window ended ({@code breakglass_revocation_lag_seconds}: when the target confirmed the
+ * removal — revoke and verify both answered — minus expires_at), logging each lag too. A slow revoke counts in
+ * full.
  */
 @Singleton
 public class GrantMetrics implements GrantEventListener {
@@ -21,7 +22,7 @@ public class GrantMetrics implements GrantEventListener {
     public GrantMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.lag = Timer.builder("breakglass.revocation.lag")
-                .description("Time from a grant's expires_at to the revoke call at its target")
+                .description("Time from a grant's expires_at to its target confirming the access removed")
                 .publishPercentileHistogram()
                 .register(registry);
     }
@@ -31,7 +32,8 @@ public class GrantMetrics implements GrantEventListener {
         registry.counter("breakglass.grant.events", "event", event.getClass().getSimpleName()).increment();
         if (event instanceof GrantEvent.Expired expired) {
             lag.record(expired.lag());
-            LOG.info("{} expired; revoked {} ms after expires_at", expired.grant().id(), expired.lag().toMillis());
+            LOG.info("{} expired; removal confirmed {} ms after expires_at", expired.grant().id(),
+                    expired.lag().toMillis());
         }
     }
 }

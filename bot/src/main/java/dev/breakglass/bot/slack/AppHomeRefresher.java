@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
 @Singleton
 public class AppHomeRefresher implements GrantEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(AppHomeRefresher.class);
-    private static final Set<GrantState> SHOWN = EnumSet.of(GrantState.PENDING, GrantState.APPROVED,
+    private static final Set<GrantState> SHOWN = EnumSet.of(GrantState.PENDING, GrantState.APPROVED, GrantState.PROVISIONING,
             GrantState.ACTIVE, GrantState.REVOKE_FAILED, GrantState.EXPIRED, GrantState.REVOKED);
 
     private final MethodsClient slack;
@@ -124,7 +124,8 @@ public class AppHomeRefresher implements GrantEventListener {
     HomeView.Sections sectionsOf(String user) {
         List<Grant> all = store.findNewestByState(SHOWN, GrantService.READ_LIMIT);
         List<Grant> requests = all.stream().filter(g -> g.requester().equals(user)
-                && (g.state() == GrantState.PENDING || g.state() == GrantState.APPROVED)).toList();
+                && (g.state() == GrantState.PENDING || g.state() == GrantState.APPROVED
+                || g.state() == GrantState.PROVISIONING)).toList();
         List<Grant> active = all.stream().filter(g -> g.requester().equals(user)
                 && (g.state() == GrantState.ACTIVE || g.state() == GrantState.REVOKE_FAILED)).toList();
         List<Grant> approvals = all.stream().filter(g -> g.state() == GrantState.PENDING

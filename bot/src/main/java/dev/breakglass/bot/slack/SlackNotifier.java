@@ -177,6 +177,9 @@ public class SlackNotifier implements GrantEventListener {
                     + "early with I'm done.", a.credentialsIssued() ? GrantCard.REVEAL : null, GrantCard.DONE);
         } else if (event instanceof GrantEvent.ProvisioningFailed) {
             tellRequester(g, ":x: Access could not be provisioned.");
+        } else if (event instanceof GrantEvent.RolledBack) {
+            tellRequester(g, ":x: Access could not be provisioned. The target had already made it, so it was taken "
+                    + "back: nothing was left behind.");
         } else if (event instanceof GrantEvent.ExpiryWarned) {
             tellRequester(g, ":hourglass: Your access to *" + SlackText.escape(g.target()) + "* ends at "
                     + g.expiresAt().map(TIME::format).orElse("?") + ". Extend it (a peer approves again) or end it now.",
@@ -249,7 +252,7 @@ public class SlackNotifier implements GrantEventListener {
             k = NotifyTarget.Event.EMERGENCY;
         } else if (event instanceof GrantEvent.Activated) {
             k = NotifyTarget.Event.ACTIVE;
-        } else if (event instanceof GrantEvent.ProvisioningFailed) {
+        } else if (event instanceof GrantEvent.ProvisioningFailed || event instanceof GrantEvent.RolledBack) {
             k = NotifyTarget.Event.FAILED;
         } else if (event instanceof GrantEvent.ExpiryWarned) {
             k = NotifyTarget.Event.EXPIRING;
@@ -357,6 +360,10 @@ public class SlackNotifier implements GrantEventListener {
             emoji = ":x:";
             what = "provisioning failed";
             detail = f.reason();
+        } else if (event instanceof GrantEvent.RolledBack r) {
+            emoji = ":x:";
+            what = "provisioning rolled back: the access the target made was taken back";
+            detail = r.reason();
         } else if (event instanceof GrantEvent.ExpiryWarned) {
             emoji = ":hourglass:";
             what = "expiring at " + g.expiresAt().map(TIME::format).orElse("?");

@@ -9,6 +9,7 @@ import dev.breakglass.port.TargetAdapterFactory;
 import dev.breakglass.port.TargetRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -24,15 +25,17 @@ import java.util.stream.Collectors;
  * Every policy target's adapter, made at start ({@link Context}) from the built-in adapter factories and the
  * plugins' ({@link PluginLoader}): a target naming an unknown adapter type, settings its adapter refuses, or two
  * factories claiming one type stop the bot with a message naming the target. Each adapter is wrapped in
- * {@link MeteredTarget}, so every call is timed, logged, counted and audited.
+ * {@link MeteredTarget}, so every call runs on that target's own bounded threads with a deadline
+ * ({@link TargetCallLimits}) and is timed, logged, counted and audited. The threads stop with the application.
  */
 @Singleton
 @Context
 public class ConfiguredTargets implements TargetRegistry {
     private final Map<String, TargetAdapter> adapters;
+    private final List<TargetBulkhead> bulkheads = new ArrayList<>();
 
     public ConfiguredTargets(Policy policy, List<TargetAdapterFactory> builtIn, PluginLoader plugins,
-                             JdbcAuditLog audit, MeterRegistry metrics, Clock clock) {
+                             JdbcAuditLog audit, MeterRegistry metrics, Clock clock, TargetCallLimits limits) {
         List<TargetAdapterFactory> factories = new ArrayList<>(builtIn);
         factories.addAll(plugins.factories());
         Map<String, TargetAdapterFactory> byType = factories.stream()
@@ -48,8 +51,10 @@ public class ConfiguredTargets implements TargetRegistry {
                         + "type \"" + target.adapter() + "\" (known: " + String.join(", ", byType.keySet()) + ")");
             }
             try {
-                made.put(target.name(), new MeteredTarget(target.name(), factory.create(target.name(),
-                        target.settings()), audit, metrics, clock));
+                TargetAdapter adapter = factory.create(target.name(), target.settings());
+                TargetBulkhead bulkhead = new TargetBulkhead(target.name(), limits);
+                bulkheads.add(bulkhead);
+                made.put(target.name(), new MeteredTarget(target.name(), adapter, bulkhead, audit, metrics, clock));
             } catch (IllegalArgumentException e) {
                 throw new InvalidConfigurationException("targets." + target.name() + " (" + target.adapter()
                         + " adapter): " + e.getMessage(), e);
@@ -61,5 +66,11 @@ public class ConfiguredTargets implements TargetRegistry {
     @Override
     public Optional<TargetAdapter> adapter(String target) {
         return Optional.ofNullable(adapters.get(target));
+    }
+
+    /** Stops the targets' threads; a call still running is interrupted (its revocation is taken over later). */
+    @PreDestroy
+    void stop() {
+        bulkheads.forEach(TargetBulkhead::close);
     }
 }

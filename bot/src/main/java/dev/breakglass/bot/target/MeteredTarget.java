@@ -22,7 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wraps every configured adapter, built-in or plugin: each call is timed, logged, counted
+ * Wraps every configured adapter, built-in or plugin: each call runs on the target's own threads with a deadline
+ * ({@link TargetBulkhead}; past it the call is a {@link TargetException}), and is timed, logged, counted
  * ({@code breakglass_target_calls_seconds{target,action,outcome}}) and written to the audit log as a
  * {@code TargetCall} — action, duration, outcome and the target's error message, and for a revoke what the
  * adapter reported left behind ({@link #LEFT_BEHIND}: object names and what was done with them); never arguments
@@ -44,13 +45,16 @@ public final class MeteredTarget implements TargetAdapter {
 
     private final String target;
     private final TargetAdapter adapter;
+    private final TargetBulkhead bulkhead;
     private final JdbcAuditLog audit;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    MeteredTarget(String target, TargetAdapter adapter, JdbcAuditLog audit, MeterRegistry metrics, Clock clock) {
+    MeteredTarget(String target, TargetAdapter adapter, TargetBulkhead bulkhead, JdbcAuditLog audit,
+                  MeterRegistry metrics, Clock clock) {
         this.target = target;
         this.adapter = adapter;
+        this.bulkhead = bulkhead;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
@@ -130,7 +134,7 @@ public final class MeteredTarget implements TargetAdapter {
         String error = null;
         Object result = null;
         try {
-            T answer = call.run(request);
+            T answer = bulkhead.call(action, () -> call.run(request));
             result = answer;
             if (action.equals("verify") && Boolean.FALSE.equals(answer)) {
                 outcome = "still-granted";

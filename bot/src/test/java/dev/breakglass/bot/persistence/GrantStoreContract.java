@@ -126,7 +126,7 @@ public abstract class GrantStoreContract {
         assertEquals(GrantState.PENDING, once.state());
         Grant twice = store().update(once.approvedBy("U0CAROL", later)).orElseThrow();
         assertEquals(GrantState.APPROVED, twice.state());
-        Grant saved = store().update(twice.activated("{\"role\":\"bg_1\"}", later)).orElseThrow();
+        Grant saved = store().update(twice.provisioningStarted(later, later).activated("{\"role\":\"bg_1\"}", later)).orElseThrow();
         assertEquals(4, saved.version());
         Grant found = store().find(created.id()).orElseThrow();
         assertEquals(saved, found);
@@ -151,10 +151,29 @@ public abstract class GrantStoreContract {
     }
 
     @Test
+    void aProvisioningAndItsRollbackRoundTrip() {
+        Grant created = store().create(request("replica is stuck, need admin"));
+        Grant approved = store().update(store().update(created.approvedBy("U0BOB", T0)).orElseThrow()
+                .approvedBy("U0CAROL", T0)).orElseThrow();
+        Grant provisioning = store().update(approved.provisioningStarted(T0, T0.plusSeconds(120))).orElseThrow();
+        assertEquals(provisioning, store().find(created.id()).orElseThrow());
+        assertEquals(List.of(provisioning), store().findByState(java.util.EnumSet.of(GrantState.PROVISIONING)));
+        assertEquals(Optional.of(T0.plusSeconds(120)), provisioning.revocation().leaseUntil());
+        Grant claimed = store().update(provisioning.rollbackClaimed(Optional.of("{\"role\":\"bg_9\"}"),
+                "the credentials could not be stored", T0.plusSeconds(1), T0.plusSeconds(121))).orElseThrow();
+        Grant rolledBack = store().update(claimed.revocationSucceeded(T0.plusSeconds(2))).orElseThrow();
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(rolledBack, found);
+        assertEquals(GrantState.ROLLED_BACK, found.state());
+        assertEquals(Optional.of("the credentials could not be stored"), found.reason());
+        assertEquals(Optional.of("{\"role\":\"bg_9\"}"), found.handle());
+    }
+
+    @Test
     void thePostMortemRoundTripsFromOpeningToSignOff() {
         Grant created = store().create(request("replica is stuck, need admin"));
         Grant active = store().update(store().update(store().update(created.approvedBy("U0BOB", T0)).orElseThrow()
-                .approvedBy("U0CAROL", T0)).orElseThrow().activated("h", T0)).orElseThrow();
+                .approvedBy("U0CAROL", T0)).orElseThrow().provisioningStarted(T0, T0).activated("h", T0)).orElseThrow();
         Instant end = T0.plus(Duration.ofMinutes(30));
         Grant claimed = store().update(active.revocationClaimed(Optional.empty(), Optional.empty(), end,
                 end.plusSeconds(60))).orElseThrow();
@@ -191,7 +210,7 @@ public abstract class GrantStoreContract {
         Grant g = store().create(request(why));
         g = store().update(store().update(g.approvedBy("U0BOB", T0)).orElseThrow().approvedBy("U0CAROL", T0))
                 .orElseThrow();
-        g = store().update(g.activated("h", T0)).orElseThrow();
+        g = store().update(g.provisioningStarted(T0, T0).activated("h", T0)).orElseThrow();
         Instant end = T0.plus(Duration.ofMinutes(30));
         g = store().update(g.revocationClaimed(Optional.empty(), Optional.empty(), end, end.plusSeconds(60)))
                 .orElseThrow();

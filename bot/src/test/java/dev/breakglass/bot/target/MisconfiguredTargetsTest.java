@@ -26,8 +26,11 @@ class MisconfiguredTargetsTest {
     }
 
     private String startFailure(String policy, Path plugins) {
-        Throwable t = assertThrows(RuntimeException.class, () -> RunningBot.builder().policy(policy)
-                .property("breakglass.plugins", plugins.toString()).start().close());
+        return startFailure(RunningBot.builder().policy(policy).property("breakglass.plugins", plugins.toString()));
+    }
+
+    private static String startFailure(RunningBot.Builder bot) {
+        Throwable t = assertThrows(RuntimeException.class, () -> bot.start().close());
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InvalidConfigurationException) {
                 return c.getMessage();
@@ -49,6 +52,26 @@ class MisconfiguredTargetsTest {
         String message = startFailure(policy("webhook", "    settings:\n      url: ftp://example.test/hook\n"
                 + "      secret: a-secret-that-is-long-enough-for-the-check\n"));
         assertTrue(message.startsWith("targets.orders-db (webhook adapter): settings.url"), message);
+    }
+
+    private static final String WEBHOOK = "    settings:\n      url: http://127.0.0.1:9/hook\n"
+            + "      secret: a-secret-that-is-long-enough-x\n";
+
+    @Test
+    void aCallTimeoutThatDoesNotFitFourTimesInTheRevocationLeaseIsRefused() {
+        String message = startFailure(RunningBot.builder().policy(policy("webhook", WEBHOOK))
+                .property("breakglass.targets.call-timeout", "45s").property("breakglass.revocation.lease", "2m"));
+        assertTrue(message.startsWith("breakglass.targets.call-timeout (BREAKGLASS_TARGETS_CALL_TIMEOUT) 45s × 4 calls"
+                + " of a revocation (verify, revoke, verify, rotate) is longer than breakglass.revocation.lease 2m"),
+                message);
+    }
+
+    @Test
+    void aConcurrencyOutsideOneToSixtyFourIsRefused() {
+        String message = startFailure(RunningBot.builder().policy(policy("webhook", WEBHOOK))
+                .property("breakglass.targets.concurrency", "0"));
+        assertTrue(message.startsWith("breakglass.targets.concurrency (BREAKGLASS_TARGETS_CONCURRENCY) is 0; give 1 to"
+                + " 64"), message);
     }
 
     @Test

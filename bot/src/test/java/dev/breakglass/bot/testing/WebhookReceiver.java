@@ -29,7 +29,14 @@ public final class WebhookReceiver implements AutoCloseable {
     private final java.util.Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String password = "pw-not-a-real-secret-1";
     private volatile java.util.Map<String, String> issued;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+    private volatile boolean hangRevokes;
     private volatile long revokeDelayMillis;
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "webhook-receiver");
+        t.setDaemon(true);
+        return t;
+    });
 
     public WebhookReceiver() {
         try {
@@ -61,7 +68,13 @@ public final class WebhookReceiver implements AutoCloseable {
                             + "\"credentials\":" + JSON.writeValueAsString(fields) + "}";
                 }
             } else if (action.equals("revoke")) {
-                pause(revokeDelayMillis);
+                if (hangRevokes || revokeDelayMillis > 0) {
+                    try {
+                        released.await(hangRevokes ? 600_000 : revokeDelayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 if (failRevokes.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     status = 503;
                     answer = "{\"error\":\"target down\"}";
@@ -85,21 +98,14 @@ public final class WebhookReceiver implements AutoCloseable {
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
-        // A slow call must not hold up the others, as on a real target.
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "webhook-receiver");
-            t.setDaemon(true);
-            return t;
-        }));
+        // A slow or hanging call must not hold up the others, as on a real target.
+        server.setExecutor(handlers);
         server.start();
     }
 
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** From now on every revoke hangs until {@link #close()} (at most ten minutes): a target that stopped answering. */
+    public void hangRevokes() {
+        hangRevokes = true;
     }
 
     /** The adapter settings that point a webhook target here. */
@@ -152,6 +158,14 @@ public final class WebhookReceiver implements AutoCloseable {
         return calls(action).stream().filter(c -> c.path("grant_id").asText().equals(grantId)).toList();
     }
 
+    /**
+     * The next grants hand out {@code jsonText} as their password, written into the JSON answer as is (so
+     * {@code \\ud800} arrives as an unpaired surrogate).
+     */
+    public void handOut(String jsonText) {
+        password = jsonText;
+    }
+
     /** The password the next grants hand out, to search logs and messages for it. */
     public String password() {
         return password;
@@ -159,6 +173,8 @@ public final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        released.countDown();
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

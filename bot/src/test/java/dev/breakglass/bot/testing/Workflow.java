@@ -106,7 +106,12 @@ public final class Workflow {
     }
 
     public Grant awaitState(GrantId id, GrantState state) {
-        RunningBot.await(WAIT, () -> grant(id).state() == state, () -> id + " is " + grant(id).state() + ", not " + state);
+        return awaitStateWithin(id, state, WAIT);
+    }
+
+    public Grant awaitStateWithin(GrantId id, GrantState state, Duration within) {
+        RunningBot.await(within, () -> grant(id).state() == state, () -> id + " is " + grant(id).state() + ", not "
+                + state + " after " + within.toSeconds() + " s");
         return grant(id);
     }
 

@@ -192,6 +192,8 @@ public final class PostMortemView {
                     + (Boolean.TRUE.equals(d.get("credentials_issued")) ? "; credentials issued" : "");
             case "ProvisioningFailed" -> "Provisioning failed: " + text(d, "error");
             case "CredentialsRevealed" -> who + " revealed the credentials";
+            case "RolledBack" -> "Provisioning rolled back (" + text(d, "error") + "): the access the target made was"
+                    + " removed";
             case "ExpiryWarned" -> "The requester was warned that access ends soon";
             case "ExtensionRequested" -> who + " asked for " + text(d, "extra") + " more: " + text(d, "justification");
             case "ExtensionApprovalRecorded" -> who + " approved the extension";

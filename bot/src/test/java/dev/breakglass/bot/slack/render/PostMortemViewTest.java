@@ -76,7 +76,7 @@ class PostMortemViewTest {
                 Optional.of("INC-7"), 1, T0));
         at(Duration.ZERO, new GrantEvent.Requested(g));
         g = at(Duration.ofSeconds(72), new GrantEvent.Approved(g.approvedBy(BOB, T0.plusSeconds(72)), BOB));
-        g = at(Duration.ofSeconds(75), new GrantEvent.Activated(g.activated("h", T0.plusSeconds(75)),
+        g = at(Duration.ofSeconds(75), new GrantEvent.Activated(g.provisioningStarted(T0, T0).activated("h", T0.plusSeconds(75)),
                 Optional.of("sha256:4f2a")));
         g = at(Duration.ofMinutes(26).plusSeconds(15), new GrantEvent.ExpiryWarned(g));
         g = at(Duration.ofMinutes(27), new GrantEvent.ExtensionRequested(g.extensionRequested(Duration.ofMinutes(15),
@@ -151,7 +151,7 @@ class PostMortemViewTest {
                 Duration.ofMinutes(30), "replica restart needed now", Optional.empty(), 1, T0));
         at(Duration.ZERO, new GrantEvent.Requested(g));
         g = at(Duration.ofSeconds(10), new GrantEvent.Approved(g.approvedBy(BOB, T0.plusSeconds(10)), BOB));
-        g = at(Duration.ofSeconds(12), new GrantEvent.Activated(g.activated("h", T0.plusSeconds(12)), Optional.empty()));
+        g = at(Duration.ofSeconds(12), new GrantEvent.Activated(g.provisioningStarted(T0, T0).activated("h", T0.plusSeconds(12)), Optional.empty()));
         Instant asked = T0.plus(Duration.ofMinutes(5));
         Grant claimed = g.revocationClaimed(Optional.of(ALICE), Optional.of("done early"), asked, asked.plusSeconds(60));
         clock.set(asked.plusMillis(600));
