@@ -38,7 +38,7 @@ class AbuseLimitsTest {
     void oneRequestMoreThanThePolicyAllowsPerHourIsRefused() {
         try (WebhookReceiver receiver = new WebhookReceiver();
              RunningBot bot = RunningBot.builder().policy(Workflow.policy(receiver)
-                     .replace("requests-per-hour: 100", "requests-per-hour: 3")).start()
+                     .replace("requests-per-hour: 1000", "requests-per-hour: 3")).start()
                      .awaitHealthy(Duration.ofSeconds(30))) {
             for (int i = 0; i < 3; i++) {
                 String reply = bot.deliver().slashCommand("U0ALICE", "C0GENERAL", "request orders-db 30m " + WHY)

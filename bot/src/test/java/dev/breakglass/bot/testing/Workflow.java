@@ -39,7 +39,7 @@ public final class Workflow {
     public static String policy(WebhookReceiver receiver) {
         String settings = "    settings:\n      url: " + receiver.url() + "\n      secret: " + WebhookReceiver.SECRET
                 + "\n      retries: 1\n";
-        return "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY, C0MGMT]\nrequests-per-hour: 100\n"
+        return "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY, C0MGMT]\nrequests-per-hour: 1000\n"
                 + "targets:\n"
                 + "  orders-db:\n    description: Production orders database\n    adapter: webhook\n"
                 + "    roles: [read-only, admin]\n    max-duration: 1h\n    default-duration: 30m\n    approvals: 1\n"
