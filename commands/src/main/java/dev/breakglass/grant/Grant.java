@@ -41,7 +41,8 @@ public record Grant(
         Instant updatedAt,
         Revocation revocation,
         Optional<Extension> extension,
-        PostMortem postMortem) {
+        PostMortem postMortem,
+        Optional<Instant> warnedFor) {
 
     public Grant {
         Objects.requireNonNull(id, "id");
@@ -62,6 +63,7 @@ public record Grant(
         Objects.requireNonNull(revocation, "revocation");
         Objects.requireNonNull(extension, "extension");
         Objects.requireNonNull(postMortem, "postMortem");
+        Objects.requireNonNull(warnedFor, "warnedFor");
         approvedBy = List.copyOf(approvedBy);
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1: " + version);
@@ -85,14 +87,15 @@ public record Grant(
         return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
                 request.duration(), request.justification(), request.incident(), request.approvalsRequired(),
                 List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), request.requestedAt(),
-                Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty(), PostMortem.NONE);
+                Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty(), PostMortem.NONE,
+                Optional.empty());
     }
 
     /** This grant as a store saved it, at {@code version}. */
     public Grant savedAs(long version) {
         return new Grant(id, version, state, requester, target, role, duration, justification, incident,
                 approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, requestedAt, activatedAt,
-                expiresAt, updatedAt, revocation, extension, postMortem);
+                expiresAt, updatedAt, revocation, extension, postMortem, warnedFor);
     }
 
     // ---------------------------------------------------------------- removing access
@@ -176,9 +179,12 @@ public record Grant(
 
     // ---------------------------------------------------------------- the review
 
-    /** True once access is confirmed gone and until a reviewer signs the review off: EXPIRED or REVOKED. */
+    /**
+     * True once access is confirmed gone and until a reviewer signs the review off: EXPIRED or REVOKED, unless the
+     * grant ended before post-mortems existed ({@link PostMortem#predatesReviews()}).
+     */
     public boolean awaitsReview() {
-        return state == GrantState.EXPIRED || state == GrantState.REVOKED;
+        return (state == GrantState.EXPIRED || state == GrantState.REVOKED) && !postMortem.predatesReviews();
     }
 
     /** The post-mortem thread opens at {@code now}; the first reminder is due at {@code firstReminder}, if any. */
@@ -223,6 +229,16 @@ public record Grant(
         if (!awaitsReview()) {
             throw new IllegalStateException(id + " is " + state + ": its access is not confirmed gone");
         }
+    }
+
+    /** The requester was warned that the current window ends soon: remembered per end, so it happens once. */
+    public Grant warned(Instant now) {
+        return copy().warnedFor(expiresAt).updatedAt(now).build();
+    }
+
+    /** True when the requester was already warned about the current end (an extension moves the end: warn again). */
+    public boolean warnedOfCurrentEnd() {
+        return warnedFor.isPresent() && warnedFor.equals(expiresAt);
     }
 
     // ---------------------------------------------------------------- more time
@@ -388,6 +404,7 @@ public record Grant(
         private Instant updatedAt;
         private Revocation revocation;
         private Optional<Extension> extension;
+        private Optional<Instant> warnedFor;
         private PostMortem postMortem;
 
         Copy(Grant g) {
@@ -405,6 +422,7 @@ public record Grant(
             revocation = g.revocation;
             extension = g.extension;
             postMortem = g.postMortem;
+            warnedFor = g.warnedFor;
         }
 
         Copy state(GrantState v) { state = v; return this; }
@@ -420,11 +438,12 @@ public record Grant(
         Copy revocation(Revocation v) { revocation = v; return this; }
         Copy extension(Optional<Extension> v) { extension = v; return this; }
         Copy postMortem(PostMortem v) { postMortem = v; return this; }
+        Copy warnedFor(Optional<Instant> v) { warnedFor = v; return this; }
 
         Grant build() {
             return new Grant(g.id, g.version, state, g.requester, g.target, g.role, duration, g.justification,
                     g.incident, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
-                    activatedAt, expiresAt, updatedAt, revocation, extension, postMortem);
+                    activatedAt, expiresAt, updatedAt, revocation, extension, postMortem, warnedFor);
         }
     }
 }

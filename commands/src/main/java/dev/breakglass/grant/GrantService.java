@@ -445,19 +445,24 @@ public final class GrantService {
         return grant.duration().compareTo(before.multipliedBy(2)) < 0 ? grant.duration().dividedBy(2) : before;
     }
 
-    /** The warning timer fired: tell the requester the window ends soon (unless it moved or already ended). */
+    /**
+     * The warning timer fired: tell the requester the window ends soon (unless it moved or already ended). The
+     * warning is saved with the end it is about, so a timer fired again (a restart, a second replica) warns once;
+     * an extension moves the end, and its own timer warns again.
+     */
     public Outcome warn(GrantId id) {
-        Optional<Grant> found = store.find(id);
-        if (found.isEmpty()) {
-            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
-        }
-        Grant grant = found.get();
-        if (grant.state() != GrantState.ACTIVE || grant.expiresAt().isEmpty()
-                || clock.instant().plusSeconds(1).isBefore(grant.expiresAt().get().minus(warning(grant)))) {
-            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " needs no warning now."));
-        }
-        notifier.publish(new GrantEvent.ExpiryWarned(grant));
-        return new Outcome.Done(grant, Reply.of("Warned the requester of ", grant.id(), "."));
+        return change(id, grant -> {
+            if (grant.state() != GrantState.ACTIVE || grant.expiresAt().isEmpty()
+                    || clock.instant().plusSeconds(1).isBefore(grant.expiresAt().get().minus(warning(grant)))) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " needs no warning now.")));
+            }
+            if (grant.warnedOfCurrentEnd()) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of("The requester of ", grant.id(),
+                        " was already warned.")));
+            }
+            return Step.save(grant.warned(clock.instant()), GrantEvent.ExpiryWarned::new,
+                    Reply.of("Warned the requester of ", grant.id(), "."), saved -> { });
+        });
     }
 
     /** The expiry timer (or the sweeper) found the window over: remove the access. Idempotent. */

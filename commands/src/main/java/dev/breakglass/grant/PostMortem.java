@@ -17,13 +17,15 @@ import java.util.Optional;
  * @param nextReminderAt when the next reminder is due
  * @param review         the requester's answers, once written
  * @param signOff        the reviewer's acceptance, once given
+ * @param predatesReviews the grant ended before post-mortems existed (a database upgraded from before them): it
+ *                        has none, and is neither opened, reminded nor owed
  */
 public record PostMortem(Optional<Instant> openedAt, int reminders, Optional<Instant> nextReminderAt,
-                         Optional<Review> review, Optional<SignOff> signOff) {
+                         Optional<Review> review, Optional<SignOff> signOff, boolean predatesReviews) {
 
     /** Nothing yet: access has not ended, or the thread is not open. */
     public static final PostMortem NONE = new PostMortem(Optional.empty(), 0, Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), false);
 
     public PostMortem {
         Objects.requireNonNull(openedAt, "openedAt");
@@ -40,21 +42,21 @@ public record PostMortem(Optional<Instant> openedAt, int reminders, Optional<Ins
 
     /** The thread is open at {@code now}; reminders start at {@code firstReminder}, if any. */
     PostMortem opened(Instant now, Optional<Instant> firstReminder) {
-        return new PostMortem(Optional.of(now), reminders, firstReminder, review, signOff);
+        return new PostMortem(Optional.of(now), reminders, firstReminder, review, signOff, predatesReviews);
     }
 
     /** One more reminder was sent; the next is due at {@code next}. */
     PostMortem reminded(Instant next) {
-        return new PostMortem(openedAt, reminders + 1, Optional.of(next), review, signOff);
+        return new PostMortem(openedAt, reminders + 1, Optional.of(next), review, signOff, predatesReviews);
     }
 
     /** The review is written: reminders stop. */
     PostMortem written(Review written) {
-        return new PostMortem(openedAt, reminders, Optional.empty(), Optional.of(written), signOff);
+        return new PostMortem(openedAt, reminders, Optional.empty(), Optional.of(written), signOff, predatesReviews);
     }
 
     /** A reviewer accepted the review. */
     PostMortem signedOff(SignOff by) {
-        return new PostMortem(openedAt, reminders, Optional.empty(), review, Optional.of(by));
+        return new PostMortem(openedAt, reminders, Optional.empty(), review, Optional.of(by), predatesReviews);
     }
 }

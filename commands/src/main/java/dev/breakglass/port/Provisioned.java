@@ -23,4 +23,12 @@ public record Provisioned(GrantRequest request, String handle, Optional<Credenti
     public Provisioned withoutCredentials() {
         return new Provisioned(request, handle, Optional.empty());
     }
+
+    /**
+     * The same access with its window ending at {@code end} instead: the handle stays and there are no new
+     * credentials. What an adapter that moves the end in place returns from {@link TargetAdapter#extend}.
+     */
+    public Provisioned endingAt(java.time.Instant end) {
+        return new Provisioned(request.endingAt(Objects.requireNonNull(end, "end")), handle, Optional.empty());
+    }
 }

@@ -82,6 +82,23 @@ class AccessEndsTest {
     }
 
     @Test
+    void theWarningIsSentOncePerEndEvenWhenItsTimerFiresAgain() {
+        Grant g = active(30);
+        clock.advance(Duration.ofMinutes(25));
+        assertInstanceOf(Outcome.Done.class, grants.warn(g.id()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.warn(g.id()), "a re-fired timer, another replica");
+        assertEquals(1, events.published.stream().filter(GrantEvent.ExpiryWarned.class::isInstance).count());
+        assertEquals(store.find(g.id()).orElseThrow().expiresAt(), store.find(g.id()).orElseThrow().warnedFor(),
+                "saved with the end it warned about");
+
+        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(20), WHY);
+        grants.approveExtension(g.id(), CAROL);
+        clock.advance(Duration.ofMinutes(20));
+        assertInstanceOf(Outcome.Done.class, grants.warn(g.id()), "the new end gets its own warning");
+        assertEquals(2, events.published.stream().filter(GrantEvent.ExpiryWarned.class::isInstance).count());
+    }
+
+    @Test
     void expiryRemovesTheAccessOnlyOnceTheWindowIsOverAndOnlyOnce() {
         Grant g = active(30);
         clock.advance(Duration.ofMinutes(29));

@@ -190,8 +190,8 @@ final class Fakes {
             if (failExtendWith != null) {
                 throw new TargetException(failExtendWith);
             }
-            return new Provisioned(provisioned.request().endingAt(newEnd), provisioned.handle(),
-                    Optional.ofNullable(extendCredentials));
+            Provisioned moved = provisioned.endingAt(newEnd);
+            return new Provisioned(moved.request(), moved.handle(), Optional.ofNullable(extendCredentials));
         }
 
         @Override

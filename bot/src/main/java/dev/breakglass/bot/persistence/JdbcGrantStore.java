@@ -46,7 +46,7 @@ public class JdbcGrantStore implements GrantStore {
             + " activated_at, expires_at, updated_at, revoked_by, revoke_reason, revoke_attempts, last_error,"
             + " lease_until, next_attempt_at, ended_at, ext_duration_s, ext_justification, ext_requested_at,"
             + " ext_approved_by, pm_opened_at, pm_reminders, pm_next_reminder_at, review_author, review_written_at,"
-            + " review_answers, signed_off_by, signed_off_at";
+            + " review_answers, signed_off_by, signed_off_at, warned_for, pm_predates_reviews";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
@@ -105,7 +105,7 @@ public class JdbcGrantStore implements GrantStore {
                 + " revoke_attempts = ?, last_error = ?, lease_until = ?, next_attempt_at = ?, ended_at = ?,"
                 + " ext_duration_s = ?, ext_justification = ?, ext_requested_at = ?, ext_approved_by = ?,"
                 + " pm_opened_at = ?, pm_reminders = ?, pm_next_reminder_at = ?, review_author = ?,"
-                + " review_written_at = ?, review_answers = ?, signed_off_by = ?, signed_off_at = ?"
+                + " review_written_at = ?, review_answers = ?, signed_off_by = ?, signed_off_at = ?, warned_for = ?"
                 + " WHERE id = ? AND version = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, changed.state().name());
@@ -147,8 +147,9 @@ public class JdbcGrantStore implements GrantStore {
             setOptional(ps, 30, pm.review().map(written -> answersJson(written.answers())));
             setOptional(ps, 31, pm.signOff().map(SignOff::by));
             setInstant(ps, 32, pm.signOff().map(SignOff::at).orElse(null));
-            ps.setLong(33, changed.id().value());
-            ps.setLong(34, changed.version());
+            setInstant(ps, 33, changed.warnedFor().orElse(null));
+            ps.setLong(34, changed.id().value());
+            ps.setLong(35, changed.version());
             if (ps.executeUpdate() != 1) {
                 return Optional.empty();
             }
@@ -206,7 +207,7 @@ public class JdbcGrantStore implements GrantStore {
     @Override
     public List<Grant> findPostMortemsDue(Instant now) {
         String sql = "SELECT " + COLUMNS + " FROM grants WHERE state IN (?, ?)"
-                + " AND (pm_opened_at IS NULL OR pm_next_reminder_at <= ?) ORDER BY id";
+                + " AND NOT pm_predates_reviews AND (pm_opened_at IS NULL OR pm_next_reminder_at <= ?) ORDER BY id";
         return list(sql, ps -> {
             ps.setString(1, GrantState.EXPIRED.name());
             ps.setString(2, GrantState.REVOKED.name());
@@ -265,7 +266,8 @@ public class JdbcGrantStore implements GrantStore {
                         instant(rs, "next_attempt_at"),
                         instant(rs, "ended_at")),
                 extension(rs),
-                postMortem(rs));
+                postMortem(rs),
+                instant(rs, "warned_for"));
     }
 
     private static PostMortem postMortem(ResultSet rs) throws SQLException {
@@ -276,7 +278,7 @@ public class JdbcGrantStore implements GrantStore {
         Optional<SignOff> signOff = signer == null ? Optional.empty()
                 : Optional.of(new SignOff(signer, instant(rs, "signed_off_at").orElseThrow()));
         return new PostMortem(instant(rs, "pm_opened_at"), rs.getInt("pm_reminders"),
-                instant(rs, "pm_next_reminder_at"), review, signOff);
+                instant(rs, "pm_next_reminder_at"), review, signOff, rs.getBoolean("pm_predates_reviews"));
     }
 
     /** The answers as JSON keyed by {@link ReviewQuestion#key()}, so reordering the enum changes nothing stored. */

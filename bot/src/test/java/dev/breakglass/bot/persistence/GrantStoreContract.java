@@ -137,6 +137,21 @@ public abstract class GrantStoreContract {
     }
 
     @Test
+    void theWarningIsStoredWithTheEndItWasAbout() {
+        Grant created = store().create(request("database is down, need admin"));
+        Grant active = store().update(created.approvedBy("U0BOB", T0).approvedBy("U0CAROL", T0)
+                .provisioningStarted(T0, T0).activated("h", T0)).orElseThrow();
+        assertEquals(Optional.empty(), store().find(created.id()).orElseThrow().warnedFor());
+
+        Grant warned = store().update(active.warned(T0.plusSeconds(60))).orElseThrow();
+
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(warned, found);
+        assertEquals(active.expiresAt(), found.warnedFor());
+        assertTrue(found.warnedOfCurrentEnd());
+    }
+
+    @Test
     void denialsAndEmergenciesRoundTrip() {
         Grant denied = store().update(store().create(request("need it for the outage"))
                 .denied("U0BOB", "use the read replica <!channel>", T0)).orElseThrow();

@@ -27,8 +27,11 @@ public final class TestDatabase implements AutoCloseable {
     private final String password;
     private final DataSource dataSource;
     private final Runnable cleanup;
+    private final String schema;
 
-    private TestDatabase(String url, String user, String password, DataSource dataSource, Runnable cleanup) {
+    private TestDatabase(String url, String user, String password, DataSource dataSource, Runnable cleanup,
+                         String schema) {
+        this.schema = schema;
         this.url = url;
         this.user = user;
         this.password = password;
@@ -38,14 +41,19 @@ public final class TestDatabase implements AutoCloseable {
 
     /** A new in-memory H2, migrated. */
     public static TestDatabase h2() {
+        TestDatabase db = emptyH2();
+        db.migrate(null);
+        return db;
+    }
+
+    /** A new in-memory H2, not migrated: for upgrades ({@link #migrateTo}). */
+    public static TestDatabase emptyH2() {
         String url = "jdbc:h2:mem:bg" + UUID.randomUUID().toString().replace("-", "")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(url);
         ds.setUser("sa");
-        TestDatabase db = new TestDatabase(url, "sa", "", ds, () -> execute(ds, "SHUTDOWN"));
-        db.migrate(null);
-        return db;
+        return new TestDatabase(url, "sa", "", ds, () -> execute(ds, "SHUTDOWN"), null);
     }
 
     /** A new schema in the real PostgreSQL, migrated; skips (or fails in CI) when PostgreSQL is unreachable. */
@@ -85,7 +93,7 @@ public final class TestDatabase implements AutoCloseable {
         ds.setUser(user);
         ds.setPassword(password);
         TestDatabase db = new TestDatabase(url, user, password, ds,
-                () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"));
+                () -> execute(admin, "DROP SCHEMA " + schema + " CASCADE"), schema);
         if (migrated) {
             db.migrate(schema);
         }
@@ -93,11 +101,33 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private void migrate(String schema) {
+        migrate(schema, null);
+    }
+
+    private void migrate(String schema, String target) {
         var config = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration");
         if (schema != null) {
             config.schemas(schema);
         }
+        if (target != null) {
+            config.target(target);
+        }
         config.load().migrate();
+    }
+
+    /**
+     * Migrates this database up to {@code version} ("7"), or to the latest with {@code null}, as an upgrade from an
+     * older release does. Works on the H2 from {@link #emptyH2()} and the schema from {@link #emptyPostgres()}.
+     */
+    public void migrateTo(String version) {
+        migrate(schema, version);
+    }
+
+    /** Runs statements on this database (test set-up: rows as an older release left them). */
+    public void execute(String... statements) {
+        for (String sql : statements) {
+            execute(dataSource, sql);
+        }
     }
 
     public DataSource dataSource() {

@@ -57,15 +57,10 @@ public final class WebhookReceiver implements AutoCloseable {
                     answer = "{\"error\":\"target down\"}";
                 } else {
                     live.add(grant);
-                    java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
-                    if (issued != null) {
-                        fields.putAll(issued);
-                    } else {
-                        fields.put("username", "bg-user");
-                        fields.put("password", password);
-                    }
-                    answer = "{\"handle\":{\"account\":\"bg-" + grant + "\"},"
-                            + "\"credentials\":" + JSON.writeValueAsString(fields) + "}";
+                    // The password goes into the JSON as is (handOut may make it an unpaired surrogate on purpose).
+                    String credentials = issued != null ? JSON.writeValueAsString(issued)
+                            : "{\"username\":\"bg-user\",\"password\":\"" + password + "\"}";
+                    answer = "{\"handle\":{\"account\":\"bg-" + grant + "\"},\"credentials\":" + credentials + "}";
                 }
             } else if (action.equals("revoke")) {
                 if (hangRevokes || revokeDelayMillis > 0) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -149,9 +148,7 @@ public final class CommandAdapter implements TargetAdapter {
      */
     @Override
     public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
-        Objects.requireNonNull(provisioned, "provisioned");
-        Provisioned moved = new Provisioned(provisioned.request().endingAt(Objects.requireNonNull(newEnd, "newEnd")),
-                provisioned.handle(), Optional.empty());
+        Provisioned moved = Objects.requireNonNull(provisioned, "provisioned").endingAt(newEnd);
         Outcome outcome = run(WebhookAction.EXTEND, moved.request(), body(WebhookAction.EXTEND, moved));
         if (!(outcome instanceof Outcome.Exited exited) || exited.code() != 0) {
             throw new TargetException(failure(WebhookAction.EXTEND, moved.request(), outcome));

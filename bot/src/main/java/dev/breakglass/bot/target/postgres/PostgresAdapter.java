@@ -213,9 +213,10 @@ public final class PostgresAdapter implements TargetAdapter {
             LOG.warn("postgres extend {} on {} failed: {}", request.id(), target, f.getMessage());
             throw failed("extend", request, f.getMessage());
         }
-        GrantRequest moved = request.endingAt(newEnd);
-        LOG.info("postgres extend {} on {}: {} can log in until {}", request.id(), target, t.role(), time(moved));
-        return new Provisioned(moved, provisioned.handle(), Optional.empty());
+        Provisioned moved = provisioned.endingAt(newEnd);
+        LOG.info("postgres extend {} on {}: {} can log in until {}", request.id(), target, t.role(),
+                time(moved.request()));
+        return moved;
     }
 
     /** Shared-account mode: a fresh password nobody knows for the idle account. Per-grant mode: nothing to do. */

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -178,9 +177,7 @@ public final class WebhookAdapter implements TargetAdapter {
      */
     @Override
     public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {
-        Objects.requireNonNull(provisioned, "provisioned");
-        Provisioned moved = new Provisioned(provisioned.request().endingAt(Objects.requireNonNull(newEnd, "newEnd")),
-                provisioned.handle(), Optional.empty());
+        Provisioned moved = Objects.requireNonNull(provisioned, "provisioned").endingAt(newEnd);
         byte[] body = body(WebhookAction.EXTEND, moved);
         try {
             exchange(WebhookAction.EXTEND, moved.request(), body);
