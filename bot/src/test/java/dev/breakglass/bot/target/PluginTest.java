@@ -75,7 +75,7 @@ class PluginTest {
                 .toString();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, errors, "--release", "17", "-classpath", spi, "-d", classes.toString(),
+        int rc = javac.run(null, null, errors, "--release", "21", "-classpath", spi, "-d", classes.toString(),
                 src.toString());
         assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8));
         Path jar = Files.createDirectories(plugins).resolve("marker-plugin.jar");

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -26,6 +28,9 @@ import java.util.stream.Collectors;
  * so that a program writing a lot cannot block on a full pipe nobody reads.
  */
 final class ExternalProcess {
+    /** JDK 25's wording of a failed start: {@code …: Exec failed, error: 2 (No such file or directory)}. */
+    private static final Pattern EXEC_FAILED = Pattern.compile("error: \\d+ \\(([^)]*)\\)\\s*$");
+
     /** Per stream: a key, a certificate or a message is far below this. */
     static final int MAX_OUTPUT = 64 * 1024;
     /** /dev/null as standard input: no program may wait for a person to type. */
@@ -156,7 +161,13 @@ final class ExternalProcess {
         if (m == null) {
             return e.getClass().getSimpleName();
         }
-        // "Cannot run program "x": error=2, No such file or directory" → the part after the last comma.
+        // The system's reason without the JDK's wrapping, which differs between JDKs:
+        // 17: Cannot run program "x" (in directory "d"): error=2, No such file or directory
+        // 25: Cannot run program "x" (in directory "d"): Exec failed, error: 2 (No such file or directory)
+        Matcher newer = EXEC_FAILED.matcher(m);
+        if (newer.find()) {
+            return newer.group(1).strip();
+        }
         int comma = m.lastIndexOf(", ");
         return comma >= 0 && m.contains("error=") ? m.substring(comma + 2) : m;
     }
