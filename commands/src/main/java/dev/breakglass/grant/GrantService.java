@@ -351,7 +351,9 @@ public final class GrantService {
         Grant mine = done.grant();
         if (notAllowedNow(mine, mine.requester(), Acting.REQUESTER, "receive").isPresent()) {
             // Removed from the requesters between asking and now: the approval no longer gives access.
-            return fail(mine, "the requester is no longer allowed to request access to " + mine.target());
+            // Fail closed: Slack not answering the membership question counts as "no", so the reason says both.
+            return fail(mine, "the requester is no longer allowed to request access to " + mine.target()
+                    + " (or Slack could not confirm their group membership)");
         }
         Optional<TargetAdapter> adapter = targets.adapter(mine.target());
         if (adapter.isEmpty()) {

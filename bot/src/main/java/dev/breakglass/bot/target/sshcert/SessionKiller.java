@@ -1,6 +1,8 @@
 package dev.breakglass.bot.target.sshcert;
 
 import dev.breakglass.command.DurationText;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ import java.util.Optional;
  * everything it started are then killed), fails the revoke, which the bot retries.
  */
 final class SessionKiller {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionKiller.class);
+
     private final Command command;
 
     SessionKiller(Command command) {
@@ -86,8 +90,9 @@ final class SessionKiller {
      * Runs the program for one certificate.
      *
      * @param workBase where its private working directory is made
-     * @throws ExternalProcess.Failure with a message naming the program, its exit code and (cut) what it wrote on
-     *                                 standard error
+     * @throws ExternalProcess.Failure with a message naming the program and its exit code; what it wrote goes to
+     *                                 the log only, since the message reaches Slack and a fleet tool's output may
+     *                                 echo its own credentials
      */
     void endSessions(String keyId, long serial, String grantId, String target, Path workBase)
             throws ExternalProcess.Failure {
@@ -103,8 +108,10 @@ final class SessionKiller {
         try (PrivateDir dir = PrivateDir.create(workBase, "bg-ssh-kill-")) {
             ExternalProcess.Result r = ExternalProcess.run(argv, env, command.timeout(), dir);
             if (r.exitCode() != 0) {
-                throw new ExternalProcess.Failure(command.argv().get(0) + " exited with " + r.exitCode() + ": "
-                        + r.problem());
+                LOG.warn("session-kill-command for {} on {} exited with {}: {}", grantId, target, r.exitCode(),
+                        r.problem());
+                throw new ExternalProcess.Failure(command.argv().get(0) + " exited with " + r.exitCode()
+                        + " (its output is in the bot's log)");
             }
         } catch (IOException e) {
             throw new ExternalProcess.Failure("cannot make a working directory in " + workBase + ": " + e.getMessage());
