@@ -47,10 +47,7 @@ class PolicyAtActionTimeFlowTest {
     }
 
     private GrantId activeGrant() {
-        GrantId id = flow.request(ALICE, "orders-db 30m " + WHY);
-        flow.click(CAROL, flow.card(id), GrantCard.APPROVE, id); // Carol approves as herself, not through a group
-        flow.awaitState(id, GrantState.ACTIVE);
-        return id;
+        return flow.activeGrant(ALICE, CAROL, "orders-db 30m " + WHY); // Carol approves as herself, not via a group
     }
 
     private String command(String user, String text) {
