@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 public record StepUpPolicy(boolean emergencyAlways, List<Principal> admins, String factor,
                            Map<String, Object> settings) {
+    // before DEFAULT: static fields initialise in order, and DEFAULT's constructor uses it
+    private static final Pattern FACTOR = Pattern.compile("[a-z][a-z0-9._-]{0,62}");
     /** The built-in factor: time-based one-time codes (RFC 6238). */
     public static final String BUILT_IN_FACTOR = "totp";
     /** Failures that lock a person's step-up. */
@@ -31,8 +33,6 @@ public record StepUpPolicy(boolean emergencyAlways, List<Principal> admins, Stri
     public static final Duration LOCKOUT = Duration.ofMinutes(15);
     /** No step-up anywhere unless a target asks for it, nobody may reset, the built-in factor. */
     public static final StepUpPolicy DEFAULT = new StepUpPolicy(false, null, null, null);
-
-    private static final Pattern FACTOR = Pattern.compile("[a-z][a-z0-9._-]{0,62}");
 
     public StepUpPolicy {
         admins = Checks.distinct(admins, "admins");
