@@ -9,6 +9,8 @@ import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import dev.breakglass.bot.persistence.CredentialCipher;
 import dev.breakglass.port.StepUp;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Singleton;
 
 import javax.imageio.ImageIO;
@@ -33,7 +35,8 @@ import java.util.Optional;
  * forgeable, and good on every replica without shared state. It does not carry the secret: the PNG is drawn from
  * the enrolment in the database, and only while that enrolment waits for its first code — once confirmed (or
  * reset, or started over) the link shows nothing. Without a public URL there is no image; the modal still shows
- * the {@code otpauth://} link to add by hand.
+ * the {@code otpauth://} link to add by hand. In sandbox mode (no bot token) the bot's own local address stands in
+ * for the public URL, so the sandbox console, opened on the same machine, shows the QR code.
  */
 @Singleton
 public class StepUpQr {
@@ -46,15 +49,26 @@ public class StepUpQr {
     private final CredentialCipher cipher;
     private final StepUp factor;
     private final Clock clock;
-    private final String publicUrl;
+    private final boolean sandbox;
+    private volatile String publicUrl;
 
     public StepUpQr(CredentialCipher cipher, StepUp factor, Clock clock,
-                    @Value("${breakglass.public-url:}") String publicUrl) {
+                    @Value("${breakglass.public-url:}") String publicUrl,
+                    @Value("${breakglass.slack.bot-token:}") String botToken) {
         this.cipher = cipher;
         this.factor = factor;
         this.clock = clock;
         String base = publicUrl == null ? "" : publicUrl.strip();
         this.publicUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.sandbox = botToken == null || botToken.isBlank();
+    }
+
+    /** Sandbox mode without a public URL: the QR code is served from this machine's own address. */
+    @EventListener
+    void onStartup(ServerStartupEvent event) {
+        if (sandbox && publicUrl.isEmpty()) {
+            publicUrl = "http://localhost:" + event.getSource().getPort();
+        }
     }
 
     /** Where Slack can fetch {@code user}'s QR code for the next {@link #LINK_LIFETIME}; empty without a public URL. */

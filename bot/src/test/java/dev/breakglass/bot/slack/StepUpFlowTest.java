@@ -65,7 +65,8 @@ class StepUpFlowTest {
         String policy = "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY]\nrequests-per-hour: 1000\n"
                 + "step-up:\n  emergency: always\n  admins: [U0DAVE]\n"
                 + "targets:\n  orders-db:\n    adapter: webhook\n    max-duration: 1h\n    step-up: both\n"
-                + "    requesters: [U0ALICE]\n    approvers: [U0BOB, U0CAROL]\n" + settings;
+                + "    requesters: [U0ALICE]\n    approvers: [U0BOB, U0CAROL]\n"
+                + "    emergency:\n      after: 10m\n      max-duration: 20m\n" + settings;
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         bot = RunningBot.builder().policy(policy).property("breakglass.public-url", PUBLIC_URL).start()
@@ -159,6 +160,57 @@ class StepUpFlowTest {
         assertTrue(card.blocks().toString().contains("<@U0BOB> (step-up verified)"), card.blocks().toString());
         List<String> types = bot.bean(JdbcAuditLog.class).forGrant(id.value()).stream().map(AuditEntry::type).toList();
         assertTrue(types.contains("StepUpVerified"), types.toString());
+    }
+
+    /** ACTIVE, approved by BOB through the code modal. */
+    private GrantId activeGrant() {
+        GrantId id = request();
+        flow.press(BOB, flow.card(id), GrantCard.APPROVE, id);
+        bot.deliver().viewSubmission(BOB, bot.slack().openModal(BOB).orElseThrow().id(), code(BOB));
+        flow.awaitState(id, GrantState.ACTIVE);
+        return id;
+    }
+
+    @Test
+    void breakGlassNowOpensTheCodeModalAndCountsOnlyWithTheCode() {
+        GrantId id = request();
+        bot.clock().advance(Duration.ofMinutes(11));
+        flow.fire(id, "emergency_offer");
+        Message offer = flow.awaitDirectMessage(ALICE, id, "break the glass alone");
+        flow.press(ALICE, offer, GrantCard.BREAK_GLASS, id);
+        SlackView codeModal = bot.slack().openModal(ALICE).orElseThrow();
+        assertEquals(StepUpForms.CODE_CALLBACK, codeModal.callbackId());
+        assertEquals(GrantState.PENDING, flow.grant(id).state(), "the click alone broke nothing");
+        bot.deliver().viewSubmission(ALICE, codeModal.id(), code(ALICE));
+        assertTrue(flow.awaitState(id, GrantState.ACTIVE).emergency());
+    }
+
+    @Test
+    void extendAsksForTheCodeInItsFormAndApprovingMoreTimeNeedsTheApproversCode() {
+        GrantId id = activeGrant();
+        String oneLine = flow.command(ALICE, "extend " + id + " 10m the restore is still running, ETA 10m");
+        assertTrue(oneLine.contains("needs step-up"), oneLine);
+        assertTrue(flow.grant(id).extension().isEmpty());
+
+        bot.clock().advance(Duration.ofMinutes(25));
+        flow.fire(id, "warn");
+        Message warning = flow.awaitDirectMessage(ALICE, id, "Extend it");
+        flow.press(ALICE, warning, GrantCard.EXTEND, id);
+        SlackView form = bot.slack().openModal(ALICE).orElseThrow();
+        assertTrue(form.view().toString().contains(StepUpForms.CODE), "the extend form has a code field");
+        bot.deliver().viewSubmission(ALICE, form.id(), ViewInput.create()
+                .plainText("duration", "duration_input", "10m")
+                .plainText("justification", "justification_input", "the restore is still running, ETA 10m")
+                .plainText(StepUpForms.CODE, StepUpForms.CODE + "_input", freshCode(ALICE)));
+        Message card = flow.awaitCard(id, "Extension requested:* 10m more");
+
+        flow.press(BOB, card, GrantCard.APPROVE_EXTENSION, id);
+        SlackView codeModal = bot.slack().openModal(BOB).orElseThrow();
+        assertEquals(StepUpForms.CODE_CALLBACK, codeModal.callbackId());
+        assertTrue(flow.grant(id).extension().orElseThrow().approvedBy().isEmpty(), "the click alone approved nothing");
+        bot.deliver().viewSubmission(BOB, codeModal.id(), code(BOB));
+        RunningBot.await(Workflow.WAIT, () -> flow.grant(id).extension().isEmpty()
+                && flow.grant(id).duration().equals(Duration.ofMinutes(40)), () -> "not extended: " + flow.grant(id));
     }
 
     @Test
