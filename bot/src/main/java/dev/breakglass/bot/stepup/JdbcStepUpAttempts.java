@@ -58,27 +58,16 @@ public class JdbcStepUpAttempts implements StepUpAttempts {
 
     @Override
     public void lock(String user, Instant until) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement failures = c.prepareStatement("DELETE FROM step_up_failures WHERE user_id = ?");
-                 PreparedStatement del = c.prepareStatement("DELETE FROM step_up_lockouts WHERE user_id = ?");
-                 PreparedStatement ins = c.prepareStatement(
-                         "INSERT INTO step_up_lockouts (user_id, locked_until) VALUES (?, ?)")) {
-                failures.setString(1, user);
-                failures.executeUpdate();
-                del.setString(1, user);
-                del.executeUpdate();
+        StepUpSql.inTransaction(dataSource, "could not lock the step-up of " + user, c -> {
+            StepUpSql.deleteOf(c, "step_up_failures", user);
+            StepUpSql.deleteOf(c, "step_up_lockouts", user);
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO step_up_lockouts (user_id, locked_until) VALUES (?, ?)")) {
                 ins.setString(1, user);
                 ins.setObject(2, until.atOffset(ZoneOffset.UTC));
-                ins.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                return ins.executeUpdate();
             }
-        } catch (SQLException e) {
-            throw new PersistenceException("could not lock the step-up of " + user, e);
-        }
+        });
     }
 
     @Override
@@ -96,21 +85,7 @@ public class JdbcStepUpAttempts implements StepUpAttempts {
 
     @Override
     public void clear(String user) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement failures = c.prepareStatement("DELETE FROM step_up_failures WHERE user_id = ?");
-                 PreparedStatement lockout = c.prepareStatement("DELETE FROM step_up_lockouts WHERE user_id = ?")) {
-                failures.setString(1, user);
-                failures.executeUpdate();
-                lockout.setString(1, user);
-                lockout.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("could not clear the step-up failures of " + user, e);
-        }
+        StepUpSql.inTransaction(dataSource, "could not clear the step-up failures of " + user, c ->
+                StepUpSql.deleteOf(c, "step_up_failures", user) + StepUpSql.deleteOf(c, "step_up_lockouts", user));
     }
 }

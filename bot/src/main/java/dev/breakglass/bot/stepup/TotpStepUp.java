@@ -89,8 +89,8 @@ public class TotpStepUp implements StepUp {
         String secret = secrets.generate();
         byte[] sealed = cipher.sealSecret(PURPOSE, user, secret.getBytes(StandardCharsets.US_ASCII));
         Instant now = clock.instant();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        // a confirmed row inserted meanwhile (another replica) makes the insert fail: reported, never the secret
+        StepUpSql.inTransaction(dataSource, "could not start the step-up enrolment of " + user, c -> {
             try (PreparedStatement del = c.prepareStatement(
                     "DELETE FROM step_up_enrolments WHERE user_id = ? AND confirmed_at IS NULL");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO step_up_enrolments"
@@ -102,16 +102,9 @@ public class TotpStepUp implements StepUp {
                 ins.setBytes(3, sealed);
                 ins.setObject(4, now.atOffset(ZoneOffset.UTC));
                 ins.setNull(5, Types.TIMESTAMP_WITH_TIMEZONE);
-                ins.executeUpdate();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                return ins.executeUpdate();
             }
-        } catch (SQLException e) {
-            // a confirmed row inserted meanwhile (another replica) makes the insert fail: report, never the secret
-            throw new PersistenceException("could not start the step-up enrolment of " + user, e);
-        }
+        });
         String uri = new QrData.Builder().label(user).secret(secret).issuer(ISSUER).algorithm(HashingAlgorithm.SHA1)
                 .digits(DIGITS).period(PERIOD).build().getUri();
         return new Enrolment("Scan the QR code with an authenticator app (or add the otpauth link by hand), then "
@@ -148,23 +141,10 @@ public class TotpStepUp implements StepUp {
 
     @Override
     public boolean reset(String user) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement codes = c.prepareStatement("DELETE FROM step_up_used_codes WHERE user_id = ?");
-                 PreparedStatement enrolment = c.prepareStatement("DELETE FROM step_up_enrolments WHERE user_id = ?")) {
-                codes.setString(1, user);
-                codes.executeUpdate();
-                enrolment.setString(1, user);
-                int removed = enrolment.executeUpdate();
-                c.commit();
-                return removed > 0;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new PersistenceException("could not reset the step-up enrolment of " + user, e);
-        }
+        return StepUpSql.inTransaction(dataSource, "could not reset the step-up enrolment of " + user, c -> {
+            StepUpSql.deleteOf(c, "step_up_used_codes", user);
+            return StepUpSql.deleteOf(c, "step_up_enrolments", user) > 0;
+        });
     }
 
     /**
