@@ -41,7 +41,7 @@ class StepUpGuardTest {
     private final Fakes.People people = new Fakes.People();
     private final Policy policy = policy();
     private final GrantService grants = new GrantService(store, policy, people, new Fakes.RecordingTarget(),
-            new Fakes.Vault(), new Fakes.Events(), new Fakes.Timers(), clock);
+            new Fakes.Vault(), new Fakes.Timers(), clock);
     private final StepUpService stepUps = new StepUpService(policy, new CodeIsTheUser(), new Attempts(), e -> { },
             people, clock);
 
