@@ -9,6 +9,8 @@ import dev.breakglass.policy.NotifyTarget;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.ReviewPolicy;
+import dev.breakglass.policy.StepUpPolicy;
+import dev.breakglass.policy.StepUpRule;
 import dev.breakglass.policy.TargetPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -52,12 +54,13 @@ import java.util.regex.Pattern;
  */
 final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
-            "reveal-limit", "warn-before", "review", "requests-per-hour");
+            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up");
     static final List<String> CHANNEL_KEYS = List.of("approvals", "notify", "security");
     static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
             "default-duration", "min-duration", "approvals", "requesters", "approvers", "revokers", "reviewers",
-            "emergency", "settings");
+            "emergency", "settings", "step-up");
+    static final List<String> STEP_UP_KEYS = List.of("emergency", "admins", "factor", "settings");
     static final List<String> EMERGENCY_KEYS = List.of("after", "max-duration");
     static final List<String> JUSTIFICATION_KEYS = List.of("min-length", "max-length");
     static final List<String> REVIEW_KEYS = List.of("remind-every", "escalate-after", "required");
@@ -106,8 +109,9 @@ final class PolicyReader {
         ReviewPolicy review = top.optional("review").map(n -> readReview(top, n)).orElse(null);
         int requestsPerHour = top.optional("requests-per-hour")
                 .map(n -> wholeNumber(n, top.path("requests-per-hour"))).orElse(Policy.DEFAULT_REQUESTS_PER_HOUR);
+        StepUpPolicy stepUp = top.optional("step-up").map(n -> readStepUp(top, n)).orElse(null);
         return build(top, () -> new Policy(channels, targets, justification, pendingTimeout, revealLimit,
-                warnBefore, review, requestsPerHour));
+                warnBefore, review, requestsPerHour, stepUp));
     }
 
     // ---- the policy's parts -------------------------------------------------------------------------------
@@ -232,9 +236,37 @@ final class PolicyReader {
         Optional<EmergencyPolicy> emergency = t.optional("emergency").map(n -> readEmergency(t, n));
         Map<String, Object> settings = t.optional("settings").map(n -> readSettings(n, t.path("settings")))
                 .orElse(null);
+        StepUpRule stepUp = t.optional("step-up").map(n -> {
+            String path = t.path("step-up");
+            String word = text(n, path, StepUpRule.vocabulary(), "both");
+            return StepUpRule.byPolicyName(word).orElseThrow(() -> new PolicyException(file, line(n), path,
+                    "step-up is \"" + word + "\"; write " + StepUpRule.vocabulary() + " (who must pass a second factor:"
+                            + " the requester, each approver, or both)"));
+        }).orElse(null);
         List<Principal> requestersFinal = requesters;
         return build(t, () -> new TargetPolicy(name, description, adapter, roles, min, dflt, max, approvals,
-                requestersFinal, approvers, revokers, reviewers, emergency, settings));
+                requestersFinal, approvers, revokers, reviewers, emergency, settings, stepUp));
+    }
+
+    /** {@code step-up: {emergency: always, admins: [...], factor: totp, settings: {...}}}. */
+    private StepUpPolicy readStepUp(Section top, Node node) {
+        Section s = section(node, top.keyNode("step-up"), top.path("step-up"), STEP_UP_KEYS);
+        boolean always = s.optional("emergency").map(n -> {
+            String path = s.path("emergency");
+            String word = text(n, path, "always or as-target", "always");
+            return switch (word) {
+                case "always" -> true;
+                case "as-target" -> false;
+                default -> throw new PolicyException(file, line(n), path, "emergency is \"" + word + "\"; write "
+                        + "always (solo break glass always needs step-up) or as-target (the target's step-up rule)");
+            };
+        }).orElse(false);
+        List<Principal> admins = s.optional("admins").map(n -> principals(n, s.path("admins"))).orElse(null);
+        String factor = s.optional("factor").map(n -> text(n, s.path("factor"), "a factor name", "totp"))
+                .orElse(null);
+        Map<String, Object> settings = s.optional("settings").map(n -> readSettings(n, s.path("settings")))
+                .orElse(null);
+        return build(s, () -> new StepUpPolicy(always, admins, factor, settings));
     }
 
     private EmergencyPolicy readEmergency(Section target, Node node) {
