@@ -1,6 +1,7 @@
 package dev.breakglass.bot.config;
 
 import dev.breakglass.command.DurationText;
+import dev.breakglass.command.EditDistance;
 import dev.breakglass.command.JustificationRules;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -551,7 +552,7 @@ final class PolicyReader {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(normal, k);
+            int d = EditDistance.between(normal, k);
             int allowed = Math.min(k.length(), normal.length()) <= 4 ? 1 : 2;
             if (d <= allowed && d < bestDistance) {
                 best = k;
@@ -559,27 +560,6 @@ final class PolicyReader {
             }
         }
         return Optional.ofNullable(best);
-    }
-
-    /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     // ---- records' own rules -------------------------------------------------------------------------------
