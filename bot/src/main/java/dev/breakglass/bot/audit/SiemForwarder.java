@@ -1,5 +1,6 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.json.JsonMappers;
 import dev.breakglass.bot.outbound.WebhookSignature;
 import dev.breakglass.retry.Backoff;
 import org.slf4j.Logger;
@@ -46,8 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SiemForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiemForwarder.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = JsonMappers.standard();
 
     /** What one claim did. */
     enum Outcome { SENT, FAILED, NOTHING_DUE, BUSY }
