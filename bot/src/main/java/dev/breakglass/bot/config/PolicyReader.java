@@ -70,6 +70,8 @@ final class PolicyReader {
     private final String file;
     private final String text;
     private final String[] lines;
+    /** Line of every target and of every value under a target's settings, by field path. */
+    private final Map<String, Integer> positions = new LinkedHashMap<>();
 
     /**
      * @param file the name used in messages
@@ -79,6 +81,15 @@ final class PolicyReader {
         this.file = file;
         this.text = text;
         this.lines = text.split("\r\n|\r|\n", -1);
+    }
+
+    /**
+     * The lines {@link #read()} saw: each target's ({@code targets.orders-db}), its {@code settings} key's, and
+     * every key and list entry inside the settings ({@code targets.orders-db.settings.roles.admin[0]}), so that an
+     * adapter's complaint about a setting can name the line. Filled by {@link #read()}.
+     */
+    Map<String, Integer> positions() {
+        return Map.copyOf(positions);
     }
 
     /** @throws PolicyException naming the line and field of the first problem */
@@ -197,6 +208,7 @@ final class PolicyReader {
                                 + commentHint(tuple.getKeyNode()));
             }
             Section t = section(tuple.getValueNode(), tuple.getKeyNode(), targetPath, TARGET_KEYS);
+            positions.put(targetPath, line(tuple.getKeyNode()));
             targets.put(name, readTarget(t, name));
         }
         return targets;
@@ -231,6 +243,9 @@ final class PolicyReader {
         List<Principal> reviewers = t.optional("reviewers").map(n -> principals(n, t.path("reviewers")))
                 .orElse(null);
         Optional<EmergencyPolicy> emergency = t.optional("emergency").map(n -> readEmergency(t, n));
+        if (t.has("settings")) {
+            positions.put(t.path("settings"), line(t.keyNode("settings")));
+        }
         Map<String, Object> settings = t.optional("settings").map(n -> readSettings(n, t.path("settings")))
                 .orElse(null);
         List<Principal> requestersFinal = requesters;
@@ -294,6 +309,7 @@ final class PolicyReader {
                 List<Object> list = new ArrayList<>();
                 List<Node> items = seq.getValue();
                 for (int i = 0; i < items.size(); i++) {
+                    positions.put(index(path, i), line(items.get(i)));
                     list.add(plain(items.get(i), index(path, i), open));
                 }
                 return list;
@@ -302,6 +318,7 @@ final class PolicyReader {
             requireTag(node, Tag.MAP, path);
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, NodeTuple> e : entries(mapping, path).entrySet()) {
+                positions.putIfAbsent(join(path, e.getKey()), line(e.getValue().getKeyNode()));
                 map.put(e.getKey(), plain(e.getValue().getValueNode(), join(path, e.getKey()), open));
             }
             return map;
