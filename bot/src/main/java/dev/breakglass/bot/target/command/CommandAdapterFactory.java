@@ -37,8 +37,6 @@ public final class CommandAdapterFactory extends AdapterFactory<CommandSettings,
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandAdapterFactory.class);
 
-    private final EnvironmentVariables environment;
-
     /** The bot's factory: the process environment. */
     @Inject
     public CommandAdapterFactory() {
@@ -47,22 +45,15 @@ public final class CommandAdapterFactory extends AdapterFactory<CommandSettings,
 
     /** @param environment where {@code ${NAME}} references, {@code PATH} and {@code HOME} are looked up */
     public CommandAdapterFactory(EnvironmentVariables environment) {
-        super(TYPE);
-        this.environment = Objects.requireNonNull(environment, "environment");
-    }
-
-
-    @Override
-    protected CommandSettings read(Map<String, Object> settings) {
-        return CommandSettings.parse(settings, environment);
+        super(TYPE, environment, CommandSettings::parse);
     }
 
     @Override
     protected CommandAdapter make(String target, CommandSettings parsed) {
         warnIfOthersMayWrite(target, parsed.executable());
         Map<String, String> child = new LinkedHashMap<>();
-        child.put("PATH", environment.get("PATH").filter(p -> !p.isEmpty()).orElse(DEFAULT_PATH));
-        child.put("HOME", environment.get("HOME").filter(h -> !h.isEmpty())
+        child.put("PATH", environment().get("PATH").filter(p -> !p.isEmpty()).orElse(DEFAULT_PATH));
+        child.put("HOME", environment().get("HOME").filter(h -> !h.isEmpty())
                 .orElse(System.getProperty("user.home", "/")));
         child.putAll(parsed.env());
         return new CommandAdapter(target, parsed, child);

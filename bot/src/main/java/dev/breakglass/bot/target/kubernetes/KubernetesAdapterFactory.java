@@ -30,7 +30,6 @@ public final class KubernetesAdapterFactory extends AdapterFactory<KubernetesSet
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesAdapterFactory.class);
 
-    private final EnvironmentVariables environment;
     private final Function<KubernetesSettings, KubernetesClient> clients;
     private final List<KubernetesClient> made = new CopyOnWriteArrayList<>();
 
@@ -46,15 +45,8 @@ public final class KubernetesAdapterFactory extends AdapterFactory<KubernetesSet
      */
     public KubernetesAdapterFactory(EnvironmentVariables environment,
                                     Function<KubernetesSettings, KubernetesClient> clients) {
-        super(TYPE);
-        this.environment = Objects.requireNonNull(environment, "environment");
+        super(TYPE, environment, KubernetesSettings::parse);
         this.clients = Objects.requireNonNull(clients, "clients");
-    }
-
-
-    @Override
-    protected KubernetesSettings read(Map<String, Object> settings) {
-        return KubernetesSettings.parse(settings, environment);
     }
 
     @Override

@@ -31,7 +31,6 @@ public final class MysqlAdapterFactory extends AdapterFactory<MysqlSettings, Mys
     private static final Logger LOG = LoggerFactory.getLogger(MysqlAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
     private final Supplier<String> passwords;
 
     /** The bot's factory: the process environment. */
@@ -50,16 +49,9 @@ public final class MysqlAdapterFactory extends AdapterFactory<MysqlSettings, Mys
 
     /** For tests that need to know the password an account gets. */
     MysqlAdapterFactory(Clock clock, EnvironmentVariables environment, Supplier<String> passwords) {
-        super(TYPE);
+        super(TYPE, environment, MysqlSettings::parse);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
-    }
-
-
-    @Override
-    protected MysqlSettings read(Map<String, Object> settings) {
-        return MysqlSettings.parse(settings, environment);
     }
 
     @Override
@@ -75,7 +67,6 @@ public final class MysqlAdapterFactory extends AdapterFactory<MysqlSettings, Mys
         }
         return new MysqlAdapter(target, parsed, clock, passwords);
     }
-
 
     /** {@code sslMode} other than {@code disable}, or the older {@code useSsl=true}. */
     private static boolean asksForTls(String options) {

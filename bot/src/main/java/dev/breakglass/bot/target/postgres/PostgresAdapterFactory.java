@@ -28,7 +28,6 @@ public final class PostgresAdapterFactory extends AdapterFactory<PostgresSetting
     private static final Logger LOG = LoggerFactory.getLogger(PostgresAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
 
     /** The bot's factory: the process environment. */
     @Inject
@@ -41,15 +40,8 @@ public final class PostgresAdapterFactory extends AdapterFactory<PostgresSetting
      * @param environment where {@code ${NAME}} references are looked up
      */
     public PostgresAdapterFactory(Clock clock, EnvironmentVariables environment) {
-        super(TYPE);
+        super(TYPE, environment, PostgresSettings::parse);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
-    }
-
-
-    @Override
-    protected PostgresSettings read(Map<String, Object> settings) {
-        return PostgresSettings.parse(settings, environment);
     }
 
     @Override

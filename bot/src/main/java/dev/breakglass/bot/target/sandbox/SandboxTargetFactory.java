@@ -25,16 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public class SandboxTargetFactory extends AdapterFactory<Void, TargetAdapter> {
 
-    public SandboxTargetFactory() {
-        super("sandbox");
-    }
-
     /** Refuses every setting: there is nothing to set. */
-    @Override
-    protected Void read(Map<String, Object> settings) {
-        new AdapterSettings("sandbox", settings, EnvironmentVariables.of(Map.of()))
-                .onlyKeys(List.of(), "nothing: it takes no settings");
-        return null;
+    public SandboxTargetFactory() {
+        super("sandbox", EnvironmentVariables.of(Map.of()), (given, env) -> {
+            new AdapterSettings("sandbox", given, env).onlyKeys(List.of(), "nothing: it takes no settings");
+            return null;
+        });
     }
 
     @Override

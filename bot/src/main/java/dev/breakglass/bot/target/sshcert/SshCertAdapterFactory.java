@@ -34,7 +34,6 @@ public final class SshCertAdapterFactory extends AdapterFactory<SshCertSettings,
     private static final Logger LOG = LoggerFactory.getLogger(SshCertAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
     private final String defaultSshKeygen;
     private final Path workBase;
 
@@ -57,17 +56,10 @@ public final class SshCertAdapterFactory extends AdapterFactory<SshCertSettings,
      * @param workBase where each operation's private directory (key pair, certificate) is made; it must exist
      */
     SshCertAdapterFactory(Clock clock, EnvironmentVariables environment, String defaultSshKeygen, Path workBase) {
-        super(TYPE);
+        super(TYPE, environment, (given, env) -> SshCertSettings.parse(given, env, defaultSshKeygen));
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
         this.defaultSshKeygen = Objects.requireNonNull(defaultSshKeygen, "defaultSshKeygen");
         this.workBase = Objects.requireNonNull(workBase, "workBase");
-    }
-
-
-    @Override
-    protected SshCertSettings read(Map<String, Object> settings) {
-        return SshCertSettings.parse(settings, environment, defaultSshKeygen);
     }
 
     @Override

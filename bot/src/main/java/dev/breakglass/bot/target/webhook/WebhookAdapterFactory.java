@@ -32,7 +32,6 @@ public final class WebhookAdapterFactory extends AdapterFactory<WebhookSettings,
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
     private final Sleeper sleeper;
 
     /** The bot's factory: the process environment and real pauses. */
@@ -47,16 +46,9 @@ public final class WebhookAdapterFactory extends AdapterFactory<WebhookSettings,
      * @param sleeper     pauses between attempts
      */
     public WebhookAdapterFactory(Clock clock, EnvironmentVariables environment, Sleeper sleeper) {
-        super(TYPE);
+        super(TYPE, environment, WebhookSettings::parse);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-    }
-
-
-    @Override
-    protected WebhookSettings read(Map<String, Object> settings) {
-        return WebhookSettings.parse(settings, environment);
     }
 
     @Override
