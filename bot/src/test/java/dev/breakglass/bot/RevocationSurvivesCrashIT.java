@@ -1,6 +1,5 @@
 package dev.breakglass.bot;
 
-import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.events.EventRoutes;
@@ -205,8 +204,7 @@ class RevocationSurvivesCrashIT {
         for (GrantId id : ids) {
             List<GrantEvent> events = outbox.eventsOf(id);
             assertEquals(events.stream().map(e -> e.getClass().getSimpleName()).toList(),
-                    log.forGrant(id.value()).stream().map(AuditEntry::type).toList(), id + ": each event audited once,"
-                            + " in order");
+                    EventsSurviveCrashIT.eventEntries(log, id), id + ": each event audited once, in order");
             notifiable += (int) events.stream().filter(e -> NotifyTarget.Event.of(e).isPresent()).count();
         }
         assertEquals(Optional.empty(), log.verify(), "the chain verifies");
