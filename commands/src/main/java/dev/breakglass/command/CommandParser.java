@@ -357,7 +357,7 @@ public final class CommandParser {
         Sub best = null;
         int bestDistance = 3;
         for (Sub sub : Sub.values()) {
-            int d = distance(lower, sub.keyword);
+            int d = EditDistance.between(lower, sub.keyword);
             if (d < bestDistance) {
                 best = sub;
                 bestDistance = d;
@@ -378,28 +378,6 @@ public final class CommandParser {
             }
         }
         return Optional.ofNullable(only);
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost one. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int best = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    best = Math.min(best, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = best;
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     private static ParseError error(Sub sub, String message) {

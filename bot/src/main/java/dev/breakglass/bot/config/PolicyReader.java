@@ -1,6 +1,7 @@
 package dev.breakglass.bot.config;
 
 import dev.breakglass.command.DurationText;
+import dev.breakglass.command.EditDistance;
 import dev.breakglass.command.JustificationRules;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -72,6 +73,8 @@ final class PolicyReader {
     private final String file;
     private final String text;
     private final String[] lines;
+    /** Line of every target and of every value under a target's settings, by field path. */
+    private final Map<String, Integer> positions = new LinkedHashMap<>();
 
     /**
      * @param file the name used in messages
@@ -81,6 +84,15 @@ final class PolicyReader {
         this.file = file;
         this.text = text;
         this.lines = text.split("\r\n|\r|\n", -1);
+    }
+
+    /**
+     * The lines {@link #read()} saw: each target's ({@code targets.orders-db}), its {@code settings} key's, and
+     * every key and list entry inside the settings ({@code targets.orders-db.settings.roles.admin[0]}), so that an
+     * adapter's complaint about a setting can name the line. Filled by {@link #read()}.
+     */
+    Map<String, Integer> positions() {
+        return Map.copyOf(positions);
     }
 
     /** @throws PolicyException naming the line and field of the first problem */
@@ -200,6 +212,7 @@ final class PolicyReader {
                                 + commentHint(tuple.getKeyNode()));
             }
             Section t = section(tuple.getValueNode(), tuple.getKeyNode(), targetPath, TARGET_KEYS);
+            positions.put(targetPath, line(tuple.getKeyNode()));
             targets.put(name, readTarget(t, name));
         }
         return targets;
@@ -234,6 +247,9 @@ final class PolicyReader {
         List<Principal> reviewers = t.optional("reviewers").map(n -> principals(n, t.path("reviewers")))
                 .orElse(null);
         Optional<EmergencyPolicy> emergency = t.optional("emergency").map(n -> readEmergency(t, n));
+        if (t.has("settings")) {
+            positions.put(t.path("settings"), line(t.keyNode("settings")));
+        }
         Map<String, Object> settings = t.optional("settings").map(n -> readSettings(n, t.path("settings")))
                 .orElse(null);
         StepUpRule stepUp = t.optional("step-up").map(n -> {
@@ -325,6 +341,7 @@ final class PolicyReader {
                 List<Object> list = new ArrayList<>();
                 List<Node> items = seq.getValue();
                 for (int i = 0; i < items.size(); i++) {
+                    positions.put(index(path, i), line(items.get(i)));
                     list.add(plain(items.get(i), index(path, i), open));
                 }
                 return list;
@@ -333,6 +350,7 @@ final class PolicyReader {
             requireTag(node, Tag.MAP, path);
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, NodeTuple> e : entries(mapping, path).entrySet()) {
+                positions.putIfAbsent(join(path, e.getKey()), line(e.getValue().getKeyNode()));
                 map.put(e.getKey(), plain(e.getValue().getValueNode(), join(path, e.getKey()), open));
             }
             return map;
@@ -583,7 +601,7 @@ final class PolicyReader {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(normal, k);
+            int d = EditDistance.between(normal, k);
             int allowed = Math.min(k.length(), normal.length()) <= 4 ? 1 : 2;
             if (d <= allowed && d < bestDistance) {
                 best = k;
@@ -591,27 +609,6 @@ final class PolicyReader {
             }
         }
         return Optional.ofNullable(best);
-    }
-
-    /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     // ---- records' own rules -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.events;
 
+import dev.breakglass.retry.Backoff;
 import dev.breakglass.event.GrantEvent;
 import jakarta.inject.Singleton;
 
@@ -254,10 +255,9 @@ public class JdbcEventOutbox {
         }
     }
 
-    /** 1 s, doubling with each failed attempt, at most {@link #MAX_BACKOFF}. */
+    /** 1 s, doubling with each failed attempt, at most {@link #MAX_BACKOFF} ({@link Backoff}). */
     static Duration backoff(int attempts) {
-        long seconds = 1L << Math.min(Math.max(attempts - 1, 0), 20);
-        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
+        return new Backoff(Duration.ofSeconds(1), MAX_BACKOFF).after(Math.max(attempts, 1));
     }
 
     private void postpone(Connection c, long eventId, String consumer, String lane, int attempts, Duration wait,

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.persistence;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +52,7 @@ public class JdbcGrantStore implements GrantStore {
             + " lease_until, next_attempt_at, ended_at, ext_duration_s, ext_justification, ext_requested_at,"
             + " ext_approved_by, pm_opened_at, pm_reminders, pm_next_reminder_at, review_author, review_written_at,"
             + " review_answers, signed_off_by, signed_off_at, warned_for, pm_predates_reviews, step_up_verified";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
 
     private final DataSource dataSource;
     private final JdbcEventOutbox outbox;
