@@ -65,23 +65,10 @@ public class BreakglassCommandHandler implements BoltRegistration {
         app.command(COMMAND, (req, ctx) -> {
             String user = req.getPayload().getUserId();
             ParseResult result = parser.parse(SlackText.unescape(req.getPayload().getText()));
-            String answer;
-            if (result instanceof BreakglassCommand.OpenForm) {
-                answer = openForm(ctx, user, req.getPayload().getTriggerId());
-            } else if (result instanceof BreakglassCommand.Review r) {
-                answer = grants.status(r.id(), user).isEmpty() ? "There is no grant " + r.id() + " that you can see."
-                        : reviews.openForm(ctx.client(), req.getPayload().getTriggerId(), user, r.id()).orElse("");
-            } else if (result instanceof BreakglassCommand.MfaEnroll) {
-                answer = stepUpForms.openEnrolment(ctx.client(), req.getPayload().getTriggerId(), user);
-            } else if (result instanceof BreakglassCommand.Request r && stepUpForms.requiredForRequest(
-                    r.target().target())) {
-                answer = requestWithStepUp(ctx, user, req.getPayload().getTriggerId(), r);
-            } else if (result instanceof BreakglassCommand.Revoke r) {
-                later.run(Optional.of(r.id()), text -> respond(ctx, text), () -> answer(user, result));
-                answer = "";
-            } else {
-                answer = answer(user, result);
-            }
+            String answer = switch (result) {
+                case ParseError error -> replies.parseError(error);
+                case BreakglassCommand command -> answer(ctx, user, req.getPayload().getTriggerId(), command);
+            };
             return answer.isEmpty() ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
         });
     }
@@ -98,47 +85,48 @@ public class BreakglassCommandHandler implements BoltRegistration {
         }
     }
 
-    /** The mrkdwn answer to one parsed command. */
-    String answer(String user, ParseResult result) {
-        if (result instanceof ParseError error) {
-            return replies.parseError(error);
-        }
-        if (result instanceof BreakglassCommand.Help) {
-            return replies.help();
-        }
-        if (result instanceof BreakglassCommand.Request r) {
-            return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
-                    Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
-        }
-        if (result instanceof BreakglassCommand.Revoke r) {
-            return ReplyText.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply());
-        }
-        if (result instanceof BreakglassCommand.Extend e) {
-            return ReplyText.mrkdwn(grants.requestExtension(e.id(), user, e.duration(), e.justification()).reply());
-        }
-        if (result instanceof BreakglassCommand.Audit a) {
-            if (grants.status(a.id(), user).isEmpty()) {
-                return "There is no grant " + a.id() + " that you can see.";
+    /**
+     * The mrkdwn answer to one command ("" for none: a modal opened, or the answer follows through the response
+     * URL). Exhaustive: a new subcommand does not compile until it is answered here.
+     */
+    private String answer(SlashCommandContext ctx, String user, String triggerId, BreakglassCommand command)
+            throws IOException, SlackApiException {
+        return switch (command) {
+            case BreakglassCommand.OpenForm f -> openForm(ctx, user, triggerId);
+            case BreakglassCommand.Help h -> replies.help();
+            case BreakglassCommand.Request r -> stepUpForms.requiredForRequest(r.target().target())
+                    ? requestWithStepUp(ctx, user, triggerId, r) : request(user, r);
+            case BreakglassCommand.Revoke r -> {
+                // The target is called (revoke, verify), which may take longer than Slack waits: answer later.
+                later.run(Optional.of(r.id()), text -> respond(ctx, text),
+                        () -> ReplyText.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply()));
+                yield "";
             }
-            return replies.auditTimeline(a.id().toString(), audit.forGrant(a.id().value()).stream()
+            case BreakglassCommand.Extend e -> ReplyText.mrkdwn(grants.requestExtension(e.id(), user, e.duration(),
+                    e.justification()).reply());
+            case BreakglassCommand.Review r -> grants.status(r.id(), user).isEmpty() ? notVisible(r.id())
+                    : reviews.openForm(ctx.client(), triggerId, user, r.id()).orElse("");
+            case BreakglassCommand.Audit a -> grants.status(a.id(), user).isEmpty() ? notVisible(a.id())
+                    : replies.auditTimeline(a.id().toString(), audit.forGrant(a.id().value()).stream()
                     .map(e -> new CommandReplies.AuditLine(e.at(), e.type(), e.actor(), e.details().entrySet().stream()
                             .map(d -> d.getKey() + "=" + d.getValue()).collect(java.util.stream.Collectors.joining(", "))))
                     .toList());
-        }
-        if (result instanceof BreakglassCommand.ListGrants) {
-            return replies.list(grants.openGrantsVisibleTo(user));
-        }
-        if (result instanceof BreakglassCommand.MfaStatus) {
-            return ReplyText.mrkdwn(stepUps.status(user));
-        }
-        if (result instanceof BreakglassCommand.MfaReset reset) {
-            return ReplyText.mrkdwn(stepUps.reset(user, reset.user()));
-        }
-        if (result instanceof BreakglassCommand.Status s) {
-            return grants.status(s.id(), user).map(replies::status)
-                    .orElse("There is no grant " + s.id() + " that you can see.");
-        }
-        return replies.notAvailableYet((BreakglassCommand) result);
+            case BreakglassCommand.ListGrants l -> replies.list(grants.openGrantsVisibleTo(user));
+            case BreakglassCommand.Status st -> grants.status(st.id(), user).map(replies::status)
+                    .orElse(notVisible(st.id()));
+            case BreakglassCommand.MfaEnroll m -> stepUpForms.openEnrolment(ctx.client(), triggerId, user);
+            case BreakglassCommand.MfaStatus m -> ReplyText.mrkdwn(stepUps.status(user));
+            case BreakglassCommand.MfaReset reset -> ReplyText.mrkdwn(stepUps.reset(user, reset.user()));
+        };
+    }
+
+    private static String notVisible(dev.breakglass.grant.GrantId id) {
+        return "There is no grant " + id + " that you can see.";
+    }
+
+    private String request(String user, BreakglassCommand.Request r) {
+        return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
+                Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
     }
 
     /**
@@ -156,7 +144,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
         }
         List<TargetPolicy> mine = grants.requestableTargets(user);
         if (mine.stream().noneMatch(t -> t.name().equals(r.target().target()))) {
-            return answer(user, r); // the core says why (not a requester): no form for a target you may not request
+            return request(user, r); // the core says why (not a requester): no form for a target you may not request
         }
         String choice = r.target().target() + r.target().role().map(role -> ":" + role).orElse("");
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,

@@ -12,7 +12,7 @@ import java.util.Map;
 /** The ephemeral answers to {@code /breakglass}, rendered from templates; pure functions of their input. */
 public final class CommandReplies {
     /** Every template this class renders, compiled at start. */
-    public static final List<String> TEMPLATES = List.of("help", "parse-error", "not-available", "grant-list",
+    public static final List<String> TEMPLATES = List.of("help", "parse-error", "grant-list",
             "grant-status", "audit-timeline");
     /** How many grants {@code /breakglass list} shows before "…and N more". */
     public static final int LIST_SHOWN = 20;
@@ -62,39 +62,6 @@ public final class CommandReplies {
 
     /** One audit entry as the timeline shows it; {@code details} is plain text (escaped when rendered). */
     public record AuditLine(java.time.Instant at, String type, String actor, String details) {
-    }
-
-    /** For a command this build parses but does not carry out yet. */
-    public String notAvailableYet(BreakglassCommand command) {
-        return fit(templates.render("not-available", Map.of("command", describe(command))));
-    }
-
-    /** The command in a few words; user text (justifications, reasons) is left out on purpose. */
-    static String describe(BreakglassCommand command) {
-        if (command instanceof BreakglassCommand.Request r) {
-            return "request " + r.target() + " for " + DurationText.format(r.duration());
-        } else if (command instanceof BreakglassCommand.Status s) {
-            return "status " + s.id();
-        } else if (command instanceof BreakglassCommand.Revoke r) {
-            return "revoke " + r.id();
-        } else if (command instanceof BreakglassCommand.Extend e) {
-            return "extend " + e.id() + " by " + DurationText.format(e.duration());
-        } else if (command instanceof BreakglassCommand.Review r) {
-            return "review " + r.id();
-        } else if (command instanceof BreakglassCommand.Audit a) {
-            return "audit " + a.id();
-        } else if (command instanceof BreakglassCommand.MfaEnroll) {
-            return "mfa enroll";
-        } else if (command instanceof BreakglassCommand.MfaStatus) {
-            return "mfa status";
-        } else if (command instanceof BreakglassCommand.MfaReset) {
-            return "mfa reset";
-        } else if (command instanceof BreakglassCommand.ListGrants) {
-            return "list";
-        } else if (command instanceof BreakglassCommand.OpenForm) {
-            return "/breakglass (the request form)";
-        }
-        return "help";
     }
 
     private static String fit(String mrkdwn) {
