@@ -58,6 +58,8 @@ public final class Benchmark {
     private final Path work;
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    /** The machine's load average when the run began: other work on the same cores changes every figure. */
+    private String loadBefore = "";
     /** Measured lifecycles per second of one process, to plan how long creating grants takes. */
     private double lifecycleRate = 0;
 
@@ -79,6 +81,7 @@ public final class Benchmark {
         Path work = Files.createDirectories(Path.of("target", "bench"));
         Benchmark bench = new Benchmark(scale, only, work);
         Instant started = Instant.now();
+        bench.loadBefore = loadAverage();
         bench.run();
         String table = bench.table(started);
         System.out.println();
@@ -467,6 +470,8 @@ public final class Benchmark {
                 .append('\n');
         out.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
+        out.append("- load average (1, 5, 15 min) at the start: ").append(loadBefore).append(", at the end: ")
+                .append(loadAverage()).append(" (other work on the same cores slows every figure)\n");
         out.append("- scale: ").append(scale).append(" (bench.scale; 1 = the issue's sizes)\n\n");
         out.append("| figure | measured | goal | verdict |\n| --- | --- | --- | --- |\n");
         for (Row r : rows) {
@@ -489,6 +494,15 @@ public final class Benchmark {
             // not Linux: say so below
         }
         return "unknown";
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String verdict(boolean met) {
