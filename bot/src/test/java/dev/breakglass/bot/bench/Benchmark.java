@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>System properties: {@code bench.scale} (default 1: 10,000 grants expiring over 5 minutes, 2,000 lifecycles,
  * 5,000 measured commands; 0.1 is a quick run of a few minutes), {@code bench.only} (a comma list of
- * {@code start,ack,lifecycles,revocation}: only those sections). PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL}
+ * {@code start,ack,lifecycles,revocation}: only those sections), {@code bench.env} ({@code NAME=value,…}: settings
+ * for the bot processes, to measure a change against the defaults). PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL}
  * as for the tests (default 127.0.0.1:5432/test); without it the PostgreSQL rows say why they are missing.
  *
  * <p>Everything the bot does runs in the packaged jar, as separate processes, configured as an operator would
@@ -52,6 +53,8 @@ public final class Benchmark {
     private static final String SECRET = RunningBot.SIGNING_SECRET;
     private static final int SENDERS = 50;
     private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(120);
+    /** {@code bench.env}: settings for the bot processes, {@code NAME=value,NAME=value} (to compare a change). */
+    private static final Map<String, String> EXTRA_ENV = parseEnv(System.getProperty("bench.env", ""));
 
     private final double scale;
     private final Set<String> only;
@@ -262,14 +265,15 @@ public final class Benchmark {
             Instant start = Instant.now();
             List<String> ids = traffic.createGrants(n, i -> "2s");
             Duration budget = Duration.ofSeconds(Math.max(120, n / 5));
-            s.awaitRemoved(ids.size(), budget);
-            Instant last = ids.stream().map(id -> s.target.seen(id).map(x -> x.verified).orElse(null))
-                    .filter(java.util.Objects::nonNull).max(Instant::compareTo).orElse(Instant.now());
-            double rate = ids.size() / (Duration.between(start, last).toMillis() / 1000.0);
+            String unfinished = s.awaitRemoved(ids.size(), budget);
+            List<Instant> ends = ids.stream().map(id -> s.target.seen(id).map(x -> x.verified).orElse(null))
+                    .filter(java.util.Objects::nonNull).toList();
+            Instant last = ends.stream().max(Instant::compareTo).orElse(Instant.now());
+            double rate = ends.size() / (Duration.between(start, last).toMillis() / 1000.0);
             if (processes == 1) {
                 lifecycleRate = rate;
             }
-            String extra = s.problems(ids);
+            String extra = unfinished + s.problems(ids);
             rows.add(new Row("full lifecycles/s, webhook target, PostgreSQL, " + processes + " process"
                     + (processes > 1 ? "es clustered" : "") + " (" + ids.size() + " lifecycles)",
                     String.format(Locale.ROOT, "%.1f /s", rate) + extra, "≥ 200 /s", verdict(rate >= 200)));
@@ -293,8 +297,11 @@ public final class Benchmark {
         String where = (postgres ? "PostgreSQL" : "H2") + ", " + processes + " process" + (processes > 1 ? "es clustered" : "");
         try (Setup s = new Setup(postgres, processes, "revocation-" + (postgres ? "pg-" : "h2-") + processes)) {
             Traffic traffic = new Traffic(s, SENDERS);
+            // The window starts once the grants should all exist (from the measured lifecycle rate), but no later
+            // than 10 min × scale from now: grants requested after their planned end get 2 s and are counted.
             double rate = lifecycleRate > 0 ? lifecycleRate * processes : 30;
-            Instant first = Instant.now().plusSeconds((long) (n / rate * 1.5) + 20);
+            long lead = Math.min((long) (n / rate * 1.5) + 20, Math.max(60, (long) (600 * scale)));
+            Instant first = Instant.now().plusSeconds(lead);
             AtomicInteger late = new AtomicInteger();
             List<String> ids = traffic.createGrants(n, i -> {
                 Instant planned = first.plusMillis(window.toMillis() * i / n);
@@ -304,8 +311,13 @@ public final class Benchmark {
                 }
                 return Math.max(2, seconds) + "s";
             });
-            RunningBot.await(Duration.ofMinutes(5), () -> s.target.granted() >= ids.size(),
-                    () -> s.target.granted() + " of " + ids.size() + " provisioned");
+            // Provisioning trails the approvals; the memory figure wants them all active (or as many as came).
+            try {
+                RunningBot.await(Duration.ofMinutes(5), () -> s.target.granted() >= ids.size(), () -> "");
+            } catch (AssertionError e) {
+                notes.add(where + ": " + s.target.granted() + " of " + ids.size() + " provisioned 5 min after the last"
+                        + " approval.");
+            }
             int active = s.target.granted() - s.target.removed();
             if (!postgres) {
                 long rss = rssKib(s.bots.get(0).pid());
@@ -313,9 +325,9 @@ public final class Benchmark {
                         rss / 1024 + " MB", "< 384 MB (10,000 grants)", verdict(rss / 1024 < 384)));
             }
             Duration untilDone = Duration.between(Instant.now(), first.plus(window)).plusMinutes(2);
-            s.awaitRemoved(ids.size(), untilDone.isNegative() ? Duration.ofMinutes(2) : untilDone);
+            String unfinished = s.awaitRemoved(ids.size(), untilDone.isNegative() ? Duration.ofMinutes(2) : untilDone);
             Stats lag = Stats.of(s.target.lagsMillis(ids));
-            String extra = s.problems(ids) + (late.get() > 0 ? ", " + late.get() + " created after their planned end"
+            String extra = unfinished + s.problems(ids) + (late.get() > 0 ? ", " + late.get() + " created after their planned end"
                     + " (2 s grants)" : "");
             rows.add(new Row("revocation lag p50/p99/max, " + where + " (" + ids.size() + " grants ending over "
                     + window.toSeconds() + " s)", lag.text() + extra, "p99 < 250 ms", verdict(lag.p99() < 250)));
@@ -361,6 +373,7 @@ public final class Benchmark {
                 env.put("BREAKGLASS_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
                 env.put("BREAKGLASS_DATA_DIR", dir.resolve("data-" + instance).toAbsolutePath().toString());
                 env.put("BREAKGLASS_INSTANCE_ID", instance);
+                env.putAll(EXTRA_ENV);
                 Path home = Files.createDirectories(dir.resolve(instance));
                 bots.add(new BotProcess(env, dir.resolve(instance + ".log")).in(home).start());
             }
@@ -390,9 +403,15 @@ public final class Benchmark {
             });
         }
 
-        void awaitRemoved(int count, Duration within) {
-            RunningBot.await(within, () -> target.removed() >= count,
-                    () -> target.removed() + " of " + count + " removals verified");
+        /** Waits until {@code count} removals were verified; "" when they were, else how many were not, as a note. */
+        String awaitRemoved(int count, Duration within) {
+            try {
+                RunningBot.await(within, () -> target.removed() >= count, () -> "");
+                return "";
+            } catch (AssertionError e) {
+                return ", " + (count - target.removed()) + " of " + count + " not removed within " + within.toSeconds()
+                        + " s (left out)";
+            }
         }
 
         /** What went wrong besides speed: double provisioning or revoking, Slack calls refused; "" when nothing. */
@@ -472,6 +491,8 @@ public final class Benchmark {
                 .append(System.getProperty("java.runtime.version")).append('\n');
         out.append("- load average (1, 5, 15 min) at the start: ").append(loadBefore).append(", at the end: ")
                 .append(loadAverage()).append(" (other work on the same cores slows every figure)\n");
+        out.append("- bot settings beyond the defaults (bench.env): ").append(EXTRA_ENV.isEmpty() ? "none" : EXTRA_ENV)
+                .append('\n');
         out.append("- scale: ").append(scale).append(" (bench.scale; 1 = the issue's sizes)\n\n");
         out.append("| figure | measured | goal | verdict |\n| --- | --- | --- | --- |\n");
         for (Row r : rows) {
@@ -494,6 +515,17 @@ public final class Benchmark {
             // not Linux: say so below
         }
         return "unknown";
+    }
+
+    private static Map<String, String> parseEnv(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return out;
     }
 
     private static String loadAverage() {

@@ -56,7 +56,9 @@ class InteractivePayloadFuzzTest {
     private static final List<String> ACTIONS = List.of(GrantCard.APPROVE, GrantCard.DENY, GrantCard.CANCEL,
             GrantCard.BREAK_GLASS, GrantCard.REVEAL, GrantCard.DONE, GrantCard.EXTEND, GrantCard.APPROVE_EXTENSION,
             GrantCard.DENY_EXTENSION, GrantCard.RESOLVE);
-    private static final List<String> CALLBACKS = List.of(RequestForm.CALLBACK, ReviewForm.CALLBACK);
+    private static final List<String> CALLBACKS = List.of(RequestForm.CALLBACK, ReviewForm.CALLBACK,
+            GrantActionsHandler.EXTEND_CALLBACK, GrantActionsHandler.DENY_CALLBACK,
+            GrantActionsHandler.DENY_EXTENSION_CALLBACK);
 
     private static final Bot BOT = new Bot();
 
