@@ -41,7 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>System properties: {@code bench.scale} (default 1: 10,000 grants expiring over 5 minutes, 2,000 lifecycles,
  * 5,000 measured commands; 0.1 is a quick run of a few minutes), {@code bench.only} (a comma list of
  * {@code start,ack,lifecycles,revocation}: only those sections), {@code bench.env} ({@code NAME=value,…}: settings
- * for the bot processes, to measure a change against the defaults). PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL}
+ * for the bot processes, to measure a change against the defaults), {@code bench.jvm} (extra JVM options for the
+ * bot processes, {@code {dir}} standing for each one's folder:
+ * {@code -XX:StartFlightRecording=filename={dir}/bot.jfr}).
+ * PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL}
  * as for the tests (default 127.0.0.1:5432/test); without it the PostgreSQL rows say why they are missing.
  *
  * <p>Everything the bot does runs in the packaged jar, as separate processes, configured as an operator would
@@ -121,16 +124,21 @@ public final class Benchmark {
             section.run();
         } catch (Exception | AssertionError e) {
             // The other sections still run; the table says what broke.
-            rows.add(new Row(name, "failed: " + e, "", "not measured"));
+            add(new Row(name, "failed: " + e, "", "not measured"));
             e.printStackTrace();
         }
-        // A long run shows what it has so far.
-        rows.forEach(r -> System.out.println("  " + r.figure() + ": " + r.measured()));
+    }
+
+    /** Adds a row to the table and prints it at once: a long run shows what it has so far. */
+    private void add(Row row) {
+        rows.add(row);
+        String verdict = row.verdict().isEmpty() ? "" : " (" + row.verdict() + ")";
+        System.out.println("  " + row.figure() + ": " + row.measured() + verdict);
     }
 
     // ------------------------------------------------------------------ start-up
 
-    /** Start to {@code /health} 200 of the jar in sandbox mode on a fresh H2 (as a newcomer runs it), then with an AOT cache. */
+    /** Start to {@code /health} 200 of the jar in sandbox mode on a fresh H2 (as a newcomer runs it), then cached. */
     private void startup() throws Exception {
         List<Long> plain = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -156,9 +164,9 @@ public final class Benchmark {
         }
         Collections.sort(plain);
         Collections.sort(cached);
-        rows.add(new Row("start to /health 200, jar, sandbox mode, fresh H2 (median of 3)",
+        add(new Row("start to /health 200, jar, sandbox mode, fresh H2 (median of 3)",
                 plain.get(1) + " ms (runs " + plain + ")", "< 1500 ms", verdict(plain.get(1) < 1500)));
-        rows.add(new Row("same, JDK AOT cache (-XX:AOTCache, trained once)",
+        add(new Row("same, JDK AOT cache (-XX:AOTCache, trained once)",
                 cached.isEmpty() ? "n/a" : cached.get(1) + " ms (runs " + cached + ")", "< 1500 ms",
                 cached.isEmpty() ? "not measured" : verdict(cached.get(1) < 1500)));
     }
@@ -198,13 +206,13 @@ public final class Benchmark {
             floor = Stats.of(millis);
         }
         String n = " (" + measured + " measured after " + warm + " warm-up, " + SENDERS + " senders)";
-        rows.add(new Row("ack latency p50/p99/max, bot, /breakglass help|list" + n, bot.text()
+        add(new Row("ack latency p50/p99/max, bot, /breakglass help and list" + n, bot.text()
                 + errors(botErrors), "p99 < 100 ms", verdict(bot.p99() < 100)));
-        rows.add(new Row("ack latency p50/p99/max, minimal Bolt app that only acks", floor.text() + errors(floorErrors),
+        add(new Row("ack latency p50/p99/max, minimal Bolt app that only acks", floor.text() + errors(floorErrors),
                 "the floor", ""));
         double ratio50 = bot.p50() / floor.p50();
         double ratio99 = bot.p99() / floor.p99();
-        rows.add(new Row("ratio bot / floor (p50, p99)", String.format(Locale.ROOT, "%.2f, %.2f", ratio50, ratio99),
+        add(new Row("ratio bot / floor (p50, p99)", String.format(Locale.ROOT, "%.2f, %.2f", ratio50, ratio99),
                 "≤ 1.25", verdict(ratio99 <= 1.25 && ratio50 <= 1.25)));
     }
 
@@ -225,7 +233,8 @@ public final class Benchmark {
         for (int t = 0; t < SENDERS; t++) {
             senders.add(Thread.ofPlatform().name("sender-" + t).start(() -> {
                 for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-                    String body = HttpDelivery.formBody(fields(slack, users[i % users.length], i % 2 == 0 ? "help" : "list"));
+                    String text = i % 2 == 0 ? "help" : "list";
+                    String body = HttpDelivery.formBody(fields(slack, users[i % users.length], text));
                     try {
                         BotAnswer answer = http.post("application/x-www-form-urlencoded", body);
                         if (answer.status() != 200) {
@@ -274,11 +283,11 @@ public final class Benchmark {
                 lifecycleRate = rate;
             }
             String extra = unfinished + s.problems(ids);
-            rows.add(new Row("full lifecycles/s, webhook target, PostgreSQL, " + processes + " process"
+            add(new Row("full lifecycles/s, webhook target, PostgreSQL, " + processes + " process"
                     + (processes > 1 ? "es clustered" : "") + " (" + ids.size() + " lifecycles)",
                     String.format(Locale.ROOT, "%.1f /s", rate) + extra, "≥ 200 /s", verdict(rate >= 200)));
             if (processes == 2 && lifecycleRate > 0) {
-                rows.add(new Row("scale-out factor (2 processes / 1)",
+                add(new Row("scale-out factor (2 processes / 1)",
                         String.format(Locale.ROOT, "%.2f", rate / lifecycleRate), "report", ""));
             }
         }
@@ -294,7 +303,8 @@ public final class Benchmark {
     private void revocation(boolean postgres, int processes) throws Exception {
         int n = Math.max(100, (int) Math.round(10_000 * scale));
         Duration window = Duration.ofMillis(Math.max(10_000, (long) (300_000 * scale)));
-        String where = (postgres ? "PostgreSQL" : "H2") + ", " + processes + " process" + (processes > 1 ? "es clustered" : "");
+        String where = (postgres ? "PostgreSQL" : "H2") + ", " + processes + " process"
+                + (processes > 1 ? "es clustered" : "");
         try (Setup s = new Setup(postgres, processes, "revocation-" + (postgres ? "pg-" : "h2-") + processes)) {
             Traffic traffic = new Traffic(s, SENDERS);
             // The window starts once the grants should all exist (from the measured lifecycle rate), but no later
@@ -321,15 +331,16 @@ public final class Benchmark {
             int active = s.target.granted() - s.target.removed();
             if (!postgres) {
                 long rss = rssKib(s.bots.get(0).pid());
-                rows.add(new Row("resident memory (RSS), H2, " + active + " active grants, -Xmx384m",
+                add(new Row("resident memory (RSS), H2, " + active + " active grants, -Xmx384m",
                         rss / 1024 + " MB", "< 384 MB (10,000 grants)", verdict(rss / 1024 < 384)));
             }
             Duration untilDone = Duration.between(Instant.now(), first.plus(window)).plusMinutes(2);
             String unfinished = s.awaitRemoved(ids.size(), untilDone.isNegative() ? Duration.ofMinutes(2) : untilDone);
             Stats lag = Stats.of(s.target.lagsMillis(ids));
-            String extra = unfinished + s.problems(ids) + (late.get() > 0 ? ", " + late.get() + " created after their planned end"
+            String extra = unfinished + s.problems(ids) + (late.get() > 0 ? ", " + late.get()
+                    + " created after their planned end"
                     + " (2 s grants)" : "");
-            rows.add(new Row("revocation lag p50/p99/max, " + where + " (" + ids.size() + " grants ending over "
+            add(new Row("revocation lag p50/p99/max, " + where + " (" + ids.size() + " grants ending over "
                     + window.toSeconds() + " s)", lag.text() + extra, "p99 < 250 ms", verdict(lag.p99() < 250)));
         }
     }
@@ -375,11 +386,19 @@ public final class Benchmark {
                 env.put("BREAKGLASS_INSTANCE_ID", instance);
                 env.putAll(EXTRA_ENV);
                 Path home = Files.createDirectories(dir.resolve(instance));
-                bots.add(new BotProcess(env, dir.resolve(instance + ".log")).in(home).start());
+                List<String> jvm = new ArrayList<>(List.of("-Xmx384m"));
+                // bench.jvm: extra options for the bot processes, e.g. a flight recording to see where time goes.
+                for (String option : System.getProperty("bench.jvm", "").trim().split("\\s+")) {
+                    if (!option.isEmpty()) {
+                        jvm.add(option.replace("{dir}", home.toAbsolutePath().toString()));
+                    }
+                }
+                bots.add(new BotProcess(env, dir.resolve(instance + ".log")).in(home).jvmOptions(jvm).start());
             }
             for (BotProcess bot : bots) {
                 bot.awaitHealthy(HEALTHY_WITHIN);
-                deliveries.add(slack.httpDelivery(bot.url("/slack/events"), SECRET).withTimeout(Duration.ofSeconds(30)));
+                deliveries.add(slack.httpDelivery(bot.url("/slack/events"), SECRET)
+                        .withTimeout(Duration.ofSeconds(30)));
             }
             // Tally Slack's answers as they come and forget the calls: a long run would keep them all otherwise.
             tally = Thread.ofPlatform().daemon().name("slack-tally").start(() -> {
@@ -485,7 +504,8 @@ public final class Benchmark {
                 started.atOffset(ZoneOffset.UTC).withNano(0).toInstant())).append(" (took ")
                 .append(Duration.between(started, Instant.now()).toMinutes()).append(" min)\n\n");
         out.append("- machine: ").append(rt.availableProcessors()).append(" cores, ").append(memTotal())
-                .append(" RAM, ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.arch"))
+                .append(" RAM, ").append(System.getProperty("os.name")).append(' ')
+                .append(System.getProperty("os.arch"))
                 .append('\n');
         out.append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append('\n');
