@@ -8,7 +8,6 @@ import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 import dev.breakglass.port.PeopleDirectory;
 import dev.breakglass.port.TargetRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,21 +26,21 @@ public class CoreFactory {
 
     @Singleton
     GrantService grantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
-                              CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock,
+                              CredentialVault vault, GrantScheduler scheduler, Clock clock,
                               RevocationTimings timings) {
-        return new GrantService(store, policy, people, targets, vault, notifier, scheduler, clock, timings);
+        return new GrantService(store, policy, people, targets, vault, scheduler, clock, timings);
     }
 
     @Singleton
-    ReviewService reviewService(GrantStore store, Policy policy, PeopleDirectory people, Notifier notifier,
+    ReviewService reviewService(GrantStore store, Policy policy, PeopleDirectory people,
                                 GrantScheduler scheduler, Clock clock) {
-        return new ReviewService(store, policy, people, notifier, scheduler, clock);
+        return new ReviewService(store, policy, people, scheduler, clock);
     }
 
     @Singleton
-    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier,
+    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault,
                                 Clock clock, GrantService grants) {
-        return new RevealService(store, policy, vault, notifier, clock, grants);
+        return new RevealService(store, policy, vault, clock, grants);
     }
 
     /** The metrics registry behind {@code /metrics}. */

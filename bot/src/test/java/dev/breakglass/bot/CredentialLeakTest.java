@@ -91,6 +91,7 @@ class CredentialLeakTest {
             });
             assertEquals(List.of(), places, "the credentials leaked");
             assertTrue(logs.list.size() > 20, "the capture saw the bot's logging (" + logs.list.size() + " lines)");
+            bot.settle();
             assertTrue(bot.bean(JdbcAuditLog.class).forGrant(id.value()).stream()
                     .anyMatch(a -> a.details().containsKey("credentials_fingerprint")), "the audit keeps a fingerprint");
         } finally {

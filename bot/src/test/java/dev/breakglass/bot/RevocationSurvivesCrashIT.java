@@ -1,32 +1,37 @@
 package dev.breakglass.bot;
 
+import dev.breakglass.bot.audit.AuditEntry;
+import dev.breakglass.bot.audit.JdbcAuditLog;
+import dev.breakglass.bot.config.AuditKey;
+import dev.breakglass.bot.events.EventRoutes;
+import dev.breakglass.bot.events.JdbcEventOutbox;
 import dev.breakglass.bot.persistence.JdbcGrantStore;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SlackDelivery;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.BotProcess;
+import dev.breakglass.bot.testing.ClusterEnv;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
+import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
+import dev.breakglass.policy.NotifyTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged bot as real processes on one PostgreSQL, killed with SIGKILL while access is due to end: every
- * access still ends, within seconds of a process being back, and no target sees a revoke twice.
+ * access still ends, within seconds of a process being back, and no target sees a revoke twice; every event of it
+ * is audited once, in order, and told once in every notify channel.
  */
 class RevocationSurvivesCrashIT {
     private static final String WHY = "orders database down, restoring the replica";
@@ -46,6 +52,7 @@ class RevocationSurvivesCrashIT {
     private WebhookReceiver receiver;
     private SlackEmulator slack;
     private JdbcGrantStore grants;
+    private JdbcEventOutbox outbox;
     private final List<BotProcess> bots = new ArrayList<>();
 
     @BeforeEach
@@ -53,7 +60,9 @@ class RevocationSurvivesCrashIT {
         db = TestDatabase.postgres();
         receiver = new WebhookReceiver();
         slack = SlackEmulator.sandbox(RunningBot.BOT_TOKEN, null, Clock.systemUTC());
-        grants = new JdbcGrantStore(db.dataSource());
+        grants = db.grants();
+        outbox = new JdbcEventOutbox(db.dataSource(), new EventRoutes(TestDatabase.policyNotifying(List.of())),
+                Clock.systemUTC());
     }
 
     @AfterEach
@@ -67,16 +76,7 @@ class RevocationSurvivesCrashIT {
     }
 
     private BotProcess bot(String instance) throws Exception {
-        Path policy = dir.resolve("breakglass.yml");
-        Files.writeString(policy, Workflow.policy(receiver));
-        Map<String, String> env = new HashMap<>(db.env());
-        env.put("SLACK_BOT_TOKEN", RunningBot.BOT_TOKEN);
-        env.put("SLACK_SIGNING_SECRET", RunningBot.SIGNING_SECRET);
-        env.put("SLACK_API_URL", slack.apiUrl());
-        env.put("BREAKGLASS_POLICY", policy.toString());
-        env.put("BREAKGLASS_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-        env.put("BREAKGLASS_DATA_DIR", dir.resolve("data-" + instance).toString());
-        env.put("BREAKGLASS_INSTANCE_ID", instance);
+        Map<String, String> env = ClusterEnv.of(db, slack, receiver, dir, instance);
         env.put("BREAKGLASS_SWEEP_INTERVAL", "2s");
         env.put("BREAKGLASS_REVOCATION_LEASE", "10s");
         // Four calls of a revocation must fit in the lease (checked at start).
@@ -190,5 +190,30 @@ class RevocationSurvivesCrashIT {
         long lagMax = ids.stream().mapToLong(id -> Duration.between(grant(id).expiresAt().orElseThrow(),
                 grant(id).revocation().endedAt().orElseThrow()).toMillis()).max().orElseThrow();
         System.out.println("Largest expiry-to-removal delay with one process killed: " + lagMax + " ms");
+        assertEachEventToldOnce(ids);
+    }
+
+    /**
+     * Every stored event of these grants has its audit entry exactly once, in the grant's order, and its notify line
+     * exactly once in each notify channel; the chain verifies.
+     */
+    private void assertEachEventToldOnce(List<GrantId> ids) {
+        RunningBot.await(Duration.ofSeconds(120), () -> outbox.pending().isEmpty(),
+                () -> "deliveries still pending: " + outbox.pending());
+        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), AuditKey.of(ClusterEnv.AUDIT_KEY));
+        int notifiable = 0;
+        for (GrantId id : ids) {
+            List<GrantEvent> events = outbox.eventsOf(id);
+            assertEquals(events.stream().map(e -> e.getClass().getSimpleName()).toList(),
+                    log.forGrant(id.value()).stream().map(AuditEntry::type).toList(), id + ": each event audited once,"
+                            + " in order");
+            notifiable += (int) events.stream().filter(e -> NotifyTarget.Event.of(e).isPresent()).count();
+        }
+        assertEquals(Optional.empty(), log.verify(), "the chain verifies");
+        for (String channel : List.of("C0SECURITY", "C0MGMT")) {
+            List<String> lines = slack.messages(channel).stream().map(Message::text).toList();
+            assertEquals(lines.size(), lines.stream().distinct().count(), channel + ": no line twice");
+            assertEquals(notifiable, lines.size(), channel + ": every notify line");
+        }
     }
 }

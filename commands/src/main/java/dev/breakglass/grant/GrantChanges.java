@@ -1,25 +1,22 @@
 package dev.breakglass.grant;
 
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The one way a use case changes a grant: read it, decide, compare-and-set on its version; on a lost race read
- * again and decide again. Events are published after the save, never before, and then the follow-up (a timer)
- * runs. Shared by {@link GrantService} and {@link ReviewService}, so both obey the same race rules.
+ * again and decide again. The decision's events are saved with it, in the same transaction (delivered from the
+ * store after the commit, so a crash right after the save loses none), and then the follow-up (a timer) runs. Shared by {@link GrantService} and {@link ReviewService}, so both obey the same race rules.
  */
 final class GrantChanges {
     private static final int MAX_ATTEMPTS = 20;
 
     private final GrantStore store;
-    private final Notifier notifier;
 
-    GrantChanges(GrantStore store, Notifier notifier) {
+    GrantChanges(GrantStore store) {
         this.store = store;
-        this.notifier = notifier;
     }
 
     /**
@@ -38,9 +35,8 @@ final class GrantChanges {
                 return stop.outcome();
             }
             Step.Save save = (Step.Save) step;
-            Optional<Grant> saved = store.update(save.next());
+            Optional<Grant> saved = store.update(save.next(), save.events());
             if (saved.isPresent()) {
-                save.events().apply(saved.get()).forEach(notifier::publish);
                 try {
                     save.then().accept(saved.get());
                 } catch (RuntimeException timerNotStored) {

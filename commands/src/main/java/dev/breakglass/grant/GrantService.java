@@ -14,7 +14,6 @@ import dev.breakglass.port.Credentials;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 import dev.breakglass.port.PeopleDirectory;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -45,7 +44,7 @@ import static dev.breakglass.grant.Reply.person;
  * only if nobody changed it meanwhile; otherwise it reads again and decides again. So two approvers clicking at
  * once, in one process or two, give exactly one outcome, and only the saver of APPROVED schedules provisioning.
  * A repeated step is {@link Outcome.Unchanged} with a polite reply; a step the rules forbid is
- * {@link Outcome.Refused} and changes nothing. Events are published after the save, never before.
+ * {@link Outcome.Refused} and changes nothing. A change's events are saved with it, in one transaction.
  */
 public final class GrantService {
     /** Longest incident reference kept, in characters. */
@@ -62,19 +61,18 @@ public final class GrantService {
     private final PeopleDirectory people;
     private final TargetRegistry targets;
     private final CredentialVault vault;
-    private final Notifier notifier;
     private final GrantScheduler scheduler;
     private final Clock clock;
     private final RevocationTimings timings;
     private final GrantChanges changes;
 
     public GrantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
-                        CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock) {
-        this(store, policy, people, targets, vault, notifier, scheduler, clock, RevocationTimings.DEFAULT);
+                        CredentialVault vault, GrantScheduler scheduler, Clock clock) {
+        this(store, policy, people, targets, vault, scheduler, clock, RevocationTimings.DEFAULT);
     }
 
     public GrantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
-                        CredentialVault vault, Notifier notifier, GrantScheduler scheduler, Clock clock,
+                        CredentialVault vault, GrantScheduler scheduler, Clock clock,
                         RevocationTimings timings) {
         this.timings = timings;
         this.store = store;
@@ -82,10 +80,9 @@ public final class GrantService {
         this.people = people;
         this.targets = targets;
         this.vault = vault;
-        this.notifier = notifier;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.changes = new GrantChanges(store, notifier);
+        this.changes = new GrantChanges(store);
     }
 
     /** The grant, when it exists. */
@@ -177,8 +174,7 @@ public final class GrantService {
                     + " (requests-per-hour). Wait a while, or use one you already made: /breakglass list shows them.");
         }
         Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
-                target.approvals(), now));
-        notifier.publish(new GrantEvent.Requested(grant));
+                target.approvals(), now), created -> List.of(new GrantEvent.Requested(created)));
         scheduler.schedule(grant.id(), GrantScheduler.Due.PENDING_TIMEOUT, now.plus(policy.pendingTimeout()));
         target.emergency().ifPresent(e ->
                 scheduler.schedule(grant.id(), GrantScheduler.Due.EMERGENCY_OFFER, now.plus(e.after())));
@@ -284,8 +280,9 @@ public final class GrantService {
         if (grant.state() != GrantState.PENDING || emergency.isEmpty()) {
             return new Outcome.Unchanged(grant, Reply.of(grant.id(), " no longer waits."));
         }
-        // Not a state change: the offer is a message; the rule is checked again when the button is pressed.
-        notifier.publish(new GrantEvent.EmergencyOffered(grant));
+        // Not a state change: the offer is a message; the rule is checked again when the button is pressed. Once
+        // per grant, so a timer fired again after a crash does not offer twice.
+        store.record(new GrantEvent.EmergencyOffered(grant), true);
         return new Outcome.Done(grant, Reply.of("Offered emergency access for ", grant.id(), "."));
     }
 

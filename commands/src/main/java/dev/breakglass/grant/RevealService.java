@@ -5,7 +5,6 @@ import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialDisplay;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -17,7 +16,7 @@ import java.util.Optional;
  * <p>A reveal counts only once the requester could see it: it is taken from the vault (atomically, so two
  * concurrent clicks cannot both take the last one), shown through the {@link CredentialDisplay}, and given back
  * when the display did not show it (too large for the chat even split, or the chat refused or failed; also when
- * the display threw). A shown reveal is published as {@link GrantEvent.CredentialsRevealed}, for the audit log
+ * the display threw). A shown reveal is recorded as {@link GrantEvent.CredentialsRevealed}, for the audit log
  * and the post-mortem timeline; the credentials themselves go nowhere but the display.
  *
  * <p>Refused, and nothing taken: a grant that does not exist or is not the clicker's ("only the requester"), a
@@ -28,18 +27,16 @@ public final class RevealService {
     private final GrantStore store;
     private final Policy policy;
     private final CredentialVault vault;
-    private final Notifier notifier;
     private final Clock clock;
     private final GrantService grants;
 
     /** @param grants decides whether the requester is still allowed on the target now (policy, groups) */
-    public RevealService(GrantStore store, Policy policy, CredentialVault vault, Notifier notifier, Clock clock,
+    public RevealService(GrantStore store, Policy policy, CredentialVault vault, Clock clock,
                          GrantService grants) {
         this.grants = grants;
         this.store = store;
         this.policy = policy;
         this.vault = vault;
-        this.notifier = notifier;
         this.clock = clock;
     }
 
@@ -77,7 +74,7 @@ public final class RevealService {
             vault.giveBack(g.id());
             return new Outcome.Unchanged(g, Reply.of(not.why(), " Your reveal was not used."));
         }
-        notifier.publish(new GrantEvent.CredentialsRevealed(g, user, clock.instant(), revealed.remaining()));
+        store.record(new GrantEvent.CredentialsRevealed(g, user, clock.instant(), revealed.remaining()), false);
         return new Outcome.Done(g, Reply.of("Revealed the credentials of ", g.id(), "."));
     }
 }

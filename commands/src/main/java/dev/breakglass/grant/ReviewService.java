@@ -7,7 +7,6 @@ import dev.breakglass.policy.ReviewPolicy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 import dev.breakglass.port.PeopleDirectory;
 
 import java.time.Clock;
@@ -41,14 +40,14 @@ public final class ReviewService {
     private final Clock clock;
     private final GrantChanges changes;
 
-    public ReviewService(GrantStore store, Policy policy, PeopleDirectory people, Notifier notifier,
+    public ReviewService(GrantStore store, Policy policy, PeopleDirectory people,
                          GrantScheduler scheduler, Clock clock) {
         this.store = store;
         this.policy = policy;
         this.people = people;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.changes = new GrantChanges(store, notifier);
+        this.changes = new GrantChanges(store);
     }
 
     /** Whether the review of {@code grant} is required: always for emergency grants, else per policy. */

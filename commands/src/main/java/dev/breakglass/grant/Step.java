@@ -9,7 +9,7 @@ import java.util.function.Function;
 /** One decision of {@link GrantChanges#change}: save this, or stop with that. */
 sealed interface Step {
     /**
-     * Save {@code next}; then publish {@code events} of the saved grant and run {@code then} (a timer).
+     * Save {@code next} with the {@code events} of the saved grant (one transaction); then run {@code then} (a timer).
      */
     record Save(Grant next, Function<Grant, List<GrantEvent>> events, Reply reply, Consumer<Grant> then)
             implements Step {}

@@ -1,5 +1,7 @@
 package dev.breakglass.policy;
 
+import dev.breakglass.event.GrantEvent;
+
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -75,6 +77,44 @@ public record NotifyTarget(String channel, Set<Event> events) {
         /** The event written as {@code name} in the policy; empty when the vocabulary has no such name. */
         public static Optional<Event> byPolicyName(String name) {
             return Arrays.stream(values()).filter(e -> e.policyName().equals(name)).findFirst();
+        }
+
+        /**
+         * Which notify event a grant event is; empty for the events no notify channel hears: a reveal (the audit
+         * log and the post-mortem tell it), a repeated revocation failure (only the first is announced), a
+         * reminder that is not yet an escalation, the post-mortem's opening (its thread tells it). Exhaustive: a new
+         * {@link GrantEvent} does not compile until it is placed here.
+         */
+        public static Optional<Event> of(GrantEvent event) {
+            return Optional.ofNullable(switch (event) {
+                case GrantEvent.Requested e -> REQUESTED;
+                case GrantEvent.ApprovalRecorded e -> APPROVED;
+                case GrantEvent.Approved e -> APPROVED;
+                case GrantEvent.Denied e -> DENIED;
+                case GrantEvent.Cancelled e -> CANCELLED;
+                case GrantEvent.TimedOut e -> TIMED_OUT;
+                case GrantEvent.EmergencyOffered e -> EMERGENCY_OFFERED;
+                case GrantEvent.GlassBroken e -> EMERGENCY;
+                case GrantEvent.Activated e -> ACTIVE;
+                case GrantEvent.ProvisioningFailed e -> FAILED;
+                case GrantEvent.RolledBack e -> FAILED;
+                case GrantEvent.CredentialsRevealed e -> null;
+                case GrantEvent.ExpiryWarned e -> EXPIRING;
+                case GrantEvent.ExtensionRequested e -> EXTENSION_REQUESTED;
+                case GrantEvent.ExtensionApprovalRecorded e -> EXTENDED;
+                case GrantEvent.Extended e -> EXTENDED;
+                case GrantEvent.ExtensionFailed e -> EXTENSION_DENIED;
+                case GrantEvent.ExtensionDenied e -> EXTENSION_DENIED;
+                case GrantEvent.Expired e -> EXPIRED;
+                case GrantEvent.Revoked e -> REVOKED;
+                case GrantEvent.RevocationFailed f -> f.first() ? REVOCATION_FAILED : null;
+                case GrantEvent.RevocationRecovered e -> REVOCATION_RECOVERED;
+                case GrantEvent.RevocationResolved e -> REVOCATION_RESOLVED;
+                case GrantEvent.PostMortemOpened e -> null;
+                case GrantEvent.ReviewReminded r -> r.escalated() ? REVIEW_OVERDUE : null;
+                case GrantEvent.ReviewWritten e -> REVIEW_WRITTEN;
+                case GrantEvent.Reviewed e -> REVIEWED;
+            });
         }
 
         /** Every policy name, comma separated, in vocabulary order. */

@@ -36,10 +36,10 @@ class AccessEndsTest {
     private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
-    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Events events = store.events;
     private final Fakes.Timers timers = new Fakes.Timers();
     private final Fakes.Vault vault = new Fakes.Vault();
-    private final GrantService grants = new GrantService(store, policy(), new Fakes.People(), target, vault, events,
+    private final GrantService grants = new GrantService(store, policy(), new Fakes.People(), target, vault,
             timers, clock, new RevocationTimings(Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofMinutes(10)));
 
     private static Policy policy() {
@@ -180,7 +180,7 @@ class AccessEndsTest {
                 return super.verifyRevoked(provisioned);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), slow, vault, events, timers, clock);
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), slow, vault, timers, clock);
         Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
         service.approve(g.id(), BOB);
@@ -242,8 +242,8 @@ class AccessEndsTest {
         clock.advance(Duration.ofMinutes(30));
         // Another process claimed it and died after revoking at the target.
         Grant claimed = store.update(store.find(g.id()).orElseThrow()
-                .revocationClaimed(Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(120)))
-                .orElseThrow();
+                .revocationClaimed(Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(120)),
+                        saved -> List.of()).orElseThrow();
         target.live.remove(g.id());
         assertInstanceOf(Outcome.Unchanged.class, grants.expire(g.id()), "claimed by a live process");
         assertEquals(0, grants.sweep(), "the sweeper leaves live claims alone");
@@ -285,7 +285,7 @@ class AccessEndsTest {
                 super.revoke(provisioned);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), meeting, vault, events, timers,
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), meeting, vault, timers,
                 clock);
         List<GrantId> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {

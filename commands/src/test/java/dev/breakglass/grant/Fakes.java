@@ -7,7 +7,6 @@ import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
-import dev.breakglass.port.Notifier;
 import dev.breakglass.port.PeopleDirectory;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
@@ -62,16 +61,32 @@ final class Fakes {
         }
     }
 
-    /** Grants in a map; update is a compare-and-set on the version, like the JDBC store. */
+    /**
+     * Grants in a map; update is a compare-and-set on the version, like the JDBC store, and a save's events land
+     * in {@link #events} with it (under the same lock), as the JDBC store writes them in the save's transaction.
+     */
     static class MemoryGrantStore implements GrantStore {
         private final Map<GrantId, Grant> grants = new ConcurrentHashMap<>();
         private final AtomicLong ids = new AtomicLong();
+        private final Set<String> once = new java.util.HashSet<>();
+        /** Every event stored, in order. */
+        final Events events = new Events();
 
         @Override
-        public Grant create(NewGrant request) {
+        public synchronized Grant create(NewGrant request, java.util.function.Function<Grant, List<GrantEvent>> of) {
             Grant g = Grant.pending(new GrantId(ids.incrementAndGet()), request);
             grants.put(g.id(), g);
+            of.apply(g).forEach(events::add);
             return g;
+        }
+
+        @Override
+        public synchronized boolean record(GrantEvent event, boolean oncePerGrant) {
+            if (oncePerGrant && !once.add(event.getClass().getSimpleName() + "@" + event.grant().id())) {
+                return false;
+            }
+            events.add(event);
+            return true;
         }
 
         @Override
@@ -80,13 +95,15 @@ final class Fakes {
         }
 
         @Override
-        public synchronized Optional<Grant> update(Grant changed) {
+        public synchronized Optional<Grant> update(Grant changed,
+                                                   java.util.function.Function<Grant, List<GrantEvent>> of) {
             Grant stored = grants.get(changed.id());
             if (stored == null || stored.version() != changed.version()) {
                 return Optional.empty();
             }
             Grant saved = changed.savedAs(changed.version() + 1);
             grants.put(saved.id(), saved);
+            of.apply(saved).forEach(events::add);
             return Optional.of(saved);
         }
 
@@ -206,11 +223,11 @@ final class Fakes {
         }
     }
 
-    static final class Events implements Notifier {
+    /** The events a {@link MemoryGrantStore} stored, in order. */
+    static final class Events {
         final List<GrantEvent> published = new ArrayList<>();
 
-        @Override
-        public synchronized void publish(GrantEvent event) {
+        synchronized void add(GrantEvent event) {
             published.add(event);
         }
 

@@ -37,13 +37,13 @@ class GrantServiceTest {
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.People people = new Fakes.People().member("S0ONCALL", ALICE).member("S0SRE", BOB, CAROL);
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
-    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Events events = store.events;
     private final Fakes.Timers timers = new Fakes.Timers();
     private final Fakes.Vault vault = new Fakes.Vault();
     private final GrantService grants = service(policy(1));
 
     private GrantService service(Policy policy) {
-        return new GrantService(store, policy, people, target, vault, events, timers, clock);
+        return new GrantService(store, policy, people, target, vault, timers, clock);
     }
 
     private static Policy policy(int approvals) {

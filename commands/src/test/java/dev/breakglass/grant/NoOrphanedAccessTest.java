@@ -37,10 +37,10 @@ class NoOrphanedAccessTest {
     private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
     private final FailingStore store = new FailingStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
-    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Events events = store.events;
     private final Fakes.Timers timers = new Fakes.Timers();
     private final FailingVault vault = new FailingVault();
-    private final GrantService grants = new GrantService(store, policy(), new Fakes.People(), target, vault, events,
+    private final GrantService grants = new GrantService(store, policy(), new Fakes.People(), target, vault,
             timers, clock, new RevocationTimings(Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofMinutes(10)));
 
     private static Policy policy() {
@@ -55,11 +55,12 @@ class NoOrphanedAccessTest {
         final List<GrantState> seenByTheAdapter = new ArrayList<>();
 
         @Override
-        public synchronized Optional<Grant> update(Grant changed) {
+        public synchronized Optional<Grant> update(Grant changed,
+                                                   java.util.function.Function<Grant, List<GrantEvent>> events) {
             if (failActivation && changed.state() == GrantState.ACTIVE) {
                 throw new IllegalStateException("connection reset");
             }
-            return super.update(changed);
+            return super.update(changed, events);
         }
     }
 
@@ -96,7 +97,7 @@ class NoOrphanedAccessTest {
                 return super.grant(request);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), watching, vault, events,
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), watching, vault,
                 timers, clock);
         Grant active = ((Outcome.Done) service.provision(g.id())).grant();
         assertEquals(List.of(GrantState.PROVISIONING), store.seenByTheAdapter);
@@ -169,7 +170,7 @@ class NoOrphanedAccessTest {
                 super.revoke(provisioned);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), late, vault, events, timers,
+        GrantService service = new GrantService(store, policy(), new Fakes.People(), late, vault, timers,
                 clock);
         service.provision(g.id());
         Grant rolledBack = store.find(g.id()).orElseThrow();
@@ -205,7 +206,8 @@ class NoOrphanedAccessTest {
         Grant g = approved();
         // The process saved PROVISIONING, the target made the access, and the process died before saving ACTIVE.
         Grant provisioning = store.update(store.find(g.id()).orElseThrow()
-                .provisioningStarted(clock.instant(), clock.instant().plus(Duration.ofMinutes(2)))).orElseThrow();
+                .provisioningStarted(clock.instant(), clock.instant().plus(Duration.ofMinutes(2))), saved -> List.of())
+                .orElseThrow();
         target.live.add(g.id());
         assertEquals(0, grants.sweep(), "the lease is live: the process may still be working");
         assertInstanceOf(Outcome.Unchanged.class, grants.revoke(g.id(), ALICE, Optional.empty()));
@@ -225,7 +227,8 @@ class NoOrphanedAccessTest {
     void anAbandonedProvisioningThatMadeNothingIsClosedWithoutARevoke() {
         Grant g = approved();
         store.update(store.find(g.id()).orElseThrow()
-                .provisioningStarted(clock.instant(), clock.instant().plus(Duration.ofMinutes(2)))).orElseThrow();
+                .provisioningStarted(clock.instant(), clock.instant().plus(Duration.ofMinutes(2))), saved -> List.of())
+                .orElseThrow();
         clock.advance(Duration.ofMinutes(3));
         assertEquals(1, grants.sweep());
         assertEquals(GrantState.ROLLED_BACK, state(g));

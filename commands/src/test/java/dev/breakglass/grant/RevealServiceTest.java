@@ -32,12 +32,12 @@ class RevealServiceTest {
     private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
-    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Events events = store.events;
     private final Fakes.Vault vault = new Fakes.Vault();
     private final Policy policy = policy();
-    private final GrantService grants = new GrantService(store, policy, new Fakes.People(), target, vault, events,
+    private final GrantService grants = new GrantService(store, policy, new Fakes.People(), target, vault,
             new Fakes.Timers(), clock);
-    private final RevealService reveals = new RevealService(store, policy, vault, events, clock, grants);
+    private final RevealService reveals = new RevealService(store, policy, vault, clock, grants);
 
     /** A display that answers what it is told and remembers what it was asked to show. */
     private static final class Display implements CredentialDisplay {

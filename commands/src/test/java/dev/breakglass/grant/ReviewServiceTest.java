@@ -37,7 +37,7 @@ class ReviewServiceTest {
     private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
-    private final Fakes.Events events = new Fakes.Events();
+    private final Fakes.Events events = store.events;
     private final Fakes.Timers timers = new Fakes.Timers();
 
     private Policy policy(ReviewPolicy.Required required, boolean withReviewers) {
@@ -60,11 +60,11 @@ class ReviewServiceTest {
 
     /** Both services on the shared fakes, under {@code policy}. */
     private GrantService grants(Policy policy) {
-        return new GrantService(store, policy, new Fakes.People(), target, new Fakes.Vault(), events, timers, clock);
+        return new GrantService(store, policy, new Fakes.People(), target, new Fakes.Vault(), timers, clock);
     }
 
     private ReviewService reviews(Policy policy) {
-        return new ReviewService(store, policy, new Fakes.People(), events, timers, clock);
+        return new ReviewService(store, policy, new Fakes.People(), timers, clock);
     }
 
     /** A grant of 30m that expired and was removed. */

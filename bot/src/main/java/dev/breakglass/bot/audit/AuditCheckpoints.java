@@ -1,10 +1,8 @@
 package dev.breakglass.bot.audit;
 
-import dev.breakglass.bot.events.GrantEventListener;
 import dev.breakglass.event.GrantEvent;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.order.Ordered;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +22,13 @@ import java.util.concurrent.TimeUnit;
  * keyed ({@link JdbcAuditLog#ensureKeyed}).
  *
  * <p>Edge cases: nothing is published while the log is empty or its head has not moved since the last checkpoint
- * (any replica's: {@code audit_head.checkpoint_seq}); runs after the other listeners ({@link Ordered}), so the
- * closing event's own entry is in the checkpoint; publishing happens on its own thread, never the caller's; a
+ * (any replica's: {@code audit_head.checkpoint_seq}); called after the closing event's own entry committed
+ * ({@link AuditRecorder#delivered}), so that entry is in the checkpoint; publishing happens on its own thread, never the caller's; a
  * witness that fails is logged and the head counts as published only when one witness took it, so the next tick
  * tries again. Two replicas racing may publish the same head twice, which is harmless.
  */
 @Context
-public class AuditCheckpoints implements GrantEventListener, Ordered, AutoCloseable {
+public class AuditCheckpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditCheckpoints.class);
 
     private final JdbcAuditLog log;
@@ -53,21 +51,12 @@ public class AuditCheckpoints implements GrantEventListener, Ordered, AutoClosea
         timer.scheduleWithFixedDelay(this::publishQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public void on(GrantEvent event) {
-        if (event instanceof GrantEvent.Expired || event instanceof GrantEvent.Revoked
-                || event instanceof GrantEvent.RevocationResolved || event instanceof GrantEvent.Denied
-                || event instanceof GrantEvent.Cancelled || event instanceof GrantEvent.TimedOut
-                || event instanceof GrantEvent.ProvisioningFailed || event instanceof GrantEvent.RolledBack
-                || event instanceof GrantEvent.Reviewed) {
+    /** Called once {@code event}'s entry is committed: a grant that closed is checkpointed at once. */
+    public void afterEntry(GrantEvent event) {
+        if (event.grant().state().isFinal() || event instanceof GrantEvent.Expired
+                || event instanceof GrantEvent.Revoked || event instanceof GrantEvent.RevocationResolved) {
             timer.execute(this::publishQuietly);
         }
-    }
-
-    /** After the recorder and every other listener. */
-    @Override
-    public int getOrder() {
-        return Ordered.LOWEST_PRECEDENCE;
     }
 
     /**

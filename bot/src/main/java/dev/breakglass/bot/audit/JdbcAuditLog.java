@@ -87,33 +87,10 @@ public class JdbcAuditLog {
     }
 
     private <T> T inTransaction(String failure, Instant when, Step<T> step) {
-        Instant at = when.truncatedTo(ChronoUnit.MICROS);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                Head head;
-                boolean keyed;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT seq, hash, keyed FROM audit_head WHERE id = 1 FOR UPDATE");
-                     ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new PersistenceException("the audit head row is missing", null);
-                    }
-                    head = new Head(rs.getLong(1), rs.getString(2));
-                    keyed = rs.getBoolean(3);
-                }
-                if (!keyed) {
-                    if (head.seq() > 0) {
-                        // The plain part ends here: the marker is keyed and names the key, so a reader sees when.
-                        AuditEntry marker = add(c, head, at, 0, AuditChain.KEYED_MARKER, AuditEntry.SYSTEM,
-                                Map.of("key", key.fingerprint(), "plain_entries", head.seq()));
-                        head = new Head(marker.seq(), marker.hash());
-                    }
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET keyed = TRUE WHERE id = 1")) {
-                        ps.executeUpdate();
-                    }
-                }
-                T result = step.run(c, at, head);
+                T result = locked(c, when, step);
                 c.commit();
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
@@ -123,6 +100,47 @@ public class JdbcAuditLog {
         } catch (SQLException | IOException e) {
             throw new PersistenceException(failure, e);
         }
+    }
+
+    /**
+     * Appends one entry inside the caller's transaction on {@code c} (locking the head until the caller commits),
+     * so the entry and whatever else the caller writes commit together or not at all.
+     */
+    public AuditEntry appendIn(Connection c, Instant when, long grant, String type, String actor,
+                               Map<String, Object> details) throws SQLException {
+        try {
+            return locked(c, when, (conn, at, head) -> add(conn, head, at, grant, type, actor, details));
+        } catch (IOException e) {
+            throw new SQLException("could not write the details of " + type + " of BG-" + grant, e);
+        }
+    }
+
+    /** Locks the head on {@code c}, keys the log if it is not yet, and runs {@code step} after the head. */
+    private <T> T locked(Connection c, Instant when, Step<T> step) throws SQLException, IOException {
+        Instant at = when.truncatedTo(ChronoUnit.MICROS);
+        Head head;
+        boolean keyed;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, hash, keyed FROM audit_head WHERE id = 1 FOR UPDATE");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new PersistenceException("the audit head row is missing", null);
+            }
+            head = new Head(rs.getLong(1), rs.getString(2));
+            keyed = rs.getBoolean(3);
+        }
+        if (!keyed) {
+            if (head.seq() > 0) {
+                // The plain part ends here: the marker is keyed and names the key, so a reader sees when.
+                AuditEntry marker = add(c, head, at, 0, AuditChain.KEYED_MARKER, AuditEntry.SYSTEM,
+                        Map.of("key", key.fingerprint(), "plain_entries", head.seq()));
+                head = new Head(marker.seq(), marker.hash());
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET keyed = TRUE WHERE id = 1")) {
+                ps.executeUpdate();
+            }
+        }
+        return step.run(c, at, head);
     }
 
     /** Inserts the entry after {@code head}, moves the head and queues it for the SIEM; inside the caller's lock. */

@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
  * Counts grant events by kind ({@code breakglass_grant_events_total{event=…}}) and measures how late access
  * was removed after its window ended ({@code breakglass_revocation_lag_seconds}: when the target confirmed the
  * removal — revoke and verify both answered — minus expires_at), logging each lag too. A slow revoke counts in
- * full.
+ * full. Fed from the outbox, so each event is counted once across replicas (by the replica that delivered it; a
+ * replica that dies between counting and committing may count one event twice, never none).
  */
 @Singleton
-public class GrantMetrics implements GrantEventListener {
+public class GrantMetrics implements EventConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(GrantMetrics.class);
     private final MeterRegistry registry;
     private final Timer lag;
@@ -28,7 +29,13 @@ public class GrantMetrics implements GrantEventListener {
     }
 
     @Override
-    public void on(GrantEvent event) {
+    public String name() {
+        return EventRoutes.METRICS;
+    }
+
+    @Override
+    public void deliver(Delivery delivery, java.sql.Connection connection) {
+        GrantEvent event = delivery.event();
         registry.counter("breakglass.grant.events", "event", event.getClass().getSimpleName()).increment();
         if (event instanceof GrantEvent.Expired expired) {
             lag.record(expired.lag());

@@ -1,6 +1,8 @@
 /**
- * Where the core's {@link dev.breakglass.event.GrantEvent}s go in the bot: one {@link dev.breakglass.port.Notifier}
- * that hands each event to every listener (Slack messages, metrics, and later the audit trail), so the core
- * publishes once and each concern stays in its own adapter.
+ * The outbox: how the core's {@link dev.breakglass.event.GrantEvent}s reach the audit log, Slack and metrics without
+ * being lost. {@link dev.breakglass.bot.events.JdbcEventOutbox} stores each event in the transaction of the change that
+ * made it, with one delivery per consumer and lane ({@link dev.breakglass.bot.events.EventRoutes}); the
+ * {@link dev.breakglass.bot.events.EventRelay} hands pending deliveries to their
+ * {@link dev.breakglass.bot.events.EventConsumer}, in order per lane, on any replica, after restarts.
  */
 package dev.breakglass.bot.events;

@@ -3,6 +3,8 @@ package dev.breakglass.bot.persistence;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.breakglass.bot.events.JdbcEventOutbox;
+import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Extension;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -33,11 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * {@link GrantStore} on the {@code grants} table. {@link #update} is one
- * {@code UPDATE … WHERE id = ? AND version = ?}: the database decides which of two racing writers wins.
+ * {@code UPDATE … WHERE id = ? AND version = ?}: the database decides which of two racing writers wins. The events
+ * of a change go into the {@link JdbcEventOutbox} in the same transaction: both are stored, or neither.
  */
 @Singleton
 public class JdbcGrantStore implements GrantStore {
@@ -50,17 +54,66 @@ public class JdbcGrantStore implements GrantStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
+    private final JdbcEventOutbox outbox;
 
-    public JdbcGrantStore(DataSource dataSource) {
+    public JdbcGrantStore(DataSource dataSource, JdbcEventOutbox outbox) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
+    }
+
+    /** Work on one connection inside a transaction. */
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction; commits when it returns a present value or true, else rolls back. Wakes
+     * the outbox's relay after a commit.
+     */
+    private <T> T inTransaction(String failure, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            T result;
+            try {
+                result = work.run(c);
+                boolean keep = result instanceof Optional<?> o ? o.isPresent() : !Boolean.FALSE.equals(result);
+                if (keep) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+            outbox.committed();
+            return result;
+        } catch (SQLException e) {
+            throw new PersistenceException(failure, e);
+        }
     }
 
     @Override
-    public Grant create(NewGrant request) {
+    public Grant create(NewGrant request, Function<Grant, List<GrantEvent>> events) {
+        return inTransaction("could not store a new grant", c -> {
+            Grant created = insert(c, request);
+            outbox.append(c, events.apply(created), Optional.empty());
+            return created;
+        });
+    }
+
+    @Override
+    public boolean record(GrantEvent event, boolean oncePerGrant) {
+        return inTransaction("could not record " + event.getClass().getSimpleName() + " of " + event.grant().id(),
+                c -> outbox.append(c, List.of(event), oncePerGrant
+                        ? Optional.of(event.getClass().getSimpleName() + "@" + event.grant().id().value())
+                        : Optional.empty()));
+    }
+
+    private Grant insert(Connection c, NewGrant request) throws SQLException {
         String sql = "INSERT INTO grants (version, state, requester, target, role, duration_s, justification,"
                 + " incident, approvals_required, requested_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+        try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
             ps.setString(1, GrantState.PENDING.name());
             ps.setString(2, request.requester());
             ps.setString(3, request.target());
@@ -78,8 +131,6 @@ public class JdbcGrantStore implements GrantStore {
                 }
                 return Grant.pending(new GrantId(keys.getLong(1)), request);
             }
-        } catch (SQLException e) {
-            throw new PersistenceException("could not store a new grant", e);
         }
     }
 
@@ -97,7 +148,17 @@ public class JdbcGrantStore implements GrantStore {
     }
 
     @Override
-    public Optional<Grant> update(Grant changed) {
+    public Optional<Grant> update(Grant changed, Function<Grant, List<GrantEvent>> events) {
+        return inTransaction("could not update " + changed.id(), c -> {
+            Optional<Grant> saved = save(c, changed);
+            if (saved.isPresent()) {
+                outbox.append(c, events.apply(saved.get()), Optional.empty());
+            }
+            return saved;
+        });
+    }
+
+    private Optional<Grant> save(Connection c, Grant changed) throws SQLException {
         // Requester, target, justification and request time never change after the request.
         String sql = "UPDATE grants SET version = version + 1, state = ?, role = ?, duration_s = ?, incident = ?,"
                 + " approvals_required = ?, approved_by = ?, emergency = ?, decided_by = ?, reason = ?, handle = ?,"
@@ -107,7 +168,7 @@ public class JdbcGrantStore implements GrantStore {
                 + " pm_opened_at = ?, pm_reminders = ?, pm_next_reminder_at = ?, review_author = ?,"
                 + " review_written_at = ?, review_answers = ?, signed_off_by = ?, signed_off_at = ?, warned_for = ?"
                 + " WHERE id = ? AND version = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, changed.state().name());
             setOptional(ps, 2, changed.role());
             ps.setLong(3, changed.duration().getSeconds());
@@ -154,8 +215,6 @@ public class JdbcGrantStore implements GrantStore {
                 return Optional.empty();
             }
             return Optional.of(changed.savedAs(changed.version() + 1));
-        } catch (SQLException e) {
-            throw new PersistenceException("could not update " + changed.id(), e);
         }
     }
 

@@ -189,6 +189,26 @@ final class EmulatorState {
         return m;
     }
 
+    /**
+     * The conversation's top-level messages (not thread replies, not deleted) with {@code oldest < ts <= latest},
+     * newest first, at most {@code limit}: what {@code conversations.history} answers.
+     */
+    synchronized List<MutableMessage> history(String conversation, String oldest, String latest, int limit) {
+        java.math.BigDecimal from = new java.math.BigDecimal(oldest == null ? "0" : oldest);
+        java.math.BigDecimal to = latest == null ? null : new java.math.BigDecimal(latest);
+        List<MutableMessage> found = new ArrayList<>();
+        List<MutableMessage> all = messages.getOrDefault(conversation, List.of());
+        for (int i = all.size() - 1; i >= 0 && found.size() < limit; i--) {
+            MutableMessage m = all.get(i);
+            java.math.BigDecimal ts = new java.math.BigDecimal(m.ts);
+            if (!m.deleted && (m.threadTs == null || m.threadTs.equals(m.ts)) && ts.compareTo(from) > 0
+                    && (to == null || ts.compareTo(to) <= 0)) {
+                found.add(m);
+            }
+        }
+        return found;
+    }
+
     synchronized Optional<MutableMessage> findMessage(String conversation, String ts) {
         return messages.getOrDefault(conversation, List.of()).stream()
                 .filter(m -> m.ts.equals(ts) && !m.deleted).findFirst();
@@ -606,6 +626,8 @@ final class EmulatorState {
         final String threadTs;
         String text;
         JsonNode blocks;
+        /** Message metadata ({@code event_type}, {@code event_payload}) as posted; null when none. */
+        JsonNode metadata;
         boolean deleted;
         final List<Message.Revision> revisions = new ArrayList<>();
 

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  */
 final class WebApi {
     /** Scopes the bot token reports in {@code x-oauth-scopes}; Bolt reads them from auth.test's headers. */
-    static final String BOT_SCOPES = "commands,chat:write,im:write,mpim:write,users:read,users:read.email,usergroups:read";
+    static final String BOT_SCOPES = "commands,chat:write,im:write,mpim:write,users:read,users:read.email,usergroups:read,"
+            + "channels:history,groups:history,im:history";
     static final String APP_SCOPES = "connections:write";
     /** Slack cuts longer text and says so with this warning. */
     static final int MAX_TEXT = 40_000;
@@ -53,6 +54,7 @@ final class WebApi {
         methods.put("views.update", this::viewsUpdate);
         methods.put("views.publish", this::viewsPublish);
         methods.put("conversations.open", this::conversationsOpen);
+        methods.put("conversations.history", this::conversationsHistory);
         methods.put("users.info", this::usersInfo);
         methods.put("usergroups.users.list", this::usergroupsUsersList);
         methods.put("apps.connections.open", p -> appsConnectionsOpen());
@@ -185,8 +187,16 @@ final class WebApi {
         String conversation = state.resolveConversation(Json.text(p, "channel"), true)
                 .orElseThrow(() -> new ApiError("channel_not_found"));
         Content c = content(p, true);
+        JsonNode metadata = p.get("metadata");
+        if (metadata != null && !metadata.isNull() && (!metadata.isObject()
+                || Json.text(metadata, "event_type") == null || !metadata.path("event_payload").isObject())) {
+            throw new ApiError("invalid_metadata_format");
+        }
         EmulatorState.MutableMessage m = state.post(conversation, c.text(), c.blocks(), Json.text(p, "thread_ts"),
                 "chat.postMessage");
+        if (metadata != null && metadata.isObject()) {
+            m.metadata = metadata.deepCopy();
+        }
         ObjectNode body = ok();
         body.put("channel", conversation);
         body.put("ts", m.ts);
@@ -304,6 +314,38 @@ final class WebApi {
     }
 
     // ---------------------------------------------------------------- conversations, users, groups
+
+    /**
+     * A conversation's messages, newest first: {@code channel} (required), {@code oldest}/{@code latest} (exclusive /
+     * inclusive ts bounds), {@code limit} (default 100, at most 999), {@code include_all_metadata}. Thread replies are
+     * left out, as Slack does; no paging (the answer says there is no more).
+     */
+    private ObjectNode conversationsHistory(ObjectNode p) {
+        String conversation = state.resolveConversation(Json.text(p, "channel"), false)
+                .orElseThrow(() -> new ApiError("channel_not_found"));
+        int limit = 100;
+        String asked = Json.text(p, "limit");
+        if (asked != null) {
+            try {
+                limit = Math.max(1, Math.min(999, Integer.parseInt(asked)));
+            } catch (NumberFormatException e) {
+                throw new ApiError("invalid_limit");
+            }
+        }
+        boolean metadata = Json.flag(p, "include_all_metadata");
+        ObjectNode body = ok();
+        var list = body.putArray("messages");
+        for (EmulatorState.MutableMessage m : state.history(conversation, Json.text(p, "oldest"),
+                Json.text(p, "latest"), limit)) {
+            ObjectNode json = m.json(state.bot, state.team);
+            if (metadata && m.metadata != null) {
+                json.set("metadata", m.metadata.deepCopy());
+            }
+            list.add(json);
+        }
+        body.put("has_more", false);
+        return body;
+    }
 
     private ObjectNode conversationsOpen(ObjectNode p) {
         String users = Json.text(p, "users");

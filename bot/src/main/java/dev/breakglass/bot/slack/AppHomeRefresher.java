@@ -4,7 +4,8 @@ import static dev.breakglass.bot.slack.SlackPatience.patiently;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.view.View;
-import dev.breakglass.bot.events.GrantEventListener;
+import dev.breakglass.bot.events.EventConsumer;
+import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.slack.render.HomeView;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
@@ -31,19 +32,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps App Home tabs current: publishes a user's Home when they open it, and after every grant event
- * republishes the Home of the grant's requester and of its target's approvers and reviewers — among the users who opened
+ * Keeps App Home tabs current: publishes a user's Home when they open it, and after every grant event (from the
+ * outbox) republishes the Home of the grant's requester and of its target's approvers and reviewers — among the users who opened
  * their Home since this process started.
  *
  * <p>Edge cases: who opened Home is kept in memory only, per replica; after a restart (or on another replica) a
  * user's Home is refreshed again from the moment they next open it, and until then shows what it showed.
  * Publishing runs on its own single thread, never the caller's; a user already waiting in the queue is not
  * queued twice, and each publish reads the grants as stored when it runs, so a burst of events costs one
- * {@code views.publish}. A 429 waits as long as Slack says, a network error backs off (as {@link SlackNotifier});
+ * {@code views.publish}. A 429 waits as long as Slack says, a network error backs off (as {@link SlackPatience});
  * other failures are logged. "Time left" is as of the last publish; the absolute end time is shown beside it.
  */
 @Singleton
-public class AppHomeRefresher implements GrantEventListener {
+public class AppHomeRefresher implements EventConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(AppHomeRefresher.class);
     private static final Set<GrantState> SHOWN = EnumSet.of(GrantState.PENDING, GrantState.APPROVED, GrantState.PROVISIONING,
             GrantState.ACTIVE, GrantState.REVOKE_FAILED, GrantState.EXPIRED, GrantState.REVOKED);
@@ -82,7 +83,17 @@ public class AppHomeRefresher implements GrantEventListener {
     }
 
     @Override
-    public void on(GrantEvent event) {
+    public String name() {
+        return EventRoutes.HOME;
+    }
+
+    /**
+     * Queues the Homes the event may have changed. A refresh reads the grants as stored when it runs, so delivering an
+     * event twice (after a crash) costs a publish, never a wrong Home.
+     */
+    @Override
+    public void deliver(Delivery delivery, java.sql.Connection connection) {
+        GrantEvent event = delivery.event();
         if (event instanceof GrantEvent.CredentialsRevealed) {
             return; // nothing a Home shows has changed
         }

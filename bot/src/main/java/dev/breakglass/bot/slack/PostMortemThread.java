@@ -22,7 +22,7 @@ import static dev.breakglass.bot.slack.SlackPatience.patiently;
 /**
  * The post-mortem thread under a grant's request card ({@code thread_ts} = the card's ts): its opening message,
  * posted once and then updated in place as the review moves on, and the replies (the written review, the
- * sign-off). Called on {@link SlackNotifier}'s card queue, so it is in order with the card's own updates.
+ * sign-off). Called by {@link ApprovalCard} in the card's lane, so it is in order with the card's own updates.
  *
  * <p>Edge cases: the opening message is always rendered from the grant and its audit entries as stored now;
  * any post-mortem event posts it when it is missing (a process that died before posting it), so a reminder

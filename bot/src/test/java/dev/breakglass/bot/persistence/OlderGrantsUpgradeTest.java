@@ -32,7 +32,7 @@ class OlderGrantsUpgradeTest {
             db.execute(ended(3, "EXPIRED", Instant.now().plusSeconds(3600).toString()));
             db.migrateTo(null);
 
-            JdbcGrantStore store = new JdbcGrantStore(db.dataSource());
+            JdbcGrantStore store = db.grants();
             List<Long> due = store.findPostMortemsDue(Instant.now().plusSeconds(7200)).stream()
                     .map(g -> g.id().value()).toList();
 

@@ -61,7 +61,7 @@ class AbuseLimitsTest {
             GrantStore store = bot.bean(GrantStore.class);
             for (int i = 0; i < 25; i++) {
                 store.create(new NewGrant("U0BOB", "demo-db", Optional.empty(), Duration.ofMinutes(30), WHY,
-                        Optional.empty(), 1, bot.clock().instant()));
+                        Optional.empty(), 1, bot.clock().instant()), saved -> java.util.List.of());
             }
             String list = bot.deliver().slashCommand("U0BOB", "C0GENERAL", "list").json().path("text").asText();
             assertEquals(20, list.lines().filter(l -> l.startsWith("• *BG-")).count(), list);

@@ -222,6 +222,7 @@ class AccessEndsFlowTest {
                 l -> l.matches("breakglass_grant_events_total\\{event=\"RevocationFailed\"} 3(\\.0)?")),
                 () -> "each attempt counted");
 
+        bot.settle();
         List<dev.breakglass.bot.audit.AuditEntry> trail = bot.bean(dev.breakglass.bot.audit.JdbcAuditLog.class)
                 .forGrant(id.value());
         // Adapter calls and the post-mortem (opened once access is gone) have their own tests.

@@ -62,6 +62,7 @@ class NoOrphanedAccessFlowTest {
     }
 
     private List<String> audited(GrantId id) {
+        bot.settle();
         return bot.bean(JdbcAuditLog.class).forGrant(id.value()).stream().map(AuditEntry::type).toList();
     }
 
@@ -97,9 +98,9 @@ class NoOrphanedAccessFlowTest {
         Instant now = bot.clock().instant();
         // A grant a process approved, marked PROVISIONING, and asked the target for; then it died.
         Grant g = store.create(new NewGrant(ALICE, "orders-db", Optional.of("admin"), Duration.ofMinutes(30), WHY,
-                Optional.empty(), 1, now));
-        g = store.update(g.approvedBy(BOB, now)).orElseThrow();
-        g = store.update(g.provisioningStarted(now, now.plus(Duration.ofMinutes(2)))).orElseThrow();
+                Optional.empty(), 1, now), saved -> java.util.List.of());
+        g = store.update(g.approvedBy(BOB, now), saved -> java.util.List.of()).orElseThrow();
+        g = store.update(g.provisioningStarted(now, now.plus(Duration.ofMinutes(2))), saved -> java.util.List.of()).orElseThrow();
         bot.bean(TargetRegistry.class).adapter("orders-db").orElseThrow().grant(new GrantRequest(g.id(), "orders-db",
                 g.role(), ALICE, Optional.empty(), now.plus(g.duration()), WHY));
         GrantId id = g.id();

@@ -204,6 +204,7 @@ class PostMortemFlowTest {
         assertTrue(lines.get(lines.size() - 2).contains("review written by <@U0ALICE>"), lines.toString());
         assertTrue(lines.get(lines.size() - 1).contains("review signed off by <@U0DAVE>"), lines.toString());
 
+        bot.settle();
         List<AuditEntry> audit = bot.bean(JdbcAuditLog.class).forGrant(id.value());
         AuditEntry written = audit.stream().filter(e -> e.type().equals("ReviewWritten")).findFirst().orElseThrow();
         assertEquals(ALICE, written.actor());

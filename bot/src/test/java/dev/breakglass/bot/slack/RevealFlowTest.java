@@ -116,6 +116,7 @@ class RevealFlowTest {
         assertTrue(blocks.get(0).toString().contains("split over several boxes"), blocks.get(0).toString());
         assertEquals(secret, joined.toString(), "the pieces join back to the value");
 
+        RunningBot.await(Workflow.WAIT, () -> reveals(id).size() == 1, () -> "the reveal is audited: " + reveals(id));
         List<AuditEntry> revealed = reveals(id);
         assertEquals(1, revealed.size());
         assertEquals(ALICE, revealed.get(0).actor());
@@ -146,6 +147,7 @@ class RevealFlowTest {
         flow.press(ALICE, ready, GrantCard.REVEAL, id);
         SlackView modal = bot.slack().openModal(ALICE).orElseThrow();
         assertTrue(modal.view().toString().contains(receiver.password()), "the one reveal is still there");
+        RunningBot.await(Workflow.WAIT, () -> reveals(id).size() == 1, () -> "the reveal is audited: " + reveals(id));
         assertEquals(1, reveals(id).size());
     }
 

@@ -149,6 +149,16 @@ public final class RunningBot implements AutoCloseable {
         return server.getApplicationContext();
     }
 
+    /**
+     * Waits until every stored event was delivered to every consumer (the outbox is empty): the audit log, the card,
+     * the messages and the metrics have caught up with what happened so far.
+     */
+    public void settle() {
+        dev.breakglass.bot.events.JdbcEventOutbox outbox = bean(dev.breakglass.bot.events.JdbcEventOutbox.class);
+        await(Duration.ofSeconds(30), () -> outbox.pending().isEmpty(), () -> "deliveries still pending: "
+                + outbox.pending());
+    }
+
     public <T> T bean(Class<T> type) {
         return context().getBean(type);
     }

@@ -130,6 +130,29 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * A grant store on this database whose events go to the outbox routed by {@code policy} (who hears them): as the
+     * bot stores them, for tests that write grants directly.
+     */
+    public dev.breakglass.bot.persistence.JdbcGrantStore grants(dev.breakglass.policy.Policy policy) {
+        return new dev.breakglass.bot.persistence.JdbcGrantStore(dataSource(),
+                new dev.breakglass.bot.events.JdbcEventOutbox(dataSource(),
+                        new dev.breakglass.bot.events.EventRoutes(policy), java.time.Clock.systemUTC()));
+    }
+
+    /** A grant store on this database, with no notify channels in its routing. */
+    public dev.breakglass.bot.persistence.JdbcGrantStore grants() {
+        return grants(policyNotifying(java.util.List.of()));
+    }
+
+    /** A one-target policy (orders-db, approved by U0BOB) that notifies {@code notify}: for routing events. */
+    public static dev.breakglass.policy.Policy policyNotifying(java.util.List<dev.breakglass.policy.NotifyTarget> notify) {
+        return new dev.breakglass.policy.Policy(new dev.breakglass.policy.Channels("C0APPROVALS", notify),
+                java.util.Map.of("orders-db", dev.breakglass.policy.TargetPolicy.builder("orders-db", "webhook",
+                        java.time.Duration.ofHours(1), java.util.List.of(new dev.breakglass.policy.Principal.UserId(
+                                "U0BOB"))).build()));
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

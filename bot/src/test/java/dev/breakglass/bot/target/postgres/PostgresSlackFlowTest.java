@@ -83,6 +83,7 @@ class PostgresSlackFlowTest {
             String expected = "function " + function + "()";
             String outcome = "owned by " + pg.prefix + "orphans, no longer SECURITY DEFINER, EXECUTE revoked from "
                     + "everyone";
+            bot.settle();
             List<AuditEntry> revokes = bot.bean(JdbcAuditLog.class).forGrant(id.value()).stream()
                     .filter(e -> e.type().equals("TargetCall") && "revoke".equals(e.details().get("action")))
                     .toList();

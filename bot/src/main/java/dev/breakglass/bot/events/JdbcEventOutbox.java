@@ -1,0 +1,370 @@
+package dev.breakglass.bot.events;
+
+import dev.breakglass.event.GrantEvent;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The outbox tables: {@code grant_events} (every event, as JSON, kept as the record of what happened) and
+ * {@code event_deliveries} (what each consumer still has to hear, one row per consumer and lane, deleted once
+ * delivered). Written inside the transaction of the change that made the event ({@link #append}), read by the
+ * {@link EventRelay}.
+ *
+ * <p>Sharing between replicas: a delivery is taken with {@code SELECT … FOR UPDATE SKIP LOCKED} on its row and
+ * runs only when it is the lowest pending row of its lane, so two replicas never run the same delivery and a lane
+ * never runs out of order (a replica that finds an earlier row of the lane still taken, or backed off, leaves the
+ * lane alone). The row lock lasts until the delivery's transaction ends, so a replica that dies mid-delivery frees
+ * it at once, and the delivery is done again.
+ *
+ * <p>Edge cases: per grant, event ids increase in commit order (a grant's next change waits for the previous one's
+ * commit); across grants, two changes committed at the same moment may reach a shared lane (a notify channel) in
+ * either order. A delivery that failed waits with backoff ({@link #backoff}), and so does what is behind it in its
+ * lane, never what is in other lanes.
+ */
+@Singleton
+public class JdbcEventOutbox {
+    /** The longest a failing delivery waits between attempts. */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    private static final int ERROR_LIMIT = 1000;
+
+    private final DataSource dataSource;
+    private final EventRoutes routes;
+    private final Clock clock;
+    /**
+     * When deliveries are due: the machine's clock, not the application's (a test that moves the application clock
+     * must not stall or rush the relay), as Quartz fires by the machine's clock.
+     */
+    private final Clock machine = Clock.systemUTC();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition appended = lock.newCondition();
+    private long appendCount;
+
+    public JdbcEventOutbox(DataSource dataSource, EventRoutes routes, Clock clock) {
+        this.dataSource = dataSource;
+        this.routes = routes;
+        this.clock = clock;
+    }
+
+    /**
+     * Stores {@code events} and their deliveries on {@code c}, inside the caller's transaction; the caller calls
+     * {@link #committed} after its commit.
+     *
+     * @param onceKey when present, the event is not stored if one with this key already is ({@code false} returned)
+     */
+    public boolean append(Connection c, List<GrantEvent> events, Optional<String> onceKey) throws SQLException {
+        Instant now = clock.instant();
+        Instant due = machine.instant();
+        for (GrantEvent event : events) {
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO grant_events (grant_id, kind, body, once_key,"
+                    + " recorded_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
+                ps.setLong(1, event.grant().id().value());
+                ps.setString(2, event.getClass().getSimpleName());
+                ps.setString(3, EventJson.write(event));
+                ps.setString(4, onceKey.orElse(null));
+                ps.setObject(5, at(now));
+                try {
+                    ps.executeUpdate();
+                } catch (SQLException e) {
+                    if (onceKey.isPresent() && "23505".equals(e.getSQLState())) {
+                        return false;
+                    }
+                    throw e;
+                }
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                        throw new SQLException("the database returned no id for a new event");
+                    }
+                    id = keys.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_deliveries (event_id, consumer, lane,"
+                    + " attempts, next_attempt_at) VALUES (?, ?, ?, 0, ?)")) {
+                for (EventRoutes.Route route : routes.of(event)) {
+                    ps.setLong(1, id);
+                    ps.setString(2, route.consumer());
+                    ps.setString(3, route.lane());
+                    ps.setObject(4, at(due));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return true;
+    }
+
+    /** Wakes the relay: something was appended and committed. */
+    public void committed() {
+        lock.lock();
+        try {
+            appendCount++;
+            appended.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until something is appended after {@code seen} (see {@link #appendCount}) or the timeout passes. */
+    void awaitAppend(long seen, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = timeout.toNanos();
+            while (appendCount == seen && left > 0) {
+                left = appended.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long appendCount() {
+        lock.lock();
+        try {
+            return appendCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lanes whose first pending delivery is due at {@code now}, oldest first, at most {@code limit}. */
+    List<String> dueLanes(int limit) throws SQLException {
+        List<String> lanes = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT lane FROM event_deliveries GROUP BY lane"
+                     + " HAVING MAX(next_attempt_at) <= ? ORDER BY MIN(event_id) FETCH FIRST " + limit + " ROWS ONLY")) {
+            ps.setObject(1, at(machine.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lanes.add(rs.getString(1));
+                }
+            }
+        }
+        return lanes;
+    }
+
+    /** What {@link #deliverNext} did. */
+    enum Result {
+        /** One delivery made and committed. */
+        DELIVERED,
+        /** Nothing due in the lane now: empty, backed off, or an earlier delivery is taken by another replica. */
+        IDLE,
+        /** The delivery failed or was postponed; it waits, and the lane with it. */
+        WAITING
+    }
+
+    /** How a delivery is made: the relay's side. */
+    interface Handler {
+        void handle(String consumer, EventConsumer.Delivery delivery, Connection c) throws Exception;
+
+        /** Whether the consumer reaches outside the database, so its attempts are marked first. */
+        boolean reachesOut(String consumer);
+    }
+
+    /**
+     * Takes the lane's first pending delivery, if it is due and nobody holds it, and hands it to {@code handler}
+     * in a transaction that also deletes it.
+     *
+     * @param done called after the commit with the delivery made
+     */
+    Result deliverNext(String lane, Handler handler, java.util.function.BiConsumer<String, EventConsumer.Delivery> done,
+                       java.util.function.BiConsumer<String, Exception> failed) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long eventId;
+            String consumer;
+            int attempts;
+            try {
+                try (PreparedStatement ps = c.prepareStatement("SELECT event_id, consumer, attempts FROM event_deliveries"
+                        + " WHERE lane = ? AND next_attempt_at <= ? ORDER BY event_id FETCH FIRST 1 ROWS ONLY"
+                        + " FOR UPDATE SKIP LOCKED")) {
+                    ps.setString(1, lane);
+                    ps.setObject(2, at(machine.instant()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            c.rollback();
+                            return Result.IDLE;
+                        }
+                        eventId = rs.getLong(1);
+                        consumer = rs.getString(2);
+                        attempts = rs.getInt(3);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT MIN(event_id) FROM event_deliveries WHERE lane = ?")) {
+                    ps.setString(1, lane);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getLong(1) < eventId) {
+                            // An earlier delivery is taken by another replica, or waits: order first.
+                            c.rollback();
+                            return Result.IDLE;
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+            EventConsumer.Delivery delivery;
+            try {
+                boolean repeated = attempted(c, eventId, consumer, lane);
+                delivery = read(c, eventId, lane.substring(lane.indexOf(':') + 1), repeated);
+                if (!repeated && handler.reachesOut(consumer)) {
+                    markAttempt(eventId, consumer, lane);
+                }
+                handler.handle(consumer, delivery, c);
+                for (String table : List.of("event_deliveries", "event_attempts")) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM " + table + " WHERE event_id = ? AND consumer = ? AND lane = ?")) {
+                        ps.setLong(1, eventId);
+                        ps.setString(2, consumer);
+                        ps.setString(3, lane);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (Exception e) {
+                c.rollback();
+                Duration wait = e instanceof EventConsumer.NotYet notYet ? notYet.retryIn() : backoff(attempts + 1);
+                postpone(c, eventId, consumer, lane, e instanceof EventConsumer.NotYet ? attempts : attempts + 1,
+                        wait, e instanceof EventConsumer.NotYet ? null : String.valueOf(e));
+                if (!(e instanceof EventConsumer.NotYet)) {
+                    failed.accept(lane, e);
+                }
+                return Result.WAITING;
+            }
+            done.accept(consumer, delivery);
+            return Result.DELIVERED;
+        }
+    }
+
+    /** 1 s, doubling with each failed attempt, at most {@link #MAX_BACKOFF}. */
+    static Duration backoff(int attempts) {
+        long seconds = 1L << Math.min(Math.max(attempts - 1, 0), 20);
+        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
+    }
+
+    private void postpone(Connection c, long eventId, String consumer, String lane, int attempts, Duration wait,
+                          String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE event_deliveries SET attempts = ?, next_attempt_at = ?,"
+                + " last_error = COALESCE(?, last_error) WHERE event_id = ? AND consumer = ? AND lane = ?")) {
+            ps.setInt(1, attempts);
+            ps.setObject(2, at(machine.instant().plus(wait)));
+            ps.setString(3, error == null ? null : error.substring(0, Math.min(error.length(), ERROR_LIMIT)));
+            ps.setLong(4, eventId);
+            ps.setString(5, consumer);
+            ps.setString(6, lane);
+            ps.executeUpdate();
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    private static boolean attempted(Connection c, long eventId, String consumer, String lane) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM event_attempts WHERE event_id = ? AND consumer = ? AND lane = ?")) {
+            ps.setLong(1, eventId);
+            ps.setString(2, consumer);
+            ps.setString(3, lane);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Commits, on a connection of its own, that this delivery is about to reach outside. */
+    private void markAttempt(long eventId, String consumer, String lane) throws SQLException {
+        try (Connection own = dataSource.getConnection();
+             PreparedStatement ps = own.prepareStatement(
+                     "INSERT INTO event_attempts (event_id, consumer, lane) VALUES (?, ?, ?)")) {
+            own.setAutoCommit(true);
+            ps.setLong(1, eventId);
+            ps.setString(2, consumer);
+            ps.setString(3, lane);
+            ps.executeUpdate();
+        }
+    }
+
+    private static EventConsumer.Delivery read(Connection c, long eventId, String key, boolean repeated)
+            throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT body, recorded_at FROM grant_events WHERE id = ?")) {
+            ps.setLong(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("event " + eventId + " is missing from grant_events");
+                }
+                return new EventConsumer.Delivery(eventId, EventJson.read(rs.getString(1)), key,
+                        rs.getObject(2, OffsetDateTime.class).toInstant(), repeated);
+            }
+        }
+    }
+
+    /**
+     * Whether {@code consumer} still has a delivery in the lane keyed {@code key} at or before event {@code upTo}: a
+     * consumer that shows another's work (the post-mortem thread shows the audit timeline) waits for it.
+     */
+    public boolean pendingBefore(String consumer, String key, long upTo) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT COUNT(*) FROM event_deliveries WHERE lane = ? AND event_id <= ?")) {
+            ps.setString(1, new EventRoutes.Route(consumer, key).lane());
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** Every event stored for {@code grant}, in the order they happened. */
+    public List<GrantEvent> eventsOf(dev.breakglass.grant.GrantId grant) {
+        List<GrantEvent> events = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT body FROM grant_events WHERE grant_id = ? ORDER BY id")) {
+            ps.setLong(1, grant.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(EventJson.read(rs.getString(1)));
+                }
+            }
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("could not read the events of " + grant, e);
+        }
+        return events;
+    }
+
+    /** How many deliveries are pending, per consumer: for health and metrics. */
+    public java.util.Map<String, Long> pending() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT consumer, COUNT(*) FROM event_deliveries GROUP BY consumer")) {
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not count pending deliveries", e);
+        }
+        return counts;
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}
