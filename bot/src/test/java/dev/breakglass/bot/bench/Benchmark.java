@@ -5,6 +5,7 @@ import dev.breakglass.bot.sandbox.HttpDelivery;
 import dev.breakglass.bot.sandbox.SlackDelivery;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import dev.breakglass.bot.testing.BotProcess;
+import dev.breakglass.bot.testing.ClusterEnv;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.bot.testing.Workflow;
@@ -23,7 +24,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -376,14 +376,8 @@ public final class Benchmark {
                     .replace("max-duration: 1h", "max-duration: 4h").replace("min-duration: 2s", "min-duration: 1s"));
             for (int i = 0; i < processes; i++) {
                 String instance = "bench-" + (char) ('a' + i);
-                Map<String, String> env = new HashMap<>(db != null ? db.env() : Map.of());
-                env.put("SLACK_BOT_TOKEN", RunningBot.BOT_TOKEN);
-                env.put("SLACK_SIGNING_SECRET", SECRET);
-                env.put("SLACK_API_URL", slack.apiUrl());
-                env.put("BREAKGLASS_POLICY", policy.toAbsolutePath().toString());
-                env.put("BREAKGLASS_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
-                env.put("BREAKGLASS_DATA_DIR", dir.resolve("data-" + instance).toAbsolutePath().toString());
-                env.put("BREAKGLASS_INSTANCE_ID", instance);
+                // Replicas share the encryption and audit keys, as a real cluster must.
+                Map<String, String> env = new HashMap<>(ClusterEnv.of(db, slack, policy, dir, instance));
                 env.putAll(EXTRA_ENV);
                 Path home = Files.createDirectories(dir.resolve(instance));
                 List<String> jvm = new ArrayList<>(List.of("-Xmx384m"));
