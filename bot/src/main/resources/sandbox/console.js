@@ -6,6 +6,7 @@
 
 import { renderBlocks, el, html } from './blockkit.js';
 import { mrkdwn, plainText, textObject } from './mrkdwn.js';
+import * as authenticator from './authenticator.js';
 
 const $ = id => document.getElementById(id);
 const HOME = 'home';
@@ -297,6 +298,7 @@ function renderModal() {
       send('/sandbox/api/click', { view_id: modal.id, action_id: e.action_id, value }, `The ${label(e)} button`));
     $('modal-body').replaceChildren(renderBlocks(view.blocks, ctx));
     app.modalInputs = ctx.inputs;
+    demoAuthenticator(view);
     const footer = [];
     const close = el('button', { type: 'button', class: 'bk-button', id: 'modal-close' },
       html(plainText(view.close ?? { type: 'plain_text', text: 'Cancel' })));
@@ -313,6 +315,34 @@ function renderModal() {
     overlay.hidden = false;
   }
   showErrors(modal.errors ?? {});
+}
+
+/**
+ * Step-up in the sandbox: the page plays the demo user's authenticator app. It keeps the secret an enrolment modal
+ * shows, and next to a step-up code field it shows the current code with a button that fills it in.
+ */
+function demoAuthenticator(view) {
+  const uri = authenticator.otpauthIn(view);
+  if (uri) authenticator.remember(app.user, uri);
+  const field = $('modal-body').querySelector('.bk-input[data-block-id="step_up_code"] input');
+  if (!field) return;
+  const user = app.user;
+  const panel = el('div', { class: 'demo-authenticator', id: 'demo-authenticator' });
+  field.closest('.bk-input').append(panel);
+  if (!authenticator.knows(user)) {
+    panel.append('Demo authenticator: not set up for this user in this browser. Run /breakglass mfa enroll first.');
+    return;
+  }
+  const shown = el('code', { id: 'demo-code' }, '……');
+  const fill = el('button', { type: 'button', class: 'bk-button', id: 'demo-fill' }, 'Fill in');
+  panel.append('Demo authenticator (this page plays your phone): ', shown, ' ', fill);
+  const tick = async () => {
+    if (!panel.isConnected) return;
+    shown.textContent = await authenticator.code(user);
+    setTimeout(tick, 1000);
+  };
+  tick();
+  fill.addEventListener('click', async () => { field.value = await authenticator.code(user); });
 }
 
 /** response_action: errors — shown under each field, keeping what the person typed. */

@@ -88,6 +88,28 @@ public sealed interface BreakglassCommand extends ParseResult {
         }
     }
 
+    /** {@code mfa enroll}: set up the second factor (opens the enrolment modal). */
+    record MfaEnroll() implements BreakglassCommand {
+    }
+
+    /** {@code mfa status}: whether the person is enrolled or locked, and where step-up applies. */
+    record MfaStatus() implements BreakglassCommand {
+    }
+
+    /**
+     * {@code mfa reset <user>}: a security admin removes someone's enrolment (a lost phone).
+     *
+     * @param user the Slack user id ({@code U…} or {@code W…}), from a mention or typed
+     */
+    record MfaReset(String user) implements BreakglassCommand {
+        public MfaReset {
+            Objects.requireNonNull(user, "user");
+            if (!user.matches("[UW][A-Z0-9]{1,31}")) {
+                throw new IllegalArgumentException("not a Slack user id: " + user);
+            }
+        }
+    }
+
     /** {@code help}: list the subcommands ({@link CommandParser#usages()}). */
     record Help() implements BreakglassCommand {
     }

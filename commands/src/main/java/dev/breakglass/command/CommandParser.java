@@ -4,6 +4,9 @@ import dev.breakglass.command.BreakglassCommand.Audit;
 import dev.breakglass.command.BreakglassCommand.Extend;
 import dev.breakglass.command.BreakglassCommand.Help;
 import dev.breakglass.command.BreakglassCommand.ListGrants;
+import dev.breakglass.command.BreakglassCommand.MfaEnroll;
+import dev.breakglass.command.BreakglassCommand.MfaReset;
+import dev.breakglass.command.BreakglassCommand.MfaStatus;
 import dev.breakglass.command.BreakglassCommand.OpenForm;
 import dev.breakglass.command.BreakglassCommand.Request;
 import dev.breakglass.command.BreakglassCommand.Review;
@@ -77,6 +80,7 @@ public final class CommandParser {
         EXTEND("extend", "<id> <duration> <justification…>", "ask for more time on a grant (approved again)"),
         REVIEW("review", "<id>", "open the post-mortem form"),
         AUDIT("audit", "<id>", "timeline of one grant"),
+        MFA("mfa", "enroll|status|reset <user>", "set up or check your second factor (step-up); admins reset one"),
         HELP("help", "", "this list");
 
         final String keyword;
@@ -102,8 +106,10 @@ public final class CommandParser {
     }
 
     private static final List<Usage> USAGES = List.of(OPEN_FORM_USAGE, Sub.REQUEST.usage, Sub.LIST.usage,
-            Sub.STATUS.usage, Sub.REVOKE.usage, Sub.EXTEND.usage, Sub.REVIEW.usage, Sub.AUDIT.usage, Sub.HELP.usage);
+            Sub.STATUS.usage, Sub.REVOKE.usage, Sub.EXTEND.usage, Sub.REVIEW.usage, Sub.AUDIT.usage, Sub.MFA.usage, Sub.HELP.usage);
 
+    /** A person: Slack's escaped mention {@code <@U123|name>} / {@code <@U123>}, or the bare id. */
+    private static final Pattern USER = Pattern.compile("<@([UW][A-Z0-9]{1,31})(?:\\|[^>]*)?>|([UW][A-Z0-9]{1,31})");
     private static final Pattern DIGITS_ONLY = Pattern.compile("0*([1-9][0-9]{0,17})");
     private static final Pattern LOOSE_ID = Pattern.compile("(?i)bg[-_.]?0*([1-9][0-9]{0,17})");
     private static final Pattern EDGE_PUNCTUATION = Pattern.compile("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$");
@@ -146,6 +152,7 @@ public final class CommandParser {
             case EXTEND -> extend(words);
             case REVIEW -> idOnly(sub, words, Review::new);
             case AUDIT -> idOnly(sub, words, Audit::new);
+            case MFA -> mfa(words);
             case HELP -> nothingMore(sub, words, new Help(), null);
         };
     }
@@ -226,6 +233,43 @@ public final class CommandParser {
             return error(Sub.REVOKE, problem.get());
         }
         return new Revoke(id.get(), Optional.of(reason));
+    }
+
+    /** {@code mfa enroll}, {@code mfa status}, {@code mfa reset <user>} (a mention, or a user id). */
+    private ParseResult mfa(Words words) {
+        String what = words.next();
+        if (what == null) {
+            return error(Sub.MFA, "Mfa needs enroll, status or reset <user>, like: mfa enroll.");
+        }
+        String rest;
+        switch (asciiLower(what)) {
+            case "enroll", "enrol" -> {
+                rest = words.rest();
+                return rest.isEmpty() ? new MfaEnroll() : error(Sub.MFA, "Mfa enroll takes no arguments, but "
+                        + Text.quote(rest) + " follows it. Send /breakglass mfa enroll on its own.");
+            }
+            case "status" -> {
+                rest = words.rest();
+                return rest.isEmpty() ? new MfaStatus() : error(Sub.MFA, "Mfa status takes no arguments, but "
+                        + Text.quote(rest) + " follows it. Send /breakglass mfa status on its own.");
+            }
+            case "reset" -> {
+                String who = words.next();
+                if (who == null) {
+                    return error(Sub.MFA, "Mfa reset needs the person, like: mfa reset @alice.");
+                }
+                Matcher m = USER.matcher(who);
+                if (!m.matches()) {
+                    return error(Sub.MFA, Text.quote(who) + " is not a person: mention them, like mfa reset @alice.");
+                }
+                rest = words.rest();
+                return rest.isEmpty() ? new MfaReset(m.group(1) != null ? m.group(1) : m.group(2)) : error(Sub.MFA, "Mfa reset takes only the person, "
+                        + "but " + Text.quote(rest) + " follows it.");
+            }
+            default -> {
+                return error(Sub.MFA, "There is no mfa " + Text.quote(what) + "; use enroll, status or reset <user>.");
+            }
+        }
     }
 
     private ParseResult idOnly(Sub sub, Words words, Function<GrantId, BreakglassCommand> command) {
@@ -313,7 +357,7 @@ public final class CommandParser {
         Sub best = null;
         int bestDistance = 3;
         for (Sub sub : Sub.values()) {
-            int d = distance(lower, sub.keyword);
+            int d = EditDistance.between(lower, sub.keyword);
             if (d < bestDistance) {
                 best = sub;
                 bestDistance = d;
@@ -334,28 +378,6 @@ public final class CommandParser {
             }
         }
         return Optional.ofNullable(only);
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost one. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int best = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    best = Math.min(best, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = best;
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     private static ParseError error(Sub sub, String message) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  * reason, the failure or the cancellation note, whichever ended the grant; {@code emergency} marks a solo
  * break-glass (no peer approval), whose review is mandatory; {@code revocation} tracks the removal of access
  * (attempts, the claim of the process working on it, errors); {@code extension} is a pending request for more
- * time; {@code postMortem} is the review once access is gone ({@link PostMortem#NONE} before).
+ * time; {@code postMortem} is the review once access is gone ({@link PostMortem#NONE} before);
+ * {@code stepUpVerified} lists who passed step-up (a second factor) for their part in this grant — the requester for
+ * the request or the break glass, each approver for their approval — in the order they did, each once.
  */
 public record Grant(
         GrantId id,
@@ -42,7 +44,8 @@ public record Grant(
         Revocation revocation,
         Optional<Extension> extension,
         PostMortem postMortem,
-        Optional<Instant> warnedFor) {
+        Optional<Instant> warnedFor,
+        List<String> stepUpVerified) {
 
     public Grant {
         Objects.requireNonNull(id, "id");
@@ -65,6 +68,7 @@ public record Grant(
         Objects.requireNonNull(postMortem, "postMortem");
         Objects.requireNonNull(warnedFor, "warnedFor");
         approvedBy = List.copyOf(approvedBy);
+        stepUpVerified = List.copyOf(stepUpVerified.stream().distinct().toList());
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1: " + version);
         }
@@ -88,14 +92,29 @@ public record Grant(
                 request.duration(), request.justification(), request.incident(), request.approvalsRequired(),
                 List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), request.requestedAt(),
                 Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty(), PostMortem.NONE,
-                Optional.empty());
+                Optional.empty(), request.stepUpVerified() ? List.of(request.requester()) : List.of());
     }
 
     /** This grant as a store saved it, at {@code version}. */
     public Grant savedAs(long version) {
         return new Grant(id, version, state, requester, target, role, duration, justification, incident,
                 approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, requestedAt, activatedAt,
-                expiresAt, updatedAt, revocation, extension, postMortem, warnedFor);
+                expiresAt, updatedAt, revocation, extension, postMortem, warnedFor, stepUpVerified);
+    }
+
+    /** True when {@code user} passed step-up for their part in this grant. */
+    public boolean stepUpVerifiedBy(String user) {
+        return stepUpVerified.contains(user);
+    }
+
+    /** {@code user} passed step-up for their part (a no-op when they already had). */
+    public Grant withStepUpVerified(String user) {
+        if (stepUpVerified.contains(user)) {
+            return this;
+        }
+        List<String> next = new ArrayList<>(stepUpVerified);
+        next.add(user);
+        return copy().stepUpVerified(next).build();
     }
 
     // ---------------------------------------------------------------- removing access
@@ -406,6 +425,7 @@ public record Grant(
         private Optional<Extension> extension;
         private Optional<Instant> warnedFor;
         private PostMortem postMortem;
+        private List<String> stepUpVerified;
 
         Copy(Grant g) {
             this.g = g;
@@ -423,6 +443,7 @@ public record Grant(
             extension = g.extension;
             postMortem = g.postMortem;
             warnedFor = g.warnedFor;
+            stepUpVerified = g.stepUpVerified;
         }
 
         Copy state(GrantState v) { state = v; return this; }
@@ -439,11 +460,12 @@ public record Grant(
         Copy extension(Optional<Extension> v) { extension = v; return this; }
         Copy postMortem(PostMortem v) { postMortem = v; return this; }
         Copy warnedFor(Optional<Instant> v) { warnedFor = v; return this; }
+        Copy stepUpVerified(List<String> v) { stepUpVerified = v; return this; }
 
         Grant build() {
             return new Grant(g.id, g.version, state, g.requester, g.target, g.role, duration, g.justification,
                     g.incident, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
-                    activatedAt, expiresAt, updatedAt, revocation, extension, postMortem, warnedFor);
+                    activatedAt, expiresAt, updatedAt, revocation, extension, postMortem, warnedFor, stepUpVerified);
         }
     }
 }

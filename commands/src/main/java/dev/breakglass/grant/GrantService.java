@@ -7,6 +7,7 @@ import dev.breakglass.grant.Outcome.Field;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
+import dev.breakglass.policy.StepUpPolicy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.Extending;
@@ -20,6 +21,7 @@ import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import dev.breakglass.port.TargetRegistry;
 import dev.breakglass.port.TargetTimeoutException;
+import dev.breakglass.stepup.StepUpProof;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +47,11 @@ import static dev.breakglass.grant.Reply.person;
  * once, in one process or two, give exactly one outcome, and only the saver of APPROVED schedules provisioning.
  * A repeated step is {@link Outcome.Unchanged} with a polite reply; a step the rules forbid is
  * {@link Outcome.Refused} and changes nothing. A change's events are saved with it, in one transaction.
+ *
+ * <p>Step-up: where the policy asks for a second factor ({@link Policy#stepUpRequired}), request, approve, break
+ * glass, extend and approve extension count only with a {@link StepUpProof} of the person acting, fresh from
+ * {@code StepUpService.verify}; without one they are refused (field {@link Field#STEP_UP}) and nothing changes. The
+ * forms without a proof parameter pass none. Who passed is recorded on the grant ({@link Grant#stepUpVerified()}).
  */
 public final class GrantService {
     /** Longest incident reference kept, in characters. */
@@ -133,6 +140,11 @@ public final class GrantService {
      * default), duration within min and max (or the default), justification within the rules, incident short.
      */
     public Outcome request(String requester, RequestDraft draft) {
+        return request(requester, draft, Optional.empty());
+    }
+
+    /** {@link #request(String, RequestDraft)} with the requester's step-up proof, when they passed step-up. */
+    public Outcome request(String requester, RequestDraft draft, Optional<StepUpProof> proof) {
         Optional<TargetPolicy> found = policy.target(draft.target());
         if (found.isEmpty()) {
             return refused(Field.TARGET, "There is no target named \"", draft.target(), "\". Targets you may request: ",
@@ -142,6 +154,11 @@ public final class GrantService {
         if (!allows(target.requesters(), requester)) {
             return refused(Field.TARGET, "You are not allowed to request access to ", target.name(),
                     ". Ask the owners of the policy to add you to its requesters.");
+        }
+        Optional<Outcome> noStepUp = stepUpMissing(target.name(), StepUpPolicy.Action.REQUEST, requester, proof,
+                Reply.of("Requests for ", target.name()));
+        if (noStepUp.isPresent()) {
+            return noStepUp.get();
         }
         Optional<String> role = draft.role().isPresent() ? draft.role() : target.defaultRole();
         if (draft.role().isPresent() && !target.hasRole(draft.role().get())) {
@@ -174,7 +191,8 @@ public final class GrantService {
                     + " (requests-per-hour). Wait a while, or use one you already made: /breakglass list shows them.");
         }
         Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
-                target.approvals(), now), created -> List.of(new GrantEvent.Requested(created)));
+                target.approvals(), now, proof.filter(p -> p.vouchesFor(requester, now)).isPresent()),
+                created -> List.of(new GrantEvent.Requested(created)));
         scheduler.schedule(grant.id(), GrantScheduler.Due.PENDING_TIMEOUT, now.plus(policy.pendingTimeout()));
         target.emergency().ifPresent(e ->
                 scheduler.schedule(grant.id(), GrantScheduler.Due.EMERGENCY_OFFER, now.plus(e.after())));
@@ -185,6 +203,11 @@ public final class GrantService {
 
     /** An approval by {@code approver}; provisioning starts once enough distinct peers approved. */
     public Outcome approve(GrantId id, String approver) {
+        return approve(id, approver, Optional.empty());
+    }
+
+    /** {@link #approve(GrantId, String)} with the approver's step-up proof, when they passed step-up. */
+    public Outcome approve(GrantId id, String approver, Optional<StepUpProof> proof) {
         return change(id, grant -> {
             if (grant.state() != GrantState.PENDING) {
                 return Step.stop(settled(grant));
@@ -201,7 +224,12 @@ public final class GrantService {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved ", grant.id(),
                         "; it still needs ", approvalsText(grant.approvalsMissing()), ".")));
             }
-            Grant next = grant.approvedBy(approver, clock.instant());
+            Optional<Outcome> noStepUp = stepUpMissing(grant.target(), StepUpPolicy.Action.APPROVE, approver, proof,
+                    Reply.of("Approving ", grant.id()));
+            if (noStepUp.isPresent()) {
+                return Step.stop(noStepUp.get());
+            }
+            Grant next = verified(grant.approvedBy(approver, clock.instant()), approver, proof);
             if (next.state() == GrantState.APPROVED) {
                 return Step.save(next, saved -> new GrantEvent.Approved(saved, approver),
                         Reply.of("You approved ", grant.id(), ". Access is being provisioned."),
@@ -291,6 +319,11 @@ public final class GrantService {
      * came within its delay. The grant is approved without peers, capped at the emergency maximum, and flagged.
      */
     public Outcome breakGlass(GrantId id, String user) {
+        return breakGlass(id, user, Optional.empty());
+    }
+
+    /** {@link #breakGlass(GrantId, String)} with the requester's step-up proof, when they passed step-up. */
+    public Outcome breakGlass(GrantId id, String user, Optional<StepUpProof> proof) {
         return change(id, grant -> {
             if (!user.equals(grant.requester())) {
                 return Step.stop(new Outcome.Refused(Reply.of("Only ", person(grant.requester()),
@@ -316,7 +349,12 @@ public final class GrantService {
                         DurationText.format(emergency.get().after()), " after the request, at ", available,
                         " UTC; until then a peer must approve.")));
             }
-            Grant next = grant.brokenGlass(emergency.get().maxDuration(), clock.instant());
+            Optional<Outcome> noStepUp = stepUpMissing(grant.target(), StepUpPolicy.Action.BREAK_GLASS, user, proof,
+                    Reply.of("Breaking the glass on ", grant.id()));
+            if (noStepUp.isPresent()) {
+                return Step.stop(noStepUp.get());
+            }
+            Grant next = verified(grant.brokenGlass(emergency.get().maxDuration(), clock.instant()), user, proof);
             return Step.save(next, GrantEvent.GlassBroken::new,
                     Reply.of("You broke the glass on ", grant.id(), ": access for ", DurationText.format(next.duration()),
                             " is being provisioned. Everyone in the notify channels has been told, and a review is"
@@ -680,6 +718,12 @@ public final class GrantService {
      * target's maximum (the emergency maximum for an emergency grant). Approved like the request itself.
      */
     public Outcome requestExtension(GrantId id, String user, Duration more, String justification) {
+        return requestExtension(id, user, more, justification, Optional.empty());
+    }
+
+    /** {@link #requestExtension(GrantId, String, Duration, String)} with the requester's step-up proof. */
+    public Outcome requestExtension(GrantId id, String user, Duration more, String justification,
+                                    Optional<StepUpProof> proof) {
         String why = justification == null ? "" : justification.strip();
         Optional<String> problem = policy.justification().problem(why);
         if (problem.isPresent()) {
@@ -717,7 +761,13 @@ public final class GrantService {
                         DurationText.format(cap.minus(grant.duration()).isNegative() ? Duration.ZERO
                                 : cap.minus(grant.duration())), ", or request new access."), Optional.of(Field.DURATION)));
             }
-            return Step.save(grant.extensionRequested(more, why, clock.instant()), GrantEvent.ExtensionRequested::new,
+            Optional<Outcome> noStepUp = stepUpMissing(grant.target(), StepUpPolicy.Action.EXTEND, user, proof,
+                    Reply.of("Extending ", grant.id()));
+            if (noStepUp.isPresent()) {
+                return Step.stop(noStepUp.get());
+            }
+            return Step.save(verified(grant.extensionRequested(more, why, clock.instant()), user, proof),
+                    GrantEvent.ExtensionRequested::new,
                     Reply.of("Asked for ", DurationText.format(more), " more on ", grant.id(), "; it needs ",
                             approvalsText(grant.approvalsRequired()), "."), saved -> { });
         });
@@ -729,6 +779,11 @@ public final class GrantService {
      * {@link #extendAtTarget} moves the end at the target first ({@link GrantScheduler.Due#EXTEND}).
      */
     public Outcome approveExtension(GrantId id, String approver) {
+        return approveExtension(id, approver, Optional.empty());
+    }
+
+    /** {@link #approveExtension(GrantId, String)} with the approver's step-up proof. */
+    public Outcome approveExtension(GrantId id, String approver, Optional<StepUpProof> proof) {
         return change(id, grant -> {
             Optional<Outcome> no = extensionDecisionRefused(grant, approver);
             if (no.isPresent()) {
@@ -741,8 +796,13 @@ public final class GrantService {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("The extension of ", grant.id(),
                         " is already approved and is being applied.")));
             }
+            Optional<Outcome> noStepUp = stepUpMissing(grant.target(), StepUpPolicy.Action.APPROVE_EXTENSION, approver,
+                    proof, Reply.of("Approving more time on ", grant.id()));
+            if (noStepUp.isPresent()) {
+                return Step.stop(noStepUp.get());
+            }
             Duration added = grant.extension().get().duration();
-            Grant next = grant.extensionApprovedBy(approver, clock.instant());
+            Grant next = verified(grant.extensionApprovedBy(approver, clock.instant()), approver, proof);
             if (!next.extensionApproved()) {
                 return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
                         Reply.of("You approved the extension of ", grant.id(), "; it needs more approvals."),
@@ -931,6 +991,27 @@ public final class GrantService {
                 ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
                 : Step.save(current.failed(why, clock.instant()), saved -> new GrantEvent.ProvisioningFailed(saved, why),
                 Reply.of("Provisioning ", current.id(), " failed: ", why), saved -> { }));
+    }
+
+    /**
+     * Why {@code action} by {@code user} does not count yet: the policy asks for step-up on {@code target} and
+     * {@code proof} does not vouch for {@code user} now. Empty when it may go on.
+     *
+     * @param what the action, for the message: "Approving BG-7"…
+     */
+    private Optional<Outcome> stepUpMissing(String target, StepUpPolicy.Action action, String user,
+                                            Optional<StepUpProof> proof, Reply what) {
+        if (!policy.stepUpRequired(target, action) || proof.filter(p -> p.vouchesFor(user, clock.instant())).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Outcome.Refused(Reply.of(what, " needs step-up: enter the code from your authenticator"
+                + " app in the form that the button (or /breakglass alone) opens. Nothing was changed."),
+                Optional.of(Field.STEP_UP)));
+    }
+
+    /** {@code next}, recording that {@code user} passed step-up when {@code proof} vouches for them. */
+    private Grant verified(Grant next, String user, Optional<StepUpProof> proof) {
+        return proof.filter(p -> p.vouchesFor(user, clock.instant())).isPresent() ? next.withStepUpVerified(user) : next;
     }
 
     /** In which capacity someone acts on an existing grant. */

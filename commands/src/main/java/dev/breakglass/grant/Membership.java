@@ -13,17 +13,17 @@ import java.util.stream.Collectors;
  * {@link #allows} may use the directory's short cache (for showing things); {@link #allowsNow} asks for the
  * memberships as they are now (for acting).
  */
-final class Membership {
+public final class Membership {
     private Membership() {
     }
 
     /** True when {@code user} is among {@code principals}, directly, through a user group, or as anyone. */
-    static boolean allows(PeopleDirectory people, List<Principal> principals, String user) {
+    public static boolean allows(PeopleDirectory people, List<Principal> principals, String user) {
         return allows(principals, user, people::groupsOf);
     }
 
     /** Like {@link #allows}, with the user's group memberships as they are now, never cached. */
-    static boolean allowsNow(PeopleDirectory people, List<Principal> principals, String user) {
+    public static boolean allowsNow(PeopleDirectory people, List<Principal> principals, String user) {
         return allows(principals, user, people::currentGroupsOf);
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param approvalsRequired distinct peer approvals needed, from the target's policy at request time (a later
  *                          policy change does not move the goalposts of a pending request)
+ * @param stepUpVerified    the requester passed step-up for this request
  */
 public record NewGrant(
         String requester,
@@ -19,7 +20,8 @@ public record NewGrant(
         String justification,
         Optional<String> incident,
         int approvalsRequired,
-        Instant requestedAt) {
+        Instant requestedAt,
+        boolean stepUpVerified) {
 
     public NewGrant {
         Objects.requireNonNull(requester, "requester");
@@ -32,5 +34,11 @@ public record NewGrant(
         if (approvalsRequired < 1) {
             throw new IllegalArgumentException("approvalsRequired must be at least 1: " + approvalsRequired);
         }
+    }
+
+    /** A request made without step-up. */
+    public NewGrant(String requester, String target, Optional<String> role, Duration duration, String justification,
+                    Optional<String> incident, int approvalsRequired, Instant requestedAt) {
+        this(requester, target, role, duration, justification, incident, approvalsRequired, requestedAt, false);
     }
 }

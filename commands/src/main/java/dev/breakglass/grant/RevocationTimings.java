@@ -1,5 +1,7 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.retry.Backoff;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,7 +10,7 @@ import java.util.Objects;
  *
  * @param lease      how long a revocation attempt belongs to the process that started it; longer than the slowest
  *                   adapter call with its retries, short enough that a dead process's work is taken over soon
- * @param firstRetry wait after the first failure; doubled after each further failure
+ * @param firstRetry wait after the first failure; doubled after each further failure ({@link Backoff})
  * @param maxRetry   the longest wait between attempts (retries go on forever at this pace)
  */
 public record RevocationTimings(Duration lease, Duration firstRetry, Duration maxRetry) {
@@ -25,12 +27,11 @@ public record RevocationTimings(Duration lease, Duration firstRetry, Duration ma
         }
     }
 
-    /** The wait after failed attempt number {@code attempt} (1-based): first, 2×first, 4×first … capped. */
+    /**
+     * The wait after failed attempt number {@code attempt} (1-based): first, 2×first, 4×first … capped
+     * ({@link Backoff#after}). An attempt number below 1 counts as the first.
+     */
     public Duration backoff(int attempt) {
-        Duration wait = firstRetry;
-        for (int i = 1; i < attempt && wait.compareTo(maxRetry) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(maxRetry) > 0 ? maxRetry : wait;
+        return new Backoff(firstRetry, maxRetry).after(Math.max(1, attempt));
     }
 }

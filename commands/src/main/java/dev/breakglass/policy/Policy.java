@@ -40,6 +40,8 @@ import java.util.Set;
  * @param requestsPerHour how many new requests one person may make in any hour (at least 1; default
  *                        {@value #DEFAULT_REQUESTS_PER_HOUR}): a runaway script or a flood of requests is refused
  *                        with a message, never queued
+ * @param stepUp          bot-wide step-up rules: emergencies, who may reset someone's second factor, which factor
+ *                        (null is {@link StepUpPolicy#DEFAULT})
  */
 public record Policy(
         Channels channels,
@@ -49,7 +51,8 @@ public record Policy(
         int revealLimit,
         Duration warnBefore,
         ReviewPolicy review,
-        int requestsPerHour) {
+        int requestsPerHour,
+        StepUpPolicy stepUp) {
 
     /** pending-timeout when not given: 30 minutes. */
     public static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(30);
@@ -92,6 +95,7 @@ public record Policy(
         }
         warnBefore = Checks.positive(warnBefore, DEFAULT_WARN_BEFORE, "warn-before");
         review = review == null ? ReviewPolicy.DEFAULT : review;
+        stepUp = stepUp == null ? StepUpPolicy.DEFAULT : stepUp;
         if (requestsPerHour < 1) {
             throw InvalidPolicyException.at("requests-per-hour",
                     "requests-per-hour must be at least 1, not " + requestsPerHour);
@@ -110,6 +114,14 @@ public record Policy(
         }
     }
 
+    /** Every rule but {@code stepUp}, which is {@link StepUpPolicy#DEFAULT}. */
+    public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
+                  Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review,
+                  int requestsPerHour) {
+        this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review, requestsPerHour,
+                null);
+    }
+
     /** Channels and targets; every bot-wide rule at its default. */
     public Policy(Channels channels, Map<String, TargetPolicy> targets) {
         this(channels, targets, null, null, DEFAULT_REVEAL_LIMIT, null, null);
@@ -119,12 +131,26 @@ public record Policy(
     public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
                   Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review) {
         this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review,
-                DEFAULT_REQUESTS_PER_HOUR);
+                DEFAULT_REQUESTS_PER_HOUR, null);
     }
 
     /** The target with exactly this name (case-sensitive); empty for unknown names and null. */
     public Optional<TargetPolicy> target(String name) {
         return name == null ? Optional.empty() : Optional.ofNullable(targets.get(name));
+    }
+
+    /**
+     * Whether {@code action} on a grant of {@code target} counts only after a second factor: the target's
+     * {@code step-up} rule, and for solo break glass also {@code step-up.emergency: always}. A target that is not
+     * in the policy needs none (the use cases refuse such grants anyway).
+     */
+    public boolean stepUpRequired(String target, StepUpPolicy.Action action) {
+        StepUpRule rule = target(target).map(TargetPolicy::stepUp).orElse(StepUpRule.NONE);
+        return switch (action) {
+            case REQUEST, EXTEND -> rule.requester();
+            case APPROVE, APPROVE_EXTENSION -> rule.approver();
+            case BREAK_GLASS -> rule.requester() || stepUp.emergencyAlways();
+        };
     }
 
     /** Target names in file order. */

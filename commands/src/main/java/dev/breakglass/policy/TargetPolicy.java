@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *       requester and approvers; with no reviewers the target's approvers sign off post-mortems. No list may
  *       name the same entry twice.</li>
  *   <li>{@code emergency}: null is none. Its max-duration must lie within this target's min..max.</li>
+ *   <li>{@code stepUp}: null is {@link StepUpRule#NONE} (no second factor); production policies should say
+ *       {@link StepUpRule#BOTH}.</li>
  *   <li>{@code settings}: adapter-specific, deep-copied and unmodifiable; text, numbers, booleans, null, lists
  *       and maps with text keys only. Values such as {@code ${DB_PASSWORD}} are kept as written: adapters
  *       resolve them.</li>
@@ -47,6 +49,7 @@ import java.util.regex.Pattern;
  * @param reviewers       who signs off post-mortems
  * @param emergency       solo break glass, when allowed
  * @param settings        adapter-specific values
+ * @param stepUp          who must pass step-up (a second factor) before their action counts
  */
 public record TargetPolicy(
         String name,
@@ -62,7 +65,8 @@ public record TargetPolicy(
         List<Principal> revokers,
         List<Principal> reviewers,
         Optional<EmergencyPolicy> emergency,
-        Map<String, Object> settings) {
+        Map<String, Object> settings,
+        StepUpRule stepUp) {
 
     /** min-duration when not given: 1 minute. */
     public static final Duration DEFAULT_MIN_DURATION = Duration.ofMinutes(1);
@@ -154,6 +158,16 @@ public record TargetPolicy(
             }
         }
         settings = Checks.settings(settings);
+        stepUp = stepUp == null ? StepUpRule.NONE : stepUp;
+    }
+
+    /** Every part but {@code stepUp}, which is {@link StepUpRule#NONE}. */
+    public TargetPolicy(String name, String description, String adapter, List<String> roles, Duration minDuration,
+                        Duration defaultDuration, Duration maxDuration, int approvals, List<Principal> requesters,
+                        List<Principal> approvers, List<Principal> revokers, List<Principal> reviewers,
+                        Optional<EmergencyPolicy> emergency, Map<String, Object> settings) {
+        this(name, description, adapter, roles, minDuration, defaultDuration, maxDuration, approvals, requesters,
+                approvers, revokers, reviewers, emergency, settings, StepUpRule.NONE);
     }
 
     /** Starts a target with the required parts; everything else takes its default. */
@@ -195,6 +209,7 @@ public record TargetPolicy(
         private List<Principal> reviewers;
         private EmergencyPolicy emergency;
         private Map<String, Object> settings;
+        private StepUpRule stepUp;
 
         private Builder(String name, String adapter, Duration maxDuration, List<Principal> approvers) {
             this.name = name;
@@ -253,10 +268,15 @@ public record TargetPolicy(
             return this;
         }
 
+        public Builder stepUp(StepUpRule value) {
+            this.stepUp = value;
+            return this;
+        }
+
         /** @throws InvalidPolicyException when a rule of {@link TargetPolicy} does not hold */
         public TargetPolicy build() {
             return new TargetPolicy(name, description, adapter, roles, minDuration, defaultDuration, maxDuration,
-                    approvals, requesters, approvers, revokers, reviewers, Optional.ofNullable(emergency), settings);
+                    approvals, requesters, approvers, revokers, reviewers, Optional.ofNullable(emergency), settings, stepUp);
         }
     }
 

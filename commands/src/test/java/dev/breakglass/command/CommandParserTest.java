@@ -275,6 +275,30 @@ class CommandParserTest {
     }
 
     @Nested
+    class MfaTest {
+        @Test
+        void enrollStatusAndReset() {
+            assertEquals(new BreakglassCommand.MfaEnroll(), command("mfa enroll"));
+            assertEquals(new BreakglassCommand.MfaEnroll(), command("MFA Enrol"));
+            assertEquals(new BreakglassCommand.MfaStatus(), command("mfa status"));
+            assertEquals(new BreakglassCommand.MfaReset("U0ALICE"), command("mfa reset <@U0ALICE|alice>"));
+            assertEquals(new BreakglassCommand.MfaReset("U0ALICE"), command("mfa reset <@U0ALICE>"));
+            assertEquals(new BreakglassCommand.MfaReset("W0ALICE"), command("mfa reset W0ALICE"));
+        }
+
+        @Test
+        void mistakesSayWhatToType() {
+            assertContains("enroll, status or reset", error("mfa").message());
+            assertContains("There is no mfa \"setup\"", error("mfa setup").message());
+            assertContains("needs the person", error("mfa reset").message());
+            assertContains("is not a person", error("mfa reset @alice").message());
+            assertContains("takes no arguments", error("mfa enroll now").message());
+            assertContains("takes only the person", error("mfa reset U0ALICE U0BOB").message());
+            assertEquals("/breakglass mfa enroll|status|reset <user>", error("mfa").usage());
+        }
+    }
+
+    @Nested
     class StatusReviewAuditTest {
         @Test
         void status() {
@@ -551,6 +575,7 @@ class CommandParserTest {
                     EXTEND_FORM,
                     "/breakglass review <id>",
                     "/breakglass audit <id>",
+                    "/breakglass mfa enroll|status|reset <user>",
                     "/breakglass help"), forms);
             CommandParser.usages().forEach(u -> assertFalse(u.meaning().isBlank()));
         }

@@ -1,8 +1,8 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.breakglass.bot.config.AuditKey;
 
 import java.nio.charset.StandardCharsets;
@@ -35,8 +35,7 @@ public final class AuditChain {
     public static final String GENESIS = "0".repeat(64);
     /** The type of the entry that ends the plain part of a chain begun before keying (grant 0, actor system). */
     public static final String KEYED_MARKER = "AuditKeyed";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON = JsonMappers.canonical();
 
     private AuditChain() {
     }

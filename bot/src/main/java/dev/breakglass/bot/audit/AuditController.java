@@ -1,5 +1,6 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
@@ -46,7 +47,7 @@ public class AuditController {
     /** The JSON Lines media type. */
     public static final String NDJSON = "application/x-ndjson";
     private static final Pattern GRANT = Pattern.compile("(?:BG-)?([1-9][0-9]{0,17})", Pattern.CASE_INSENSITIVE);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
 
     private final AuditSettings settings;
     private final JdbcAuditLog log;

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.audit;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakglass.bot.config.AuditKey;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
  */
 @Singleton
 public class JdbcAuditLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() { };
     private static final String COLUMNS = "seq, at, grant_id, type, actor, details, prev_hash, hash";
 

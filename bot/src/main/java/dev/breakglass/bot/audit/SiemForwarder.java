@@ -1,6 +1,8 @@
 package dev.breakglass.bot.audit;
 
-import dev.breakglass.bot.target.webhook.WebhookSignature;
+import dev.breakglass.bot.json.JsonMappers;
+import dev.breakglass.bot.outbound.WebhookSignature;
+import dev.breakglass.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SiemForwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SiemForwarder.class);
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = JsonMappers.standard();
 
     /** What one claim did. */
     enum Outcome { SENT, FAILED, NOTHING_DUE, BUSY }
@@ -55,8 +56,7 @@ public final class SiemForwarder implements AutoCloseable {
     private final URI url;
     private final WebhookSignature signature;
     private final Clock clock;
-    private final Duration firstRetry;
-    private final Duration maxRetry;
+    private final Backoff backoff;
     private final Duration timeout;
     private final HttpClient http;
     private ScheduledExecutorService timer;
@@ -67,8 +67,7 @@ public final class SiemForwarder implements AutoCloseable {
         this.url = url;
         this.signature = new WebhookSignature(secret);
         this.clock = clock;
-        this.firstRetry = firstRetry;
-        this.maxRetry = maxRetry;
+        this.backoff = new Backoff(firstRetry, maxRetry);
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
@@ -222,11 +221,9 @@ public final class SiemForwarder implements AutoCloseable {
         }
     }
 
-    /** {@code firstRetry · 2^(attempt-1)}, at most {@code maxRetry}. */
+    /** {@code firstRetry · 2^(attempt-1)}, at most {@code maxRetry} ({@link Backoff}). */
     Duration backoff(int attempt) {
-        int shift = Math.min(attempt - 1, 30);
-        Duration d = firstRetry.multipliedBy(1L << shift);
-        return d.compareTo(maxRetry) > 0 || d.isNegative() ? maxRetry : d;
+        return backoff.after(attempt);
     }
 
     /** Stops the background thread; queued rows stay for the next start (or another replica). */

@@ -12,7 +12,7 @@ import java.util.Objects;
  * syntax error, an empty file). The message is complete on its own; the cause, when there is one, is only for
  * debugging.
  */
-public final class PolicyException extends InvalidConfigurationException {
+public class PolicyException extends InvalidConfigurationException {
     private static final long serialVersionUID = 1L;
 
     private final String file;
@@ -31,7 +31,12 @@ public final class PolicyException extends InvalidConfigurationException {
     }
 
     public PolicyException(String file, int line, String field, String problem, Throwable cause) {
-        super(format(file, line, field, problem), cause);
+        this(file, line, field, problem, format(file, line, field, problem), cause);
+    }
+
+    /** For subclasses that word the whole message their own way; the parts stay available. */
+    protected PolicyException(String file, int line, String field, String problem, String message, Throwable cause) {
+        super(message, cause);
         this.file = Objects.requireNonNull(file, "file");
         this.line = line;
         this.field = field == null ? "" : field;

@@ -84,7 +84,17 @@ public final class PolicyLoader {
 
     /** Reads the chosen policy. */
     public Policy load(PolicySource source) {
-        return source.isDemo() ? loadDemo() : load(source.file().orElseThrow());
+        return read(source).policy();
+    }
+
+    /**
+     * Reads the chosen policy and keeps where its targets and their settings are written, so that a setting an
+     * adapter refuses at start can be reported with the file and line ({@link LoadedPolicy#settingProblem}).
+     *
+     * @throws PolicyException as {@link #load(Path)}
+     */
+    public LoadedPolicy read(PolicySource source) {
+        return source.isDemo() ? readDemo() : read(source.file().orElseThrow());
     }
 
     /**
@@ -93,6 +103,11 @@ public final class PolicyLoader {
      * @throws PolicyException when the file is missing, unreadable, not UTF-8, or not a valid policy
      */
     public Policy load(Path file) {
+        return read(file).policy();
+    }
+
+    /** {@link #load(Path)}, keeping where each target and setting is written. */
+    public LoadedPolicy read(Path file) {
         String name = file.toString();
         byte[] bytes;
         try {
@@ -107,16 +122,20 @@ public final class PolicyLoader {
         } catch (IOException e) {
             throw new PolicyException(name, 0, "", "cannot be read: " + e, e);
         }
-        return parse(name, decode(name, bytes));
+        return read(name, decode(name, bytes));
     }
 
     /** Reads the built-in demo policy ({@value #DEMO_RESOURCE}), which uses the sandbox's ids. */
     public Policy loadDemo() {
+        return readDemo().policy();
+    }
+
+    private LoadedPolicy readDemo() {
         try (InputStream in = PolicyLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(DEMO_RESOURCE + " is missing from the classpath: the jar is broken");
             }
-            return parse(DEMO_NAME, decode(DEMO_NAME, in.readAllBytes()));
+            return read(DEMO_NAME, decode(DEMO_NAME, in.readAllBytes()));
         } catch (IOException e) {
             throw new PolicyException(DEMO_NAME, 0, "", "cannot be read: " + e, e);
         }
@@ -130,8 +149,15 @@ public final class PolicyLoader {
      * @throws PolicyException naming the line and the field of the first problem
      */
     public Policy parse(String name, String text) {
+        return read(name, text).policy();
+    }
+
+    /** {@link #parse}, keeping where each target and setting is written. */
+    public LoadedPolicy read(String name, String text) {
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
-        return new PolicyReader(name, body).read();
+        PolicyReader reader = new PolicyReader(name, body);
+        Policy policy = reader.read();
+        return new LoadedPolicy(name, policy, reader.positions());
     }
 
     private static String decode(String name, byte[] bytes) {

@@ -1,6 +1,7 @@
 package dev.breakglass.bot.config;
 
 import dev.breakglass.command.DurationText;
+import dev.breakglass.command.EditDistance;
 import dev.breakglass.command.JustificationRules;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -9,6 +10,8 @@ import dev.breakglass.policy.NotifyTarget;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.ReviewPolicy;
+import dev.breakglass.policy.StepUpPolicy;
+import dev.breakglass.policy.StepUpRule;
 import dev.breakglass.policy.TargetPolicy;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -52,12 +55,13 @@ import java.util.regex.Pattern;
  */
 final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
-            "reveal-limit", "warn-before", "review", "requests-per-hour");
+            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up");
     static final List<String> CHANNEL_KEYS = List.of("approvals", "notify", "security");
     static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
             "default-duration", "min-duration", "approvals", "requesters", "approvers", "revokers", "reviewers",
-            "emergency", "settings");
+            "emergency", "settings", "step-up");
+    static final List<String> STEP_UP_KEYS = List.of("emergency", "admins", "factor", "settings");
     static final List<String> EMERGENCY_KEYS = List.of("after", "max-duration");
     static final List<String> JUSTIFICATION_KEYS = List.of("min-length", "max-length");
     static final List<String> REVIEW_KEYS = List.of("remind-every", "escalate-after", "required");
@@ -69,6 +73,8 @@ final class PolicyReader {
     private final String file;
     private final String text;
     private final String[] lines;
+    /** Line of every target and of every value under a target's settings, by field path. */
+    private final Map<String, Integer> positions = new LinkedHashMap<>();
 
     /**
      * @param file the name used in messages
@@ -78,6 +84,15 @@ final class PolicyReader {
         this.file = file;
         this.text = text;
         this.lines = text.split("\r\n|\r|\n", -1);
+    }
+
+    /**
+     * The lines {@link #read()} saw: each target's ({@code targets.orders-db}), its {@code settings} key's, and
+     * every key and list entry inside the settings ({@code targets.orders-db.settings.roles.admin[0]}), so that an
+     * adapter's complaint about a setting can name the line. Filled by {@link #read()}.
+     */
+    Map<String, Integer> positions() {
+        return Map.copyOf(positions);
     }
 
     /** @throws PolicyException naming the line and field of the first problem */
@@ -106,8 +121,9 @@ final class PolicyReader {
         ReviewPolicy review = top.optional("review").map(n -> readReview(top, n)).orElse(null);
         int requestsPerHour = top.optional("requests-per-hour")
                 .map(n -> wholeNumber(n, top.path("requests-per-hour"))).orElse(Policy.DEFAULT_REQUESTS_PER_HOUR);
+        StepUpPolicy stepUp = top.optional("step-up").map(n -> readStepUp(top, n)).orElse(null);
         return build(top, () -> new Policy(channels, targets, justification, pendingTimeout, revealLimit,
-                warnBefore, review, requestsPerHour));
+                warnBefore, review, requestsPerHour, stepUp));
     }
 
     // ---- the policy's parts -------------------------------------------------------------------------------
@@ -196,6 +212,7 @@ final class PolicyReader {
                                 + commentHint(tuple.getKeyNode()));
             }
             Section t = section(tuple.getValueNode(), tuple.getKeyNode(), targetPath, TARGET_KEYS);
+            positions.put(targetPath, line(tuple.getKeyNode()));
             targets.put(name, readTarget(t, name));
         }
         return targets;
@@ -230,11 +247,42 @@ final class PolicyReader {
         List<Principal> reviewers = t.optional("reviewers").map(n -> principals(n, t.path("reviewers")))
                 .orElse(null);
         Optional<EmergencyPolicy> emergency = t.optional("emergency").map(n -> readEmergency(t, n));
+        if (t.has("settings")) {
+            positions.put(t.path("settings"), line(t.keyNode("settings")));
+        }
         Map<String, Object> settings = t.optional("settings").map(n -> readSettings(n, t.path("settings")))
                 .orElse(null);
+        StepUpRule stepUp = t.optional("step-up").map(n -> {
+            String path = t.path("step-up");
+            String word = text(n, path, StepUpRule.vocabulary(), "both");
+            return StepUpRule.byPolicyName(word).orElseThrow(() -> new PolicyException(file, line(n), path,
+                    "step-up is \"" + word + "\"; write " + StepUpRule.vocabulary() + " (who must pass a second factor:"
+                            + " the requester, each approver, or both)"));
+        }).orElse(null);
         List<Principal> requestersFinal = requesters;
         return build(t, () -> new TargetPolicy(name, description, adapter, roles, min, dflt, max, approvals,
-                requestersFinal, approvers, revokers, reviewers, emergency, settings));
+                requestersFinal, approvers, revokers, reviewers, emergency, settings, stepUp));
+    }
+
+    /** {@code step-up: {emergency: always, admins: [...], factor: totp, settings: {...}}}. */
+    private StepUpPolicy readStepUp(Section top, Node node) {
+        Section s = section(node, top.keyNode("step-up"), top.path("step-up"), STEP_UP_KEYS);
+        boolean always = s.optional("emergency").map(n -> {
+            String path = s.path("emergency");
+            String word = text(n, path, "always or as-target", "always");
+            return switch (word) {
+                case "always" -> true;
+                case "as-target" -> false;
+                default -> throw new PolicyException(file, line(n), path, "emergency is \"" + word + "\"; write "
+                        + "always (solo break glass always needs step-up) or as-target (the target's step-up rule)");
+            };
+        }).orElse(false);
+        List<Principal> admins = s.optional("admins").map(n -> principals(n, s.path("admins"))).orElse(null);
+        String factor = s.optional("factor").map(n -> text(n, s.path("factor"), "a factor name", "totp"))
+                .orElse(null);
+        Map<String, Object> settings = s.optional("settings").map(n -> readSettings(n, s.path("settings")))
+                .orElse(null);
+        return build(s, () -> new StepUpPolicy(always, admins, factor, settings));
     }
 
     private EmergencyPolicy readEmergency(Section target, Node node) {
@@ -293,6 +341,7 @@ final class PolicyReader {
                 List<Object> list = new ArrayList<>();
                 List<Node> items = seq.getValue();
                 for (int i = 0; i < items.size(); i++) {
+                    positions.put(index(path, i), line(items.get(i)));
                     list.add(plain(items.get(i), index(path, i), open));
                 }
                 return list;
@@ -301,6 +350,7 @@ final class PolicyReader {
             requireTag(node, Tag.MAP, path);
             Map<String, Object> map = new LinkedHashMap<>();
             for (Map.Entry<String, NodeTuple> e : entries(mapping, path).entrySet()) {
+                positions.putIfAbsent(join(path, e.getKey()), line(e.getValue().getKeyNode()));
                 map.put(e.getKey(), plain(e.getValue().getValueNode(), join(path, e.getKey()), open));
             }
             return map;
@@ -551,7 +601,7 @@ final class PolicyReader {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = distance(normal, k);
+            int d = EditDistance.between(normal, k);
             int allowed = Math.min(k.length(), normal.length()) <= 4 ? 1 : 2;
             if (d <= allowed && d < bestDistance) {
                 best = k;
@@ -559,27 +609,6 @@ final class PolicyReader {
             }
         }
         return Optional.ofNullable(best);
-    }
-
-    /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 
     // ---- records' own rules -------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ public class SettingsFactory {
      */
     @Singleton
     @Context
-    Policy policy(@Value("${breakglass.policy:}") String configured, SlackSettings slack) {
+    LoadedPolicy loadedPolicy(@Value("${breakglass.policy:}") String configured, SlackSettings slack) {
         PolicySource source = PolicyLoader.resolve(
                 configured.isBlank() ? Optional.empty() : Optional.of(configured.trim()), Path.of(""));
         if (source.isDemo() && slack.mode() != SlackSettings.Mode.SANDBOX) {
@@ -56,9 +56,15 @@ public class SettingsFactory {
                     + " or create ./" + PolicyLoader.DEFAULT_FILE_NAME
                     + " (the built-in demo policy runs in sandbox mode only)");
         }
-        Policy policy = new PolicyLoader().load(source);
-        LOG.info("Policy loaded from {}: {} target(s)", source.describe(), policy.targets().size());
-        return policy;
+        LoadedPolicy loaded = new PolicyLoader().read(source);
+        LOG.info("Policy loaded from {}: {} target(s)", source.describe(), loaded.policy().targets().size());
+        return loaded;
+    }
+
+    /** The policy alone, as the core and most adapters need it. */
+    @Singleton
+    Policy policy(LoadedPolicy loaded) {
+        return loaded.policy();
     }
 
     /** The one clock of the application; tests replace it. */

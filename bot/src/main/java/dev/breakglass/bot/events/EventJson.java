@@ -1,11 +1,11 @@
 package dev.breakglass.bot.events;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -29,7 +29,7 @@ final class EventJson {
     private interface Typed {
     }
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    private static final ObjectMapper JSON = JsonMappers.standard().rebuild()
             .addModule(new Jdk8Module())
             .addModule(new JavaTimeModule())
             .addMixIn(GrantEvent.class, Typed.class)

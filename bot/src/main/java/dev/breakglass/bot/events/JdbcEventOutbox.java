@@ -1,5 +1,6 @@
 package dev.breakglass.bot.events;
 
+import dev.breakglass.retry.Backoff;
 import dev.breakglass.event.GrantEvent;
 import jakarta.inject.Singleton;
 
@@ -224,8 +225,9 @@ public class JdbcEventOutbox {
             try {
                 boolean repeated = attempted(c, eventId, consumer, lane);
                 delivery = read(c, eventId, lane.substring(lane.indexOf(':') + 1), repeated);
-                if (!repeated && handler.reachesOut(consumer)) {
-                    markAttempt(eventId, consumer, lane);
+                if (!repeated && handler.reachesOut(consumer) && !markAttempt(c, eventId, consumer, lane)) {
+                    c.rollback();
+                    return Result.IDLE; // another replica took it in the moment between the mark and the lock
                 }
                 handler.handle(consumer, delivery, c);
                 for (String table : List.of("event_deliveries", "event_attempts")) {
@@ -253,10 +255,9 @@ public class JdbcEventOutbox {
         }
     }
 
-    /** 1 s, doubling with each failed attempt, at most {@link #MAX_BACKOFF}. */
+    /** 1 s, doubling with each failed attempt, at most {@link #MAX_BACKOFF} ({@link Backoff}). */
     static Duration backoff(int attempts) {
-        long seconds = 1L << Math.min(Math.max(attempts - 1, 0), 20);
-        return Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
+        return new Backoff(Duration.ofSeconds(1), MAX_BACKOFF).after(Math.max(attempts, 1));
     }
 
     private void postpone(Connection c, long eventId, String consumer, String lane, int attempts, Duration wait,
@@ -289,16 +290,28 @@ public class JdbcEventOutbox {
         }
     }
 
-    /** Commits, on a connection of its own, that this delivery is about to reach outside. */
-    private void markAttempt(long eventId, String consumer, String lane) throws SQLException {
-        try (Connection own = dataSource.getConnection();
-             PreparedStatement ps = own.prepareStatement(
-                     "INSERT INTO event_attempts (event_id, consumer, lane) VALUES (?, ?, ?)")) {
-            own.setAutoCommit(true);
+    /**
+     * Commits that this delivery is about to reach outside, then takes its row again. The commit lets the row go for
+     * a moment: when another replica takes it then, it sees the mark (so it looks before posting) and this attempt
+     * stops (false). One connection per delivery, so the relay never waits on the pool for a second one.
+     */
+    private static boolean markAttempt(Connection c, long eventId, String consumer, String lane) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO event_attempts (event_id, consumer, lane) VALUES (?, ?, ?)")) {
             ps.setLong(1, eventId);
             ps.setString(2, consumer);
             ps.setString(3, lane);
             ps.executeUpdate();
+        }
+        c.commit();
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM event_deliveries WHERE event_id = ?"
+                + " AND consumer = ? AND lane = ? FOR UPDATE SKIP LOCKED")) {
+            ps.setLong(1, eventId);
+            ps.setString(2, consumer);
+            ps.setString(3, lane);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
     }
 
@@ -317,13 +330,13 @@ public class JdbcEventOutbox {
     }
 
     /**
-     * Whether {@code consumer} still has a delivery in the lane keyed {@code key} at or before event {@code upTo}: a
-     * consumer that shows another's work (the post-mortem thread shows the audit timeline) waits for it.
+     * Whether {@code consumer} still has a delivery in the lane keyed {@code key} at or before event {@code upTo}, read
+     * on {@code c} (the delivery's own connection): a consumer that shows another's work (the post-mortem thread
+     * shows the audit timeline) waits for it.
      */
-    public boolean pendingBefore(String consumer, String key, long upTo) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT COUNT(*) FROM event_deliveries WHERE lane = ? AND event_id <= ?")) {
+    public static boolean pendingBefore(Connection c, String consumer, String key, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM event_deliveries WHERE lane = ? AND event_id <= ?")) {
             ps.setString(1, new EventRoutes.Route(consumer, key).lane());
             ps.setLong(2, upTo);
             try (ResultSet rs = ps.executeQuery()) {

@@ -69,19 +69,7 @@ public class CredentialCipher {
         Objects.requireNonNull(credentials, "credentials");
         byte[] plaintext = encode(credentials);
         try {
-            byte[] nonce = new byte[NONCE_LENGTH];
-            random.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(associatedData(VERSION_1, grant));
-            byte[] sealed = new byte[HEADER_LENGTH + cipher.getOutputSize(plaintext.length)];
-            sealed[0] = VERSION_1;
-            System.arraycopy(nonce, 0, sealed, 1, NONCE_LENGTH);
-            int written = cipher.doFinal(plaintext, 0, plaintext.length, sealed, HEADER_LENGTH);
-            return written == sealed.length - HEADER_LENGTH ? sealed : Arrays.copyOf(sealed, HEADER_LENGTH + written);
-        } catch (GeneralSecurityException e) {
-            // AES-GCM is part of every JDK; failing here is a broken runtime, not bad input
-            throw new IllegalStateException("AES-GCM is not available: " + e.getClass().getSimpleName());
+            return encrypt(associatedData(VERSION_1, grant), plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
@@ -95,31 +83,106 @@ public class CredentialCipher {
     public Credentials open(GrantId grant, byte[] sealed) {
         Objects.requireNonNull(grant, "grant");
         Objects.requireNonNull(sealed, "sealed");
-        if (sealed.length == 0) {
-            throw new CredentialIntegrityException(grant, "empty");
-        }
-        if (sealed[0] != VERSION_1) {
-            throw new CredentialIntegrityException(grant, "unknown format version " + (sealed[0] & 0xff));
-        }
-        if (sealed.length < HEADER_LENGTH + TAG_BITS / 8) {
-            throw new CredentialIntegrityException(grant, "truncated");
-        }
         byte[] plaintext;
         try {
-            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_LENGTH));
-            cipher.updateAAD(associatedData(VERSION_1, grant));
-            plaintext = cipher.doFinal(sealed, HEADER_LENGTH, sealed.length - HEADER_LENGTH);
-        } catch (AEADBadTagException e) {
-            throw new CredentialIntegrityException(grant, "authentication failed");
-        } catch (GeneralSecurityException e) {
-            throw new CredentialIntegrityException(grant, "decryption failed: " + e.getClass().getSimpleName());
+            plaintext = decrypt(associatedData(VERSION_1, grant), sealed);
+        } catch (Unopenable e) {
+            throw new CredentialIntegrityException(grant, e.getMessage());
         }
         try {
             return decode(grant, plaintext);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }
+    }
+
+    /**
+     * Seals a secret that is not a grant's: the step-up secret of a person. Same format, algorithm and key as
+     * credentials; the associated data is the version byte, {@code purpose} and {@code owner} (UTF-8, each
+     * length-prefixed), so the bytes open only for the same purpose and owner — a row copied to another person does
+     * not open. The caller wipes {@code secret} when it no longer needs it.
+     *
+     * @param purpose what the secret is, like {@code "step-up:totp"}
+     * @param owner   whose it is, like a Slack user id
+     */
+    public byte[] sealSecret(String purpose, String owner, byte[] secret) {
+        Objects.requireNonNull(secret, "secret");
+        return encrypt(associatedData(VERSION_1, purpose, owner), secret);
+    }
+
+    /**
+     * Opens what {@link #sealSecret} made for the same {@code purpose} and {@code owner}.
+     *
+     * @throws IllegalStateException when the bytes do not open (another key, altered, another owner), naming the
+     *                               purpose and owner only
+     */
+    public byte[] openSecret(String purpose, String owner, byte[] sealed) {
+        Objects.requireNonNull(sealed, "sealed");
+        try {
+            return decrypt(associatedData(VERSION_1, purpose, owner), sealed);
+        } catch (Unopenable e) {
+            throw new IllegalStateException("the sealed " + purpose + " secret of " + owner + " cannot be opened ("
+                    + e.getMessage() + "): sealed with another encryption key, altered, or copied from another row; "
+                    + "check that every replica uses the same BREAKGLASS_ENCRYPTION_KEY or key file");
+        }
+    }
+
+    /** {@code 0x01 ‖ nonce ‖ ciphertext ‖ tag} of {@code plaintext}, authenticated with {@code aad}. */
+    private byte[] encrypt(byte[] aad, byte[] plaintext) {
+        try {
+            byte[] nonce = new byte[NONCE_LENGTH];
+            random.nextBytes(nonce);
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(aad);
+            byte[] sealed = new byte[HEADER_LENGTH + cipher.getOutputSize(plaintext.length)];
+            sealed[0] = VERSION_1;
+            System.arraycopy(nonce, 0, sealed, 1, NONCE_LENGTH);
+            int written = cipher.doFinal(plaintext, 0, plaintext.length, sealed, HEADER_LENGTH);
+            return written == sealed.length - HEADER_LENGTH ? sealed : Arrays.copyOf(sealed, HEADER_LENGTH + written);
+        } catch (GeneralSecurityException e) {
+            // AES-GCM is part of every JDK; failing here is a broken runtime, not bad input
+            throw new IllegalStateException("AES-GCM is not available: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The plaintext of {@link #encrypt}'s bytes; the caller wipes it. */
+    private byte[] decrypt(byte[] aad, byte[] sealed) throws Unopenable {
+        if (sealed.length == 0) {
+            throw new Unopenable("empty");
+        }
+        if (sealed[0] != VERSION_1) {
+            throw new Unopenable("unknown format version " + (sealed[0] & 0xff));
+        }
+        if (sealed.length < HEADER_LENGTH + TAG_BITS / 8) {
+            throw new Unopenable("truncated");
+        }
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_LENGTH));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(sealed, HEADER_LENGTH, sealed.length - HEADER_LENGTH);
+        } catch (AEADBadTagException e) {
+            throw new Unopenable("authentication failed");
+        } catch (GeneralSecurityException e) {
+            throw new Unopenable("decryption failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Why sealed bytes did not open; never holds secret material. */
+    private static final class Unopenable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unopenable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    private static byte[] associatedData(byte version, String purpose, String owner) {
+        byte[] p = Objects.requireNonNull(purpose, "purpose").getBytes(StandardCharsets.UTF_8);
+        byte[] o = Objects.requireNonNull(owner, "owner").getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + 4 + p.length + 4 + o.length).put(version).putInt(p.length).put(p)
+                .putInt(o.length).put(o).array();
     }
 
     private static byte[] associatedData(byte version, GrantId grant) {

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.persistence;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,8 +51,8 @@ public class JdbcGrantStore implements GrantStore {
             + " activated_at, expires_at, updated_at, revoked_by, revoke_reason, revoke_attempts, last_error,"
             + " lease_until, next_attempt_at, ended_at, ext_duration_s, ext_justification, ext_requested_at,"
             + " ext_approved_by, pm_opened_at, pm_reminders, pm_next_reminder_at, review_author, review_written_at,"
-            + " review_answers, signed_off_by, signed_off_at, warned_for, pm_predates_reviews";
-    private static final ObjectMapper JSON = new ObjectMapper();
+            + " review_answers, signed_off_by, signed_off_at, warned_for, pm_predates_reviews, step_up_verified";
+    private static final ObjectMapper JSON = JsonMappers.standard();
 
     private final DataSource dataSource;
     private final JdbcEventOutbox outbox;
@@ -112,7 +113,8 @@ public class JdbcGrantStore implements GrantStore {
 
     private Grant insert(Connection c, NewGrant request) throws SQLException {
         String sql = "INSERT INTO grants (version, state, requester, target, role, duration_s, justification,"
-                + " incident, approvals_required, requested_at, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " incident, approvals_required, requested_at, updated_at, step_up_verified)"
+                + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
             ps.setString(1, GrantState.PENDING.name());
             ps.setString(2, request.requester());
@@ -124,6 +126,7 @@ public class JdbcGrantStore implements GrantStore {
             ps.setInt(8, request.approvalsRequired());
             setInstant(ps, 9, request.requestedAt());
             setInstant(ps, 10, request.requestedAt());
+            ps.setString(11, request.stepUpVerified() ? request.requester() : "");
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -166,7 +169,8 @@ public class JdbcGrantStore implements GrantStore {
                 + " revoke_attempts = ?, last_error = ?, lease_until = ?, next_attempt_at = ?, ended_at = ?,"
                 + " ext_duration_s = ?, ext_justification = ?, ext_requested_at = ?, ext_approved_by = ?,"
                 + " pm_opened_at = ?, pm_reminders = ?, pm_next_reminder_at = ?, review_author = ?,"
-                + " review_written_at = ?, review_answers = ?, signed_off_by = ?, signed_off_at = ?, warned_for = ?"
+                + " review_written_at = ?, review_answers = ?, signed_off_by = ?, signed_off_at = ?, warned_for = ?,"
+                + " step_up_verified = ?"
                 + " WHERE id = ? AND version = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, changed.state().name());
@@ -209,8 +213,9 @@ public class JdbcGrantStore implements GrantStore {
             setOptional(ps, 31, pm.signOff().map(SignOff::by));
             setInstant(ps, 32, pm.signOff().map(SignOff::at).orElse(null));
             setInstant(ps, 33, changed.warnedFor().orElse(null));
-            ps.setLong(34, changed.id().value());
-            ps.setLong(35, changed.version());
+            ps.setString(34, String.join(",", changed.stepUpVerified()));
+            ps.setLong(35, changed.id().value());
+            ps.setLong(36, changed.version());
             if (ps.executeUpdate() != 1) {
                 return Optional.empty();
             }
@@ -326,7 +331,8 @@ public class JdbcGrantStore implements GrantStore {
                         instant(rs, "ended_at")),
                 extension(rs),
                 postMortem(rs),
-                instant(rs, "warned_for"));
+                instant(rs, "warned_for"),
+                approvers(rs.getString("step_up_verified")));
     }
 
     private static PostMortem postMortem(ResultSet rs) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /** The one ObjectMapper of the package and small helpers around it. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = JsonMappers.standard();
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private Json() {

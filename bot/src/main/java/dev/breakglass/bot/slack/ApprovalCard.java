@@ -46,12 +46,11 @@ public class ApprovalCard implements EventConsumer {
     private final GrantCard render;
     private final Policy policy;
     private final PostMortemThread postMortems;
-    private final JdbcEventOutbox outbox;
 
     private final DeliveryMarks marks;
 
     public ApprovalCard(MethodsClient slack, GrantStore grants, JdbcCardStore cards, GrantCard render, Policy policy,
-                        PostMortemThread postMortems, JdbcEventOutbox outbox, DeliveryMarks marks) {
+                        PostMortemThread postMortems, DeliveryMarks marks) {
         this.marks = marks;
         this.slack = slack;
         this.grants = grants;
@@ -59,7 +58,6 @@ public class ApprovalCard implements EventConsumer {
         this.render = render;
         this.policy = policy;
         this.postMortems = postMortems;
-        this.outbox = outbox;
     }
 
     @Override
@@ -89,14 +87,14 @@ public class ApprovalCard implements EventConsumer {
         }
         updateCard(g);
         switch (event) {
-            case GrantEvent.PostMortemOpened e -> showPostMortem(delivery, g);
-            case GrantEvent.ReviewReminded e -> showPostMortem(delivery, g);
+            case GrantEvent.PostMortemOpened e -> showPostMortem(delivery, g, connection);
+            case GrantEvent.ReviewReminded e -> showPostMortem(delivery, g, connection);
             case GrantEvent.ReviewWritten e -> {
-                showPostMortem(delivery, g);
+                showPostMortem(delivery, g, connection);
                 postMortems.postReview(g);
             }
             case GrantEvent.Reviewed r -> {
-                showPostMortem(delivery, g);
+                showPostMortem(delivery, g, connection);
                 postMortems.postNote(g, ":white_check_mark: " + ReplyText.mention(r.by())
                         + " signed off the review. The post-mortem of " + g.id() + " is complete.");
             }
@@ -106,8 +104,9 @@ public class ApprovalCard implements EventConsumer {
         }
     }
 
-    private void showPostMortem(Delivery delivery, Grant g) throws Exception {
-        if (outbox.pendingBefore(EventRoutes.AUDIT, Long.toString(g.id().value()), delivery.id())) {
+    private void showPostMortem(Delivery delivery, Grant g, Connection connection) throws Exception {
+        if (JdbcEventOutbox.pendingBefore(connection, EventRoutes.AUDIT, Long.toString(g.id().value()),
+                delivery.id())) {
             throw new NotYet("the audit timeline of " + g.id() + " is not written yet", AUDIT_WAIT);
         }
         postMortems.show(g);

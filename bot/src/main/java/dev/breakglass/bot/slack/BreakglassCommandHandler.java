@@ -15,6 +15,7 @@ import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.TargetPolicy;
+import dev.breakglass.stepup.StepUpService;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -42,9 +43,14 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private final JdbcAuditLog audit;
     private final ReviewActions reviews;
     private final AfterAck later;
+    private final StepUpForms stepUpForms;
+    private final StepUpService stepUps;
 
     public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit,
-                                    ReviewActions reviews, AfterAck later) {
+                                    ReviewActions reviews, AfterAck later, StepUpForms stepUpForms,
+                                    StepUpService stepUps) {
+        this.stepUpForms = stepUpForms;
+        this.stepUps = stepUps;
         this.later = later;
         this.parser = new CommandParser(policy.justification());
         this.replies = replies;
@@ -65,6 +71,11 @@ public class BreakglassCommandHandler implements BoltRegistration {
             } else if (result instanceof BreakglassCommand.Review r) {
                 answer = grants.status(r.id(), user).isEmpty() ? "There is no grant " + r.id() + " that you can see."
                         : reviews.openForm(ctx.client(), req.getPayload().getTriggerId(), user, r.id()).orElse("");
+            } else if (result instanceof BreakglassCommand.MfaEnroll) {
+                answer = stepUpForms.openEnrolment(ctx.client(), req.getPayload().getTriggerId(), user);
+            } else if (result instanceof BreakglassCommand.Request r && stepUpForms.requiredForRequest(
+                    r.target().target())) {
+                answer = requestWithStepUp(ctx, user, req.getPayload().getTriggerId(), r);
             } else if (result instanceof BreakglassCommand.Revoke r) {
                 later.run(Optional.of(r.id()), text -> respond(ctx, text), () -> answer(user, result));
                 answer = "";
@@ -117,11 +128,44 @@ public class BreakglassCommandHandler implements BoltRegistration {
         if (result instanceof BreakglassCommand.ListGrants) {
             return replies.list(grants.openGrantsVisibleTo(user));
         }
+        if (result instanceof BreakglassCommand.MfaStatus) {
+            return ReplyText.mrkdwn(stepUps.status(user));
+        }
+        if (result instanceof BreakglassCommand.MfaReset reset) {
+            return ReplyText.mrkdwn(stepUps.reset(user, reset.user()));
+        }
         if (result instanceof BreakglassCommand.Status s) {
             return grants.status(s.id(), user).map(replies::status)
                     .orElse("There is no grant " + s.id() + " that you can see.");
         }
         return replies.notAvailableYet((BreakglassCommand) result);
+    }
+
+    /**
+     * The one-line request of a target that asks for the requester's step-up: a slash command has no place for the
+     * code, so the request form opens filled in with what was typed, and its code field. Someone not enrolled is
+     * told how to enrol, with their command to send again.
+     */
+    private String requestWithStepUp(SlashCommandContext ctx, String user, String triggerId,
+                                     BreakglassCommand.Request r) throws IOException, SlackApiException {
+        if (!stepUps.enrolled(user)) {
+            return ReplyText.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol("Requesting "
+                    + r.target().target())) + " Your request, to send again once enrolled: `/breakglass request "
+                    + SlackText.escape(r.target().toString()) + " " + dev.breakglass.command.DurationText.format(
+                    r.duration()) + " " + SlackText.escape(r.justification().replace('`', '\'')) + "`";
+        }
+        List<TargetPolicy> mine = grants.requestableTargets(user);
+        if (mine.stream().noneMatch(t -> t.name().equals(r.target().target()))) {
+            return answer(user, r); // the core says why (not a requester): no form for a target you may not request
+        }
+        String choice = r.target().target() + r.target().role().map(role -> ":" + role).orElse("");
+        var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,
+                policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())))));
+        if (!opened.isOk()) {
+            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again.";
+        }
+        return "Requests for " + SlackText.escape(r.target().target()) + " need step-up: enter the code from your "
+                + "authenticator app in the form.";
     }
 
     /**

@@ -16,7 +16,9 @@ import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.Outcome;
 import dev.breakglass.grant.Reply;
 import dev.breakglass.grant.RevealService;
+import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.StepUpPolicy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +42,9 @@ import static com.slack.api.model.view.Views.viewTitle;
  * reason), Approve / Deny extension, Mark resolved; plus the request form's submission.
  *
  * <p>Who may do what is decided by {@link GrantService}, never here: a click from the wrong person gets the
- * core's refusal, shown only to them. A button value that is not a grant id is answered as such.
+ * core's refusal, shown only to them. A button value that is not a grant id is answered as such. Where the policy
+ * asks for step-up, Approve, Break glass now and Approve extension open {@link StepUpForms}' code modal instead of
+ * acting, and the extend and request forms carry a code field; without a valid code the core refuses anyway.
  */
 @Singleton
 public class GrantActionsHandler implements BoltRegistration {
@@ -56,8 +60,11 @@ public class GrantActionsHandler implements BoltRegistration {
     private final RevealService reveals;
     private final Policy policy;
     private final AfterAck later;
+    private final StepUpForms stepUp;
 
-    public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later) {
+    public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later,
+                               StepUpForms stepUp) {
+        this.stepUp = stepUp;
         this.grants = grants;
         this.reveals = reveals;
         this.policy = policy;
@@ -66,13 +73,15 @@ public class GrantActionsHandler implements BoltRegistration {
 
     @Override
     public void registerOn(App app) {
-        app.blockAction(GrantCard.APPROVE, (req, ctx) -> Clicks.decide(req, ctx, later, grants::approve));
+        app.blockAction(GrantCard.APPROVE, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.APPROVE,
+                grants::approve));
         app.blockAction(GrantCard.CANCEL, (req, ctx) -> Clicks.decide(req, ctx, later, grants::cancel));
-        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> Clicks.decide(req, ctx, later, grants::breakGlass));
+        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS,
+                grants::breakGlass));
         app.blockAction(GrantCard.DONE, (req, ctx) -> Clicks.decide(req, ctx, later,
                 (id, user) -> grants.revoke(id, user, Optional.empty())));
-        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> Clicks.decide(req, ctx, later,
-                grants::approveExtension));
+        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> guarded(req, ctx,
+                StepUpForms.Guarded.APPROVE_EXTENSION, grants::approveExtension));
         app.blockAction(GrantCard.RESOLVE, (req, ctx) -> Clicks.decide(req, ctx, later,
                 (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
         app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
@@ -92,7 +101,17 @@ public class GrantActionsHandler implements BoltRegistration {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(DURATION,
                         "Write the extra time as " + DurationText.HINT + ".")));
             }
-            Outcome outcome = grants.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION));
+            Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
+            if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
+                StepUpForms.Proof checked = stepUp.check(user, req.getPayload().getView().getState(),
+                        StepUpPolicy.Action.EXTEND, id);
+                if (checked instanceof StepUpForms.Proof.Refused no) {
+                    return ctx.ack(r -> r.responseAction("errors").errors(Map.of(StepUpForms.CODE, no.message())));
+                }
+                proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
+            }
+            Outcome outcome = grants.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION),
+                    proof);
             if (outcome instanceof Outcome.Refused refused) {
                 String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
                         ? JUSTIFICATION : DURATION;
@@ -106,13 +125,36 @@ public class GrantActionsHandler implements BoltRegistration {
             if (submitted instanceof RequestForm.Submitted.Errors e) {
                 return ctx.ack(r -> r.responseAction("errors").errors(e.errors()));
             }
-            Outcome outcome = grants.request(user, ((RequestForm.Submitted.Draft) submitted).draft());
+            RequestDraft draft = ((RequestForm.Submitted.Draft) submitted).draft();
+            Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
+            if (stepUp.requiredForRequest(draft.target())) {
+                StepUpForms.Proof checked = stepUp.check(user, req.getPayload().getView().getState(),
+                        StepUpPolicy.Action.REQUEST, Optional.empty());
+                if (checked instanceof StepUpForms.Proof.Refused no) {
+                    return ctx.ack(r -> r.responseAction("errors").errors(Map.of(StepUpForms.CODE, no.message())));
+                }
+                proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
+            }
+            Outcome outcome = grants.request(user, draft, proof);
             if (outcome instanceof Outcome.Refused refused) {
                 return ctx.ack(r -> r.responseAction("errors")
                         .errors(Map.of(RequestForm.blockOf(refused.field()), refused.reply().plain())));
             }
             return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
         });
+    }
+
+    /**
+     * A button whose action step-up may guard: where the policy asks for it, the code modal opens and nothing else
+     * happens; otherwise the use case runs as for any click.
+     */
+    private Response guarded(BlockActionRequest req, ActionContext ctx, StepUpForms.Guarded action,
+                             java.util.function.BiFunction<GrantId, String, Outcome> useCase) {
+        Optional<GrantId> id = Clicks.grantOf(req);
+        if (id.isPresent() && stepUp.required(id.get(), action.action)) {
+            return stepUp.askForCode(req, ctx, id.get(), action);
+        }
+        return Clicks.decide(req, ctx, later, useCase);
     }
 
     /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
@@ -136,7 +178,7 @@ public class GrantActionsHandler implements BoltRegistration {
             Clicks.respond(ctx, "That button does not name a grant.");
             return ctx.ack();
         }
-        return openForm(req, ctx, id.get(), EXTEND_CALLBACK, "Extend " + id.get(), "Ask", List.of(
+        List<LayoutBlock> blocks = new java.util.ArrayList<>(List.of(
                 input(i -> i.blockId(DURATION).label(plainText("Extra time"))
                         .hint(plainText("Like 15m or 1h. The total stays within the target's maximum."))
                         .element(plainTextInput(p -> p.actionId(DURATION + "_input").maxLength(20)))),
@@ -144,6 +186,10 @@ public class GrantActionsHandler implements BoltRegistration {
                         .element(plainTextInput(p -> p.actionId(JUSTIFICATION + "_input").multiline(true)
                                 .minLength(Math.min(policy.justification().minLength(), 3000))
                                 .maxLength(Math.min(policy.justification().maxLength(), 3000)))))));
+        if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
+            blocks.add(StepUpForms.codeField("Code from your authenticator app"));
+        }
+        return openForm(req, ctx, id.get(), EXTEND_CALLBACK, "Extend " + id.get(), "Ask", blocks);
     }
 
     private Response openForm(BlockActionRequest req, ActionContext ctx, GrantId id, String callback, String title,

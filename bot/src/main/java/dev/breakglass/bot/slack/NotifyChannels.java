@@ -64,12 +64,10 @@ public class NotifyChannels implements EventConsumer {
     private final Map<GrantId, String> permalinks = new ConcurrentHashMap<>();
 
     private final DeliveryMarks marks;
-    private final JdbcEventOutbox outbox;
 
     public NotifyChannels(MethodsClient slack, JdbcCardStore cards, GrantCard render, Templates templates,
-                          DeliveryMarks marks, JdbcEventOutbox outbox) {
+                          DeliveryMarks marks) {
         this.marks = marks;
-        this.outbox = outbox;
         this.slack = slack;
         this.cards = cards;
         this.render = render;
@@ -94,19 +92,20 @@ public class NotifyChannels implements EventConsumer {
         if (kind.isEmpty() || marks.postedBefore(delivery.lane(), delivery).isPresent()) {
             return; // routed by an older release's rules, or an earlier attempt posted it
         }
-        String url = link(event.grant().id(), delivery);
+        String url = link(event.grant().id(), delivery, connection);
         tell(delivery, event, kind.get(), url);
     }
 
     /** The card's permalink, "" when there is none; postpones while the card may still come. */
-    private String link(GrantId id, Delivery delivery) throws NotYet, java.sql.SQLException {
+    private String link(GrantId id, Delivery delivery, Connection connection) throws NotYet, java.sql.SQLException {
         String known = permalinks.get(id);
         if (known != null) {
             return known;
         }
         Optional<JdbcCardStore.Card> card = cards.find(id);
         if (card.isEmpty()) {
-            if (outbox.pendingBefore(EventRoutes.CARD, Long.toString(id.value()), delivery.id())) {
+            if (JdbcEventOutbox.pendingBefore(connection, EventRoutes.CARD, Long.toString(id.value()),
+                    delivery.id())) {
                 long first = firstWait.computeIfAbsent(delivery.mark(), k -> System.nanoTime());
                 if (System.nanoTime() - first < LINK_WAIT.toNanos()) {
                     throw new NotYet("the card of " + id + " is not posted yet", LINK_RETRY);

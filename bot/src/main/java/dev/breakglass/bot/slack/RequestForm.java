@@ -30,7 +30,12 @@ import static com.slack.api.model.view.Views.viewTitle;
 /**
  * The request modal: one choice of target and role (only what the person may request), the duration (the
  * target's default filled in), an optional incident reference and the justification (Slack enforces the
- * length limits in the form; the policy checks them again on submit).
+ * length limits in the form; the policy checks them again on submit). When a target the person may request asks
+ * for the requester's step-up, the form has a code field too (optional in Slack: the targets that do not ask for
+ * it need no code; the ones that do refuse without it).
+ *
+ * <p>The one-line {@code /breakglass request …} falls back to this form when its target asks for step-up: the form
+ * then opens filled in with what was typed ({@link Prefill}), so nothing is lost.
  */
 final class RequestForm {
     static final String CALLBACK = "bg_request";
@@ -47,8 +52,20 @@ final class RequestForm {
     private RequestForm() {
     }
 
+    /** What the one-line request typed, to fill the form in with. */
+    record Prefill(String choice, Duration duration, String justification) {
+    }
+
     /** The modal for someone who may request {@code targets} (non-empty). */
     static View build(List<TargetPolicy> targets, JustificationRules rules) {
+        return build(targets, rules, Optional.empty());
+    }
+
+    /**
+     * The modal for someone who may request {@code targets} (non-empty), filled in with {@code prefill} when given.
+     * A prefill whose target and role are not among the choices starts on the first choice.
+     */
+    static View build(List<TargetPolicy> targets, JustificationRules rules, Optional<Prefill> prefill) {
         List<OptionObject> choices = new ArrayList<>();
         for (TargetPolicy t : targets) {
             if (t.roles().isEmpty()) {
@@ -59,14 +76,18 @@ final class RequestForm {
         }
         List<OptionObject> options = choices.subList(0, Math.min(MAX_OPTIONS, choices.size()));
         TargetPolicy first = targets.get(0);
-        List<LayoutBlock> blocks = List.of(
+        OptionObject initial = prefill.flatMap(p -> options.stream().filter(o -> o.getValue().equals(p.choice()))
+                .findFirst()).orElse(options.get(0));
+        String initialDuration = prefill.map(p -> DurationText.format(p.duration()))
+                .orElse(DurationText.format(first.defaultDuration()));
+        List<LayoutBlock> blocks = new ArrayList<>(List.of(
                 input(i -> i.blockId(TARGET).label(plainText("Target and role"))
                         .element(staticSelect(s -> s.actionId(TARGET + INPUT).options(options)
-                                .initialOption(options.get(0))))),
+                                .initialOption(initial)))),
                 input(i -> i.blockId(DURATION).label(plainText("Duration"))
                         .hint(plainText("Like 90s, 30m or 1h30m. Each target has its own maximum."))
                         .element(plainTextInput(p -> p.actionId(DURATION + INPUT)
-                                .initialValue(DurationText.format(first.defaultDuration())).maxLength(20)))),
+                                .initialValue(initialDuration).maxLength(20)))),
                 input(i -> i.blockId(INCIDENT).label(plainText("Incident")).optional(true)
                         .hint(plainText("Ticket id or link, if there is one."))
                         .element(plainTextInput(p -> p.actionId(INCIDENT + INPUT)
@@ -74,8 +95,15 @@ final class RequestForm {
                 input(i -> i.blockId(JUSTIFICATION).label(plainText("Justification"))
                         .hint(plainText("What is broken and why you need this access now. Approvers read this."))
                         .element(plainTextInput(p -> p.actionId(JUSTIFICATION + INPUT).multiline(true)
+                                .initialValue(prefill.map(Prefill::justification).orElse(null))
                                 .minLength(Math.min(rules.minLength(), MAX_INPUT))
-                                .maxLength(Math.min(rules.maxLength(), MAX_INPUT))))));
+                                .maxLength(Math.min(rules.maxLength(), MAX_INPUT)))))));
+        if (targets.stream().anyMatch(t -> t.stepUp().requester())) {
+            blocks.add(input(i -> i.blockId(StepUpForms.CODE).label(plainText("Step-up code")).optional(true)
+                    .hint(plainText("The 6 digits your authenticator app shows for Breakglass. Needed for targets "
+                            + "whose policy asks for step-up."))
+                    .element(plainTextInput(p -> p.actionId(StepUpForms.CODE + INPUT).maxLength(20)))));
+        }
         return view(v -> v.type("modal").callbackId(CALLBACK)
                 .title(viewTitle(t -> t.type("plain_text").text("Break glass")))
                 .submit(viewSubmit(t -> t.type("plain_text").text("Request")))
@@ -122,6 +150,7 @@ final class RequestForm {
             case DURATION -> DURATION;
             case INCIDENT -> INCIDENT;
             case JUSTIFICATION -> JUSTIFICATION;
+            case STEP_UP -> StepUpForms.CODE;
         };
     }
 

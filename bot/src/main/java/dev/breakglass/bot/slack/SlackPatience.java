@@ -4,7 +4,10 @@ import com.slack.api.methods.SlackApiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.breakglass.retry.Backoff;
+
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Runs a Web API call until Slack takes it: a 429 waits as long as Slack's {@code Retry-After} says (or a second),
@@ -14,6 +17,8 @@ import java.io.IOException;
  */
 final class SlackPatience {
     private static final Logger LOG = LoggerFactory.getLogger(SlackPatience.class);
+    /** Pauses after network errors in a row. */
+    private static final Backoff OUTAGE = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private SlackPatience() {
     }
@@ -26,7 +31,7 @@ final class SlackPatience {
 
     /** @throws IOException only when interrupted while waiting (shutting down) */
     static <T> T patiently(SlackCall<T> call) throws IOException, SlackApiException {
-        long backoff = 1000;
+        int outages = 0;
         while (true) {
             try {
                 return call.call();
@@ -44,9 +49,9 @@ final class SlackPatience {
                 LOG.info("Slack rate limit: waiting {} s before retrying", wait / 1000);
                 sleep(wait);
             } catch (IOException e) {
+                long backoff = OUTAGE.after(++outages).toMillis();
                 LOG.warn("Slack unreachable ({}); retrying in {} s", e.getMessage(), backoff / 1000);
                 sleep(backoff);
-                backoff = Math.min(backoff * 2, 30_000);
             }
         }
     }

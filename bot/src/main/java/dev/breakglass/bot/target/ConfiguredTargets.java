@@ -2,7 +2,7 @@ package dev.breakglass.bot.target;
 
 import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.config.InvalidConfigurationException;
-import dev.breakglass.policy.Policy;
+import dev.breakglass.bot.config.LoadedPolicy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetAdapterFactory;
@@ -24,7 +24,10 @@ import java.util.stream.Collectors;
 /**
  * Every policy target's adapter, made at start ({@link Context}) from the built-in adapter factories and the
  * plugins' ({@link PluginLoader}): a target naming an unknown adapter type, settings its adapter refuses, or two
- * factories claiming one type stop the bot with a message naming the target. Each adapter is wrapped in
+ * factories claiming one type stop the bot with a message naming the target. A refused setting, built-in or
+ * plugin alike, is reported with the file and line where it is written
+ * ({@link LoadedPolicy#settingProblem}, an {@link dev.breakglass.bot.config.AdapterSettingsException}). Each adapter
+ * is wrapped in
  * {@link MeteredTarget}, so every call runs on that target's own bounded threads with a deadline
  * ({@link TargetCallLimits}) and is timed, logged, counted and audited. The threads stop with the application.
  */
@@ -34,7 +37,7 @@ public class ConfiguredTargets implements TargetRegistry {
     private final Map<String, TargetAdapter> adapters;
     private final List<TargetBulkhead> bulkheads = new ArrayList<>();
 
-    public ConfiguredTargets(Policy policy, List<TargetAdapterFactory> builtIn, PluginLoader plugins,
+    public ConfiguredTargets(LoadedPolicy policy, List<TargetAdapterFactory> builtIn, PluginLoader plugins,
                              JdbcAuditLog audit, MeterRegistry metrics, Clock clock, TargetCallLimits limits) {
         List<TargetAdapterFactory> factories = new ArrayList<>(builtIn);
         factories.addAll(plugins.factories());
@@ -44,7 +47,7 @@ public class ConfiguredTargets implements TargetRegistry {
                             + "\" (" + a.getClass().getName() + " and " + b.getClass().getName() + ")");
                 }, TreeMap::new));
         Map<String, TargetAdapter> made = new TreeMap<>();
-        for (TargetPolicy target : policy.targets().values()) {
+        for (TargetPolicy target : policy.policy().targets().values()) {
             TargetAdapterFactory factory = byType.get(target.adapter());
             if (factory == null) {
                 throw new InvalidConfigurationException("targets." + target.name() + ".adapter: there is no adapter "
@@ -56,8 +59,7 @@ public class ConfiguredTargets implements TargetRegistry {
                 bulkheads.add(bulkhead);
                 made.put(target.name(), new MeteredTarget(target.name(), adapter, bulkhead, audit, metrics, clock));
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException("targets." + target.name() + " (" + target.adapter()
-                        + " adapter): " + e.getMessage(), e);
+                throw policy.settingProblem(target.name(), target.adapter(), e);
             }
         }
         this.adapters = Map.copyOf(made);

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target;
 
+import dev.breakglass.port.InvalidSettingException;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -36,7 +38,7 @@ public interface EnvironmentVariables {
      * {@code value} itself.
      *
      * @param setting the setting's key, for the message ({@code settings.<setting>: …})
-     * @throws IllegalArgumentException naming the setting and the variable (never a value) when the reference is
+     * @throws InvalidSettingException naming the setting and the variable (never a value) when the reference is
      *                                  malformed, or the variable is unset or empty
      */
     default String resolve(String setting, String value) {
@@ -47,15 +49,14 @@ public interface EnvironmentVariables {
         Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}").matcher(value);
         if (!m.matches()) {
             // The value is not echoed: it may be a literal secret that merely looks like a reference.
-            throw new IllegalArgumentException("settings." + setting + ": has the ${...} form but no valid "
+            throw InvalidSettingException.phrased(setting, ": has the ${...} form but no valid "
                     + "environment variable name; write ${NAME} with letters, digits and _, not starting with a digit");
         }
         String name = m.group(1);
-        String resolved = get(name).orElseThrow(() -> new IllegalArgumentException(
-                "settings." + setting + ": environment variable " + name + " is not set"));
+        String resolved = get(name).orElseThrow(() -> InvalidSettingException.phrased(setting,
+                ": environment variable " + name + " is not set"));
         if (resolved.isEmpty()) {
-            throw new IllegalArgumentException("settings." + setting + ": environment variable " + name
-                    + " is empty");
+            throw InvalidSettingException.phrased(setting, ": environment variable " + name + " is empty");
         }
         return resolved;
     }

@@ -21,10 +21,12 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Third-party target adapters: every {@code *.jar} in the plugins folder ({@code BREAKGLASS_PLUGINS}, default
- * {@code ./plugins}) is searched with {@link ServiceLoader} for {@link TargetAdapterFactory} implementations
- * (listed in {@code META-INF/services/dev.breakglass.port.TargetAdapterFactory}). Plugins depend on the
- * {@code commands} module only; it comes from the bot, so they share its SPI classes.
+ * Third-party target adapters and second factors: every {@code *.jar} in the plugins folder
+ * ({@code BREAKGLASS_PLUGINS}, default {@code ./plugins}) is searched with {@link ServiceLoader} for
+ * {@link TargetAdapterFactory} implementations (listed in
+ * {@code META-INF/services/dev.breakglass.port.TargetAdapterFactory}) and {@link dev.breakglass.port.StepUpFactory}
+ * implementations (likewise). Plugins depend on the {@code commands} module only; it comes from the bot, so they
+ * share its SPI classes.
  *
  * <p>Edge cases: no folder means no plugins; a jar that cannot be read or whose factory cannot be made stops the
  * start naming the jar. Plugins run inside the bot with its permissions: install only code you trust.
@@ -38,12 +40,28 @@ public class PluginLoader {
         this.folder = Path.of(folder.isBlank() ? "./plugins" : folder.strip());
     }
 
-    /** The factories the plugin jars provide, in jar-name order. */
+    /** The target adapter factories the plugin jars provide, in jar-name order. */
     public List<TargetAdapterFactory> factories() {
+        return load(TargetAdapterFactory.class, TargetAdapterFactory::type, "the adapter type");
+    }
+
+    /** The step-up factor factories the plugin jars provide, in jar-name order. */
+    public List<dev.breakglass.port.StepUpFactory> stepUpFactories() {
+        return load(dev.breakglass.port.StepUpFactory.class, dev.breakglass.port.StepUpFactory::type,
+                "the step-up factor");
+    }
+
+    /**
+     * The implementations of {@code spi} the plugin jars provide, in jar-name order.
+     *
+     * @param type what each provides, for the start-up log
+     * @param what what that is, like "the adapter type"
+     */
+    private <T> List<T> load(Class<T> spi, java.util.function.Function<T, String> type, String what) {
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
-        List<TargetAdapterFactory> found = new ArrayList<>();
+        List<T> found = new ArrayList<>();
         List<Path> jars;
         try (Stream<Path> files = Files.list(folder)) {
             jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
@@ -64,11 +82,11 @@ public class PluginLoader {
                 throw new InvalidConfigurationException("plugin " + jar + " has no usable path", e);
             }
             // One loader per jar, child of the bot's: a plugin sees the SPI and the JDK, and its own classes.
-            URLClassLoader loader = new URLClassLoader(new URL[] {url}, TargetAdapterFactory.class.getClassLoader());
+            URLClassLoader loader = new URLClassLoader(new URL[] {url}, spi.getClassLoader());
             try {
-                for (TargetAdapterFactory factory : ServiceLoader.load(TargetAdapterFactory.class, loader)) {
+                for (T factory : ServiceLoader.load(spi, loader)) {
                     if (factory.getClass().getClassLoader() == loader) {
-                        LOG.info("Plugin {} provides the adapter type \"{}\"", jar.getFileName(), factory.type());
+                        LOG.info("Plugin {} provides {} \"{}\"", jar.getFileName(), what, type.apply(factory));
                         found.add(factory);
                     }
                 }

@@ -3,7 +3,10 @@
  *
  * <p>Each system has a {@link dev.breakglass.port.TargetAdapterFactory} bean named by its policy type; the bot
  * calls it once per target at start, so unusable settings stop the bot with a message naming the setting. What
- * the adapters share lives here: {@link dev.breakglass.bot.target.EnvironmentVariables} resolves the
- * {@code ${NAME}} references that keep secrets out of the policy file.
+ * the adapters share lives here: {@link dev.breakglass.bot.target.AdapterFactory}, the shape of every built-in
+ * factory; {@link dev.breakglass.bot.target.AdapterSettings}, the one reader of a target's {@code settings};
+ * {@link dev.breakglass.bot.target.EnvironmentVariables}, which resolves the {@code ${NAME}} references that keep
+ * secrets out of the policy file; and {@link dev.breakglass.bot.target.ChildProcess}, the one way an adapter runs a
+ * program.
  */
 package dev.breakglass.bot.target;

@@ -1,7 +1,7 @@
 package dev.breakglass.bot.audit;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.breakglass.bot.target.webhook.WebhookSignature;
+import dev.breakglass.bot.outbound.WebhookSignature;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -102,6 +102,10 @@ class PolicyBrokenFilesTest {
             settings-recursive              | 11 | targets.orders-db.settings.self            | refers to itself through an alias
             non-text-key                    | 11 | targets.orders-db                          | a key must be plain text, not a list
             bad-merge                       |  7 | targets.orders-db.<<                       | a merge (<<) takes a mapping or a list of mappings, got the number 5
+            step-up-bad-rule                | 11 | targets.orders-db.step-up                  | step-up is "always"; write none, requester, approver or both
+            step-up-bad-emergency           | 12 | step-up.emergency                          | emergency is "yes-please"; write always
+            step-up-bad-admin               | 12 | step-up.admins[0]                          | "C0SECURITY" is not a user id
+            step-up-unknown-key             | 12 | step-up.admin                              | unknown key; did you mean admins?
             """)
     @interface BrokenFiles {
     }

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.target;
 
+import dev.breakglass.bot.config.AdapterSettingsException;
 import dev.breakglass.bot.config.InvalidConfigurationException;
 import dev.breakglass.bot.testing.RunningBot;
 import org.junit.jupiter.api.Test;
@@ -8,6 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +55,26 @@ class MisconfiguredTargetsTest {
         String message = startFailure(policy("webhook", "    settings:\n      url: ftp://example.test/hook\n"
                 + "      secret: a-secret-that-is-long-enough-for-the-check\n"));
         assertTrue(message.startsWith("targets.orders-db (webhook adapter): settings.url"), message);
+    }
+
+    @Test
+    void aBadSettingIsPlacedAtItsLineInThePolicyFile() {
+        RunningBot.Builder bot = RunningBot.builder().policy(policy("webhook", "    settings:\n"
+                + "      url: https://hooks.example.com/breakglass\n"
+                + "      secret: a-secret-that-is-long-enough-for-the-check\n"
+                + "      retries: 11\n")).property("breakglass.plugins", dir.resolve("none").toString());
+        Throwable t = assertThrows(RuntimeException.class, () -> bot.start().close());
+        AdapterSettingsException e = null;
+        for (Throwable c = t; c != null && e == null; c = c.getCause()) {
+            e = c instanceof AdapterSettingsException a ? a : null;
+        }
+        assertNotNull(e, "not an adapter settings error: " + t);
+        assertEquals("targets.orders-db.settings.retries", e.field());
+        assertEquals(11, e.line(), e.getMessage());
+        assertTrue(e.file().endsWith("breakglass.yml"), e.file());
+        assertTrue(e.getMessage().startsWith("targets.orders-db (webhook adapter): settings.retries: 11 is out of "
+                + "range"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("breakglass.yml line 11)"), e.getMessage());
     }
 
     private static final String WEBHOOK = "    settings:\n      url: http://127.0.0.1:9/hook\n"

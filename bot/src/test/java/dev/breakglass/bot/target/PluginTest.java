@@ -1,6 +1,7 @@
 package dev.breakglass.bot.target;
 
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.PluginJar;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
@@ -9,17 +10,9 @@ import dev.breakglass.port.TargetAdapterFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,30 +60,8 @@ class PluginTest {
 
     /** Compiles the plugin against the SPI's jar or classes only, and packs it with its service entry. */
     private Path buildPlugin(Path plugins) throws Exception {
-        Path src = dir.resolve("src/example/plugin/MarkerTargetFactory.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, SOURCE);
-        Path classes = Files.createDirectories(dir.resolve("classes"));
-        String spi = Path.of(TargetAdapterFactory.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, errors, "--release", "21", "-classpath", spi, "-d", classes.toString(),
-                src.toString());
-        assertEquals(0, rc, errors.toString(StandardCharsets.UTF_8));
-        Path jar = Files.createDirectories(plugins).resolve("marker-plugin.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out);
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                j.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                j.write(Files.readAllBytes(f));
-                j.closeEntry();
-            }
-            j.putNextEntry(new JarEntry("META-INF/services/" + TargetAdapterFactory.class.getName()));
-            j.write("example.plugin.MarkerTargetFactory\n".getBytes(StandardCharsets.UTF_8));
-            j.closeEntry();
-        }
-        return jar;
+        return PluginJar.build(dir, plugins, "marker-plugin.jar", "example.plugin.MarkerTargetFactory", SOURCE,
+                TargetAdapterFactory.class);
     }
 
     @Test

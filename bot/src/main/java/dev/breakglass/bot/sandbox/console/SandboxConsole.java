@@ -1,5 +1,6 @@
 package dev.breakglass.bot.sandbox.console;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -52,7 +53,7 @@ import java.util.function.LongConsumer;
 @Singleton
 @Requires(condition = SandboxModeCondition.class)
 public class SandboxConsole {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
 
     private final SandboxSlack sandbox;
     private final Policy policy;

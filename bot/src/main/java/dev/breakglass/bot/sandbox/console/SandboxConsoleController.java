@@ -1,5 +1,6 @@
 package dev.breakglass.bot.sandbox.console;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,7 +57,7 @@ import java.util.regex.Pattern;
 @Requires(condition = SandboxModeCondition.class)
 @ExecuteOn(TaskExecutors.BLOCKING) // deliveries wait for the bot's own answer
 public class SandboxConsoleController {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
     private static final Pattern ASSET = Pattern.compile("[a-z0-9][a-z0-9-]*\\.(js|css|svg|png|html)");
     private static final Map<String, String> TYPES = Map.of(
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml",

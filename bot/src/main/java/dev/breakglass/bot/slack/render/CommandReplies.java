@@ -83,6 +83,12 @@ public final class CommandReplies {
             return "review " + r.id();
         } else if (command instanceof BreakglassCommand.Audit a) {
             return "audit " + a.id();
+        } else if (command instanceof BreakglassCommand.MfaEnroll) {
+            return "mfa enroll";
+        } else if (command instanceof BreakglassCommand.MfaStatus) {
+            return "mfa status";
+        } else if (command instanceof BreakglassCommand.MfaReset) {
+            return "mfa reset";
         } else if (command instanceof BreakglassCommand.ListGrants) {
             return "list";
         } else if (command instanceof BreakglassCommand.OpenForm) {

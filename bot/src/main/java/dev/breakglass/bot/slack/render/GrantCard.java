@@ -138,6 +138,11 @@ public final class GrantCard {
         return blocks;
     }
 
+    /** After an approver's mention: they passed step-up for their approval. */
+    private static String stepUpMark(Grant g, String approver) {
+        return g.stepUpVerifiedBy(approver) ? " (step-up verified)" : "";
+    }
+
     /** The template variables of one grant (see templates/README.md); mentions are pre-rendered. */
     static Map<String, Object> data(Grant g) {
         Map<String, Object> d = new HashMap<>();
@@ -149,7 +154,9 @@ public final class GrantCard {
         d.put("incident", g.incident().orElse(""));
         d.put("requestedAt", TIME.format(g.requestedAt()));
         d.put("approvalsMissing", g.approvalsMissing());
-        d.put("approvers", g.approvedBy().stream().map(ReplyText::mention).collect(Collectors.joining(", ")));
+        d.put("approvers", g.approvedBy().stream().map(a -> ReplyText.mention(a) + stepUpMark(g, a))
+                .collect(Collectors.joining(", ")));
+        d.put("requesterStepUp", g.stepUpVerifiedBy(g.requester()));
         d.put("decidedBy", g.decidedBy().map(ReplyText::mention).orElse(""));
         d.put("reason", g.reason().orElse(""));
         d.put("expiresAt", g.expiresAt().map(TIME::format).orElse(""));

@@ -209,6 +209,13 @@ public final class PostMortemView {
             case "RevocationResolved" -> who + " confirmed by hand that the access is gone"
                     + optional(d, "note", ": ", "");
             case "TargetCall" -> leftBehind(d);
+            case "StepUpVerified" -> who + " passed step-up (" + text(d, "action") + ")";
+            case "StepUpFailed" -> who + " typed a step-up code that failed (" + text(d, "failure") + ", "
+                    + text(d, "failures") + " in 10 minutes)";
+            case "StepUpLockedOut" -> ":rotating_light: " + who + "'s step-up was locked until "
+                    + text(d, "until") + " after 5 failed codes";
+            case "StepUpEnrolled" -> who + " enrolled in step-up";
+            case "StepUpReset" -> who + " reset the step-up enrolment of " + ReplyText.mention(text(d, "user"));
             default -> null;
         };
         return Optional.ofNullable(s);

@@ -1,7 +1,8 @@
 package dev.breakglass.bot.target.command;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.breakglass.bot.target.command.ChildProcess.Outcome;
+import dev.breakglass.bot.target.ChildProcess;
+import dev.breakglass.bot.target.ChildProcess.Outcome;
 import dev.breakglass.bot.target.webhook.WebhookAction;
 import dev.breakglass.bot.target.webhook.WebhookJson;
 import dev.breakglass.command.DurationText;
@@ -226,14 +227,14 @@ public final class CommandAdapter implements TargetAdapter {
         if (outcome instanceof Outcome.Exited exited) {
             reason = exited.code() != 0 ? "exit code " + exited.code()
                     : "its output on stdout is longer than " + ChildProcess.MAX_STDOUT_BYTES / 1024 + " KiB";
-            stderr = exited.stderr();
+            stderr = exited.stderr().lines();
         } else if (outcome instanceof Outcome.TimedOut timedOut) {
             reason = "timed out after " + timeout + "; the process and its children were killed";
-            stderr = timedOut.stderr();
+            stderr = timedOut.stderr().lines();
         } else if (outcome instanceof Outcome.OutputHeldOpen held) {
             reason = "exit code " + held.code() + ", but a process it started kept stdout or stderr open past "
                     + timeout + " (redirect the output of background processes)";
-            stderr = held.stderr();
+            stderr = held.stderr().lines();
         } else if (outcome instanceof Outcome.NotStarted notStarted) {
             reason = "could not run " + settings.executable() + ": " + notStarted.reason();
             stderr = List.of();

@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.command;
 
+import dev.breakglass.bot.target.AdapterFactory;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.port.TargetAdapterFactory;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -29,15 +29,13 @@ import java.util.Set;
  * since whoever can replace it runs their code with the bot's settings.
  */
 @Singleton
-public final class CommandAdapterFactory implements TargetAdapterFactory {
+public final class CommandAdapterFactory extends AdapterFactory<CommandSettings, CommandAdapter> {
     /** The policy's {@code adapter:} value. */
     public static final String TYPE = "command";
     /** {@code PATH} when the bot has none. */
     static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandAdapterFactory.class);
-
-    private final EnvironmentVariables environment;
 
     /** The bot's factory: the process environment. */
     @Inject
@@ -47,26 +45,15 @@ public final class CommandAdapterFactory implements TargetAdapterFactory {
 
     /** @param environment where {@code ${NAME}} references, {@code PATH} and {@code HOME} are looked up */
     public CommandAdapterFactory(EnvironmentVariables environment) {
-        this.environment = Objects.requireNonNull(environment, "environment");
+        super(TYPE, environment, CommandSettings::parse);
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    /**
-     * @throws IllegalArgumentException starting with {@code settings.<key>} when a setting is unknown, missing,
-     *                                  mistyped or unusable, or names an unset environment variable
-     */
-    @Override
-    public CommandAdapter create(String target, Map<String, Object> settings) {
-        Objects.requireNonNull(target, "target");
-        CommandSettings parsed = CommandSettings.parse(settings, environment);
+    protected CommandAdapter make(String target, CommandSettings parsed) {
         warnIfOthersMayWrite(target, parsed.executable());
         Map<String, String> child = new LinkedHashMap<>();
-        child.put("PATH", environment.get("PATH").filter(p -> !p.isEmpty()).orElse(DEFAULT_PATH));
-        child.put("HOME", environment.get("HOME").filter(h -> !h.isEmpty())
+        child.put("PATH", environment().get("PATH").filter(p -> !p.isEmpty()).orElse(DEFAULT_PATH));
+        child.put("HOME", environment().get("HOME").filter(h -> !h.isEmpty())
                 .orElse(System.getProperty("user.home", "/")));
         child.putAll(parsed.env());
         return new CommandAdapter(target, parsed, child);

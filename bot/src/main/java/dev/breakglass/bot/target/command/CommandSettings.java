@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.command;
 
 import static dev.breakglass.bot.target.SettingText.kind;
-import static dev.breakglass.bot.target.SettingText.quote;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
@@ -68,16 +68,11 @@ public record CommandSettings(Path executable, List<String> args, Duration timeo
      *                                  messages never contain an {@code env} value
      */
     public static CommandSettings parse(Map<String, ?> settings, EnvironmentVariables environment) {
-        Map<String, ?> given = settings == null ? Map.of() : settings;
-        for (String key : given.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("settings." + key + " is not a command setting; the command "
-                        + "adapter reads " + String.join(", ", KEYS));
-            }
-        }
+        AdapterSettings given = new AdapterSettings("command", settings, environment);
+        given.onlyKeys(KEYS);
         Path executable = executable(given.get("executable"), environment);
         List<String> args = args(given.get("args"));
-        Duration timeout = timeout(given.get("timeout"));
+        Duration timeout = given.duration("timeout", DEFAULT_TIMEOUT, MAX_TIMEOUT, "the longest one run may take");
         Map<String, String> env = env(given.get("env"), environment);
         Optional<Path> workingDir = Optional.ofNullable(given.get("working-dir")).map(CommandSettings::workingDir);
         return new CommandSettings(executable, args, timeout, env, workingDir);
@@ -133,24 +128,6 @@ public record CommandSettings(Path executable, List<String> args, Duration timeo
             args.add(text);
         }
         return args;
-    }
-
-    private static Duration timeout(Object value) {
-        if (value == null) {
-            return DEFAULT_TIMEOUT;
-        }
-        if (!(value instanceof String text)) {
-            String shown = value instanceof Number ? value + " has no unit" : "must be text, not " + kind(value);
-            throw new IllegalArgumentException("settings.timeout: " + shown + "; write " + DurationText.HINT);
-        }
-        Duration d = DurationText.parse(text).orElseThrow(() -> new IllegalArgumentException("settings.timeout: \""
-                + cut(text) + "\" is not a duration from 1s to " + DurationText.format(MAX_TIMEOUT) + "; write "
-                + DurationText.HINT));
-        if (d.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("settings.timeout: \"" + text + "\" is longer than "
-                    + DurationText.format(MAX_TIMEOUT) + ", the longest one run may take");
-        }
-        return d;
     }
 
     private static Map<String, String> env(Object value, EnvironmentVariables environment) {

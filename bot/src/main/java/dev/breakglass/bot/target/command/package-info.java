@@ -4,7 +4,7 @@
  *
  * <p>{@link dev.breakglass.bot.target.command.CommandAdapterFactory} reads the settings
  * ({@link dev.breakglass.bot.target.command.CommandSettings}); {@link dev.breakglass.bot.target.command.CommandAdapter}
- * turns exits and output into results; {@link dev.breakglass.bot.target.command.ChildProcess} runs one process with
+ * turns exits and output into results; {@link dev.breakglass.bot.target.ChildProcess} runs one process with
  * no shell, a minimal environment (never the bot's own, which holds its secrets), a time limit that kills the
  * process tree, and bounded output. Standard output is never logged or put in a message: a grant's carries
  * credentials.

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.target.kubernetes;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * @param name      the binding's name
  */
 public record BindingHandle(Optional<String> namespace, String name) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
     static final String ROLE_BINDING = "RoleBinding";
     static final String CLUSTER_ROLE_BINDING = "ClusterRoleBinding";
 

@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.kubernetes;
 
+import dev.breakglass.bot.target.AdapterFactory;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.port.TargetAdapterFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -24,13 +24,12 @@ import java.util.function.Function;
  * group gets the access for the window, not only the requester).
  */
 @Singleton
-public final class KubernetesAdapterFactory implements TargetAdapterFactory {
+public final class KubernetesAdapterFactory extends AdapterFactory<KubernetesSettings, KubernetesAdapter> {
     /** The policy's {@code adapter:} value. */
     public static final String TYPE = "kubernetes";
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesAdapterFactory.class);
 
-    private final EnvironmentVariables environment;
     private final Function<KubernetesSettings, KubernetesClient> clients;
     private final List<KubernetesClient> made = new CopyOnWriteArrayList<>();
 
@@ -46,23 +45,12 @@ public final class KubernetesAdapterFactory implements TargetAdapterFactory {
      */
     public KubernetesAdapterFactory(EnvironmentVariables environment,
                                     Function<KubernetesSettings, KubernetesClient> clients) {
-        this.environment = Objects.requireNonNull(environment, "environment");
+        super(TYPE, environment, KubernetesSettings::parse);
         this.clients = Objects.requireNonNull(clients, "clients");
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    /**
-     * @throws IllegalArgumentException starting with {@code settings.<key>} when a setting is unknown, missing,
-     *                                  mistyped or unusable, or names an unset environment variable
-     */
-    @Override
-    public KubernetesAdapter create(String target, Map<String, Object> settings) {
-        Objects.requireNonNull(target, "target");
-        KubernetesSettings parsed = KubernetesSettings.parse(settings, environment);
+    protected KubernetesAdapter make(String target, KubernetesSettings parsed) {
         if (parsed.insecureSkipTlsVerify()) {
             LOG.warn("Target {}: settings.insecure-skip-tls-verify is true; the API server's certificate is not "
                     + "checked, so anyone in the network path can take the bot's token. Use settings.ca-cert", target);

@@ -2,6 +2,7 @@ package dev.breakglass.bot.target.kubernetes;
 
 import static dev.breakglass.bot.target.SettingText.kind;
 import static dev.breakglass.bot.target.SettingText.quote;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
 
 import java.io.IOException;
@@ -93,23 +94,19 @@ public record KubernetesSettings(URI apiServer, Optional<String> token, Optional
      *                                  messages never contain the token
      */
     public static KubernetesSettings parse(Map<String, ?> settings, EnvironmentVariables environment) {
-        Map<String, ?> given = settings == null ? Map.of() : settings;
-        for (String key : given.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("settings." + key + " is not a kubernetes setting; the kubernetes "
-                        + "adapter reads " + String.join(", ", KEYS));
-            }
-        }
-        URI apiServer = apiServer(required(given, "api-server", "the API server's https URL", environment));
-        Optional<String> token = optional(given, "token").map(t -> token(t, environment));
-        Optional<Path> kubeconfig = optional(given, "kubeconfig")
-                .map(p -> readableFile("kubeconfig", environment.resolve("kubeconfig", p)));
-        Optional<Path> caCert = optional(given, "ca-cert")
-                .map(p -> certificate(readableFile("ca-cert", environment.resolve("ca-cert", p))));
+        AdapterSettings given = new AdapterSettings("kubernetes", settings, environment);
+        given.onlyKeys(KEYS);
+        URI apiServer = apiServer(given.optionalText("api-server").map(v -> given.resolve("api-server", v))
+                .orElseThrow(() -> AdapterSettings.fail("api-server", " is missing: the API server's https URL")));
+        Optional<String> token = given.optionalText("token").map(t -> token(t, given));
+        Optional<Path> kubeconfig = given.optionalText("kubeconfig")
+                .map(p -> readableFile("kubeconfig", given.resolve("kubeconfig", p)));
+        Optional<Path> caCert = given.optionalText("ca-cert")
+                .map(p -> certificate(readableFile("ca-cert", given.resolve("ca-cert", p))));
         boolean insecure = insecure(given.get("insecure-skip-tls-verify"));
-        Optional<String> namespace = optional(given, "namespace").map(KubernetesSettings::namespace);
+        Optional<String> namespace = given.optionalText("namespace").map(KubernetesSettings::namespace);
         Map<String, BoundRole> roles = roles(given.get("roles"));
-        SubjectNaming user = optional(given, "user").map(SubjectNaming::parse).orElse(new SubjectNaming.Email());
+        SubjectNaming user = given.optionalText("user").map(SubjectNaming::parse).orElse(new SubjectNaming.Email());
         List<String> groups = groups(given.get("groups"));
         return new KubernetesSettings(apiServer, token, kubeconfig, caCert, insecure, namespace, roles, user, groups);
     }
@@ -143,27 +140,6 @@ public record KubernetesSettings(URI apiServer, Optional<String> token, Optional
                 + ", groups=" + groups + "]";
     }
 
-    private static String required(Map<String, ?> settings, String key, String what, EnvironmentVariables env) {
-        return optional(settings, key).map(v -> env.resolve(key, v)).orElseThrow(() ->
-                new IllegalArgumentException("settings." + key + " is missing: " + what));
-    }
-
-    /** A text setting, unresolved; empty when absent. */
-    private static Optional<String> optional(Map<String, ?> settings, String key) {
-        Object value = settings.get(key);
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (!(value instanceof String text)) {
-            // Not echoed: for the token it might be the token itself.
-            throw new IllegalArgumentException("settings." + key + " must be text, not " + kind(value));
-        }
-        if (text.isBlank()) {
-            throw new IllegalArgumentException("settings." + key + " is empty");
-        }
-        return Optional.of(text);
-    }
-
     private static URI apiServer(String text) {
         URI uri;
         try {
@@ -182,7 +158,7 @@ public record KubernetesSettings(URI apiServer, Optional<String> token, Optional
             throw new IllegalArgumentException("settings.api-server: " + quote(uri.getScheme() + "://"
                     + uri.getHost()) + "… carries user info, a query or a fragment; give the bare server URL");
         }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+        if (scheme.equals("http") && !AdapterSettings.isLoopback(uri.getHost())) {
             // The bot's token and every binding would cross the network in the clear.
             throw new IllegalArgumentException("settings.api-server: " + quote(text) + " uses plain http to a host "
                     + "other than loopback; use https (plain http is only for a local kubectl proxy)");
@@ -190,7 +166,7 @@ public record KubernetesSettings(URI apiServer, Optional<String> token, Optional
         return uri;
     }
 
-    private static String token(String text, EnvironmentVariables env) {
+    private static String token(String text, AdapterSettings env) {
         if (!text.startsWith("${")) {
             // Not echoed: it is most likely the token itself.
             throw new IllegalArgumentException("settings.token must be a ${NAME} reference to an environment "
@@ -317,10 +293,6 @@ public record KubernetesSettings(URI apiServer, Optional<String> token, Optional
         return new ArrayList<>(groups);
     }
 
-    static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
 
 
 }

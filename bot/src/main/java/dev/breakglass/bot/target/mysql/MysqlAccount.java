@@ -1,8 +1,7 @@
 package dev.breakglass.bot.target.mysql;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.breakglass.grant.GrantId;
@@ -33,10 +32,7 @@ public record MysqlAccount(String user, String host) {
     public static final Pattern HOST = Pattern.compile("[A-Za-z0-9.%_:/-]{1,255}");
 
     private static final Pattern USER = Pattern.compile("bg_([1-9][0-9]{0,17})(?:_[a-z0-9]+)?");
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final JsonMapper MAPPER = JsonMappers.standard();
 
     public MysqlAccount {
         Objects.requireNonNull(user, "user");

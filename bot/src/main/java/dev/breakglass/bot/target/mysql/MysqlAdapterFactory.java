@@ -1,7 +1,8 @@
 package dev.breakglass.bot.target.mysql;
 
+import dev.breakglass.bot.target.AdapterFactory;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.port.TargetAdapterFactory;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -23,14 +24,13 @@ import java.util.function.Supplier;
  * host other than loopback that does not ask for TLS (every new account's password travels on that connection).
  */
 @Singleton
-public final class MysqlAdapterFactory implements TargetAdapterFactory {
+public final class MysqlAdapterFactory extends AdapterFactory<MysqlSettings, MysqlAdapter> {
     /** The policy's {@code adapter:} value. */
     public static final String TYPE = "mysql";
 
     private static final Logger LOG = LoggerFactory.getLogger(MysqlAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
     private final Supplier<String> passwords;
 
     /** The bot's factory: the process environment. */
@@ -49,40 +49,23 @@ public final class MysqlAdapterFactory implements TargetAdapterFactory {
 
     /** For tests that need to know the password an account gets. */
     MysqlAdapterFactory(Clock clock, EnvironmentVariables environment, Supplier<String> passwords) {
+        super(TYPE, environment, MysqlSettings::parse);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    /**
-     * @throws IllegalArgumentException starting with {@code settings.<key>} when a setting is unknown, missing,
-     *                                  mistyped or out of range, a grant entry is not
-     *                                  {@code <privileges> ON <db>.<table|*>}, or an environment variable is unset
-     */
-    @Override
-    public MysqlAdapter create(String target, Map<String, Object> settings) {
-        Objects.requireNonNull(target, "target");
-        MysqlSettings parsed = MysqlSettings.parse(settings, environment);
+    protected MysqlAdapter make(String target, MysqlSettings parsed) {
         if (parsed.adminPassword().isEmpty()) {
             LOG.warn("Target {}: settings.admin-password is empty; give the admin account a password and write it "
                     + "as ${NAME}", target);
         }
-        if (!isLoopback(parsed.url().host()) && !asksForTls(parsed.url().options())) {
+        if (!AdapterSettings.isLoopback(parsed.url().host()) && !asksForTls(parsed.url().options())) {
             LOG.warn("Target {}: settings.url does not ask for TLS; each new account's password travels to {} "
                     + "unencrypted unless the server requires TLS. Add ?sslMode=verify-full", target,
                     parsed.url().hostAndPort());
         }
         return new MysqlAdapter(target, parsed, clock, passwords);
-    }
-
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
     }
 
     /** {@code sslMode} other than {@code disable}, or the older {@code useSsl=true}. */

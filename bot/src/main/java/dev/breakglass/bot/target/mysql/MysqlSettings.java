@@ -2,6 +2,7 @@ package dev.breakglass.bot.target.mysql;
 
 import static dev.breakglass.bot.target.SettingText.kind;
 import static dev.breakglass.bot.target.SettingText.quote;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
@@ -80,23 +81,16 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
      *                                  contain the admin password.
      */
     public static MysqlSettings parse(Map<String, ?> settings, EnvironmentVariables environment) {
-        Map<String, ?> given = settings == null ? Map.of() : settings;
-        for (String key : given.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("settings." + key + " is not a mysql setting; the mysql adapter "
-                        + "reads " + String.join(", ", KEYS));
-            }
-        }
-        MysqlUrl url = MysqlUrl.parse(required(given, "url", "a JDBC URL like jdbc:mariadb://db.internal:3306/shop",
-                environment));
-        String adminUser = required(given, "admin-user", "the account that creates and drops grant accounts",
-                environment);
-        String adminPassword = adminPassword(given.get("admin-password"), environment);
+        AdapterSettings given = new AdapterSettings("mysql", settings, environment);
+        given.onlyKeys(KEYS);
+        MysqlUrl url = MysqlUrl.parse(required(given, "url", "a JDBC URL like jdbc:mariadb://db.internal:3306/shop"));
+        String adminUser = required(given, "admin-user", "the account that creates and drops grant accounts");
+        String adminPassword = adminPassword(given);
         Map<String, List<PrivilegeGrant>> roles = roles(given.get("roles"));
         Optional<List<PrivilegeGrant>> defaultGrants = given.get("default-grants") == null ? Optional.empty()
                 : Optional.of(grants("settings.default-grants", given.get("default-grants")));
         String host = host(given.get("host"));
-        Duration timeout = timeout(given.get("connect-timeout"));
+        Duration timeout = given.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT, null);
         int maxConnections = maxConnections(given.get("max-connections"));
         return new MysqlSettings(url, adminUser, adminPassword, roles, defaultGrants, host, timeout, maxConnections);
     }
@@ -114,25 +108,20 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
                 + "]";
     }
 
-    private static String required(Map<String, ?> settings, String key, String what, EnvironmentVariables env) {
-        Object value = settings.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("settings." + key + " is missing: " + what);
+    /** {@link AdapterSettings#requiredText}, where white space alone counts as empty too. */
+    private static String required(AdapterSettings settings, String key, String what) {
+        if (settings.get(key) instanceof String text && !text.isEmpty() && text.isBlank()) {
+            throw AdapterSettings.fail(key, " is empty: " + what);
         }
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("settings." + key + " must be text, not " + kind(value) + ": " + what);
-        }
-        if (text.isBlank()) {
-            throw new IllegalArgumentException("settings." + key + " is empty: " + what);
-        }
-        String resolved = env.resolve(key, text);
+        String resolved = settings.requiredText(key, what);
         if (resolved.isBlank()) {
             throw new IllegalArgumentException("settings." + key + " is blank: " + what);
         }
         return resolved;
     }
 
-    private static String adminPassword(Object value, EnvironmentVariables env) {
+    private static String adminPassword(AdapterSettings settings) {
+        Object value = settings.get("admin-password");
         if (value == null) {
             return "";
         }
@@ -141,7 +130,7 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
             throw new IllegalArgumentException("settings.admin-password must be text, not " + kind(value)
                     + "; quote it, or better write ${NAME} and set the variable");
         }
-        return env.resolve("admin-password", text);
+        return settings.resolve("admin-password", text);
     }
 
     private static Map<String, List<PrivilegeGrant>> roles(Object value) {
@@ -199,32 +188,14 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
         return text;
     }
 
-    private static Duration timeout(Object value) {
-        if (value == null) {
-            return DEFAULT_CONNECT_TIMEOUT;
-        }
-        if (!(value instanceof String text)) {
-            String shown = value instanceof Number ? value + " has no unit" : "must be text, not " + kind(value);
-            throw new IllegalArgumentException("settings.connect-timeout: " + shown + "; write " + DurationText.HINT);
-        }
-        Duration d = DurationText.parse(text).orElse(null);
-        if (d == null || d.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("settings.connect-timeout: " + quote(text) + " is not a duration from "
-                    + "1s to " + DurationText.format(MAX_CONNECT_TIMEOUT) + "; write " + DurationText.HINT);
-        }
-        return d;
-    }
-
     private static int maxConnections(Object value) {
         if (value == null) {
             return DEFAULT_MAX_CONNECTIONS;
         }
-        boolean whole = value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger;
-        BigInteger n = !whole ? null : value instanceof BigInteger b ? b : BigInteger.valueOf(((Number) value).longValue());
+        BigInteger n = AdapterSettings.whole(value).orElse(null);
         if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(MAX_MAX_CONNECTIONS)) > 0) {
-            throw new IllegalArgumentException("settings.max-connections: " + (value instanceof String s ? quote(s)
-                    : value) + " is not a whole number from 1 to " + MAX_MAX_CONNECTIONS + "; write e.g. 10");
+            throw AdapterSettings.fail("max-connections", ": " + AdapterSettings.shown(value)
+                    + " is not a whole number from 1 to " + MAX_MAX_CONNECTIONS + "; write e.g. 10");
         }
         return n.intValue();
     }

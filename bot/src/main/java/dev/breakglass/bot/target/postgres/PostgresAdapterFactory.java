@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.postgres;
 
+import dev.breakglass.bot.target.AdapterFactory;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.port.TargetAdapterFactory;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -21,14 +21,13 @@ import java.util.Objects;
  * {@code ${NAME}}.
  */
 @Singleton
-public final class PostgresAdapterFactory implements TargetAdapterFactory {
+public final class PostgresAdapterFactory extends AdapterFactory<PostgresSettings, PostgresAdapter> {
     /** The policy's {@code adapter:} value. */
     public static final String TYPE = "postgres";
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
 
     /** The bot's factory: the process environment. */
     @Inject
@@ -41,24 +40,12 @@ public final class PostgresAdapterFactory implements TargetAdapterFactory {
      * @param environment where {@code ${NAME}} references are looked up
      */
     public PostgresAdapterFactory(Clock clock, EnvironmentVariables environment) {
+        super(TYPE, environment, PostgresSettings::parse);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    /**
-     * @throws IllegalArgumentException starting with {@code settings.<key>} when a setting is unknown, missing,
-     *                                  mistyped or out of range, names an unset environment variable, or (with
-     *                                  {@code check-on-start}) fails the check against the server
-     */
-    @Override
-    public PostgresAdapter create(String target, Map<String, Object> settings) {
-        Objects.requireNonNull(target, "target");
-        PostgresSettings parsed = PostgresSettings.parse(settings, environment);
+    protected PostgresAdapter make(String target, PostgresSettings parsed) {
         if (parsed.adminPasswordLiteral()) {
             LOG.warn("Target {}: settings.admin-password is written in the policy file; write it as ${NAME} and "
                     + "set the environment variable, so the password stays out of the file", target);

@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.postgres;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,8 +19,7 @@ import java.util.Optional;
  * is empty and the adapter derives the role from the grant and the settings.
  */
 record PostgresHandle(Optional<PostgresMode> mode, Optional<String> role, Optional<String> granted) {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final JsonMapper MAPPER = JsonMappers.standard();
 
     PostgresHandle {
         Objects.requireNonNull(mode, "mode");

@@ -2,10 +2,10 @@ package dev.breakglass.bot.target.postgres;
 
 import static dev.breakglass.bot.target.SettingText.kind;
 import static dev.breakglass.bot.target.SettingText.quote;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -80,17 +80,12 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
      *                                  containing the password
      */
     public static PostgresSettings parse(Map<String, ?> settings, EnvironmentVariables environment) {
-        Map<String, ?> given = settings == null ? Map.of() : settings;
-        for (String key : given.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("settings." + key + " is not a postgres setting; the postgres "
-                        + "adapter reads " + String.join(", ", KEYS));
-            }
-        }
-        PostgresUrl url = PostgresUrl.parse(required(given, "url",
-                "the database, e.g. jdbc:postgresql://db.internal:5432/orders", environment));
-        String adminUser = name("admin-user", required(given, "admin-user",
-                "the role Breakglass connects as, e.g. breakglass_admin", environment));
+        AdapterSettings given = new AdapterSettings("postgres", settings, environment);
+        given.onlyKeys(KEYS);
+        PostgresUrl url = PostgresUrl.parse(given.requiredText("url",
+                "the database, e.g. jdbc:postgresql://db.internal:5432/orders"));
+        String adminUser = name("admin-user", given.requiredText("admin-user",
+                "the role Breakglass connects as, e.g. breakglass_admin"));
         Object rawPassword = given.get("admin-password");
         String adminPassword = "";
         boolean literal = false;
@@ -100,7 +95,7 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
                 throw new IllegalArgumentException("settings.admin-password must be text, not " + kind(rawPassword)
                         + "; write it as ${NAME} and set the environment variable");
             }
-            adminPassword = text.isEmpty() ? "" : environment.resolve("admin-password", text);
+            adminPassword = text.isEmpty() ? "" : given.resolve("admin-password", text);
             literal = !text.isEmpty() && !(text.startsWith("${") && text.endsWith("}"));
         }
         PostgresMode mode = mode(given.get("mode"));
@@ -119,14 +114,15 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
             throw new IllegalArgumentException("settings.roles is missing: per-grant mode needs roles (policy role "
                     + "→ PostgreSQL role) or default-role, the role each break-glass login becomes a member of");
         }
-        boolean logStatements = bool(given.get("log-statements"), "log-statements", true);
-        int connectionLimit = connectionLimit(given.get("connection-limit"));
-        if (mode == PostgresMode.SHARED_ACCOUNT && given.containsKey("connection-limit")) {
+        boolean logStatements = given.bool("log-statements", true);
+        int connectionLimit = given.wholeNumber("connection-limit", DEFAULT_CONNECTION_LIMIT, 1, MAX_CONNECTION_LIMIT,
+                null);
+        if (mode == PostgresMode.SHARED_ACCOUNT && given.has("connection-limit")) {
             throw new IllegalArgumentException("settings.connection-limit is only read in per-grant mode; set the "
                     + "shared account's own CONNECTION LIMIT instead");
         }
-        Duration timeout = timeout(given.get("connect-timeout"));
-        boolean check = bool(given.get("check-on-start"), "check-on-start", false);
+        Duration timeout = given.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT, null);
+        boolean check = given.bool("check-on-start", false);
         String orphanOwner = optionalName(given, "orphan-owner").orElse(DEFAULT_ORPHAN_OWNER);
         java.util.Set<String> taken = new java.util.LinkedHashSet<>(roles.values());
         defaultRole.ifPresent(taken::add);
@@ -166,30 +162,8 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
                 + ", connect-timeout=" + DurationText.format(connectTimeout) + ", check-on-start=" + checkOnStart + ", orphan-owner=" + orphanOwner + "]";
     }
 
-    private static String required(Map<String, ?> settings, String key, String what, EnvironmentVariables env) {
-        Object value = settings.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("settings." + key + " is missing: " + what);
-        }
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("settings." + key + " must be text, not " + kind(value) + ": " + what);
-        }
-        if (text.isEmpty()) {
-            throw new IllegalArgumentException("settings." + key + " is empty: " + what);
-        }
-        return env.resolve(key, text);
-    }
-
-    private static Optional<String> optionalName(Map<String, ?> settings, String key) {
-        Object value = settings.get(key);
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("settings." + key + " must be a PostgreSQL role name, not "
-                    + kind(value));
-        }
-        return Optional.of(name(key, text));
+    private static Optional<String> optionalName(AdapterSettings settings, String key) {
+        return settings.optionalText(key, "a PostgreSQL role name").map(text -> name(key, text));
     }
 
     /** A role name as PostgreSQL stores it: 1 to 63 bytes, no NUL, no control characters. */
@@ -235,51 +209,6 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
             roles.put(policyRole, name(key, pg));
         }
         return roles;
-    }
-
-    private static boolean bool(Object value, String key, boolean fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Boolean b)) {
-            throw new IllegalArgumentException("settings." + key + ": " + (value instanceof String s ? quote(s) : value)
-                    + " is not true or false");
-        }
-        return b;
-    }
-
-    private static int connectionLimit(Object value) {
-        if (value == null) {
-            return DEFAULT_CONNECTION_LIMIT;
-        }
-        boolean whole = value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger;
-        if (!whole) {
-            throw new IllegalArgumentException("settings.connection-limit: " + (value instanceof String s ? quote(s)
-                    : value) + " is not a whole number; write a number from 1 to " + MAX_CONNECTION_LIMIT);
-        }
-        BigInteger n = value instanceof BigInteger b ? b : BigInteger.valueOf(((Number) value).longValue());
-        if (n.signum() <= 0 || n.compareTo(BigInteger.valueOf(MAX_CONNECTION_LIMIT)) > 0) {
-            throw new IllegalArgumentException("settings.connection-limit: " + n + " is out of range; it must be "
-                    + "from 1 to " + MAX_CONNECTION_LIMIT);
-        }
-        return n.intValue();
-    }
-
-    private static Duration timeout(Object value) {
-        if (value == null) {
-            return DEFAULT_CONNECT_TIMEOUT;
-        }
-        if (!(value instanceof String text)) {
-            String shown = value instanceof Number ? value + " has no unit" : "must be text, not " + kind(value);
-            throw new IllegalArgumentException("settings.connect-timeout: " + shown + "; write " + DurationText.HINT);
-        }
-        Duration d = DurationText.parse(text).orElse(null);
-        if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("settings.connect-timeout: " + quote(text) + " is not a duration from "
-                    + "1s to " + DurationText.format(MAX_CONNECT_TIMEOUT) + "; write " + DurationText.HINT);
-        }
-        return d;
     }
 
 

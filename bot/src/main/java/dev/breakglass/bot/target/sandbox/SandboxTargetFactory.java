@@ -1,14 +1,17 @@
 package dev.breakglass.bot.target.sandbox;
 
+import dev.breakglass.bot.target.AdapterFactory;
+import dev.breakglass.bot.target.AdapterSettings;
+import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.port.Credentials;
 import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
-import dev.breakglass.port.TargetAdapterFactory;
 import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,18 +23,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * opens nothing; revoke forgets the account, verify checks it is forgotten. Accepts no settings.
  */
 @Singleton
-public class SandboxTargetFactory implements TargetAdapterFactory {
+public class SandboxTargetFactory extends AdapterFactory<Void, TargetAdapter> {
 
-    @Override
-    public String type() {
-        return "sandbox";
+    /** Refuses every setting: there is nothing to set. */
+    public SandboxTargetFactory() {
+        super("sandbox", EnvironmentVariables.of(Map.of()), (given, env) -> {
+            new AdapterSettings("sandbox", given, env).onlyKeys(List.of(), "nothing: it takes no settings");
+            return null;
+        });
     }
 
     @Override
-    public TargetAdapter create(String target, Map<String, Object> settings) {
-        if (!settings.isEmpty()) {
-            throw new IllegalArgumentException("the sandbox adapter takes no settings, found: " + settings.keySet());
-        }
+    protected TargetAdapter make(String target, Void settings) {
         return new SandboxTarget(target);
     }
 

@@ -1,7 +1,7 @@
 package dev.breakglass.bot.target.sshcert;
 
+import dev.breakglass.bot.target.AdapterFactory;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.port.TargetAdapterFactory;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * kill command is set; a warning when a passphrase is set for a CA key that has none.
  */
 @Singleton
-public final class SshCertAdapterFactory implements TargetAdapterFactory {
+public final class SshCertAdapterFactory extends AdapterFactory<SshCertSettings, SshCertAdapter> {
     /** The policy's {@code adapter:} value. */
     public static final String TYPE = "ssh-cert";
     /** The ssh-keygen run when {@code settings.ssh-keygen} is absent: the one on {@code PATH}. */
@@ -34,7 +34,6 @@ public final class SshCertAdapterFactory implements TargetAdapterFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SshCertAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
     private final String defaultSshKeygen;
     private final Path workBase;
 
@@ -57,25 +56,14 @@ public final class SshCertAdapterFactory implements TargetAdapterFactory {
      * @param workBase where each operation's private directory (key pair, certificate) is made; it must exist
      */
     SshCertAdapterFactory(Clock clock, EnvironmentVariables environment, String defaultSshKeygen, Path workBase) {
+        super(TYPE, environment, (given, env) -> SshCertSettings.parse(given, env, defaultSshKeygen));
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
         this.defaultSshKeygen = Objects.requireNonNull(defaultSshKeygen, "defaultSshKeygen");
         this.workBase = Objects.requireNonNull(workBase, "workBase");
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    /**
-     * @throws IllegalArgumentException starting with {@code settings.<key>} for the first problem found; see the
-     *                                  class comment for what is checked
-     */
-    @Override
-    public SshCertAdapter create(String target, Map<String, Object> settings) {
-        Objects.requireNonNull(target, "target");
-        SshCertSettings parsed = SshCertSettings.parse(settings, environment, defaultSshKeygen);
+    protected SshCertAdapter make(String target, SshCertSettings parsed) {
         SshKeygen keygen = new SshKeygen(parsed.sshKeygen(), parsed.caKeyPassphrase());
         CaKey.Loaded ca = CaKey.load(parsed.caKey(), keygen, workBase);
         if (ca.passphraseUnused()) {

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.target.sshcert;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +26,7 @@ import java.util.OptionalLong;
  * unknown too (the caller decides); unknown fields are ignored.
  */
 record SshCertHandle(long serial, String keyId, String caFingerprint, Instant validBefore) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.standard();
 
     SshCertHandle {
         Objects.requireNonNull(keyId, "keyId");

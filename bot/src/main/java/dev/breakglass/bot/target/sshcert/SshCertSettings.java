@@ -2,8 +2,8 @@ package dev.breakglass.bot.target.sshcert;
 
 import static dev.breakglass.bot.target.SettingText.kind;
 import static dev.breakglass.bot.target.SettingText.quote;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.command.DurationText;
 
 import java.math.BigInteger;
 import java.nio.file.InvalidPathException;
@@ -89,28 +89,22 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
      *                                  never contain the passphrase.
      */
     static SshCertSettings parse(Map<String, ?> settings, EnvironmentVariables environment, String defaultSshKeygen) {
-        Map<String, ?> given = settings == null ? Map.of() : settings;
-        for (String key : given.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("settings." + key + " is not an ssh-cert setting; the ssh-cert "
-                        + "adapter reads " + String.join(", ", KEYS));
-            }
-        }
-        Path caKey = path(given, "ca-key", "the path of the CA's private key", environment);
+        AdapterSettings given = new AdapterSettings("ssh-cert", settings, environment);
+        given.onlyKeys(KEYS);
+        Path caKey = path(given, "ca-key", "the path of the CA's private key");
         Optional<String> passphrase = passphrase(given.get("ca-key-passphrase"), environment);
-        Path krl = path(given, "krl", "the path of the KRL file that sshd reads with RevokedKeys", environment);
+        Path krl = path(given, "krl", "the path of the KRL file that sshd reads with RevokedKeys");
         Principals principals = principals(given.get("principals"));
         KeyType keyType = keyType(given.get("key-type"), environment);
         List<String> extensions = extensions(given.get("extensions"));
-        Optional<String> host = optionalText(given, "host", environment);
+        Optional<String> host = resolved(given, "host");
         if (host.isPresent() && !HOST.matcher(host.get()).matches()) {
             throw new IllegalArgumentException("settings.host: " + quote(host.get()) + " is not a host name or address");
         }
         Optional<Integer> port = port(given.get("port"));
         Logins user = user(given.get("user"));
-        String sshKeygen = optionalText(given, "ssh-keygen", environment).orElse(defaultSshKeygen);
-        Optional<SessionKiller.Command> kill = sessionKill(given.get("session-kill-command"),
-                given.get("session-kill-timeout"), environment);
+        String sshKeygen = resolved(given, "ssh-keygen").orElse(defaultSshKeygen);
+        Optional<SessionKiller.Command> kill = sessionKill(given);
         return new SshCertSettings(caKey, passphrase, krl, principals, keyType, extensions, host, port, user,
                 sshKeygen, kill);
     }
@@ -123,9 +117,8 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
                 + ", session-kill=" + sessionKill.map(Object::toString).orElse("none") + "]";
     }
 
-    private static Path path(Map<String, ?> settings, String key, String what, EnvironmentVariables env) {
-        String text = optionalText(settings, key, env).orElseThrow(() ->
-                new IllegalArgumentException("settings." + key + " is missing: " + what));
+    private static Path path(AdapterSettings settings, String key, String what) {
+        String text = resolved(settings, key).orElseThrow(() -> AdapterSettings.fail(key, " is missing: " + what));
         return toPath(key, text);
     }
 
@@ -137,18 +130,8 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         }
     }
 
-    private static Optional<String> optionalText(Map<String, ?> settings, String key, EnvironmentVariables env) {
-        Object value = settings.get(key);
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("settings." + key + " must be text, not " + kind(value));
-        }
-        if (text.isBlank()) {
-            throw new IllegalArgumentException("settings." + key + " is empty");
-        }
-        return Optional.of(env.resolve(key, text));
+    private static Optional<String> resolved(AdapterSettings settings, String key) {
+        return settings.optionalText(key).map(text -> settings.resolve(key, text));
     }
 
     private static Optional<String> passphrase(Object value, EnvironmentVariables env) {
@@ -296,20 +279,18 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         if (value == null) {
             return Optional.empty();
         }
-        boolean whole = value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof BigInteger;
-        BigInteger n = whole ? new BigInteger(value.toString()) : null;
+        BigInteger n = AdapterSettings.whole(value).orElse(null);
         if (n == null || n.signum() <= 0 || n.compareTo(BigInteger.valueOf(65_535)) > 0) {
-            throw new IllegalArgumentException("settings.port: " + (value instanceof String s ? quote(s) : value)
+            throw AdapterSettings.fail("port", ": " + AdapterSettings.shown(value)
                     + " is not a port; write a whole number from 1 to 65535, like 22");
         }
         return Optional.of(n.intValue());
     }
 
-    private static Optional<SessionKiller.Command> sessionKill(Object command, Object timeout,
-                                                                EnvironmentVariables env) {
+    private static Optional<SessionKiller.Command> sessionKill(AdapterSettings settings) {
+        Object command = settings.get("session-kill-command");
         if (command == null) {
-            if (timeout != null) {
+            if (settings.get("session-kill-timeout") != null) {
                 throw new IllegalArgumentException("settings.session-kill-timeout is set but "
                         + "settings.session-kill-command is not; set both or neither");
             }
@@ -326,32 +307,14 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
                 throw new IllegalArgumentException("settings.session-kill-command: every part must be non-empty "
                         + "text, found " + (item instanceof String ? "an empty one" : kind(item)));
             }
-            argv.add(env.resolve("session-kill-command", text));
+            argv.add(settings.resolve("session-kill-command", text));
         }
         if (!toPath("session-kill-command", argv.get(0)).isAbsolute()) {
             throw new IllegalArgumentException("settings.session-kill-command: " + quote(argv.get(0))
                     + " is not an absolute path; name the program by its full path");
         }
-        return Optional.of(new SessionKiller.Command(argv, killTimeout(timeout)));
-    }
-
-    private static Duration killTimeout(Object value) {
-        if (value == null) {
-            return DEFAULT_KILL_TIMEOUT;
-        }
-        if (!(value instanceof String text)) {
-            String shown = value instanceof Number ? value + " has no unit" : "must be text, not " + kind(value);
-            throw new IllegalArgumentException("settings.session-kill-timeout: " + shown + "; write "
-                    + DurationText.HINT);
-        }
-        Duration d = DurationText.parse(text).orElseThrow(() -> new IllegalArgumentException(
-                "settings.session-kill-timeout: " + quote(text) + " is not a duration from 1s to "
-                        + DurationText.format(MAX_KILL_TIMEOUT) + "; write " + DurationText.HINT));
-        if (d.compareTo(MAX_KILL_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("settings.session-kill-timeout: " + quote(text) + " is longer than "
-                    + DurationText.format(MAX_KILL_TIMEOUT) + "; a revocation must not wait longer");
-        }
-        return d;
+        return Optional.of(new SessionKiller.Command(argv, settings.duration("session-kill-timeout",
+                DEFAULT_KILL_TIMEOUT, MAX_KILL_TIMEOUT, "the longest a revocation may wait for it")));
     }
 
 

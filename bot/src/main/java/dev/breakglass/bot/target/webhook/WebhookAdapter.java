@@ -2,12 +2,14 @@ package dev.breakglass.bot.target.webhook;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.breakglass.bot.outbound.WebhookSignature;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.port.Extending;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
+import dev.breakglass.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,7 @@ public final class WebhookAdapter implements TargetAdapter {
     /** The first pause between attempts; each next one doubles, up to {@link #MAX_PAUSE}. */
     static final Duration FIRST_PAUSE = Duration.ofMillis(200);
     static final Duration MAX_PAUSE = Duration.ofSeconds(5);
+    private static final Backoff PAUSES = new Backoff(FIRST_PAUSE, MAX_PAUSE);
     /** Grant answers carry a handle and a few credentials; anything near this is not a real answer. */
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
 
@@ -269,9 +272,7 @@ public final class WebhookAdapter implements TargetAdapter {
 
     /** The pause before retry number {@code retry} (1-based): 200 ms doubling, at most {@link #MAX_PAUSE}. */
     static Duration pause(int retry) {
-        int shift = Math.min(retry - 1, 16);
-        Duration d = FIRST_PAUSE.multipliedBy(1L << shift);
-        return d.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : d;
+        return PAUSES.after(retry);
     }
 
     /** One signed POST, waited for at most the timeout, headers and body together. */

@@ -1,7 +1,8 @@
 package dev.breakglass.bot.target.webhook;
 
+import dev.breakglass.bot.target.AdapterFactory;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.port.TargetAdapterFactory;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ import java.util.Objects;
  * and a secret shorter than 32 bytes.
  */
 @Singleton
-public final class WebhookAdapterFactory implements TargetAdapterFactory {
+public final class WebhookAdapterFactory extends AdapterFactory<WebhookSettings, WebhookAdapter> {
     /** The policy's {@code adapter:} value. */
     public static final String TYPE = "webhook";
     /** HMAC-SHA256 is at full strength from 32 bytes of key. */
@@ -31,7 +32,6 @@ public final class WebhookAdapterFactory implements TargetAdapterFactory {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAdapterFactory.class);
 
     private final Clock clock;
-    private final EnvironmentVariables environment;
     private final Sleeper sleeper;
 
     /** The bot's factory: the process environment and real pauses. */
@@ -46,25 +46,14 @@ public final class WebhookAdapterFactory implements TargetAdapterFactory {
      * @param sleeper     pauses between attempts
      */
     public WebhookAdapterFactory(Clock clock, EnvironmentVariables environment, Sleeper sleeper) {
+        super(TYPE, environment, WebhookSettings::parse);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.environment = Objects.requireNonNull(environment, "environment");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    /**
-     * @throws IllegalArgumentException starting with {@code settings.<key>} when a setting is unknown, missing,
-     *                                  mistyped or out of range, or names an unset environment variable
-     */
-    @Override
-    public WebhookAdapter create(String target, Map<String, Object> settings) {
-        Objects.requireNonNull(target, "target");
-        WebhookSettings parsed = WebhookSettings.parse(settings, environment);
-        if (parsed.url().getScheme().equalsIgnoreCase("http") && !isLoopback(parsed.url().getHost())) {
+    protected WebhookAdapter make(String target, WebhookSettings parsed) {
+        if (parsed.url().getScheme().equalsIgnoreCase("http") && !AdapterSettings.isLoopback(parsed.url().getHost())) {
             LOG.warn("Target {}: settings.url uses plain http to {}; requests and the credentials in answers "
                     + "travel unencrypted, use https", target, parsed.origin());
         }
@@ -75,8 +64,4 @@ public final class WebhookAdapterFactory implements TargetAdapterFactory {
         return new WebhookAdapter(target, parsed, clock, sleeper);
     }
 
-    private static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
-    }
 }

@@ -1,10 +1,8 @@
 package dev.breakglass.bot.target.webhook;
 
+import dev.breakglass.bot.json.JsonMappers;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.breakglass.port.Credentials;
@@ -29,13 +27,7 @@ import java.util.Optional;
  * <p>Public because the {@code command} adapter speaks the same JSON on a child process's stdin and stdout.
  */
 public final class WebhookJson {
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            // Numbers in credentials keep the digits the receiver wrote ("1.50" stays "1.50").
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
+    private static final JsonMapper MAPPER = JsonMappers.exactNumbers();
 
     /** The {@code handle} sent back when the receiver returned none. */
     public static final String EMPTY_HANDLE = "{}";

@@ -1,11 +1,10 @@
 package dev.breakglass.bot.target.webhook;
 
-import static dev.breakglass.bot.target.SettingText.kind;
 import static dev.breakglass.bot.target.SettingText.quote;
+import dev.breakglass.bot.target.AdapterSettings;
 import dev.breakglass.bot.target.EnvironmentVariables;
 import dev.breakglass.command.DurationText;
 
-import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -70,17 +69,13 @@ public record WebhookSettings(URI url, String secret, Duration timeout, int retr
      *                                  variable. Messages never contain the secret.
      */
     public static WebhookSettings parse(Map<String, ?> settings, EnvironmentVariables environment) {
-        Map<String, ?> given = settings == null ? Map.of() : settings;
-        for (String key : given.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("settings." + key + " is not a webhook setting; "
-                        + "the webhook adapter reads url, secret, timeout and retries");
-            }
-        }
-        URI url = url(text(given, "url", "the receiver's http(s) URL", environment));
-        String secret = text(given, "secret", "the HMAC key, e.g. ${BREAKGLASS_WEBHOOK_SECRET}", environment);
-        Duration timeout = timeout(given.get("timeout"));
-        int retries = retries(given.get("retries"));
+        AdapterSettings given = new AdapterSettings("webhook", settings, environment);
+        given.onlyKeys(KEYS, "url, secret, timeout and retries");
+        URI url = url(given.requiredText("url", "the receiver's http(s) URL"));
+        String secret = given.requiredText("secret", "the HMAC key, e.g. ${BREAKGLASS_WEBHOOK_SECRET}");
+        Duration timeout = given.duration("timeout", DEFAULT_TIMEOUT, MAX_TIMEOUT,
+                "the longest a receiver may take per attempt");
+        int retries = given.wholeNumber("retries", DEFAULT_RETRIES, 0, MAX_RETRIES, "3");
         return new WebhookSettings(url, secret, timeout, retries);
     }
 
@@ -94,22 +89,6 @@ public record WebhookSettings(URI url, String secret, Duration timeout, int retr
     public String toString() {
         return "WebhookSettings[url=" + origin() + ", secret=(hidden), timeout=" + DurationText.format(timeout)
                 + ", retries=" + retries + "]";
-    }
-
-    private static String text(Map<String, ?> settings, String key, String what, EnvironmentVariables env) {
-        Object value = settings.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("settings." + key + " is missing: " + what);
-        }
-        if (!(value instanceof String text)) {
-            // The value is not echoed: for the secret it might be the secret itself, written as a number.
-            throw new IllegalArgumentException("settings." + key + " must be text, not "
-                    + kind(value) + ": " + what);
-        }
-        if (text.isEmpty()) {
-            throw new IllegalArgumentException("settings." + key + " is empty: " + what);
-        }
-        return env.resolve(key, text);
     }
 
     private static URI url(String text) {
@@ -142,45 +121,6 @@ public record WebhookSettings(URI url, String secret, Duration timeout, int retr
             return "has a #fragment, which is never sent; remove it";
         }
         return null;
-    }
-
-    private static Duration timeout(Object value) {
-        if (value == null) {
-            return DEFAULT_TIMEOUT;
-        }
-        if (!(value instanceof String text)) {
-            String shown = value instanceof Number ? value + " has no unit" : "must be text, not " + kind(value);
-            throw new IllegalArgumentException("settings.timeout: " + shown + "; write " + DurationText.HINT);
-        }
-        Duration d = DurationText.parse(text).orElse(null);
-        if (d == null) {
-            // DurationText's own wording talks about grants; a timeout needs its own.
-            throw new IllegalArgumentException("settings.timeout: " + quote(text) + " is not a duration from 1s to "
-                    + DurationText.format(MAX_TIMEOUT) + "; write " + DurationText.HINT);
-        }
-        if (d.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("settings.timeout: " + quote(text) + " is longer than "
-                    + DurationText.format(MAX_TIMEOUT) + ", the longest a receiver may take per attempt");
-        }
-        return d;
-    }
-
-    private static int retries(Object value) {
-        if (value == null) {
-            return DEFAULT_RETRIES;
-        }
-        boolean whole = value instanceof Integer || value instanceof Long || value instanceof Short
-                || value instanceof Byte || value instanceof BigInteger;
-        if (!whole) {
-            throw new IllegalArgumentException("settings.retries: " + (value instanceof String s ? quote(s) : value)
-                    + " is not a whole number; write a number from 0 to " + MAX_RETRIES + ", like 3");
-        }
-        BigInteger n = value instanceof BigInteger b ? b : BigInteger.valueOf(((Number) value).longValue());
-        if (n.signum() < 0 || n.compareTo(BigInteger.valueOf(MAX_RETRIES)) > 0) {
-            throw new IllegalArgumentException("settings.retries: " + n
-                    + " is out of range; it must be a whole number from 0 to " + MAX_RETRIES);
-        }
-        return n.intValue();
     }
 
 

@@ -5,7 +5,7 @@
  * <p>{@link dev.breakglass.bot.target.webhook.WebhookAdapterFactory} reads {@code url}, {@code secret},
  * {@code timeout} and {@code retries} ({@link dev.breakglass.bot.target.webhook.WebhookSettings});
  * {@link dev.breakglass.bot.target.webhook.WebhookAdapter} makes the calls, retrying 5xx, timeouts and connection
- * errors; {@link dev.breakglass.bot.target.webhook.WebhookSignature} is the {@code v1} HMAC-SHA256 signature.
+ * errors; {@link dev.breakglass.bot.outbound.WebhookSignature} is the {@code v1} HMAC-SHA256 signature.
  * Bodies are never logged: a grant's answer carries credentials.
  */
 package dev.breakglass.bot.target.webhook;

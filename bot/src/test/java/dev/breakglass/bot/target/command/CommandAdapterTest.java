@@ -372,14 +372,6 @@ class CommandAdapterTest {
         assertEquals(work.toRealPath().toString(), Files.readString(dir.resolve("pwd")).strip());
     }
 
-    @Test
-    void stderrLinesAreCleanedAndCut() {
-        assertEquals("red text", ChildProcess.StderrHead.clean("\u001B[1;31mred\u001B[0m\ttext\r"));
-        String cut = ChildProcess.StderrHead.clean("x".repeat(500));
-        assertEquals(200, cut.length());
-        assertTrue(cut.endsWith("…"));
-    }
-
     // --- helpers ------------------------------------------------------------------------------------------------
 
     private Map<String, String> childEnv() throws IOException {

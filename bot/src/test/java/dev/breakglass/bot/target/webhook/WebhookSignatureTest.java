@@ -1,5 +1,7 @@
 package dev.breakglass.bot.target.webhook;
 
+import dev.breakglass.bot.outbound.WebhookSignature;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

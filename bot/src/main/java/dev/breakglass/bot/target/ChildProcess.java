@@ -1,4 +1,4 @@
-package dev.breakglass.bot.target.command;
+package dev.breakglass.bot.target;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,18 +22,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs one child process to completion: no shell, exactly the given environment, the input written to its stdin,
- * stdout collected up to a limit, the first lines of stderr kept, and a time limit after which the process and its
- * descendants are killed.
+ * stdout collected up to a limit, the head of stderr kept, and a time limit after which the process and its
+ * descendants are killed. The one way the bot runs a program: the {@code command} adapter's program and the
+ * {@code ssh-cert} adapter's {@code ssh-keygen} and session-kill command both go through here.
+ *
+ * <p>What a program wrote on stderr is for the bot's log ({@link Stderr#lines()}, {@link Stderr#text()}); callers
+ * decide what of it may reach a person, since a program may echo its own credentials there. stdout is never
+ * shown by {@code toString}.
  *
  * <p>Edge cases:
  * <ul>
  *   <li>A child that exits without reading stdin is fine (the broken pipe is ignored); one that never exits while
- *       the bot writes is ended by the time limit.</li>
+ *       the bot writes is ended by the time limit. Empty input closes stdin at once, like {@code /dev/null}: no
+ *       program may wait for a person to type.</li>
  *   <li>stdout past {@link #MAX_STDOUT_BYTES} is drained and dropped, and the result says so; stderr is drained
- *       entirely so the child never blocks on a full pipe, but only its first lines are kept.</li>
+ *       entirely so the child never blocks on a full pipe, but only its first {@link #MAX_STDERR_BYTES} are kept.
+ *       </li>
+ *   <li>A program that cannot be started is {@link Outcome.NotStarted} with the system's reason alone
+ *       ({@code No such file or directory}), the same on JDK 17 ({@code error=2, …}) and on JDK 25
+ *       ({@code Exec failed, error: 2 (…)}).</li>
  *   <li>A child that exits but leaves a background process holding stdout or stderr open is waited for until the
  *       time limit, then reported as {@link Outcome.OutputHeldOpen}: its output may be incomplete. (The JDK closes a
  *       dead process's pipes itself when no read is under way at that moment; then the output read so far is the
@@ -43,19 +55,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Interrupting the calling thread kills the tree and returns {@link Outcome.Interrupted}, the flag kept.</li>
  * </ul>
  */
-final class ChildProcess {
-    /** Answers carry a handle and a few credentials; anything near this is not a real answer. */
-    static final int MAX_STDOUT_BYTES = 1024 * 1024;
-    /** stderr lines kept for the message: enough for a reason, too few to flood a Slack card. */
-    static final int MAX_STDERR_LINES = 5;
-    static final int MAX_STDERR_LINE_CHARS = 200;
+public final class ChildProcess {
+    /** Answers carry a handle and a few credentials, keys a few kilobytes; anything near this is not an answer. */
+    public static final int MAX_STDOUT_BYTES = 1024 * 1024;
+    /** stderr kept: far more than any complaint, little enough that a chatty program cannot exhaust memory. */
+    public static final int MAX_STDERR_BYTES = 64 * 1024;
+    /** stderr lines in {@link Stderr#lines()}: enough for a reason, too few to flood a log line. */
+    public static final int MAX_STDERR_LINES = 5;
+    public static final int MAX_STDERR_LINE_CHARS = 200;
+    /** JDK 25's wording of a failed start: {@code …: Exec failed, error: 2 (No such file or directory)}. */
+    private static final Pattern EXEC_FAILED = Pattern.compile("error: \\d+ \\(([^)]*)\\)\\s*$");
     /** After a kill, how long to wait for the last stderr bytes. */
     private static final Duration AFTER_KILL = Duration.ofSeconds(2);
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** Daemon threads: a stream held open by an escaped grandchild must not keep the bot from stopping. */
     private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "command-adapter-io-" + THREADS.incrementAndGet());
+        Thread t = new Thread(r, "child-process-io-" + THREADS.incrementAndGet());
         t.setDaemon(true);
         return t;
     });
@@ -64,9 +80,9 @@ final class ChildProcess {
     }
 
     /** How a run ended. None of them prints stdout in {@code toString}. */
-    sealed interface Outcome {
+    public sealed interface Outcome {
         /** The process exited, and its output is complete. */
-        record Exited(int code, byte[] stdout, boolean stdoutTooLong, List<String> stderr) implements Outcome {
+        record Exited(int code, byte[] stdout, boolean stdoutTooLong, Stderr stderr) implements Outcome {
             @Override
             public String toString() {
                 return "Exited[code=" + code + ", stdout=" + stdout.length + " bytes, stderr=" + stderr + "]";
@@ -78,11 +94,11 @@ final class ChildProcess {
         }
 
         /** The time limit passed; the tree was killed. */
-        record TimedOut(List<String> stderr) implements Outcome {
+        record TimedOut(Stderr stderr) implements Outcome {
         }
 
         /** The process exited with {@code code}, but something it started kept its output open past the limit. */
-        record OutputHeldOpen(int code, List<String> stderr) implements Outcome {
+        record OutputHeldOpen(int code, Stderr stderr) implements Outcome {
         }
 
         /** The calling thread was interrupted; the tree was killed. */
@@ -99,7 +115,7 @@ final class ChildProcess {
      * @param stdin       written to the child's stdin, which is then closed
      * @param timeout     from start to exit with all output read
      */
-    static Outcome run(List<String> command, Map<String, String> environment, Optional<Path> directory, byte[] stdin,
+    public static Outcome run(List<String> command, Map<String, String> environment, Optional<Path> directory, byte[] stdin,
                        Duration timeout) {
         Objects.requireNonNull(stdin, "stdin");
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -111,7 +127,7 @@ final class ChildProcess {
         try {
             process = builder.start();
         } catch (IOException e) {
-            return new Outcome.NotStarted(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new Outcome.NotStarted(reason(e));
         }
         StderrHead stderr = new StderrHead();
         CompletableFuture.runAsync(() -> write(process.getOutputStream(), stdin), IO);
@@ -121,19 +137,38 @@ final class ChildProcess {
             if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
                 killTree(process);
                 await(errors, AFTER_KILL.toNanos());
-                return new Outcome.TimedOut(stderr.lines());
+                return new Outcome.TimedOut(stderr.snapshot());
             }
             int code = process.exitValue();
             if (!await(CompletableFuture.allOf(reading, errors), remaining(deadline))) {
-                return new Outcome.OutputHeldOpen(code, stderr.lines());
+                return new Outcome.OutputHeldOpen(code, stderr.snapshot());
             }
             Stdout out = reading.join();
-            return new Outcome.Exited(code, out.bytes, out.tooLong, stderr.lines());
+            return new Outcome.Exited(code, out.bytes, out.tooLong, stderr.snapshot());
         } catch (InterruptedException e) {
             killTree(process);
             Thread.currentThread().interrupt();
             return new Outcome.Interrupted();
         }
+    }
+
+    /**
+     * The system's reason a program could not start, without the JDK's wrapping, which differs between JDKs:
+     * 17 says {@code Cannot run program "x" (in directory "d"): error=2, No such file or directory}, 25 says
+     * {@code Cannot run program "x" (in directory "d"): Exec failed, error: 2 (No such file or directory)}; both
+     * become {@code No such file or directory}. Anything else is kept as the JDK wrote it.
+     */
+    static String reason(IOException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        Matcher newer = EXEC_FAILED.matcher(m);
+        if (newer.find()) {
+            return newer.group(1).strip();
+        }
+        int comma = m.lastIndexOf(", ");
+        return comma >= 0 && m.contains("error=") ? m.substring(comma + 2) : m;
     }
 
     /** SIGKILL to the process and every descendant, the process first so that it cannot start new ones. */
@@ -195,9 +230,38 @@ final class ChildProcess {
         return new Stdout(tooLong ? new byte[0] : kept.toByteArray(), tooLong);
     }
 
-    /** The first lines of stderr, made safe to show: control characters (ANSI colours) removed, lines cut. */
+    /**
+     * The head of what a program wrote on stderr (at most {@link #MAX_STDERR_BYTES}), decoded as UTF-8 with bad
+     * bytes replaced. {@code toString} shows only its size: stderr is for the log, and the caller chooses.
+     */
+    public record Stderr(String text) {
+        public Stderr {
+            Objects.requireNonNull(text, "text");
+        }
+
+        /** The first {@link #MAX_STDERR_LINES} non-empty lines, cleaned by {@link StderrHead#clean}. */
+        public List<String> lines() {
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\\R")) {
+                String clean = StderrHead.clean(line);
+                if (!clean.isEmpty()) {
+                    lines.add(clean);
+                }
+                if (lines.size() == MAX_STDERR_LINES) {
+                    break;
+                }
+            }
+            return List.copyOf(lines);
+        }
+
+        @Override
+        public String toString() {
+            return "Stderr[" + text.length() + " chars]";
+        }
+    }
+
+    /** Collects the head of stderr while the child runs; drains the rest so the child never blocks. */
     static final class StderrHead {
-        private static final int MAX_BYTES = MAX_STDERR_LINES * (MAX_STDERR_LINE_CHARS * 4 + 1);
         private final ByteArrayOutputStream head = new ByteArrayOutputStream();
 
         void drain(InputStream stderr) {
@@ -206,7 +270,7 @@ final class ChildProcess {
                 int n;
                 while ((n = stderr.read(buffer)) != -1) {
                     synchronized (head) {
-                        int room = MAX_BYTES - head.size();
+                        int room = MAX_STDERR_BYTES - head.size();
                         if (room > 0) {
                             head.write(buffer, 0, Math.min(room, n));
                         }
@@ -217,22 +281,12 @@ final class ChildProcess {
             }
         }
 
-        List<String> lines() {
+        Stderr snapshot() {
             byte[] bytes;
             synchronized (head) {
                 bytes = head.toByteArray();
             }
-            List<String> lines = new ArrayList<>();
-            for (String line : decode(bytes).split("\\R")) {
-                String clean = clean(line);
-                if (!clean.isEmpty()) {
-                    lines.add(clean);
-                }
-                if (lines.size() == MAX_STDERR_LINES) {
-                    break;
-                }
-            }
-            return List.copyOf(lines);
+            return new Stderr(decode(bytes));
         }
 
         private static String decode(byte[] bytes) {
@@ -245,7 +299,7 @@ final class ChildProcess {
         }
 
         /** Escape sequences and control characters out, whitespace squeezed, cut to the line limit. */
-        static String clean(String line) {
+        public static String clean(String line) {
             String text = line.replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "")
                     .replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}]", " ").replaceAll("\\s+", " ").strip();
             if (text.codePointCount(0, text.length()) > MAX_STDERR_LINE_CHARS) {

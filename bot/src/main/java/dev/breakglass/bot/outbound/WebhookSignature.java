@@ -1,4 +1,4 @@
-package dev.breakglass.bot.target.webhook;
+package dev.breakglass.bot.outbound;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;

@@ -1,0 +1,60 @@
+package dev.breakglass.bot.stepup;
+
+import com.slack.api.methods.MethodsClient;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.stepup.StepUpEvent;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The Slack messages of step-up, posted straight through the Web API: a lockout alerts every notify channel (like
+ * emergencies and revocation failures, whatever a channel's event filter says: a run of wrong codes may be a
+ * stolen session); a reset tells the person in a direct message. Failures are logged, never thrown: the decision
+ * they report already stands.
+ */
+@Singleton
+public class StepUpAlerts {
+    private static final Logger LOG = LoggerFactory.getLogger(StepUpAlerts.class);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final MethodsClient slack;
+    private final Policy policy;
+
+    public StepUpAlerts(MethodsClient slack, Policy policy) {
+        this.slack = slack;
+        this.policy = policy;
+    }
+
+    /** Every notify channel hears that {@code locked}'s step-up is locked, and until when. */
+    void lockedOut(StepUpEvent.LockedOut locked) {
+        String text = ":rotating_light: *Step-up locked* for " + ReplyText.mention(locked.user()) + " until "
+                + HOUR.format(locked.until()) + " after 5 wrong codes in 10 minutes"
+                + locked.grant().map(id -> " (the last one for " + id + ")").orElse("")
+                + ". If that was not them, their Slack session may be in someone else's hands.";
+        for (String channel : policy.channels().notifyChannels()) {
+            post(channel, text);
+        }
+    }
+
+    /** The person whose enrolment was reset hears who did it and how to enrol again. */
+    void reset(StepUpEvent.Reset reset) {
+        post(reset.user(), ReplyText.mention(reset.by()) + " reset your step-up enrolment. Run `/breakglass mfa "
+                + "enroll` to set up your authenticator app again before your next approval or break glass.");
+    }
+
+    private void post(String channel, String text) {
+        try {
+            var r = slack.chatPostMessage(b -> b.channel(channel).text(text));
+            if (!r.isOk()) {
+                LOG.warn("Slack did not take a step-up message for {}: {}", channel, r.getError());
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not post a step-up message to {}: {}", channel, e.toString());
+        }
+    }
+}
