@@ -228,6 +228,11 @@ final class EmulatorState {
         return messages.getOrDefault(conversation, List.of()).stream().map(MutableMessage::snapshot).toList();
     }
 
+    synchronized List<Message> messagesFrom(String conversation, int from) {
+        List<MutableMessage> all = messages.getOrDefault(conversation, List.of());
+        return all.subList(Math.min(from, all.size()), all.size()).stream().map(MutableMessage::snapshot).toList();
+    }
+
     synchronized Map<String, List<Message>> allMessages() {
         Map<String, List<Message>> all = new LinkedHashMap<>();
         messages.forEach((c, list) -> all.put(c, list.stream().map(MutableMessage::snapshot).toList()));
@@ -583,6 +588,12 @@ final class EmulatorState {
 
     synchronized void clearCalls() {
         calls.clear();
+    }
+
+    synchronized List<RecordedCall> drainCalls() {
+        List<RecordedCall> out = List.copyOf(calls);
+        calls.clear();
+        return out;
     }
 
     synchronized void rateLimitNext(String method, int times, int retryAfterSeconds) {

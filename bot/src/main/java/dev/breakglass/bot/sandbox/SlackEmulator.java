@@ -203,6 +203,14 @@ public final class SlackEmulator implements AutoCloseable {
         return state.calls().stream().filter(c -> c.method().equals(method)).toList();
     }
 
+    /**
+     * The calls recorded so far, forgotten in the same step (none is lost between reading and forgetting): lets a
+     * long load run tally every call without keeping them all in memory.
+     */
+    public List<RecordedCall> drainCalls() {
+        return state.drainCalls();
+    }
+
     /** Forgets the recorded calls (not the messages, views or anything else). */
     public void clearCalls() {
         state.clearCalls();
@@ -214,6 +222,15 @@ public final class SlackEmulator implements AutoCloseable {
      */
     public List<Message> messages(String conversation) {
         return state.messages(conversationOf(conversation));
+    }
+
+    /**
+     * The messages of a conversation from position {@code from} on (0 is the oldest), as {@link #messages}: lets a
+     * load driver follow a busy channel without copying all of it on every look. A {@code from} past the end gives
+     * an empty list.
+     */
+    public List<Message> messagesFrom(String conversation, int from) {
+        return state.messagesFrom(conversationOf(conversation), from);
     }
 
     /** All messages, by conversation. */

@@ -35,6 +35,7 @@ public class QuartzFactory {
     @Singleton
     Scheduler scheduler(DataSource dataSource, BeanContext beans,
                         @Value("${breakglass.scheduler.threads:4}") int threads,
+                        @Value("${breakglass.scheduler.batch:1}") int batch,
                         @Value("${breakglass.instance-id:}") String instanceId) throws SchedulerException {
         // Each scheduler instance gets its own provider name: tests run several application contexts in one JVM.
         String name = DATA_SOURCE + "-" + UUID.randomUUID();
@@ -59,6 +60,12 @@ public class QuartzFactory {
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
         // Another replica's newly scheduled timers are seen within this time (this one's at once).
         p.setProperty("org.quartz.scheduler.idleWaitTime", "2000");
+        // Due timers taken per trip to the database (at most one per free worker thread). More than one needs the
+        // acquisition inside the cluster lock, or two replicas could take the same trigger.
+        if (batch > 1) {
+            p.setProperty("org.quartz.scheduler.batchTriggerAcquisitionMaxCount", Integer.toString(batch));
+            p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        }
         StdSchedulerFactory factory = new StdSchedulerFactory(p);
         Scheduler scheduler = factory.getScheduler();
         // Quartz keeps schedulers in a JVM-wide registry by name; every replica must share the name (it keys the

@@ -33,6 +33,9 @@ import java.util.TreeMap;
  * reaches no handler, so it causes no Web API call. When the bot runs in Socket Mode without a signing
  * secret, the endpoint answers 404: there is nothing it could verify with.
  *
+ * <p>A correctly signed request whose payload Bolt cannot read (not a JSON object, a view submission without a
+ * view…: shapes Slack never sends) gets 400 and reaches no handler.
+ *
  * <p>A correctly signed request whose signature was already answered ({@link JdbcSeenRequests}, shared by the
  * replicas) is a repeat — Slack delivering it again, or someone replaying it within the timestamp window — and
  * gets an empty 200 without reaching a handler: one request, one grant.
@@ -75,13 +78,23 @@ public class SlackEventsController {
                     request.getRemoteAddress());
             return HttpResponse.ok();
         }
-        Request<?> slackRequest = parser.parse(SlackRequestParser.HttpRequest.builder()
-                .requestUri(request.getPath())
-                .queryString(request.getParameters().asMap())
-                .headers(new RequestHeaders(headers(request)))
-                .requestBody(body)
-                .remoteAddress(request.getRemoteAddress().getAddress().getHostAddress())
-                .build());
+        Request<?> slackRequest;
+        try {
+            slackRequest = parser.parse(SlackRequestParser.HttpRequest.builder()
+                    .requestUri(request.getPath())
+                    .queryString(request.getParameters().asMap())
+                    .headers(new RequestHeaders(headers(request)))
+                    .requestBody(body)
+                    .remoteAddress(request.getRemoteAddress().getAddress().getHostAddress())
+                    .build());
+        } catch (RuntimeException e) {
+            // Bolt reads the payload eagerly (Gson) and throws on a shape Slack never sends: a payload that is not
+            // an object, a view_submission without a view, form state that is not an object. Signed, so it came
+            // with our secret, but still not something to answer with a 500 and a stack trace (found by
+            // InteractivePayloadFuzzTest). Nothing reached a handler, so nothing changed.
+            LOG.warn("Refused a signed request to /slack/events that Bolt cannot read: {}", e.getClass().getSimpleName());
+            return HttpResponse.<String>status(HttpStatus.BAD_REQUEST).body("{\"error\":\"unreadable payload\"}");
+        }
         return toMicronaut(app.run(slackRequest));
     }
 

@@ -3,6 +3,7 @@ package dev.breakglass.bot.slack;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -78,8 +79,11 @@ public final class SlackSignature {
         } catch (NumberFormatException e) {
             return new Verdict.Invalid("X-Slack-Request-Timestamp is not a number");
         }
-        long skew = Math.abs(clock.instant().getEpochSecond() - timestamp);
-        if (skew > WINDOW.getSeconds()) {
+        long now = clock.instant().getEpochSecond();
+        // Compared as bounds around now: now - timestamp can overflow for a timestamp near Long.MIN_VALUE.
+        if (timestamp < now - WINDOW.getSeconds() || timestamp > now + WINDOW.getSeconds()) {
+            BigInteger distance = BigInteger.valueOf(now).subtract(BigInteger.valueOf(timestamp)).abs();
+            long skew = distance.bitLength() < Long.SIZE ? distance.longValue() : Long.MAX_VALUE;
             return new Verdict.Invalid("timestamp is " + skew + " s away from now (limit " + WINDOW.getSeconds() + " s)");
         }
         byte[] expected = sign(timestamp, body == null ? "" : body).getBytes(StandardCharsets.UTF_8);

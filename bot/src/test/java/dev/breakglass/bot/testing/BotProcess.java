@@ -27,6 +27,7 @@ public final class BotProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private Path workDir;
+    private List<String> jvmOptions = List.of("-Xmx384m");
     private Process process;
 
     /**
@@ -50,9 +51,22 @@ public final class BotProcess implements AutoCloseable {
         return this;
     }
 
+    /** JVM options instead of the default {@code -Xmx384m}, e.g. an AOT cache ({@code -XX:AOTCache=app.aot}). */
+    public BotProcess jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** The operating-system process id of the running bot. */
+    public long pid() {
+        return process.pid();
+    }
+
     public BotProcess start() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         if (workDir != null) {
@@ -115,9 +129,14 @@ public final class BotProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stop(Duration.ofSeconds(20));
+    }
+
+    /** SIGTERM, then SIGKILL if still running after {@code grace} (a JVM writing an AOT cache at exit needs long). */
+    public void stop(Duration grace) throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
             }
         }

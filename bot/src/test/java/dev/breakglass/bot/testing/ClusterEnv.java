@@ -25,14 +25,22 @@ public final class ClusterEnv {
                                          String instance) throws java.io.IOException {
         Path policy = dir.resolve("breakglass.yml");
         Files.writeString(policy, Workflow.policy(receiver));
-        Map<String, String> env = new HashMap<>(db.env());
+        return of(db, slack, policy, dir, instance);
+    }
+
+    /**
+     * As {@link #of(TestDatabase, SlackEmulator, WebhookReceiver, Path, String)} with a policy file of the caller's;
+     * a {@code null} database leaves the bot on its default embedded H2 (in its working folder).
+     */
+    public static Map<String, String> of(TestDatabase db, SlackEmulator slack, Path policy, Path dir, String instance) {
+        Map<String, String> env = new HashMap<>(db != null ? db.env() : Map.of());
         env.put("SLACK_BOT_TOKEN", RunningBot.BOT_TOKEN);
         env.put("SLACK_SIGNING_SECRET", RunningBot.SIGNING_SECRET);
         env.put("SLACK_API_URL", slack.apiUrl());
-        env.put("BREAKGLASS_POLICY", policy.toString());
+        env.put("BREAKGLASS_POLICY", policy.toAbsolutePath().toString());
         env.put("BREAKGLASS_ENCRYPTION_KEY", Base64.getEncoder().encodeToString(new byte[32]));
         env.put("BREAKGLASS_AUDIT_KEY", Base64.getEncoder().encodeToString(AUDIT_KEY));
-        env.put("BREAKGLASS_DATA_DIR", dir.resolve("data-" + instance).toString());
+        env.put("BREAKGLASS_DATA_DIR", dir.resolve("data-" + instance).toAbsolutePath().toString());
         env.put("BREAKGLASS_INSTANCE_ID", instance);
         return env;
     }

@@ -37,7 +37,12 @@ public final class Workflow {
      * A test class makes many requests as the same people within minutes, so it allows 100 requests per hour.
      */
     public static String policy(WebhookReceiver receiver) {
-        String settings = "    settings:\n      url: " + receiver.url() + "\n      secret: " + WebhookReceiver.SECRET
+        return policy(receiver.url(), WebhookReceiver.SECRET);
+    }
+
+    /** {@link #policy(WebhookReceiver)} for a webhook target at {@code url} that signs with {@code secret}. */
+    public static String policy(String url, String secret) {
+        String settings = "    settings:\n      url: " + url + "\n      secret: " + secret
                 + "\n      retries: 1\n";
         return "channels:\n  approvals: C0APPROVALS\n  notify: [C0SECURITY, C0MGMT]\nrequests-per-hour: 1000\n"
                 + "targets:\n"

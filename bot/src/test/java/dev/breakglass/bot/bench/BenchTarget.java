@@ -1,0 +1,164 @@
+package dev.breakglass.bot.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The target system behind the {@code webhook} adapter, for load: answers grant, revoke, verify and extend as a
+ * real receiver would, and notes when each call arrived. The revocation lag of the issue is read here: when the
+ * revoke call arrived minus the {@code expires_at} the bot sent with the grant (or the last extend).
+ *
+ * <p>Unlike the tests' {@code WebhookReceiver} it keeps one small record per grant (tens of thousands of grants,
+ * no list of every call), and it can fail a share of calls at random ({@link #failShare}) for the chaos run.
+ * It does not check signatures: the adapter's own tests do.
+ */
+final class BenchTarget implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What happened to one grant at the target; times are when the calls arrived here. */
+    static final class Seen {
+        volatile Instant granted;
+        volatile Instant expiresAt;
+        volatile Instant revoked;
+        volatile Instant verified;
+        volatile boolean live;
+        final AtomicInteger grants = new AtomicInteger();
+        final AtomicInteger revokes = new AtomicInteger();
+    }
+
+    private final HttpServer server;
+    private final ExecutorService handlers = Executors.newFixedThreadPool(32, r -> {
+        Thread t = new Thread(r, "bench-target");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Seen> grants = new ConcurrentHashMap<>();
+    private final AtomicInteger granted = new AtomicInteger();
+    private final AtomicInteger verifiedRevoked = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private volatile double failShare;
+
+    BenchTarget() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/hook", this::handle);
+        server.setExecutor(handlers);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /** From now on this share of calls (0 to 1) answers 503 before doing anything, as a flaky target. */
+    void failShare(double share) {
+        failShare = share;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Instant now = Instant.now();
+        JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        String action = body.path("action").asText();
+        Seen seen = grants.computeIfAbsent(body.path("grant_id").asText(), id -> new Seen());
+        int status = 200;
+        String answer = "{}";
+        if (failShare > 0 && ThreadLocalRandom.current().nextDouble() < failShare) {
+            failed.incrementAndGet();
+            status = 503;
+            answer = "{\"error\":\"target down (injected)\"}";
+        } else {
+            switch (action) {
+                case "grant" -> {
+                    seen.grants.incrementAndGet();
+                    seen.expiresAt = Instant.parse(body.path("expires_at").asText());
+                    seen.live = true;
+                    if (seen.granted == null) {
+                        seen.granted = now;
+                        granted.incrementAndGet();
+                    }
+                    answer = "{\"handle\":{\"account\":\"bg-" + body.path("grant_id").asText()
+                            + "\"},\"credentials\":{\"username\":\"bench\",\"password\":\"bench-placeholder\"}}";
+                }
+                case "extend" -> seen.expiresAt = Instant.parse(body.path("expires_at").asText());
+                case "revoke" -> {
+                    seen.revokes.incrementAndGet();
+                    seen.live = false;
+                    if (seen.revoked == null) {
+                        seen.revoked = now;
+                    }
+                }
+                case "verify" -> {
+                    answer = "{\"revoked\":" + !seen.live + "}";
+                    if (!seen.live && seen.verified == null) {
+                        seen.verified = now;
+                        verifiedRevoked.incrementAndGet();
+                    }
+                }
+                default -> {
+                    status = 400;
+                    answer = "{\"error\":\"unknown action\"}";
+                }
+            }
+        }
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    /** Grants provisioned at least once. */
+    int granted() {
+        return granted.get();
+    }
+
+    /** Grants whose removal was verified. */
+    int removed() {
+        return verifiedRevoked.get();
+    }
+
+    /** Calls answered 503 on purpose. */
+    int injectedFailures() {
+        return failed.get();
+    }
+
+    Optional<Seen> seen(String grantId) {
+        return Optional.ofNullable(grants.get(grantId));
+    }
+
+    /** Every grant seen, by id. */
+    Map<String, Seen> all() {
+        return Map.copyOf(grants);
+    }
+
+    /** The revocation lag of each removed grant (revoke arrival − expires_at), milliseconds, of these ids. */
+    List<Long> lagsMillis(List<String> ids) {
+        return ids.stream().map(grants::get).filter(s -> s != null && s.revoked != null && s.expiresAt != null)
+                .map(s -> s.revoked.toEpochMilli() - s.expiresAt.toEpochMilli()).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+    }
+}
