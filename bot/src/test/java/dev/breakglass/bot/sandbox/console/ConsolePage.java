@@ -130,6 +130,24 @@ final class ConsolePage implements AutoCloseable {
         });
     }
 
+    /**
+     * The text of the newest visible message containing {@code text}, waiting for it; read as it is found, so a
+     * re-render of the page in between (an update arriving) cannot leave a stale element behind.
+     */
+    String text(String text) {
+        return awaitValue("a message saying \"" + text + "\"", () -> {
+            List<WebElement> all = driver.findElements(By.cssSelector(".message"));
+            for (int i = all.size() - 1; i >= 0; i--) {
+                WebElement m = all.get(i);
+                String shown = m.isDisplayed() ? m.getText() : "";
+                if (shown.contains(text)) {
+                    return Optional.of(shown);
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
     /** Whether a visible message contains the text now (no waiting). */
     boolean shows(String text) {
         return driver.findElements(By.cssSelector(".message")).stream()

@@ -83,16 +83,16 @@ class SandboxConsoleBrowserTest {
     @Order(2)
     void requestByCommandPostsTheCard() {
         alice.type("/breakglass request demo-db 2m " + WHY);
-        String reply = alice.message("Requested BG-1").getText();
+        String reply = alice.text("Requested BG-1");
         assertTrue(reply.contains("Only visible to you"), reply);
-        String card = alice.message("Break-glass request BG-1").getText();
+        String card = alice.text("Break-glass request BG-1");
         assertTrue(card.contains("Alice Anders requests demo-db as read-only for 2m"), card);
         assertTrue(card.contains(WHY), card);
         alice.shot("02-requested-by-command");
         alice.await("the tour to tick off the first step",
                 () -> !alice.driver.findElements(By.cssSelector("#guide-steps li.done[data-step=ask]")).isEmpty());
         // the other window sees it without reloading
-        assertTrue(bob.message("Break-glass request BG-1").getText().contains("Approve"));
+        assertTrue(bob.text("Break-glass request BG-1").contains("Approve"));
     }
 
     @Test
@@ -110,7 +110,7 @@ class SandboxConsoleBrowserTest {
         alice.fill("Duration", "30s");
         alice.submitModal();
         alice.await("the form to close", () -> !alice.modalOpen());
-        assertTrue(alice.message("Break-glass request BG-2").getText().contains("demo-ssh as login for 30s"));
+        assertTrue(alice.text("Break-glass request BG-2").contains("demo-ssh as login for 30s"));
         alice.shot("04-requested-by-form");
     }
 
@@ -119,7 +119,7 @@ class SandboxConsoleBrowserTest {
     void anOutsiderIsRefusedPrivately() {
         alice.switchTo(DAVE);
         alice.type("/breakglass request demo-db 2m " + WHY);
-        String refusal = alice.message("You are not allowed to request access to demo-db").getText();
+        String refusal = alice.text("You are not allowed to request access to demo-db");
         assertTrue(refusal.contains("Only visible to you"), refusal);
         alice.shot("05-outsider-refused");
         alice.switchTo(ALICE);
@@ -132,8 +132,8 @@ class SandboxConsoleBrowserTest {
     void theRequesterCannotApproveTheirOwnRequest() {
         alice.press("Break-glass request BG-1", "Approve");
         alice.confirm();
-        assertTrue(alice.message("You cannot approve your own request BG-1").getText().contains("Only visible to you"));
-        assertTrue(alice.message("Break-glass request BG-1").getText().contains("Waiting for 1 more approval"));
+        assertTrue(alice.text("You cannot approve your own request BG-1").contains("Only visible to you"));
+        assertTrue(alice.text("Break-glass request BG-1").contains("Waiting for 1 more approval"));
         alice.shot("06-own-approval-refused");
     }
 
@@ -144,14 +144,14 @@ class SandboxConsoleBrowserTest {
         bob.shot("07-bob-approves");
         bob.confirm();
         // Alice's window changes without a reload: pushed over Server-Sent Events
-        alice.await("BG-1's card to say it is active", () -> alice.message("Break-glass request BG-1").getText()
+        alice.await("BG-1's card to say it is active", () -> alice.text("Break-glass request BG-1")
                 .contains("Active until"));
-        assertTrue(alice.message("Break-glass request BG-1").getText().contains("approved by @Bob Brown"));
+        assertTrue(alice.text("Break-glass request BG-1").contains("approved by @Bob Brown"));
         assertTrue(alice.unread(alice.dm()), "the DM has something new");
         alice.shot("08-approved-live");
         bob.press("Break-glass request BG-2", "Approve");
         bob.confirm();
-        bob.await("BG-2's card to say it is active", () -> bob.message("Break-glass request BG-2").getText()
+        bob.await("BG-2's card to say it is active", () -> bob.text("Break-glass request BG-2")
                 .contains("Active until"));
     }
 
@@ -167,7 +167,7 @@ class SandboxConsoleBrowserTest {
         alice.shot("10-revealed");
         alice.closeModal();
         alice.press("Your access to demo-db is ready", "Reveal credentials");
-        String again = alice.message("already revealed").getText();
+        String again = alice.text("already revealed");
         assertTrue(again.contains("Only visible to you"), again);
         assertFalse(again.contains("sandbox-"), "the password is not shown twice: " + again);
         assertFalse(alice.modalOpen(), "no second window");
@@ -197,12 +197,12 @@ class SandboxConsoleBrowserTest {
         alice.press("Your access to demo-db is ready", "I'm done");
         alice.confirm();
         alice.open(APPROVALS);
-        alice.await("BG-1's card to say it was revoked", () -> alice.message("Break-glass request BG-1").getText()
+        alice.await("BG-1's card to say it was revoked", () -> alice.text("Break-glass request BG-1")
                 .contains("Revoked by"));
         alice.await("the post-mortem thread under BG-1's card", () -> alice.message("Break-glass request BG-1")
                 .getText().contains("1 reply"));
         alice.openThread("Break-glass request BG-1");
-        assertTrue(alice.message("Post-mortem of BG-1").getText().contains("Write review"));
+        assertTrue(alice.text("Post-mortem of BG-1").contains("Write review"));
         alice.shot("12-post-mortem-thread");
     }
 
@@ -219,7 +219,7 @@ class SandboxConsoleBrowserTest {
         alice.shot("13-review-form");
         alice.submitModal();
         alice.await("the form to close", () -> !alice.modalOpen());
-        assertTrue(alice.message("Review of BG-1").getText().contains("Restarted the database"));
+        assertTrue(alice.text("Review of BG-1").contains("Restarted the database"));
         alice.shot("14-review-written");
     }
 
@@ -231,7 +231,7 @@ class SandboxConsoleBrowserTest {
         alice.openThread("Break-glass request BG-1");
         alice.press("Post-mortem of BG-1", "Sign off");
         alice.confirm();
-        alice.await("BG-1's card to say it is reviewed", () -> alice.message("Break-glass request BG-1").getText()
+        alice.await("BG-1's card to say it is reviewed", () -> alice.text("Break-glass request BG-1")
                 .contains("Reviewed"));
         alice.shot("15-signed-off");
     }
@@ -241,7 +241,7 @@ class SandboxConsoleBrowserTest {
     void theSecondGrantExpiresOnItsOwn() {
         bob.open(APPROVALS);
         bob.awaitValue("BG-2 to expire", () -> {
-            String card = bob.message("Break-glass request BG-2").getText();
+            String card = bob.text("Break-glass request BG-2");
             return card.contains("Expired") && card.contains("1 reply") ? java.util.Optional.of(card)
                     : java.util.Optional.empty();
         }, Duration.ofSeconds(90));
@@ -260,7 +260,7 @@ class SandboxConsoleBrowserTest {
         bob.fill("Why? The requester sees this.", "use the runbook's retry first");
         bob.shot("17-deny-reason");
         bob.submitModal();
-        alice.await("BG-3's card to say it was denied", () -> alice.message("Break-glass request BG-3").getText()
+        alice.await("BG-3's card to say it was denied", () -> alice.text("Break-glass request BG-3")
                 .contains("Denied by @Bob Brown: use the runbook's retry first"));
     }
 
