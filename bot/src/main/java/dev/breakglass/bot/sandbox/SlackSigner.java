@@ -1,6 +1,6 @@
 package dev.breakglass.bot.sandbox;
 
-import dev.breakglass.bot.slack.SlackSignature;
+import dev.breakglass.bot.slack.inbound.SlackSignature;
 
 import java.time.Clock;
 

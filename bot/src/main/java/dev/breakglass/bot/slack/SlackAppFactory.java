@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack;
 
+import dev.breakglass.bot.slack.inbound.BoltRegistration;
+
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.bolt.App;

@@ -1,7 +1,8 @@
 /**
- * The Slack side of the bot: the Bolt {@code App} and its handlers (commands, buttons, forms, the post-mortem's
- * Write review and Sign off), what the bot posts (the card, its post-mortem thread, direct messages, notify
- * channels, App Home), the HTTP endpoint {@code /slack/events} with our own signature check, Socket Mode, and
- * readiness. Handlers are thin: parse once, call the core, render the answer.
+ * The Slack side of the bot, wired here: the Bolt {@code App} built from every {@code BoltRegistration}
+ * ({@link dev.breakglass.bot.slack.SlackAppFactory}), and Socket Mode and readiness
+ * ({@link dev.breakglass.bot.slack.SlackLifecycle}). What Slack sends us lives in {@code slack.inbound}, what we
+ * send Slack in {@code slack.outbound}, and how it looks in {@code slack.render}; inbound may use outbound, never
+ * the other way round.
  */
 package dev.breakglass.bot.slack;

@@ -2,7 +2,7 @@ package dev.breakglass.bot.stepup;
 
 import dev.breakglass.bot.config.InvalidConfigurationException;
 import dev.breakglass.bot.persistence.CredentialCipher;
-import dev.breakglass.bot.target.PluginLoader;
+import dev.breakglass.bot.adapter.PluginLoader;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.PeopleDirectory;
 import dev.breakglass.port.StepUp;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.bot.target.webhook.WebhookSettings;
+import dev.breakglass.bot.adapter.EnvironmentVariables;
+import dev.breakglass.bot.adapter.webhook.WebhookSettings;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.TargetPolicy;
 

@@ -107,14 +107,14 @@ class DeployFilesTest {
     @Test
     void everyExampleTargetIsAcceptedByItsRealAdapter() {
         Policy policy = new PolicyLoader().load(repositoryRoot().resolve("deploy/breakglass.yml"));
-        var env = dev.breakglass.bot.target.EnvironmentVariables.of(Map.of(
+        var env = dev.breakglass.bot.adapter.EnvironmentVariables.of(Map.of(
                 "ORDERS_DB_ADMIN_PASSWORD", "test-only-not-a-password",
                 "WEBHOOK_SECRET", "test-only-webhook-secret-of-enough-bytes"));
         var clock = java.time.Clock.systemUTC();
         Map<String, dev.breakglass.port.TargetAdapterFactory> factories = Map.of(
-                "postgres", new dev.breakglass.bot.target.postgres.PostgresAdapterFactory(clock, env),
-                "webhook", new dev.breakglass.bot.target.webhook.WebhookAdapterFactory(clock, env,
-                        dev.breakglass.bot.target.webhook.Sleeper.real()));
+                "postgres", new dev.breakglass.bot.adapter.postgres.PostgresAdapterFactory(clock, env),
+                "webhook", new dev.breakglass.bot.adapter.webhook.WebhookAdapterFactory(clock, env,
+                        dev.breakglass.bot.adapter.webhook.Sleeper.real()));
         for (TargetPolicy target : policy.targets().values()) {
             assertTrue(factories.containsKey(target.adapter()), target.adapter());
             // create() validates every setting and throws naming the one it refuses

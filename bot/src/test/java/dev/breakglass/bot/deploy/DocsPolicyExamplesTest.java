@@ -1,16 +1,16 @@
 package dev.breakglass.bot.deploy;
 
 import dev.breakglass.bot.config.PolicyLoader;
-import dev.breakglass.bot.target.EnvironmentVariables;
-import dev.breakglass.bot.target.command.CommandAdapterFactory;
-import dev.breakglass.bot.target.kubernetes.KubernetesAdapterFactory;
-import dev.breakglass.bot.target.kubernetes.KubernetesClients;
-import dev.breakglass.bot.target.mysql.MysqlAdapterFactory;
-import dev.breakglass.bot.target.postgres.PostgresAdapterFactory;
-import dev.breakglass.bot.target.sandbox.SandboxTargetFactory;
-import dev.breakglass.bot.target.sshcert.SshCertAdapterFactory;
-import dev.breakglass.bot.target.webhook.WebhookAdapterFactory;
-import dev.breakglass.bot.target.webhook.Sleeper;
+import dev.breakglass.bot.adapter.EnvironmentVariables;
+import dev.breakglass.bot.adapter.command.CommandAdapterFactory;
+import dev.breakglass.bot.adapter.kubernetes.KubernetesAdapterFactory;
+import dev.breakglass.bot.adapter.kubernetes.KubernetesClients;
+import dev.breakglass.bot.adapter.mysql.MysqlAdapterFactory;
+import dev.breakglass.bot.adapter.postgres.PostgresAdapterFactory;
+import dev.breakglass.bot.adapter.sandbox.SandboxTargetFactory;
+import dev.breakglass.bot.adapter.sshcert.SshCertAdapterFactory;
+import dev.breakglass.bot.adapter.webhook.WebhookAdapterFactory;
+import dev.breakglass.bot.adapter.webhook.Sleeper;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.TargetAdapterFactory;

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack;
 
+import dev.breakglass.bot.slack.outbound.SlackPeopleDirectory;
+
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import dev.breakglass.bot.sandbox.SlackEmulator;

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack;
 
+import dev.breakglass.bot.slack.inbound.SlackSignature;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack;
 
+import dev.breakglass.bot.slack.inbound.SlackSignature;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.breakglass.bot.testing.SlackSamples;
 import org.junit.jupiter.api.Test;

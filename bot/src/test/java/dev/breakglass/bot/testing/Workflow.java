@@ -166,7 +166,7 @@ public final class Workflow {
                 .orElseThrow();
     }
 
-    /** Clicks a button on a message as {@code user}; returns what the bot answered the clicker (ephemeral text). */
+    /** ButtonActions a button on a message as {@code user}; returns what the bot answered the clicker (ephemeral text). */
     public String click(String user, Message message, String actionId, GrantId id) {
         int before = responses(user).size();
         press(user, message, actionId, id);
@@ -190,7 +190,7 @@ public final class Workflow {
         return awaitResponse(user, before);
     }
 
-    /** Clicks a button that answers with a modal rather than a message. */
+    /** ButtonActions a button that answers with a modal rather than a message. */
     public void press(String user, Message message, String actionId, GrantId id) {
         DeliveryResult r = bot.deliver().blockAction(user, message.channel(), message.ts(), actionId, id.toString());
         if (r.status() != 200) {

@@ -4,7 +4,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import com.slack.api.model.block.element.ButtonElement;
 import dev.breakglass.bot.audit.AuditEntry;
-import dev.breakglass.bot.target.MeteredTarget;
+import dev.breakglass.bot.adapter.MeteredTarget;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.PostMortem;

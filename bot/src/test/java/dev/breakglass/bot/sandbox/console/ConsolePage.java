@@ -58,7 +58,7 @@ final class ConsolePage implements AutoCloseable {
         input.sendKeys(line, Keys.ENTER);
     }
 
-    /** Clicks the button with this label on the newest message (in the main pane or the thread) that contains text. */
+    /** ButtonActions the button with this label on the newest message (in the main pane or the thread) that contains text. */
     void press(String messageText, String button) {
         retry(() -> {
             WebElement message = message(messageText);
@@ -67,7 +67,7 @@ final class ConsolePage implements AutoCloseable {
         }, "the " + button + " button on the message saying \"" + messageText + "\"");
     }
 
-    /** Clicks what the locator finds, looking again if the page redrew it meanwhile. */
+    /** ButtonActions what the locator finds, looking again if the page redrew it meanwhile. */
     void retryClick(By locator) {
         retry(() -> {
             driver.findElement(locator).click();

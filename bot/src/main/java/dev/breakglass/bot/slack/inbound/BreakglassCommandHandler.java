@@ -1,0 +1,177 @@
+package dev.breakglass.bot.slack.inbound;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.SlashCommandContext;
+import com.slack.api.methods.SlackApiException;
+import dev.breakglass.bot.audit.JdbcAuditLog;
+import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.command.BreakglassCommand;
+import dev.breakglass.command.CommandParser;
+import dev.breakglass.command.ParseError;
+import dev.breakglass.command.ParseResult;
+import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.RequestDraft;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.TargetPolicy;
+import dev.breakglass.stepup.StepUpService;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /breakglass …}: parses the text once and answers ephemerally, in the acknowledgement itself (so the
+ * answer arrives within Slack's 3 seconds, over HTTP and Socket Mode alike). No text opens the request form;
+ * {@code review <id>} opens the review form (or says why it cannot).
+ *
+ * <p>{@code revoke} calls the target (revoke, verify), which may take longer than Slack waits: it is acknowledged
+ * at once and carried out after ({@link AfterAck}); its answer follows through the command's response URL.
+ */
+@Singleton
+public class BreakglassCommandHandler implements BoltRegistration {
+    /** The slash command, as declared in the Slack app manifest. */
+    public static final String COMMAND = "/breakglass";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BreakglassCommandHandler.class);
+
+    private final CommandParser parser;
+    private final CommandReplies replies;
+    private final GrantService grants;
+    private final Policy policy;
+    private final JdbcAuditLog audit;
+    private final ReviewActions reviews;
+    private final AfterAck later;
+    private final StepUpForms stepUpForms;
+    private final StepUpService stepUps;
+
+    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit,
+                                    ReviewActions reviews, AfterAck later, StepUpForms stepUpForms,
+                                    StepUpService stepUps) {
+        this.stepUpForms = stepUpForms;
+        this.stepUps = stepUps;
+        this.later = later;
+        this.parser = new CommandParser(policy.justification());
+        this.replies = replies;
+        this.grants = grants;
+        this.policy = policy;
+        this.audit = audit;
+        this.reviews = reviews;
+    }
+
+    @Override
+    public void registerOn(App app) {
+        app.command(COMMAND, (req, ctx) -> {
+            String user = req.getPayload().getUserId();
+            ParseResult result = parser.parse(SlackText.unescape(req.getPayload().getText()));
+            String answer = switch (result) {
+                case ParseError error -> replies.parseError(error);
+                case BreakglassCommand command -> answer(ctx, user, req.getPayload().getTriggerId(), command);
+            };
+            return answer.isEmpty() ? ctx.ack() : ctx.ack(r -> r.responseType("ephemeral").text(answer));
+        });
+    }
+
+    /** An ephemeral answer through the command's response URL, for what is answered after the acknowledgement. */
+    private static void respond(SlashCommandContext ctx, String mrkdwn) {
+        try {
+            var r = ctx.respond(b -> b.responseType("ephemeral").text(mrkdwn));
+            if (r.getCode() != 200) {
+                LOG.warn("Slack did not take the answer to a command: HTTP {}", r.getCode());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not answer a command: {}", e.toString());
+        }
+    }
+
+    /**
+     * The mrkdwn answer to one command ("" for none: a modal opened, or the answer follows through the response
+     * URL). Exhaustive: a new subcommand does not compile until it is answered here.
+     */
+    private String answer(SlashCommandContext ctx, String user, String triggerId, BreakglassCommand command)
+            throws IOException, SlackApiException {
+        return switch (command) {
+            case BreakglassCommand.OpenForm f -> openForm(ctx, user, triggerId);
+            case BreakglassCommand.Help h -> replies.help();
+            case BreakglassCommand.Request r -> stepUpForms.requiredForRequest(r.target().target())
+                    ? requestWithStepUp(ctx, user, triggerId, r) : request(user, r);
+            case BreakglassCommand.Revoke r -> {
+                // The target is called (revoke, verify), which may take longer than Slack waits: answer later.
+                later.run(Optional.of(r.id()), text -> respond(ctx, text),
+                        () -> ReplyText.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply()));
+                yield "";
+            }
+            case BreakglassCommand.Extend e -> ReplyText.mrkdwn(grants.requestExtension(e.id(), user, e.duration(),
+                    e.justification()).reply());
+            case BreakglassCommand.Review r -> grants.status(r.id(), user).isEmpty() ? notVisible(r.id())
+                    : reviews.openForm(ctx.client(), triggerId, user, r.id()).orElse("");
+            case BreakglassCommand.Audit a -> grants.status(a.id(), user).isEmpty() ? notVisible(a.id())
+                    : replies.auditTimeline(a.id().toString(), audit.forGrant(a.id().value()).stream()
+                    .map(e -> new CommandReplies.AuditLine(e.at(), e.type(), e.actor(), e.details().entrySet().stream()
+                            .map(d -> d.getKey() + "=" + d.getValue()).collect(java.util.stream.Collectors.joining(", "))))
+                    .toList());
+            case BreakglassCommand.ListGrants l -> replies.list(grants.openGrantsVisibleTo(user));
+            case BreakglassCommand.Status st -> grants.status(st.id(), user).map(replies::status)
+                    .orElse(notVisible(st.id()));
+            case BreakglassCommand.MfaEnroll m -> stepUpForms.openEnrolment(ctx.client(), triggerId, user);
+            case BreakglassCommand.MfaStatus m -> ReplyText.mrkdwn(stepUps.status(user));
+            case BreakglassCommand.MfaReset reset -> ReplyText.mrkdwn(stepUps.reset(user, reset.user()));
+        };
+    }
+
+    private static String notVisible(dev.breakglass.grant.GrantId id) {
+        return "There is no grant " + id + " that you can see.";
+    }
+
+    private String request(String user, BreakglassCommand.Request r) {
+        return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
+                Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
+    }
+
+    /**
+     * The one-line request of a target that asks for the requester's step-up: a slash command has no place for the
+     * code, so the request form opens filled in with what was typed, and its code field. Someone not enrolled is
+     * told how to enrol, with their command to send again.
+     */
+    private String requestWithStepUp(SlashCommandContext ctx, String user, String triggerId,
+                                     BreakglassCommand.Request r) throws IOException, SlackApiException {
+        if (!stepUps.enrolled(user)) {
+            return ReplyText.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol("Requesting "
+                    + r.target().target())) + " Your request, to send again once enrolled: `/breakglass request "
+                    + SlackText.escape(r.target().toString()) + " " + dev.breakglass.command.DurationText.format(
+                    r.duration()) + " " + SlackText.escape(r.justification().replace('`', '\'')) + "`";
+        }
+        List<TargetPolicy> mine = grants.requestableTargets(user);
+        if (mine.stream().noneMatch(t -> t.name().equals(r.target().target()))) {
+            return request(user, r); // the core says why (not a requester): no form for a target you may not request
+        }
+        String choice = r.target().target() + r.target().role().map(role -> ":" + role).orElse("");
+        var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,
+                policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())))));
+        if (!opened.isOk()) {
+            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again.";
+        }
+        return "Requests for " + SlackText.escape(r.target().target()) + " need step-up: enter the code from your "
+                + "authenticator app in the form.";
+    }
+
+    /**
+     * Opens the request modal within Slack's trigger window; the acknowledgement then says nothing, or why
+     * there is no form (no target the user may request, or Slack refused the modal).
+     */
+    private String openForm(SlashCommandContext ctx, String user, String triggerId)
+            throws IOException, SlackApiException {
+        List<TargetPolicy> mine = grants.requestableTargets(user);
+        if (mine.isEmpty()) {
+            return "There is no target you may request. Ask the owners of the Breakglass policy to add you.";
+        }
+        var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
+                .view(RequestForm.build(mine, policy.justification())));
+        if (!opened.isOk()) {
+            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again, or use "
+                    + "`/breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; &lt;justification…&gt;`.";
+        }
+        return "";
+    }
+}

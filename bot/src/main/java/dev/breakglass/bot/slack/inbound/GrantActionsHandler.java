@@ -1,0 +1,255 @@
+package dev.breakglass.bot.slack.inbound;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.view.View;
+import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.Outcome;
+import dev.breakglass.grant.Reply;
+import dev.breakglass.grant.RevealService;
+import dev.breakglass.grant.RequestDraft;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.StepUpPolicy;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+/**
+ * The buttons on cards, direct messages and alerts, and the modals they open: Approve, Deny (asks for a
+ * reason), Cancel, Break glass now, Reveal credentials, I'm done / Revoke now, Extend (asks for time and a
+ * reason), Approve / Deny extension, Mark resolved; plus the request form's submission.
+ *
+ * <p>Who may do what is decided by {@link GrantService}, never here: a click from the wrong person gets the
+ * core's refusal, shown only to them. A button value that is not a grant id is answered as such. Where the policy
+ * asks for step-up, Approve, Break glass now and Approve extension open {@link StepUpForms}' code modal instead of
+ * acting, and the extend and request forms carry a code field; without a valid code the core refuses anyway.
+ */
+@Singleton
+public class GrantActionsHandler implements BoltRegistration {
+    static final String DENY_CALLBACK = "bg_deny_reason";
+    static final String DENY_EXTENSION_CALLBACK = "bg_extend_deny_reason";
+    static final String EXTEND_CALLBACK = "bg_extend_form";
+    private static final String REASON = "reason";
+    private static final String DURATION = "duration";
+    private static final String JUSTIFICATION = "justification";
+    private static final Logger LOG = LoggerFactory.getLogger(GrantActionsHandler.class);
+
+    private final GrantService grants;
+    private final RevealService reveals;
+    private final Policy policy;
+    private final AfterAck later;
+    private final StepUpForms stepUp;
+
+    public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later,
+                               StepUpForms stepUp) {
+        this.stepUp = stepUp;
+        this.grants = grants;
+        this.reveals = reveals;
+        this.policy = policy;
+        this.later = later;
+    }
+
+    @Override
+    public void registerOn(App app) {
+        app.blockAction(GrantCard.APPROVE, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.APPROVE,
+                grants::approve));
+        app.blockAction(GrantCard.CANCEL, (req, ctx) -> ButtonActions.decide(req, ctx, later, grants::cancel));
+        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS,
+                grants::breakGlass));
+        app.blockAction(GrantCard.DONE, (req, ctx) -> ButtonActions.decide(req, ctx, later,
+                (id, user) -> grants.revoke(id, user, Optional.empty())));
+        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> guarded(req, ctx,
+                StepUpForms.Guarded.APPROVE_EXTENSION, grants::approveExtension));
+        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> ButtonActions.decide(req, ctx, later,
+                (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
+        app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
+        app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
+                "Deny extension", "Deny"));
+        app.blockAction(GrantCard.EXTEND, this::openExtendForm);
+        app.blockAction(GrantCard.REVEAL, this::reveal);
+        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> submitReason(req, ctx, grants::deny));
+        app.viewSubmission(DENY_EXTENSION_CALLBACK, (req, ctx) -> submitReason(req, ctx, grants::denyExtension));
+        app.viewSubmission(EXTEND_CALLBACK, (req, ctx) -> {
+            String user = req.getPayload().getUser().getId();
+            Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
+            var values = req.getPayload().getView().getState().getValues();
+            String durationText = valueOf(values, DURATION);
+            Optional<java.time.Duration> more = DurationText.parse(durationText == null ? "" : durationText.strip());
+            if (id.isEmpty() || more.isEmpty()) {
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(DURATION,
+                        "Write the extra time as " + DurationText.HINT + ".")));
+            }
+            Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
+            if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
+                StepUpForms.Proof checked = stepUp.check(user, req.getPayload().getView().getState(),
+                        StepUpPolicy.Action.EXTEND, id);
+                if (checked instanceof StepUpForms.Proof.Refused no) {
+                    return ctx.ack(r -> r.responseAction("errors").errors(Map.of(StepUpForms.CODE, no.message())));
+                }
+                proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
+            }
+            Outcome outcome = grants.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION),
+                    proof);
+            if (outcome instanceof Outcome.Refused refused) {
+                String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
+                        ? JUSTIFICATION : DURATION;
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, outcome.reply().plain())));
+            }
+            return ctx.ack();
+        });
+        app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
+            String user = req.getPayload().getUser().getId();
+            RequestForm.Submitted submitted = RequestForm.read(req.getPayload().getView().getState());
+            if (submitted instanceof RequestForm.Submitted.Errors e) {
+                return ctx.ack(r -> r.responseAction("errors").errors(e.errors()));
+            }
+            RequestDraft draft = ((RequestForm.Submitted.Draft) submitted).draft();
+            Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
+            if (stepUp.requiredForRequest(draft.target())) {
+                StepUpForms.Proof checked = stepUp.check(user, req.getPayload().getView().getState(),
+                        StepUpPolicy.Action.REQUEST, Optional.empty());
+                if (checked instanceof StepUpForms.Proof.Refused no) {
+                    return ctx.ack(r -> r.responseAction("errors").errors(Map.of(StepUpForms.CODE, no.message())));
+                }
+                proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
+            }
+            Outcome outcome = grants.request(user, draft, proof);
+            if (outcome instanceof Outcome.Refused refused) {
+                return ctx.ack(r -> r.responseAction("errors")
+                        .errors(Map.of(RequestForm.blockOf(refused.field()), refused.reply().plain())));
+            }
+            return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
+        });
+    }
+
+    /**
+     * A button whose action step-up may guard: where the policy asks for it, the code modal opens and nothing else
+     * happens; otherwise the use case runs as for any click.
+     */
+    private Response guarded(BlockActionRequest req, ActionContext ctx, StepUpForms.Guarded action,
+                             java.util.function.BiFunction<GrantId, String, Outcome> useCase) {
+        Optional<GrantId> id = ButtonActions.grantOf(req);
+        if (id.isPresent() && stepUp.required(id.get(), action.action)) {
+            return stepUp.askForCode(req, ctx, id.get(), action);
+        }
+        return ButtonActions.decide(req, ctx, later, useCase);
+    }
+
+    /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
+    private Response openReasonForm(BlockActionRequest req, ActionContext ctx, String callback, String title,
+                                    String submit) throws IOException, SlackApiException {
+        Optional<GrantId> id = ButtonActions.grantOf(req);
+        if (id.isEmpty()) {
+            ButtonActions.respond(ctx, "That button does not name a grant.");
+            return ctx.ack();
+        }
+        return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
+                input(i -> i.blockId(REASON).label(plainText("Why? The requester sees this."))
+                        .element(plainTextInput(p -> p.actionId(REASON + "_input").multiline(true)
+                                .maxLength(GrantService.MAX_REASON_LENGTH))))));
+    }
+
+    /** The requester's Extend button: a modal for the extra time and a new justification. */
+    private Response openExtendForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+        Optional<GrantId> id = ButtonActions.grantOf(req);
+        if (id.isEmpty()) {
+            ButtonActions.respond(ctx, "That button does not name a grant.");
+            return ctx.ack();
+        }
+        List<LayoutBlock> blocks = new java.util.ArrayList<>(List.of(
+                input(i -> i.blockId(DURATION).label(plainText("Extra time"))
+                        .hint(plainText("Like 15m or 1h. The total stays within the target's maximum."))
+                        .element(plainTextInput(p -> p.actionId(DURATION + "_input").maxLength(20)))),
+                input(i -> i.blockId(JUSTIFICATION).label(plainText("Why do you need more time?"))
+                        .element(plainTextInput(p -> p.actionId(JUSTIFICATION + "_input").multiline(true)
+                                .minLength(Math.min(policy.justification().minLength(), 3000))
+                                .maxLength(Math.min(policy.justification().maxLength(), 3000)))))));
+        if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
+            blocks.add(StepUpForms.codeField("Code from your authenticator app"));
+        }
+        return openForm(req, ctx, id.get(), EXTEND_CALLBACK, "Extend " + id.get(), "Ask", blocks);
+    }
+
+    private Response openForm(BlockActionRequest req, ActionContext ctx, GrantId id, String callback, String title,
+                              String submit, List<LayoutBlock> blocks) throws IOException, SlackApiException {
+        View form = view(v -> v.type("modal").callbackId(callback).privateMetadata(id.toString())
+                .title(viewTitle(t -> t.type("plain_text").text(title)))
+                .submit(viewSubmit(t -> t.type("plain_text").text(submit)))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(blocks));
+        var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
+        if (!r.isOk()) {
+            LOG.warn("Opening {} for {} failed: {}", callback, id, r.getError());
+            ButtonActions.respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click again.");
+        }
+        return ctx.ack();
+    }
+
+    /** A reason form was submitted: run the decision; a refusal shows on the form, which stays open. */
+    private Response submitReason(com.slack.api.bolt.request.builtin.ViewSubmissionRequest req,
+                                  com.slack.api.bolt.context.builtin.ViewSubmissionContext ctx,
+                                  TriFunction decision) {
+        String user = req.getPayload().getUser().getId();
+        Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
+        if (id.isEmpty()) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, "This form lost its grant id.")));
+        }
+        Outcome outcome = decision.apply(id.get(), user, valueOf(req.getPayload().getView().getState().getValues(),
+                REASON));
+        if (outcome instanceof Outcome.Done) {
+            return ctx.ack();
+        }
+        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, outcome.reply().plain())));
+    }
+
+    /** A decision with a reason. */
+    @FunctionalInterface
+    private interface TriFunction {
+        Outcome apply(GrantId id, String user, String reason);
+    }
+
+    private static String valueOf(Map<String, Map<String, com.slack.api.model.view.ViewState.Value>> values,
+                                  String block) {
+        var v = values == null ? null : values.getOrDefault(block, Map.of()).get(block + "_input");
+        return v == null || v.getValue() == null ? "" : v.getValue();
+    }
+
+    /**
+     * Reveal credentials: the core decides ({@link RevealService}) and shows them through this click's trigger
+     * while it is valid; any other answer (not yours, ended, used up, not shown) goes to the clicker only.
+     */
+    private Response reveal(BlockActionRequest req, ActionContext ctx) {
+        String user = req.getPayload().getUser().getId();
+        Optional<GrantId> id = ButtonActions.grantOf(req);
+        Outcome outcome = id.isEmpty() ? new Outcome.Refused(Reply.of(
+                "That button does not name a grant.")) : reveals.reveal(id.get(), user,
+                new SlackCredentialDisplay(ctx.client(), req.getPayload().getTriggerId()));
+        if (!(outcome instanceof Outcome.Done)) {
+            String text = ReplyText.mrkdwn(outcome.reply());
+            later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);
+        }
+        return ctx.ack();
+    }
+}

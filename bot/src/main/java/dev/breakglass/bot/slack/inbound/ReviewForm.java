@@ -1,0 +1,85 @@
+package dev.breakglass.bot.slack.inbound;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.Review;
+import dev.breakglass.grant.ReviewQuestion;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+/**
+ * The Write review modal: one required answer per {@link ReviewQuestion}, each block named by the question's
+ * {@link ReviewQuestion#key()}, so an error can be shown next to the answer at fault. Slack enforces the
+ * length in the form; the core checks it again on submit.
+ */
+final class ReviewForm {
+    static final String CALLBACK = "bg_review_form";
+    private static final String INPUT = "_input";
+
+    private ReviewForm() {
+    }
+
+    /** The form for the review of {@code g}; its private metadata is the grant id. */
+    static View build(Grant g) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String what = "*" + g.id() + "* · *" + SlackText.escape(g.target()) + "*"
+                + g.role().map(r -> " as *" + SlackText.escape(r) + "*").orElse("") + " for "
+                + DurationText.format(g.duration()) + (g.emergency() ? " · :rotating_light: emergency access" : "")
+                + "\nYour answers go to the post-mortem thread under the request card and into the audit log; "
+                + "they cannot be changed once submitted.";
+        blocks.add(section(s -> s.text(markdownText(what))));
+        for (ReviewQuestion q : ReviewQuestion.values()) {
+            blocks.add(input(i -> i.blockId(q.key()).label(plainText(q.text()))
+                    .element(plainTextInput(p -> p.actionId(q.key() + INPUT).multiline(true)
+                            .maxLength(Review.MAX_ANSWER_LENGTH)))));
+        }
+        return view(v -> v.type("modal").callbackId(CALLBACK).privateMetadata(g.id().toString())
+                .title(viewTitle(t -> t.type("plain_text").text("Review " + g.id())))
+                .submit(viewSubmit(t -> t.type("plain_text").text("Submit review")))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(blocks));
+    }
+
+    /** The answers in a submitted form; a question left empty is missing from the map. */
+    static Map<ReviewQuestion, String> read(ViewState state) {
+        Map<ReviewQuestion, String> answers = new EnumMap<>(ReviewQuestion.class);
+        var values = state == null || state.getValues() == null ? Map.<String, Map<String, ViewState.Value>>of()
+                : state.getValues();
+        for (ReviewQuestion q : ReviewQuestion.values()) {
+            ViewState.Value v = values.getOrDefault(q.key(), Map.of()).get(q.key() + INPUT);
+            if (v != null && v.getValue() != null) {
+                answers.put(q, v.getValue());
+            }
+        }
+        return answers;
+    }
+
+    /** Form errors per block: what {@link Review#problems} says of each answer. */
+    static Map<String, String> errors(Map<ReviewQuestion, String> answers) {
+        Map<String, String> errors = new java.util.LinkedHashMap<>();
+        Review.problems(answers).forEach((q, problem) -> errors.put(q.key(), problem));
+        return errors;
+    }
+
+    /** The block where an error about the whole review is shown: the first question's. */
+    static String firstBlock() {
+        return ReviewQuestion.values()[0].key();
+    }
+}

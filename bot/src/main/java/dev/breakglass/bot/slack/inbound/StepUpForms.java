@@ -1,0 +1,261 @@
+package dev.breakglass.bot.slack.inbound;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.bot.stepup.StepUpQr;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.Outcome;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.StepUpPolicy;
+import dev.breakglass.port.StepUp;
+import dev.breakglass.stepup.StepUpProof;
+import dev.breakglass.stepup.StepUpService;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.slack.api.model.block.Blocks.image;
+import static com.slack.api.model.block.Blocks.input;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.plainTextInput;
+import static com.slack.api.model.view.Views.view;
+import static com.slack.api.model.view.Views.viewClose;
+import static com.slack.api.model.view.Views.viewSubmit;
+import static com.slack.api.model.view.Views.viewTitle;
+
+/**
+ * Step-up in Slack: the small code modal that Approve, Break glass now and Approve extension open where the policy
+ * asks for step-up (the action counts only when that modal is submitted with a valid code: the click itself changes
+ * nothing), the code field of the request and extend forms, and the enrolment modal of {@code /breakglass mfa enroll}.
+ *
+ * <p>The enrolment modal is the one Web API call that carries the secret (the {@code otpauth://} link, and the QR
+ * image URL, which is sealed and works only until the enrolment is confirmed). Codes are never logged or echoed.
+ */
+@Singleton
+public class StepUpForms implements BoltRegistration {
+    static final String CODE_CALLBACK = "bg_step_up";
+    static final String ENROL_CALLBACK = "bg_step_up_enrol";
+    /** The block id of every code field, in every form. */
+    public static final String CODE = "step_up_code";
+    private static final Logger LOG = LoggerFactory.getLogger(StepUpForms.class);
+
+    private final StepUpService stepUps;
+    private final GrantService grants;
+    private final Policy policy;
+    private final StepUpQr qr;
+
+    public StepUpForms(StepUpService stepUps, GrantService grants, Policy policy, StepUpQr qr) {
+        this.stepUps = stepUps;
+        this.grants = grants;
+        this.policy = policy;
+        this.qr = qr;
+    }
+
+    /** The actions on an existing grant that a code modal guards, by the name kept in the modal's metadata. */
+    enum Guarded {
+        APPROVE(StepUpPolicy.Action.APPROVE, "Approve"),
+        BREAK_GLASS(StepUpPolicy.Action.BREAK_GLASS, "Break glass"),
+        APPROVE_EXTENSION(StepUpPolicy.Action.APPROVE_EXTENSION, "Approve more time");
+
+        final StepUpPolicy.Action action;
+        final String verb;
+
+        Guarded(StepUpPolicy.Action action, String verb) {
+            this.action = action;
+            this.verb = verb;
+        }
+    }
+
+    @Override
+    public void registerOn(App app) {
+        app.viewSubmission(CODE_CALLBACK, this::submitCode);
+        app.viewSubmission(ENROL_CALLBACK, this::submitEnrolment);
+    }
+
+    /** Whether {@code action} on {@code grant} needs a code from {@code user}. */
+    boolean required(GrantId grant, StepUpPolicy.Action action) {
+        return grants.find(grant).map(Grant::target).filter(t -> policy.stepUpRequired(t, action)).isPresent();
+    }
+
+    /** Whether requesting {@code target} needs a code. */
+    boolean requiredForRequest(String target) {
+        return policy.stepUpRequired(target, StepUpPolicy.Action.REQUEST);
+    }
+
+    /**
+     * A click on a guarded button where step-up applies: opens the code modal, or tells a person who is not
+     * enrolled how to enrol. Nothing about the grant changes here.
+     */
+    Response askForCode(BlockActionRequest req, ActionContext ctx, GrantId id, Guarded guarded) {
+        String user = req.getPayload().getUser().getId();
+        if (!stepUps.enrolled(user)) {
+            ButtonActions.respond(ctx, ReplyText.mrkdwn(StepUpService.howToEnrol(guarded.verb + " " + id)));
+            return ctx.ack();
+        }
+        View modal = view(v -> v.type("modal").callbackId(CODE_CALLBACK).privateMetadata(guarded.name() + " " + id)
+                .title(viewTitle(t -> t.type("plain_text").text("Step-up")))
+                .submit(viewSubmit(t -> t.type("plain_text").text(guarded.verb)))
+                .close(viewClose(t -> t.type("plain_text").text("Back")))
+                .blocks(List.of(
+                        section(s -> s.text(markdownText(guarded.verb + " " + id + " needs a second factor."))),
+                        codeField("Code from your authenticator app"))));
+        try {
+            var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(modal));
+            if (!r.isOk()) {
+                LOG.warn("Opening the step-up modal for {} failed: {}", id, r.getError());
+                ButtonActions.respond(ctx, "Could not open the step-up form (" + SlackText.escape(r.getError())
+                        + "); click again.");
+            }
+        } catch (Exception e) {
+            LOG.warn("Opening the step-up modal for {} failed: {}", id, e.toString());
+            ButtonActions.respond(ctx, "Could not open the step-up form; click again.");
+        }
+        return ctx.ack();
+    }
+
+    /** The code input every step-up form uses. */
+    static LayoutBlock codeField(String label) {
+        return input(i -> i.blockId(CODE).label(plainText(label))
+                .hint(plainText("The 6 digits your authenticator app shows for Breakglass."))
+                .element(plainTextInput(p -> p.actionId(CODE + "_input").minLength(1).maxLength(20))));
+    }
+
+    /** The code typed in a form's code field; empty text when there is none. */
+    static String codeOf(ViewState state) {
+        Map<String, Map<String, ViewState.Value>> values = state == null ? null : state.getValues();
+        ViewState.Value v = values == null ? null : values.getOrDefault(CODE, Map.of()).get(CODE + "_input");
+        return v == null || v.getValue() == null ? "" : v.getValue();
+    }
+
+    /**
+     * Checks the code of a form where step-up applies.
+     *
+     * @return the proof, or the message for the code field
+     */
+    Proof check(String user, ViewState state, StepUpPolicy.Action action, Optional<GrantId> grant) {
+        return switch (stepUps.verify(user, codeOf(state), action, grant)) {
+            case StepUpService.Verdict.Passed p -> new Proof.Passed(p.proof());
+            case StepUpService.Verdict.Refused r -> new Proof.Refused(r.reply().plain());
+        };
+    }
+
+    /** What {@link #check} gave. */
+    sealed interface Proof {
+        record Passed(StepUpProof proof) implements Proof {
+        }
+
+        record Refused(String message) implements Proof {
+        }
+    }
+
+    /** The code modal was submitted: check the code, then carry out the action with the proof. */
+    private Response submitCode(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        String user = req.getPayload().getUser().getId();
+        String[] meta = String.valueOf(req.getPayload().getView().getPrivateMetadata()).split(" ", 2);
+        Optional<Guarded> guarded = java.util.Arrays.stream(Guarded.values()).filter(g -> g.name().equals(meta[0]))
+                .findFirst();
+        Optional<GrantId> id = meta.length < 2 ? Optional.empty() : GrantId.parse(meta[1]);
+        if (guarded.isEmpty() || id.isEmpty()) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, "This form lost its grant id.")));
+        }
+        Proof proof = check(user, req.getPayload().getView().getState(), guarded.get().action, id);
+        if (proof instanceof Proof.Refused refused) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, refused.message())));
+        }
+        Optional<StepUpProof> passed = Optional.of(((Proof.Passed) proof).proof());
+        Outcome outcome = switch (guarded.get()) {
+            case APPROVE -> grants.approve(id.get(), user, passed);
+            case BREAK_GLASS -> grants.breakGlass(id.get(), user, passed);
+            case APPROVE_EXTENSION -> grants.approveExtension(id.get(), user, passed);
+        };
+        if (!(outcome instanceof Outcome.Done)) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, outcome.reply().plain())));
+        }
+        tell(ctx.client(), user, ReplyText.mrkdwn(outcome.reply()));
+        return ctx.ack();
+    }
+
+    /**
+     * {@code /breakglass mfa enroll}: the enrolment modal with the {@code otpauth://} link, the QR code (when the bot
+     * has a public URL) and the field for the first code.
+     *
+     * @return the answer for the command: empty when the modal opened
+     */
+    String openEnrolment(MethodsClient client, String triggerId, String user) {
+        StepUpService.Enrolling enrolling = stepUps.enrol(user);
+        if (enrolling instanceof StepUpService.Enrolling.Refused refused) {
+            return ReplyText.mrkdwn(refused.reply());
+        }
+        StepUp.Enrolment enrolment = ((StepUpService.Enrolling.Started) enrolling).enrolment();
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(plainText(enrolment.instructions()))));
+        enrolment.otpauthUri().ifPresent(uri -> {
+            qr.imageUrl(user).ifPresent(url -> blocks.add(image(i -> i.imageUrl(url).altText("QR code to scan with an "
+                    + "authenticator app"))));
+            blocks.add(section(s -> s.text(markdownText("Or add this link to your app by hand (it is your secret: do "
+                    + "not share it):\n`" + SlackText.escape(uri) + "`"))));
+        });
+        blocks.add(codeField("First code, to confirm"));
+        View modal = view(v -> v.type("modal").callbackId(ENROL_CALLBACK)
+                .title(viewTitle(t -> t.type("plain_text").text("Set up step-up")))
+                .submit(viewSubmit(t -> t.type("plain_text").text("Confirm")))
+                .close(viewClose(t -> t.type("plain_text").text("Cancel")))
+                .blocks(blocks));
+        try {
+            var r = client.viewsOpen(b -> b.triggerId(triggerId).view(modal));
+            if (!r.isOk()) {
+                // never log the view: it holds the secret
+                LOG.warn("Slack did not open the step-up enrolment for {}: {}", user, r.getError());
+                return "Slack did not open the enrolment form (" + SlackText.escape(r.getError()) + "). Run "
+                        + "`/breakglass mfa enroll` again.";
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not open the step-up enrolment for {}: {}", user, e.getClass().getSimpleName());
+            return "Could not open the enrolment form. Run `/breakglass mfa enroll` again.";
+        }
+        return "";
+    }
+
+    /** The enrolment modal was submitted with a first code. */
+    private Response submitEnrolment(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        String user = req.getPayload().getUser().getId();
+        StepUpService.Verdict verdict = stepUps.confirm(user, codeOf(req.getPayload().getView().getState()));
+        if (verdict instanceof StepUpService.Verdict.Refused refused) {
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, refused.reply().plain())));
+        }
+        tell(ctx.client(), user, "Step-up is set up: from now on, where the policy asks for it, Breakglass asks for a "
+                + "code from your authenticator app before your approval or break glass counts.");
+        return ctx.ack();
+    }
+
+    /** A direct message to {@code user}: a modal has no response URL. */
+    private static void tell(MethodsClient client, String user, String mrkdwn) {
+        try {
+            var r = client.chatPostMessage(b -> b.channel(user).text(mrkdwn));
+            if (!r.isOk()) {
+                LOG.warn("Could not tell {} the outcome of a step-up form: {}", user, r.getError());
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not tell {} the outcome of a step-up form: {}", user, e.toString());
+        }
+    }
+}

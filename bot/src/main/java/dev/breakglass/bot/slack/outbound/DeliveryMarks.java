@@ -1,0 +1,83 @@
+package dev.breakglass.bot.slack.outbound;
+
+import static dev.breakglass.bot.slack.outbound.SlackRetry.patiently;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.model.Message;
+import dev.breakglass.bot.events.EventConsumer.Delivery;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps a repeated delivery from posting a message twice. Every message the outbox's consumers post carries message
+ * metadata naming its delivery ({@value #EVENT_TYPE}, {@code delivery} = {@link Delivery#mark()}); when a delivery is
+ * {@link Delivery#repeated() repeated} (the process died between Slack's answer and the outbox's commit), the
+ * conversation's history since the event is searched for that mark first.
+ *
+ * <p>Edge cases: a conversation the bot cannot read (no {@code channels:history}/{@code groups:history}/
+ * {@code im:history} scope, or not a member) answers an error: then the message is posted again, as at-least-once
+ * delivery allows, and the reason is logged. Only the newest 200 messages since the event are searched.
+ */
+@Singleton
+public class DeliveryMarks {
+    static final String EVENT_TYPE = "breakglass_delivery";
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryMarks.class);
+    private static final int SEARCHED = 200;
+    /** How far Slack's clock may be behind ours: the search starts this long before the event. */
+    private static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(10);
+
+    private final MethodsClient slack;
+
+    public DeliveryMarks(MethodsClient slack) {
+        this.slack = slack;
+    }
+
+    /** The metadata that names {@code delivery} on the message it posts. */
+    static Message.Metadata of(Delivery delivery) {
+        return new Message.Metadata(EVENT_TYPE, Map.of("delivery", delivery.mark()));
+    }
+
+    /**
+     * The ts of the message an earlier attempt of {@code delivery} posted in {@code conversation}, when it is there;
+     * always empty for a first attempt.
+     *
+     * @param conversation a channel id, or a user id for the direct message with that user
+     */
+    Optional<String> postedBefore(String conversation, Delivery delivery) {
+        if (!delivery.repeated()) {
+            return Optional.empty();
+        }
+        try {
+            String channel = conversation;
+            if (conversation.startsWith("U") || conversation.startsWith("W")) {
+                var open = patiently(() -> slack.conversationsOpen(b -> b.users(java.util.List.of(conversation))));
+                if (!open.isOk()) {
+                    LOG.warn("Cannot look for an earlier copy of delivery {}: {}", delivery.mark(), open.getError());
+                    return Optional.empty();
+                }
+                channel = open.getChannel().getId();
+            }
+            String in = channel;
+            String oldest = String.format("%d.000000", delivery.recordedAt().minus(CLOCK_SKEW).getEpochSecond());
+            var history = patiently(() -> slack.conversationsHistory(b -> b.channel(in).oldest(oldest)
+                    .limit(SEARCHED).includeAllMetadata(true)));
+            if (!history.isOk()) {
+                LOG.warn("Cannot look for an earlier copy of delivery {} in {}: {}", delivery.mark(), in,
+                        history.getError());
+                return Optional.empty();
+            }
+            return history.getMessages().stream().filter(m -> m.getMetadata() != null
+                            && EVENT_TYPE.equals(m.getMetadata().getEventType())
+                            && m.getMetadata().getEventPayload() != null
+                            && delivery.mark().equals(String.valueOf(m.getMetadata().getEventPayload().get("delivery"))))
+                    .map(Message::getTs).findFirst();
+        } catch (Exception e) {
+            LOG.warn("Cannot look for an earlier copy of delivery {}: {}", delivery.mark(), e.toString());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.breakglass.bot.slack.outbound;
+
+import static dev.breakglass.bot.slack.outbound.SlackRetry.patiently;
+
+import com.slack.api.methods.MethodsClient;
+import com.slack.api.methods.SlackApiException;
+import com.slack.api.model.block.LayoutBlock;
+import dev.breakglass.bot.events.EventConsumer;
+import dev.breakglass.bot.events.EventRoutes;
+import dev.breakglass.bot.events.JdbcEventOutbox;
+import dev.breakglass.bot.persistence.JdbcCardStore;
+import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.bot.slack.render.Templates;
+import dev.breakglass.command.DurationText;
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.policy.NotifyTarget;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The notify channels: each channel whose filter accepts an event's kind ({@link NotifyTarget.Event#of}) gets one
+ * message per event, in its own lane, so a rate-limited channel delays only itself. A message is one line
+ * ({@code notification.mustache}) with a link to the request card, except for the events that need attention (an
+ * emergency grant, a failing revocation, its recovery or manual resolution): those keep their fuller alert, with Mark
+ * resolved on a failing revocation. Said from the grant as the event saved it.
+ *
+ * <p>Edge cases: the card's permalink is asked once per grant and kept in memory (after a restart, asked again);
+ * while the card's own lane has not caught up with the event, a message waits for it (postponed, not failed) for at
+ * most {@link #LINK_WAIT} of this process's time, then goes out without the link; a grant that has no card (and
+ * none pending) is told without one at once. A failing revocation is announced at its
+ * first failure only (the routing says so). Delivered at least once, as {@link RequesterMessages}.
+ */
+@Singleton
+public class NotifyChannels implements EventConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyChannels.class);
+    /** How long a notify message waits for the card's permalink before it goes out without it. */
+    static final Duration LINK_WAIT = Duration.ofSeconds(30);
+    /** The template of the one-line notify messages. */
+    public static final String TEMPLATE = "notification";
+    private static final int DETAIL_LIMIT = 200;
+    private static final Duration LINK_RETRY = Duration.ofMillis(250);
+
+    private final MethodsClient slack;
+    private final JdbcCardStore cards;
+    private final GrantCard render;
+    private final Templates templates;
+    /** When a delivery first waited for its card (monotonic nanos), by {@link Delivery#mark()}; this process only. */
+    private final Map<String, Long> firstWait = new ConcurrentHashMap<>();
+    /** The card's permalink per grant ("" when Slack gave none). */
+    private final Map<GrantId, String> permalinks = new ConcurrentHashMap<>();
+
+    private final DeliveryMarks marks;
+
+    public NotifyChannels(MethodsClient slack, JdbcCardStore cards, GrantCard render, Templates templates,
+                          DeliveryMarks marks) {
+        this.marks = marks;
+        this.slack = slack;
+        this.cards = cards;
+        this.render = render;
+        this.templates = templates;
+        templates.render(TEMPLATE, sample()); // a broken override stops the start, not an incident
+    }
+
+    @Override
+    public String name() {
+        return EventRoutes.NOTIFY;
+    }
+
+    @Override
+    public boolean reachesOut() {
+        return true;
+    }
+
+    @Override
+    public void deliver(Delivery delivery, Connection connection) throws Exception {
+        GrantEvent event = delivery.event();
+        Optional<NotifyTarget.Event> kind = NotifyTarget.Event.of(event);
+        if (kind.isEmpty() || marks.postedBefore(delivery.lane(), delivery).isPresent()) {
+            return; // routed by an older release's rules, or an earlier attempt posted it
+        }
+        String url = link(event.grant().id(), delivery, connection);
+        tell(delivery, event, kind.get(), url);
+    }
+
+    /** The card's permalink, "" when there is none; postpones while the card may still come. */
+    private String link(GrantId id, Delivery delivery, Connection connection) throws NotYet, java.sql.SQLException {
+        String known = permalinks.get(id);
+        if (known != null) {
+            return known;
+        }
+        // Asked before the card is looked up: a card delivery that finishes in between has stored the card by then,
+        // so "no card, nothing pending" really means no card is coming.
+        boolean cardComing = JdbcEventOutbox.pendingBefore(connection, EventRoutes.CARD, Long.toString(id.value()),
+                delivery.id());
+        Optional<JdbcCardStore.Card> card = cards.find(id);
+        if (card.isEmpty()) {
+            if (cardComing) {
+                long first = firstWait.computeIfAbsent(delivery.mark(), k -> System.nanoTime());
+                if (System.nanoTime() - first < LINK_WAIT.toNanos()) {
+                    throw new NotYet("the card of " + id + " is not posted yet", LINK_RETRY);
+                }
+                LOG.warn("The card of {} has no permalink yet; notifying without it", id);
+            }
+            firstWait.remove(delivery.mark());
+            return ""; // no card is coming (or it is late): the line goes without the link
+        }
+        firstWait.remove(delivery.mark());
+        String url = "";
+        try {
+            var r = patiently(() -> slack.chatGetPermalink(b -> b.channel(card.get().channel())
+                    .messageTs(card.get().ts())));
+            if (r.isOk() && r.getPermalink() != null) {
+                url = r.getPermalink();
+            } else {
+                LOG.warn("No permalink for the card of {}: {}", id, r.getError());
+            }
+        } catch (IOException | SlackApiException e) {
+            LOG.warn("No permalink for the card of {}: {}", id, e.toString());
+            return "";
+        }
+        permalinks.put(id, url);
+        return url;
+    }
+
+    /** One event in one channel: the fuller alert for emergencies and revocation trouble, else one line. */
+    private void tell(Delivery delivery, GrantEvent event, NotifyTarget.Event kind, String url)
+            throws IOException, SlackApiException {
+        String channel = delivery.lane();
+        Grant g = event.grant();
+        String cardLink = url.isEmpty() ? "" : " <" + SlackText.escape(url) + "|request card>";
+        String text;
+        List<LayoutBlock> blocks = null;
+        switch (event) {
+            case GrantEvent.GlassBroken e -> text = ":rotating_light: *EMERGENCY break glass* " + g.id() + ": "
+                    + ReplyText.mention(g.requester()) + " took *" + SlackText.escape(g.target()) + "*"
+                    + g.role().map(r -> " as *" + SlackText.escape(r) + "*").orElse("") + " for *"
+                    + DurationText.format(g.duration()) + "* without peer approval. A review is mandatory." + cardLink;
+            case GrantEvent.RevocationFailed f -> {
+                text = ":rotating_light: *Revocation failing* for " + g.id() + " (" + ReplyText.mention(g.requester())
+                        + " on *" + SlackText.escape(g.target()) + "*): " + SlackText.escape(f.error())
+                        + ". The access may still work. Retrying with backoff until it succeeds or someone marks it "
+                        + "resolved." + cardLink;
+                blocks = render.alert(g, text, true);
+            }
+            case GrantEvent.RevocationRecovered e -> {
+                text = ":white_check_mark: Revocation of " + g.id() + " succeeded after " + g.revocation().attempts()
+                        + " attempts: the access is removed." + cardLink;
+                blocks = render.alert(g, text, false);
+            }
+            case GrantEvent.RevocationResolved r -> {
+                text = ":white_check_mark: " + ReplyText.mention(r.by()) + " marked the revocation of " + g.id()
+                        + " resolved by hand: " + SlackText.escape(g.revocation().reason().orElse("")) + cardLink;
+                blocks = render.alert(g, text, false);
+            }
+            default -> text = SlackText.fit(templates.render(TEMPLATE, line(event, kind, g, url)).strip(),
+                    SlackText.SECTION_LIMIT);
+        }
+        List<LayoutBlock> finalBlocks = blocks;
+        var r = patiently(() -> slack.chatPostMessage(b -> {
+            b.channel(channel).text(text).metadata(DeliveryMarks.of(delivery));
+            if (finalBlocks != null) {
+                b.blocks(finalBlocks);
+            }
+            return b;
+        }));
+        if (!r.isOk()) {
+            LOG.error("Telling {} about {} failed: {}", channel, g.id(), r.getError());
+        }
+    }
+
+    /** What a one-line message says: its emoji, what happened, and the free text that goes with it. */
+    private record Line(String emoji, String what, String detail) {
+        Line(String emoji, String what) {
+            this(emoji, what, "");
+        }
+    }
+
+    /** The variables of notification.mustache (see templates/README.md). */
+    private static Map<String, Object> line(GrantEvent event, NotifyTarget.Event kind, Grant g, String url) {
+        String end = g.expiresAt().map(RequesterMessages.TIME::format).orElse("?");
+        Line l = switch (event) {
+            case GrantEvent.Requested e -> new Line(":inbox_tray:", "requested", g.justification());
+            case GrantEvent.ApprovalRecorded a -> new Line(":ballot_box_with_check:", "approved by "
+                    + ReplyText.mention(a.approver()) + ", " + g.approvalsMissing() + " more needed");
+            case GrantEvent.Approved a -> new Line(":white_check_mark:", "approved by " + ReplyText.mention(a.approver()));
+            case GrantEvent.Denied d -> new Line(":no_entry:", "denied by " + ReplyText.mention(d.approver()), d.reason());
+            case GrantEvent.Cancelled e -> new Line(":leftwards_arrow_with_hook:", "cancelled by the requester");
+            case GrantEvent.TimedOut e -> new Line(":alarm_clock:", "timed out: nobody decided");
+            case GrantEvent.EmergencyOffered e -> new Line(":rotating_light:",
+                    "still undecided: solo break glass is offered to the requester");
+            case GrantEvent.Activated e -> new Line(":unlock:", "active until " + end);
+            case GrantEvent.ProvisioningFailed f -> new Line(":x:", "provisioning failed", f.reason());
+            case GrantEvent.RolledBack r -> new Line(":x:",
+                    "provisioning rolled back: the access the target made was taken back", r.reason());
+            case GrantEvent.ExpiryWarned e -> new Line(":hourglass:", "expiring at " + end);
+            case GrantEvent.ExtensionRequested e -> new Line(":hourglass_flowing_sand:", "extension of "
+                    + g.extension().map(x -> DurationText.format(x.duration())).orElse("?") + " requested",
+                    g.extension().map(x -> x.justification()).orElse(""));
+            case GrantEvent.ExtensionApprovalRecorded a -> new Line(":ballot_box_with_check:", "extension approved by "
+                    + ReplyText.mention(a.approver()) + (g.extensionApproved() ? ", moving the end at the target"
+                    : ", more approvals needed"));
+            case GrantEvent.ExtensionFailed e -> new Line(":warning:",
+                    "extension failed at the target; access still ends at " + end, e.error());
+            case GrantEvent.Extended e -> new Line(":heavy_plus_sign:", "extended by " + DurationText.format(e.added())
+                    + " (" + ReplyText.mention(e.approver()) + "), until " + end);
+            case GrantEvent.ExtensionDenied e -> new Line(":no_entry_sign:", "extension denied by "
+                    + ReplyText.mention(e.approver()), e.reason());
+            case GrantEvent.Expired e -> new Line(":lock:", "expired: access removed");
+            case GrantEvent.Revoked e -> new Line(":lock:", "revoked" + g.revocation().revokedBy()
+                    .map(by -> " by " + ReplyText.mention(by)).orElse("") + ": access removed",
+                    g.revocation().reason().orElse(""));
+            case GrantEvent.ReviewReminded r -> new Line(":bell:", "review overdue: " + ReplyText.mention(g.requester())
+                    + " has not written it after " + r.number() + " reminders");
+            case GrantEvent.ReviewWritten e -> new Line(":pencil:", "review written by " + ReplyText.mention(g.requester()));
+            case GrantEvent.Reviewed r -> new Line(":white_check_mark:", "review signed off by " + ReplyText.mention(r.by()));
+            // Told as alerts (tell), or never routed here (NotifyTarget.Event.of).
+            case GrantEvent.GlassBroken e -> new Line(":information_source:", kind.policyName());
+            case GrantEvent.CredentialsRevealed e -> new Line(":information_source:", kind.policyName());
+            case GrantEvent.RevocationFailed e -> new Line(":information_source:", kind.policyName());
+            case GrantEvent.RevocationRecovered e -> new Line(":information_source:", kind.policyName());
+            case GrantEvent.RevocationResolved e -> new Line(":information_source:", kind.policyName());
+            case GrantEvent.PostMortemOpened e -> new Line(":information_source:", kind.policyName());
+        };
+        Map<String, Object> d = new HashMap<>();
+        d.put("emoji", l.emoji());
+        d.put("id", g.id().toString());
+        d.put("what", l.what());
+        d.put("event", kind.policyName());
+        d.put("requester", ReplyText.mention(g.requester()));
+        d.put("target", g.target());
+        d.put("role", g.role().orElse(""));
+        d.put("duration", DurationText.format(g.duration()));
+        d.put("detail", SlackText.oneLine(l.detail(), DETAIL_LIMIT));
+        d.put("link", url);
+        return d;
+    }
+
+    private static Map<String, Object> sample() {
+        Map<String, Object> d = new HashMap<>();
+        for (String k : List.of("emoji", "id", "what", "event", "requester", "target", "role", "duration", "detail",
+                "link")) {
+            d.put(k, "x");
+        }
+        return d;
+    }
+}
