@@ -33,34 +33,6 @@ final class Fakes {
     private Fakes() {
     }
 
-    /** A clock that moves only when told. */
-    static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /**
      * Grants in a map; update is a compare-and-set on the version, like the JDBC store, and a save's events land
      * in {@link #events} with it (under the same lock), as the JDBC store writes them in the save's transaction.
@@ -264,12 +236,20 @@ final class Fakes {
 
         @Override
         public synchronized void seal(GrantId grant, Credentials credentials) {
+            credentials.fields().forEach((label, value) -> {
+                if (label == null || value == null) {
+                    throw new IllegalArgumentException("credential field " + label + " has no value");
+                }
+            });
             sealed.put(grant, credentials);
             reveals.put(grant, 0);
         }
 
         @Override
         public synchronized Reveal reveal(GrantId grant, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("reveal limit must be at least 1, not " + limit);
+            }
             Credentials c = sealed.get(grant);
             if (c == null) {
                 return new Reveal.Gone();
