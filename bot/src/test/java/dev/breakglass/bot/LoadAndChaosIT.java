@@ -71,7 +71,7 @@ class LoadAndChaosIT {
     /** Deliveries in flight at once, as from 50 people's Slack clients. */
     private static final int SENDERS = 50;
     /** A removal later than the end by more than this fails the test (the lag goal is 250 ms: see the log). */
-    private static final Duration LAG_BOUND = Duration.ofSeconds(60);
+    private static final Duration LAG_BOUND = Duration.ofMinutes(2);
     /** How long a person waits for the bot at most (a card, a state, a form): generous, for a loaded CI machine. */
     private static final Duration STEP_WITHIN = Duration.ofMinutes(5);
     private static final String REQUESTERS_GROUP = "S0REQUESTERS";
