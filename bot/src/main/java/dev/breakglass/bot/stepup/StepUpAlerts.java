@@ -32,19 +32,29 @@ public class StepUpAlerts {
 
     /** Every notify channel hears that {@code locked}'s step-up is locked, and until when. */
     void lockedOut(StepUpEvent.LockedOut locked) {
-        String text = ":rotating_light: *Step-up locked* for " + ReplyText.mention(locked.user()) + " until "
-                + HOUR.format(locked.until()) + " after 5 wrong codes in 10 minutes"
-                + locked.grant().map(id -> " (the last one for " + id + ")").orElse("")
-                + ". If that was not them, their Slack session may be in someone else's hands.";
+        String text = lockedOutText(locked);
         for (String channel : policy.channels().notifyChannels()) {
             post(channel, text);
         }
     }
 
+    /** The lockout alert. */
+    static String lockedOutText(StepUpEvent.LockedOut locked) {
+        return ":rotating_light: *Step-up locked* for " + ReplyText.mention(locked.user()) + " until "
+                + HOUR.format(locked.until()) + " after 5 wrong codes in 10 minutes"
+                + locked.grant().map(id -> " (the last one for " + id + ")").orElse("")
+                + ". If that was not them, their Slack session may be in someone else's hands.";
+    }
+
     /** The person whose enrolment was reset hears who did it and how to enrol again. */
     void reset(StepUpEvent.Reset reset) {
-        post(reset.user(), ReplyText.mention(reset.by()) + " reset your step-up enrolment. Run `/breakglass mfa "
-                + "enroll` to set up your authenticator app again before your next approval or break glass.");
+        post(reset.user(), resetText(reset));
+    }
+
+    /** The direct message to the person whose enrolment was reset. */
+    static String resetText(StepUpEvent.Reset reset) {
+        return ReplyText.mention(reset.by()) + " reset your step-up enrolment. Run `/breakglass mfa "
+                + "enroll` to set up your authenticator app again before your next approval or break glass.";
     }
 
     private void post(String channel, String text) {

@@ -74,9 +74,12 @@ public class AfterAck {
         } catch (RejectedExecutionException e) {
             LOG.warn("Refused work after the acknowledgement{}: {} running, {} waiting",
                     about.map(id -> " on " + id).orElse(""), pool.getActiveCount(), pool.getQueue().size());
-            answer.send("The bot is too busy to do that right now, so nothing was done. Try again in a minute.");
+            answer.send(BUSY);
         }
     }
+
+    /** What the person reads when the pool is full. */
+    static final String BUSY = "The bot is too busy to do that right now, so nothing was done. Try again in a minute.";
 
     /** What the person reads when the work threw: it may or may not have happened. */
     static String failed(Optional<GrantId> about) {

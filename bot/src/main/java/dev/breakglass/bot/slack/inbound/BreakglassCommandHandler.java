@@ -120,7 +120,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
         };
     }
 
-    private static String notVisible(dev.breakglass.grant.GrantId id) {
+    static String notVisible(dev.breakglass.grant.GrantId id) {
         return "There is no grant " + id + " that you can see.";
     }
 
@@ -156,6 +156,11 @@ public class BreakglassCommandHandler implements BoltRegistration {
                 + "authenticator app in the form.";
     }
 
+    /** Why {@code /breakglass} opens no form: no target the user may request. */
+    static String noTarget() {
+        return "There is no target you may request. Ask the owners of the Breakglass policy to add you.";
+    }
+
     /**
      * Opens the request modal within Slack's trigger window; the acknowledgement then says nothing, or why
      * there is no form (no target the user may request, or Slack refused the modal).
@@ -164,7 +169,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
             throws IOException, SlackApiException {
         List<TargetPolicy> mine = grants.requestableTargets(user);
         if (mine.isEmpty()) {
-            return "There is no target you may request. Ask the owners of the Breakglass policy to add you.";
+            return noTarget();
         }
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
                 .view(RequestForm.build(mine, policy.justification())));

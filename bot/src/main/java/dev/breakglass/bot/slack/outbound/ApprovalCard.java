@@ -95,13 +95,18 @@ public class ApprovalCard implements EventConsumer {
             }
             case GrantEvent.Reviewed r -> {
                 showPostMortem(delivery, g, connection);
-                postMortems.postNote(g, ":white_check_mark: " + ReplyText.mention(r.by())
-                        + " signed off the review. The post-mortem of " + g.id() + " is complete.");
+                postMortems.postNote(g, signedOffNote(g, r.by()));
             }
             default -> {
                 // every other event changes the card only
             }
         }
+    }
+
+    /** The short reply in the post-mortem thread once the review is signed off. */
+    static String signedOffNote(Grant g, String by) {
+        return ":white_check_mark: " + ReplyText.mention(by) + " signed off the review. The post-mortem of " + g.id()
+                + " is complete.";
     }
 
     private void showPostMortem(Delivery delivery, Grant g, Connection connection) throws Exception {

@@ -138,6 +138,26 @@ public class NotifyChannels implements EventConsumer {
             throws IOException, SlackApiException {
         String channel = delivery.lane();
         Grant g = event.grant();
+        Said said = said(event, kind, url);
+        var r = patiently(() -> slack.chatPostMessage(b -> {
+            b.channel(channel).text(said.text()).metadata(DeliveryMarks.of(delivery));
+            if (said.blocks() != null) {
+                b.blocks(said.blocks());
+            }
+            return b;
+        }));
+        if (!r.isOk()) {
+            LOG.error("Telling {} about {} failed: {}", channel, g.id(), r.getError());
+        }
+    }
+
+    /** What a notify channel is told: the text, and the blocks of an alert (null for a plain line). */
+    record Said(String text, List<LayoutBlock> blocks) {
+    }
+
+    /** What one event says in a notify channel; {@code url} is the card's permalink, "" when unknown. */
+    Said said(GrantEvent event, NotifyTarget.Event kind, String url) {
+        Grant g = event.grant();
         String cardLink = url.isEmpty() ? "" : " <" + SlackText.escape(url) + "|request card>";
         String text;
         List<LayoutBlock> blocks = null;
@@ -166,17 +186,7 @@ public class NotifyChannels implements EventConsumer {
             default -> text = SlackText.fit(templates.render(TEMPLATE, line(event, kind, g, url)).strip(),
                     SlackText.SECTION_LIMIT);
         }
-        List<LayoutBlock> finalBlocks = blocks;
-        var r = patiently(() -> slack.chatPostMessage(b -> {
-            b.channel(channel).text(text).metadata(DeliveryMarks.of(delivery));
-            if (finalBlocks != null) {
-                b.blocks(finalBlocks);
-            }
-            return b;
-        }));
-        if (!r.isOk()) {
-            LOG.error("Telling {} about {} failed: {}", channel, g.id(), r.getError());
-        }
+        return new Said(text, blocks);
     }
 
     /** What a one-line message says: its emoji, what happened, and the free text that goes with it. */

@@ -63,7 +63,7 @@ public class RequesterMessages implements EventConsumer {
     }
 
     /** A message and its buttons (null entries are left out). */
-    private record Message(String headline, String... buttons) {
+    record Message(String headline, String... buttons) {
     }
 
     @Override
@@ -92,7 +92,7 @@ public class RequesterMessages implements EventConsumer {
     }
 
     /** What the requester reads for {@code event}; null for nothing. Exhaustive over the events. */
-    private Message message(GrantEvent event, Grant g) {
+    Message message(GrantEvent event, Grant g) {
         return switch (event) {
             case GrantEvent.Requested e -> new Message("Your request is waiting for approval in <#"
                     + policy.channels().approvals() + ">.", GrantCard.CANCEL);

@@ -1,0 +1,60 @@
+package dev.breakglass.bot.slack.inbound;
+
+import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.Templates;
+import dev.breakglass.bot.testing.Golden;
+import dev.breakglass.bot.testing.SampleGrants;
+import dev.breakglass.command.CommandParser;
+import dev.breakglass.command.JustificationRules;
+import dev.breakglass.command.ParseError;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+/**
+ * Every answer to {@code /breakglass} the bot words itself, against golden files (see {@link Golden} for the update
+ * switch): help, parse errors, list, status, audit, and the refusals and failures of the handlers.
+ */
+class CommandRepliesGoldenTest {
+    private final CommandReplies replies = new CommandReplies(new Templates(Optional.empty(), CommandReplies.TEMPLATES));
+    private final CommandParser parser = new CommandParser(JustificationRules.DEFAULT);
+
+    @Test
+    void eachCommandReply() throws IOException {
+        Golden.Cases cases = new Golden.Cases().add("help", replies.help());
+        for (String typed : List.of("frobnicate", "request", "request orders-db", "request orders-db 5x because",
+                "request orders-db 30m short", "status BG-x", "revoke", "extend BG-7 30m", "mfa reset", "mfa",
+                "statsu BG-7")) {
+            cases.add("parse error: " + typed, replies.parseError(assertInstanceOf(ParseError.class,
+                    parser.parse(typed))));
+        }
+        List<Grant> open = List.of(SampleGrants.pending(), SampleGrants.approved(), SampleGrants.provisioning(),
+                SampleGrants.active(), SampleGrants.revokeFailed(), SampleGrants.emergency());
+        cases.add("list", replies.list(open));
+        cases.add("list, none", replies.list(List.of()));
+        List<Grant> many = new ArrayList<>(Collections.nCopies(CommandReplies.LIST_SHOWN + 3, SampleGrants.active()));
+        cases.add("list, more than shown", replies.list(many));
+        SampleGrants.everyState().forEach((name, g) -> cases.add("status, " + name, replies.status(g)));
+        cases.add("audit", replies.auditTimeline("BG-7", List.of(
+                new CommandReplies.AuditLine(SampleGrants.T0, "Requested", SampleGrants.ALICE,
+                        "target=orders-db, justification=" + SampleGrants.HOSTILE),
+                new CommandReplies.AuditLine(SampleGrants.T0.plusSeconds(72), "Approved", SampleGrants.BOB, ""),
+                new CommandReplies.AuditLine(SampleGrants.T0.plusSeconds(75), "TargetCall", "system",
+                        "action=grant, outcome=ok"))));
+        cases.add("audit, none", replies.auditTimeline("BG-7", List.of()));
+        cases.add("not visible", BreakglassCommandHandler.notVisible(new GrantId(7)));
+        cases.add("no target", BreakglassCommandHandler.noTarget());
+        cases.add("busy", AfterAck.BUSY);
+        cases.add("failed, about a grant", AfterAck.failed(Optional.of(new GrantId(7))));
+        cases.add("failed", AfterAck.failed(Optional.empty()));
+        cases.assertMatches("command-replies.txt");
+    }
+}
