@@ -120,8 +120,8 @@ public class BreakglassCommandHandler implements BoltRegistration {
         };
     }
 
-    static String notVisible(dev.breakglass.grant.GrantId id) {
-        return "There is no grant " + id + " that you can see.";
+    private String notVisible(dev.breakglass.grant.GrantId id) {
+        return replies.notVisible(id);
     }
 
     private String request(String user, BreakglassCommand.Request r) {
@@ -156,11 +156,6 @@ public class BreakglassCommandHandler implements BoltRegistration {
                 + "authenticator app in the form.";
     }
 
-    /** Why {@code /breakglass} opens no form: no target the user may request. */
-    static String noTarget() {
-        return "There is no target you may request. Ask the owners of the Breakglass policy to add you.";
-    }
-
     /**
      * Opens the request modal within Slack's trigger window; the acknowledgement then says nothing, or why
      * there is no form (no target the user may request, or Slack refused the modal).
@@ -169,7 +164,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
             throws IOException, SlackApiException {
         List<TargetPolicy> mine = grants.requestableTargets(user);
         if (mine.isEmpty()) {
-            return noTarget();
+            return replies.noTarget();
         }
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
                 .view(RequestForm.build(mine, policy.justification())));

@@ -95,18 +95,12 @@ public class ApprovalCard implements EventConsumer {
             }
             case GrantEvent.Reviewed r -> {
                 showPostMortem(delivery, g, connection);
-                postMortems.postNote(g, signedOffNote(g, r.by()));
+                postMortems.postSignedOff(g, r.by());
             }
             default -> {
                 // every other event changes the card only
             }
         }
-    }
-
-    /** The short reply in the post-mortem thread once the review is signed off. */
-    static String signedOffNote(Grant g, String by) {
-        return ":white_check_mark: " + ReplyText.mention(by) + " signed off the review. The post-mortem of " + g.id()
-                + " is complete.";
     }
 
     private void showPostMortem(Delivery delivery, Grant g, Connection connection) throws Exception {

@@ -77,9 +77,9 @@ public class PostMortemThread {
         reply(g, "Review of " + g.id(), view.review(g));
     }
 
-    /** Posts a short bot-written line (mrkdwn) as a reply in the thread. */
-    void postNote(Grant g, String mrkdwn) throws IOException, SlackApiException {
-        reply(g, mrkdwn, null);
+    /** Posts the short note that {@code by} signed the review off, as a reply in the thread. */
+    void postSignedOff(Grant g, String by) throws IOException, SlackApiException {
+        reply(g, view.signedOffNote(g, by), null);
     }
 
     private void reply(Grant g, String text, List<LayoutBlock> blocks) throws IOException, SlackApiException {

@@ -5,6 +5,7 @@ import dev.breakglass.command.CommandParser;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.ParseError;
 import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
 
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,9 @@ public final class CommandReplies {
     /** Every template this class renders, compiled at start. */
     public static final List<String> TEMPLATES = List.of("help", "parse-error", "grant-list",
             "grant-status", "audit-timeline");
+    /** The answers the bot words itself (not the core's replies), one section each. */
+    public static final String ANSWER = "command-answer";
+    private static final List<String> ANSWER_FLAGS = List.of("notVisible", "noTarget", "busy", "failed");
     /** How many grants {@code /breakglass list} shows before "…and N more". */
     public static final int LIST_SHOWN = 20;
     private static final java.time.format.DateTimeFormatter STAMP =
@@ -23,6 +27,27 @@ public final class CommandReplies {
 
     public CommandReplies(Templates templates) {
         this.templates = templates;
+        templates.check(ANSWER, ANSWER_FLAGS, List.of("id"));
+    }
+
+    /** Asked about a grant that does not exist or that the user may not see (the two are not told apart). */
+    public String notVisible(GrantId id) {
+        return templates.say(ANSWER, "notVisible", Map.of("id", id.toString()));
+    }
+
+    /** {@code /breakglass} with no target the user may request. */
+    public String noTarget() {
+        return templates.say(ANSWER, "noTarget", Map.of());
+    }
+
+    /** Work after the acknowledgement was refused: too much waiting already. */
+    public String busy() {
+        return templates.say(ANSWER, "busy", Map.of());
+    }
+
+    /** Work after the acknowledgement threw: it may or may not have happened. */
+    public String failed(java.util.Optional<GrantId> about) {
+        return templates.say(ANSWER, "failed", Map.of("id", about.map(GrantId::toString).orElse("")));
     }
 
     public String help() {

@@ -47,7 +47,7 @@ public final class PostMortemView {
     public static final String WRITE_REVIEW = "bg_write_review";
     public static final String SIGN_OFF = "bg_sign_off";
     /** Templates this class renders, compiled at start. */
-    public static final List<String> TEMPLATES = List.of("post-mortem", "review");
+    public static final List<String> TEMPLATES = List.of("post-mortem", "review", "review-signed-off");
     /** At most this many sections in the opening message (Slack allows 50 blocks). */
     static final int MAX_SECTIONS = 20;
     private static final int DETAIL_LIMIT = 300;
@@ -128,6 +128,12 @@ public final class PostMortemView {
      *
      * @throws IllegalArgumentException when the grant has no written review
      */
+    /** The short reply in the thread once the review is signed off by {@code by}. */
+    public String signedOffNote(Grant g, String by) {
+        return templates.render("review-signed-off", Map.of("by", ReplyText.mention(by), "id", g.id().toString()))
+                .strip();
+    }
+
     public String reviewText(Grant g) {
         Review r = g.postMortem().review().orElseThrow(() -> new IllegalArgumentException(g.id() + " has no review"));
         Map<String, Object> d = new HashMap<>();

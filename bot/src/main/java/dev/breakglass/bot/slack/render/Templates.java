@@ -55,6 +55,44 @@ public final class Templates {
         }
     }
 
+    /**
+     * One message of a template that holds several, each in a section named by its flag (like
+     * {@code requester-headline.mustache}): renders {@code name} with {@code args} and {@code flag} set, trimmed.
+     *
+     * @throws TemplateException when the template says nothing for {@code flag} (a section missing from an override)
+     */
+    public String say(String name, String flag, Map<String, ?> args) {
+        Map<String, Object> data = new java.util.HashMap<>(args);
+        data.put(flag, true);
+        String said = render(name, data).strip();
+        if (said.isEmpty()) {
+            throw new TemplateException("template " + source(name) + " has no section {{#" + flag + "}}");
+        }
+        return said;
+    }
+
+    /** Template data from name, value pairs: {@code vars("id", "BG-7", "by", mention)}. */
+    public static Map<String, Object> vars(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        Map<String, Object> data = new java.util.HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            data.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return data;
+    }
+
+    /**
+     * Checks at start that template {@code name} says something for every flag with every variable set, so an
+     * override with a misspelt variable or a missing section stops the start rather than a message in an incident.
+     */
+    public void check(String name, Collection<String> flags, Collection<String> variables) {
+        Map<String, Object> data = new java.util.HashMap<>();
+        variables.forEach(v -> data.put(v, "x"));
+        flags.forEach(f -> say(name, f, data));
+    }
+
     private Template template(String name) {
         return compiled.computeIfAbsent(name, n -> {
             try {

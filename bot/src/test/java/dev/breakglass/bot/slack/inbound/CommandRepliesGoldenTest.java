@@ -50,11 +50,11 @@ class CommandRepliesGoldenTest {
                 new CommandReplies.AuditLine(SampleGrants.T0.plusSeconds(75), "TargetCall", "system",
                         "action=grant, outcome=ok"))));
         cases.add("audit, none", replies.auditTimeline("BG-7", List.of()));
-        cases.add("not visible", BreakglassCommandHandler.notVisible(new GrantId(7)));
-        cases.add("no target", BreakglassCommandHandler.noTarget());
-        cases.add("busy", AfterAck.BUSY);
-        cases.add("failed, about a grant", AfterAck.failed(Optional.of(new GrantId(7))));
-        cases.add("failed", AfterAck.failed(Optional.empty()));
+        cases.add("not visible", replies.notVisible(new GrantId(7)));
+        cases.add("no target", replies.noTarget());
+        cases.add("busy", replies.busy());
+        cases.add("failed, about a grant", replies.failed(Optional.of(new GrantId(7))));
+        cases.add("failed", replies.failed(Optional.empty()));
         cases.assertMatches("command-replies.txt");
     }
 }

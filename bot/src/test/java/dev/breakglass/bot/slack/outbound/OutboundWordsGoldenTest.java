@@ -2,6 +2,7 @@ package dev.breakglass.bot.slack.outbound;
 
 import dev.breakglass.bot.audit.Checkpoint;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.bot.testing.BlocksText;
 import dev.breakglass.bot.testing.Golden;
@@ -46,11 +47,11 @@ class OutboundWordsGoldenTest {
     @Test
     void theRequesterMessageOfEachEvent() throws IOException {
         Golden.Cases cases = new Golden.Cases();
-        RequesterMessages messages = new RequesterMessages(null, null, card, policy, null);
+        RequesterMessages messages = new RequesterMessages(null, null, card, templates, policy, null);
         Policy optionalReview = new Policy(policy.channels(), policy.targets(), policy.justification(),
                 policy.pendingTimeout(), policy.revealLimit(), policy.warnBefore(),
                 new ReviewPolicy(Duration.ofHours(24), 3, ReviewPolicy.Required.EMERGENCY));
-        RequesterMessages optional = new RequesterMessages(null, null, card, optionalReview, null);
+        RequesterMessages optional = new RequesterMessages(null, null, card, templates, optionalReview, null);
         int n = 0;
         for (GrantEvent e : SampleGrants.everyEvent()) {
             cases.add(++n + " " + e.getClass().getSimpleName(), text(messages.message(e, e.grant()), e.grant()));
@@ -99,7 +100,8 @@ class OutboundWordsGoldenTest {
         assertEquals(1234, checkpoint.seq());
         new Golden.Cases()
                 .add("audit checkpoint", witness.text(checkpoint))
-                .add("review signed off", ApprovalCard.signedOffNote(SampleGrants.reviewed(), SampleGrants.SECURITY))
+                .add("review signed off", new PostMortemView(templates).signedOffNote(SampleGrants.reviewed(),
+                        SampleGrants.SECURITY))
                 .assertMatches("alerts.txt");
     }
 }

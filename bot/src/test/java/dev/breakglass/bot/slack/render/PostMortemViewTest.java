@@ -4,6 +4,7 @@ import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.AuditRecorder;
 import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.sandbox.ManualClock;
+import dev.breakglass.bot.testing.Golden;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
@@ -39,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code src/test/resources/golden/}.
  */
 class PostMortemViewTest {
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final Instant T0 = Instant.parse("2026-11-21T09:58:12Z");
     private static final String ALICE = "U0ALICE";
     private static final String BOB = "U0BOB";
@@ -109,13 +109,7 @@ class PostMortemViewTest {
     }
 
     private static void assertGolden(String name, String actual) throws IOException {
-        Path file = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("golden.update")) {
-            Files.createDirectories(GOLDEN);
-            Files.writeString(file, actual + "\n", StandardCharsets.UTF_8);
-        }
-        assertTrue(Files.exists(file), "no golden file " + file + "; run with -Dgolden.update=true and review it");
-        assertEquals(Files.readString(file, StandardCharsets.UTF_8).stripTrailing(), actual);
+        Golden.assertMatches(name, actual);
     }
 
     @Test
