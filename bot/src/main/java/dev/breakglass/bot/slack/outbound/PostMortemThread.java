@@ -74,7 +74,7 @@ public class PostMortemThread {
 
     /** Posts the written review as a reply in the thread. */
     void postReview(Grant g) throws IOException, SlackApiException {
-        reply(g, "Review of " + g.id(), view.review(g));
+        reply(g, view.reviewFallback(g), view.review(g));
     }
 
     /** Posts the short note that {@code by} signed the review off, as a reply in the thread. */

@@ -1,8 +1,6 @@
 package dev.breakglass.bot.slack.render;
 
 import com.slack.api.model.block.LayoutBlock;
-import com.slack.api.model.block.composition.ConfirmationDialogObject;
-import com.slack.api.model.block.element.ButtonElement;
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.adapter.MeteredTarget;
 import dev.breakglass.command.DurationText;
@@ -25,7 +23,6 @@ import java.util.Optional;
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 /**
  * The post-mortem thread under the request card: the opening message (template {@code post-mortem}: what was
@@ -60,8 +57,11 @@ public final class PostMortemView {
 
     private final Templates templates;
 
+    private final Buttons buttons;
+
     public PostMortemView(Templates templates) {
         this.templates = templates;
+        this.buttons = new Buttons(templates);
     }
 
     /**
@@ -85,23 +85,17 @@ public final class PostMortemView {
         PostMortem pm = g.postMortem();
         if (pm.review().isEmpty() && g.awaitsReview()) {
             blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
-                    ButtonElement.builder().actionId(WRITE_REVIEW).text(plainText("Write review"))
-                            .value(g.id().toString()).style("primary").build()))));
+                    buttons.button(WRITE_REVIEW, "writeReview", g, "primary")))));
         } else if (pm.signOff().isEmpty() && g.awaitsReview()) {
             blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
-                    ButtonElement.builder().actionId(SIGN_OFF).text(plainText("Sign off")).value(g.id().toString())
-                            .style("primary").confirm(ConfirmationDialogObject.builder()
-                                    .title(plainText("Sign off " + g.id() + "?"))
-                                    .text(plainText("You accept the review as written; the grant counts as reviewed."))
-                                    .confirm(plainText("Sign off")).deny(plainText("Back")).build())
-                            .build()))));
+                    buttons.confirmed(SIGN_OFF, "signOff", "signOff", g, "primary")))));
         }
         return blocks;
     }
 
     /** Plain-text fallback of the opening message. */
     public String openingText(Grant g) {
-        return "Post-mortem of " + g.id() + ": " + g.target() + g.role().map(r -> " as " + r).orElse("");
+        return templates.sayPlain("fallback-text", "postMortem", GrantCard.data(g));
     }
 
     /**
@@ -128,6 +122,11 @@ public final class PostMortemView {
      *
      * @throws IllegalArgumentException when the grant has no written review
      */
+    /** Plain-text fallback of the written review's reply. */
+    public String reviewFallback(Grant g) {
+        return templates.sayPlain("fallback-text", "review", GrantCard.data(g));
+    }
+
     /** The short reply in the thread once the review is signed off by {@code by}. */
     public String signedOffNote(Grant g, String by) {
         return templates.render("review-signed-off", Map.of("by", ReplyText.mention(by), "id", g.id().toString()))

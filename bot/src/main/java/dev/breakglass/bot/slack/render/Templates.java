@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack.render;
 
+import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
@@ -29,7 +30,10 @@ public final class Templates {
     private final Mustache.Compiler compiler = Mustache.compiler()
             .withEscaper(SlackText::escape)
             .emptyStringIsFalse(true);
+    /** For plain_text (buttons, titles, notification fallbacks): Slack shows it as typed, so nothing is escaped. */
+    private final Mustache.Compiler plainCompiler = compiler.withEscaper(Escapers.NONE);
     private final Map<String, Template> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Template> compiledPlain = new ConcurrentHashMap<>();
 
     /**
      * @param overrides folder of user templates; must exist when given
@@ -48,8 +52,20 @@ public final class Templates {
 
     /** Renders template {@code name} with {@code data} (records, maps and lists all work). */
     public String render(String name, Object data) {
+        return render(name, data, false);
+    }
+
+    /**
+     * Renders template {@code name} as plain text, nothing escaped: for Slack's {@code plain_text} objects (buttons,
+     * dialog and modal titles, the text fallback of a message), where Slack shows the text as typed and cannot ping.
+     */
+    public String plain(String name, Object data) {
+        return render(name, data, true);
+    }
+
+    private String render(String name, Object data, boolean plain) {
         try {
-            return template(name).execute(data);
+            return template(name, plain).execute(data);
         } catch (MustacheException e) {
             throw new TemplateException("template " + source(name) + ": " + e.getMessage(), e);
         }
@@ -62,9 +78,18 @@ public final class Templates {
      * @throws TemplateException when the template says nothing for {@code flag} (a section missing from an override)
      */
     public String say(String name, String flag, Map<String, ?> args) {
+        return say(name, flag, args, false);
+    }
+
+    /** {@link #say} as plain text (see {@link #plain}). */
+    public String sayPlain(String name, String flag, Map<String, ?> args) {
+        return say(name, flag, args, true);
+    }
+
+    private String say(String name, String flag, Map<String, ?> args, boolean plain) {
         Map<String, Object> data = new java.util.HashMap<>(args);
         data.put(flag, true);
-        String said = render(name, data).strip();
+        String said = render(name, data, plain).strip();
         if (said.isEmpty()) {
             throw new TemplateException("template " + source(name) + " has no section {{#" + flag + "}}");
         }
@@ -94,9 +119,13 @@ public final class Templates {
     }
 
     private Template template(String name) {
-        return compiled.computeIfAbsent(name, n -> {
+        return template(name, false);
+    }
+
+    private Template template(String name, boolean plain) {
+        return (plain ? compiledPlain : compiled).computeIfAbsent(name, n -> {
             try {
-                return compiler.compile(read(n));
+                return (plain ? plainCompiler : compiler).compile(read(n));
             } catch (MustacheException e) {
                 throw new TemplateException("template " + source(n) + " does not compile: " + e.getMessage(), e);
             }

@@ -2,6 +2,7 @@ package dev.breakglass.bot.slack.outbound;
 
 import dev.breakglass.bot.audit.Checkpoint;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.HomeView;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.bot.testing.BlocksText;
@@ -91,6 +92,22 @@ class OutboundWordsGoldenTest {
         cases.add("GlassBroken, no card link", channels.said(broken, NotifyTarget.Event.of(broken).orElseThrow(), "")
                 .text());
         cases.assertMatches("notify-messages.txt");
+    }
+
+    @Test
+    void theButtonsOfTheHomeTabAndThePostMortem() throws IOException {
+        HomeView home = new HomeView(templates);
+        PostMortemView postMortem = new PostMortemView(templates);
+        PostMortemView.Context context = new PostMortemView.Context(true, Duration.ofHours(24), "a reviewer of orders-db");
+        new Golden.Cases()
+                .add("home", BlocksText.of(home.blocks(SampleGrants.BOB, new HomeView.Sections(
+                        List.of(SampleGrants.pending()), List.of(SampleGrants.active()), List.of(SampleGrants.pending()),
+                        List.of(SampleGrants.reviewOpened(), SampleGrants.reviewWritten())), SampleGrants.T0)))
+                .add("post-mortem opening, to write", postMortem.openingText(SampleGrants.reviewOpened()) + "\n"
+                        + BlocksText.of(postMortem.opening(SampleGrants.reviewOpened(), List.of(), context)))
+                .add("post-mortem opening, to sign off", BlocksText.of(postMortem.opening(SampleGrants.reviewWritten(),
+                        List.of(), context)))
+                .assertMatches("buttons.txt");
     }
 
     @Test
