@@ -61,9 +61,11 @@ public class GrantActionsHandler implements BoltRegistration {
     private final Policy policy;
     private final AfterAck later;
     private final StepUpForms stepUp;
+    private final ReplyText words;
 
     public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later,
-                               StepUpForms stepUp) {
+                               StepUpForms stepUp, ReplyText words) {
+        this.words = words;
         this.stepUp = stepUp;
         this.grants = grants;
         this.reveals = reveals;
@@ -75,14 +77,14 @@ public class GrantActionsHandler implements BoltRegistration {
     public void registerOn(App app) {
         app.blockAction(GrantCard.APPROVE, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.APPROVE,
                 grants::approve));
-        app.blockAction(GrantCard.CANCEL, (req, ctx) -> ButtonActions.decide(req, ctx, later, grants::cancel));
+        app.blockAction(GrantCard.CANCEL, (req, ctx) -> ButtonActions.decide(req, ctx, later, words, grants::cancel));
         app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS,
                 grants::breakGlass));
-        app.blockAction(GrantCard.DONE, (req, ctx) -> ButtonActions.decide(req, ctx, later,
+        app.blockAction(GrantCard.DONE, (req, ctx) -> ButtonActions.decide(req, ctx, later, words,
                 (id, user) -> grants.revoke(id, user, Optional.empty())));
         app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> guarded(req, ctx,
                 StepUpForms.Guarded.APPROVE_EXTENSION, grants::approveExtension));
-        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> ButtonActions.decide(req, ctx, later,
+        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> ButtonActions.decide(req, ctx, later, words,
                 (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
         app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
         app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
@@ -115,7 +117,7 @@ public class GrantActionsHandler implements BoltRegistration {
             if (outcome instanceof Outcome.Refused refused) {
                 String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
                         ? JUSTIFICATION : DURATION;
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, outcome.reply().plain())));
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, words.plain(outcome.reply()))));
             }
             return ctx.ack();
         });
@@ -138,7 +140,7 @@ public class GrantActionsHandler implements BoltRegistration {
             Outcome outcome = grants.request(user, draft, proof);
             if (outcome instanceof Outcome.Refused refused) {
                 return ctx.ack(r -> r.responseAction("errors")
-                        .errors(Map.of(RequestForm.blockOf(refused.field()), refused.reply().plain())));
+                        .errors(Map.of(RequestForm.blockOf(refused.field()), words.plain(refused.reply()))));
             }
             return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
         });
@@ -154,7 +156,7 @@ public class GrantActionsHandler implements BoltRegistration {
         if (id.isPresent() && stepUp.required(id.get(), action.action)) {
             return stepUp.askForCode(req, ctx, id.get(), action);
         }
-        return ButtonActions.decide(req, ctx, later, useCase);
+        return ButtonActions.decide(req, ctx, later, words, useCase);
     }
 
     /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
@@ -221,7 +223,7 @@ public class GrantActionsHandler implements BoltRegistration {
         if (outcome instanceof Outcome.Done) {
             return ctx.ack();
         }
-        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, outcome.reply().plain())));
+        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, words.plain(outcome.reply()))));
     }
 
     /** A decision with a reason. */
@@ -247,7 +249,7 @@ public class GrantActionsHandler implements BoltRegistration {
                 "That button does not name a grant.")) : reveals.reveal(id.get(), user,
                 new SlackCredentialDisplay(ctx.client(), req.getPayload().getTriggerId()));
         if (!(outcome instanceof Outcome.Done)) {
-            String text = ReplyText.mrkdwn(outcome.reply());
+            String text = words.mrkdwn(outcome.reply());
             later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);
         }
         return ctx.ack();

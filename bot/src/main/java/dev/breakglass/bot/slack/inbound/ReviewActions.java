@@ -34,7 +34,10 @@ public class ReviewActions implements BoltRegistration {
     private final ReviewService reviews;
     private final AfterAck later;
 
-    public ReviewActions(ReviewService reviews, AfterAck later) {
+    private final ReplyText words;
+
+    public ReviewActions(ReviewService reviews, AfterAck later, ReplyText words) {
+        this.words = words;
         this.reviews = reviews;
         this.later = later;
     }
@@ -42,7 +45,7 @@ public class ReviewActions implements BoltRegistration {
     @Override
     public void registerOn(App app) {
         app.blockAction(PostMortemView.WRITE_REVIEW, this::writeReview);
-        app.blockAction(PostMortemView.SIGN_OFF, (req, ctx) -> ButtonActions.decide(req, ctx, later, reviews::signOff));
+        app.blockAction(PostMortemView.SIGN_OFF, (req, ctx) -> ButtonActions.decide(req, ctx, later, words, reviews::signOff));
         app.viewSubmission(ReviewForm.CALLBACK, (req, ctx) -> {
             String user = req.getPayload().getUser().getId();
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
@@ -58,7 +61,7 @@ public class ReviewActions implements BoltRegistration {
             Outcome outcome = reviews.write(id.get(), user, answers);
             if (outcome instanceof Outcome.Refused || outcome instanceof Outcome.Unchanged) {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ReviewForm.firstBlock(),
-                        outcome.reply().plain())));
+                        words.plain(outcome.reply()))));
             }
             return ctx.ack(); // the thread shows the review; the card and the channels are told
         });
@@ -84,7 +87,7 @@ public class ReviewActions implements BoltRegistration {
     Optional<String> openForm(MethodsClient client, String triggerId, String user, GrantId id) {
         Outcome may = reviews.mayWrite(id, user);
         if (!(may instanceof Outcome.Done done)) {
-            return Optional.of(ReplyText.mrkdwn(may.reply()));
+            return Optional.of(words.mrkdwn(may.reply()));
         }
         Grant g = done.grant();
         try {

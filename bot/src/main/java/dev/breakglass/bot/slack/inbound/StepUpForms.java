@@ -63,7 +63,10 @@ public class StepUpForms implements BoltRegistration {
     private final Policy policy;
     private final StepUpQr qr;
 
-    public StepUpForms(StepUpService stepUps, GrantService grants, Policy policy, StepUpQr qr) {
+    private final ReplyText words;
+
+    public StepUpForms(StepUpService stepUps, GrantService grants, Policy policy, StepUpQr qr, ReplyText words) {
+        this.words = words;
         this.stepUps = stepUps;
         this.grants = grants;
         this.policy = policy;
@@ -108,7 +111,7 @@ public class StepUpForms implements BoltRegistration {
     Response askForCode(BlockActionRequest req, ActionContext ctx, GrantId id, Guarded guarded) {
         String user = req.getPayload().getUser().getId();
         if (!stepUps.enrolled(user)) {
-            ButtonActions.respond(ctx, ReplyText.mrkdwn(StepUpService.howToEnrol(guarded.verb + " " + id)));
+            ButtonActions.respond(ctx, words.mrkdwn(StepUpService.howToEnrol(guarded.verb + " " + id)));
             return ctx.ack();
         }
         View modal = view(v -> v.type("modal").callbackId(CODE_CALLBACK).privateMetadata(guarded.name() + " " + id)
@@ -154,7 +157,7 @@ public class StepUpForms implements BoltRegistration {
     Proof check(String user, ViewState state, StepUpPolicy.Action action, Optional<GrantId> grant) {
         return switch (stepUps.verify(user, codeOf(state), action, grant)) {
             case StepUpService.Verdict.Passed p -> new Proof.Passed(p.proof());
-            case StepUpService.Verdict.Refused r -> new Proof.Refused(r.reply().plain());
+            case StepUpService.Verdict.Refused r -> new Proof.Refused(words.plain(r.reply()));
         };
     }
 
@@ -188,9 +191,9 @@ public class StepUpForms implements BoltRegistration {
             case APPROVE_EXTENSION -> grants.approveExtension(id.get(), user, passed);
         };
         if (!(outcome instanceof Outcome.Done)) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, outcome.reply().plain())));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(outcome.reply()))));
         }
-        tell(ctx.client(), user, ReplyText.mrkdwn(outcome.reply()));
+        tell(ctx.client(), user, words.mrkdwn(outcome.reply()));
         return ctx.ack();
     }
 
@@ -203,7 +206,7 @@ public class StepUpForms implements BoltRegistration {
     String openEnrolment(MethodsClient client, String triggerId, String user) {
         StepUpService.Enrolling enrolling = stepUps.enrol(user);
         if (enrolling instanceof StepUpService.Enrolling.Refused refused) {
-            return ReplyText.mrkdwn(refused.reply());
+            return words.mrkdwn(refused.reply());
         }
         StepUp.Enrolment enrolment = ((StepUpService.Enrolling.Started) enrolling).enrolment();
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -240,7 +243,7 @@ public class StepUpForms implements BoltRegistration {
         String user = req.getPayload().getUser().getId();
         StepUpService.Verdict verdict = stepUps.confirm(user, codeOf(req.getPayload().getView().getState()));
         if (verdict instanceof StepUpService.Verdict.Refused refused) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, refused.reply().plain())));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(refused.reply()))));
         }
         tell(ctx.client(), user, "Step-up is set up: from now on, where the policy asks for it, Breakglass asks for a "
                 + "code from your authenticator app before your approval or break glass counts.");

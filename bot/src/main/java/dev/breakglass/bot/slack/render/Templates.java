@@ -34,6 +34,7 @@ public final class Templates {
     private final Mustache.Compiler plainCompiler = compiler.withEscaper(Escapers.NONE);
     private final Map<String, Template> compiled = new ConcurrentHashMap<>();
     private final Map<String, Template> compiledPlain = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> sections = new ConcurrentHashMap<>();
 
     /**
      * @param overrides folder of user templates; must exist when given
@@ -87,6 +88,12 @@ public final class Templates {
     }
 
     private String say(String name, String flag, Map<String, ?> args, boolean plain) {
+        for (String arg : args.keySet()) {
+            if (sections(name).contains(arg)) { // it would open that section too: two messages in one
+                throw new TemplateException("template " + source(name) + ": the variable " + arg
+                        + " has the name of a section");
+            }
+        }
         Map<String, Object> data = new java.util.HashMap<>(args);
         data.put(flag, true);
         String said = render(name, data, plain).strip();
@@ -120,6 +127,39 @@ public final class Templates {
 
     private Template template(String name) {
         return template(name, false);
+    }
+
+    /** The names of the outermost sections of template {@code name}. */
+    private java.util.Set<String> sections(String name) {
+        return sections.computeIfAbsent(name, n -> {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            template(n).visit(new Mustache.Visitor() {
+                @Override
+                public void visitText(String text) {
+                }
+
+                @Override
+                public void visitVariable(String variable) {
+                }
+
+                @Override
+                public boolean visitInclude(String include) {
+                    return false;
+                }
+
+                @Override
+                public boolean visitSection(String section) {
+                    found.add(section);
+                    return false; // only the outermost: a section inside a message may share a variable's name
+                }
+
+                @Override
+                public boolean visitInvertedSection(String section) {
+                    return false;
+                }
+            });
+            return java.util.Set.copyOf(found);
+        });
     }
 
     private Template template(String name, boolean plain) {
