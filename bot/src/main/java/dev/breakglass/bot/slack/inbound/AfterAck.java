@@ -65,6 +65,11 @@ public class AfterAck {
      *
      * @param about the grant the work is about, for the message when it fails
      */
+    /** The bot's own answers, for handlers that answer through this (the same wording as its busy and failed). */
+    CommandReplies replies() {
+        return replies;
+    }
+
     void run(Optional<GrantId> about, Answer answer, Supplier<String> work) {
         try {
             pool.execute(() -> {

@@ -139,10 +139,10 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private String requestWithStepUp(SlashCommandContext ctx, String user, String triggerId,
                                      BreakglassCommand.Request r) throws IOException, SlackApiException {
         if (!stepUps.enrolled(user)) {
-            return words.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol("Requesting "
-                    + r.target().target())) + " Your request, to send again once enrolled: `/breakglass request "
-                    + SlackText.escape(r.target().toString()) + " " + dev.breakglass.command.DurationText.format(
-                    r.duration()) + " " + SlackText.escape(r.justification().replace('`', '\'')) + "`";
+            return words.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol(replies.plainAnswer("requesting",
+                    "target", r.target().target()))) + " " + replies.answer("requestAgain", "ref", r.target().toString(),
+                    "duration", dev.breakglass.command.DurationText.format(r.duration()),
+                    "justification", r.justification().replace('`', '\'')); // a backtick would end the code span
         }
         List<TargetPolicy> mine = grants.requestableTargets(user);
         if (mine.stream().noneMatch(t -> t.name().equals(r.target().target()))) {
@@ -152,10 +152,9 @@ public class BreakglassCommandHandler implements BoltRegistration {
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,
                 policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())))));
         if (!opened.isOk()) {
-            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again.";
+            return replies.answer("formNotOpened", "error", opened.getError());
         }
-        return "Requests for " + SlackText.escape(r.target().target()) + " need step-up: enter the code from your "
-                + "authenticator app in the form.";
+        return replies.answer("requestNeedsStepUp", "target", r.target().target());
     }
 
     /**
@@ -171,8 +170,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
                 .view(RequestForm.build(mine, policy.justification())));
         if (!opened.isOk()) {
-            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again, or use "
-                    + "`/breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; &lt;justification…&gt;`.";
+            return replies.answer("formNotOpenedUseCommand", "error", opened.getError());
         }
         return "";
     }

@@ -27,7 +27,7 @@ final class ButtonActions {
                            BiFunction<GrantId, String, Outcome> useCase) {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = grantOf(req);
-        later.run(id, text -> respond(ctx, text), () -> id.isEmpty() ? "That button does not name a grant."
+        later.run(id, text -> respond(ctx, text), () -> id.isEmpty() ? later.replies().answer("noGrantButton")
                 : words.mrkdwn(useCase.apply(id.get(), user).reply()));
         return ctx.ack();
     }

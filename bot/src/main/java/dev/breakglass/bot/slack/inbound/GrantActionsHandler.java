@@ -9,12 +9,10 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.Outcome;
-import dev.breakglass.grant.Reply;
 import dev.breakglass.grant.RevealService;
 import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.policy.Policy;
@@ -101,7 +99,7 @@ public class GrantActionsHandler implements BoltRegistration {
             Optional<java.time.Duration> more = DurationText.parse(durationText == null ? "" : durationText.strip());
             if (id.isEmpty() || more.isEmpty()) {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(DURATION,
-                        "Write the extra time as " + DurationText.HINT + ".")));
+                        later.replies().plainAnswer("extraTimeFormat", "hint", DurationText.HINT))));
             }
             Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
             if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
@@ -164,7 +162,7 @@ public class GrantActionsHandler implements BoltRegistration {
                                     String submit) throws IOException, SlackApiException {
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
-            ButtonActions.respond(ctx, "That button does not name a grant.");
+            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
         return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
@@ -177,7 +175,7 @@ public class GrantActionsHandler implements BoltRegistration {
     private Response openExtendForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
-            ButtonActions.respond(ctx, "That button does not name a grant.");
+            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
         List<LayoutBlock> blocks = new java.util.ArrayList<>(List.of(
@@ -204,7 +202,7 @@ public class GrantActionsHandler implements BoltRegistration {
         var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
         if (!r.isOk()) {
             LOG.warn("Opening {} for {} failed: {}", callback, id, r.getError());
-            ButtonActions.respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click again.");
+            ButtonActions.respond(ctx, later.replies().answer("formNotOpenedClickAgain", "error", r.getError()));
         }
         return ctx.ack();
     }
@@ -216,7 +214,7 @@ public class GrantActionsHandler implements BoltRegistration {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
         if (id.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, "This form lost its grant id.")));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, later.replies().plainAnswer("formLostGrant"))));
         }
         Outcome outcome = decision.apply(id.get(), user, valueOf(req.getPayload().getView().getState().getValues(),
                 REASON));
@@ -245,9 +243,13 @@ public class GrantActionsHandler implements BoltRegistration {
     private Response reveal(BlockActionRequest req, ActionContext ctx) {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = ButtonActions.grantOf(req);
-        Outcome outcome = id.isEmpty() ? new Outcome.Refused(Reply.of(
-                "That button does not name a grant.")) : reveals.reveal(id.get(), user,
-                new SlackCredentialDisplay(ctx.client(), req.getPayload().getTriggerId()));
+        if (id.isEmpty()) {
+            String text = later.replies().answer("noGrantButton");
+            later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);
+            return ctx.ack();
+        }
+        Outcome outcome = reveals.reveal(id.get(), user, new SlackCredentialDisplay(ctx.client(),
+                req.getPayload().getTriggerId(), later.replies()));
         if (!(outcome instanceof Outcome.Done)) {
             String text = words.mrkdwn(outcome.reply());
             later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);

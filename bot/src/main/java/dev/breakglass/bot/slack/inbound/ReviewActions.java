@@ -7,7 +7,6 @@ import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.Outcome;
@@ -51,7 +50,7 @@ public class ReviewActions implements BoltRegistration {
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
             if (id.isEmpty()) {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ReviewForm.firstBlock(),
-                        "This form lost its grant id; open it again from the post-mortem thread.")));
+                        later.replies().plainAnswer("reviewFormLostGrant"))));
             }
             Map<ReviewQuestion, String> answers = ReviewForm.read(req.getPayload().getView().getState());
             Map<String, String> errors = ReviewForm.errors(answers);
@@ -71,7 +70,7 @@ public class ReviewActions implements BoltRegistration {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
-            ButtonActions.respond(ctx, "That button does not name a grant.");
+            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
         openForm(ctx.client(), req.getPayload().getTriggerId(), user, id.get())
@@ -94,13 +93,12 @@ public class ReviewActions implements BoltRegistration {
             var r = client.viewsOpen(b -> b.triggerId(triggerId).view(ReviewForm.build(g)));
             if (!r.isOk()) {
                 LOG.warn("Opening the review form of {} failed: {}", id, r.getError());
-                return Optional.of("Slack did not open the form (" + SlackText.escape(r.getError())
-                        + "); try again.");
+                return Optional.of(later.replies().answer("reviewFormNotOpened", "error", r.getError()));
             }
             return Optional.empty();
         } catch (Exception e) {
             LOG.warn("Opening the review form of {} failed: {}", id, e.toString());
-            return Optional.of("Slack did not open the form; try again.");
+            return Optional.of(later.replies().answer("reviewFormNotOpened", "error", ""));
         }
     }
 }

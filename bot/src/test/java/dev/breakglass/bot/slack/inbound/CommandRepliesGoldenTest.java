@@ -57,4 +57,31 @@ class CommandRepliesGoldenTest {
         cases.add("failed", replies.failed(Optional.empty()));
         cases.assertMatches("command-replies.txt");
     }
+
+    @Test
+    void theHandlersOwnAnswers() throws IOException {
+        String hostile = SampleGrants.HOSTILE;
+        new Golden.Cases()
+                .add("no grant on the button", replies.answer("noGrantButton"))
+                .add("form not opened", replies.answer("formNotOpened", "error", "ratelimited"))
+                .add("form not opened, use the command", replies.answer("formNotOpenedUseCommand", "error", "ratelimited"))
+                .add("form not opened, click again", replies.answer("formNotOpenedClickAgain", "error", hostile))
+                .add("review form not opened", replies.answer("reviewFormNotOpened", "error", "ratelimited"))
+                .add("review form not opened, no error", replies.answer("reviewFormNotOpened", "error", ""))
+                .add("step-up form not opened", replies.answer("stepUpFormNotOpened", "error", "ratelimited"))
+                .add("step-up form not opened, no error", replies.answer("stepUpFormNotOpened", "error", ""))
+                .add("enrolment not opened", replies.answer("enrolmentNotOpened", "error", "ratelimited"))
+                .add("enrolment not opened, no error", replies.answer("enrolmentNotOpened", "error", ""))
+                .add("request needs step-up", replies.answer("requestNeedsStepUp", "target", "orders-db"))
+                .add("request again", replies.answer("requestAgain", "ref", "orders-db:admin", "duration", "30m",
+                        "justification", "Orders API returns 500s " + hostile))
+                .add("step-up set up", replies.answer("stepUpSetUp"))
+                .add("(plain) form lost its grant", replies.plainAnswer("formLostGrant"))
+                .add("(plain) review form lost its grant", replies.plainAnswer("reviewFormLostGrant"))
+                .add("(plain) extra time format", replies.plainAnswer("extraTimeFormat", "hint",
+                        dev.breakglass.command.DurationText.HINT))
+                .add("(plain) requesting", replies.plainAnswer("requesting", "target", "orders-db"))
+                .add("(plain) window not opened", replies.plainAnswer("windowNotOpened", "error", "ratelimited"))
+                .assertMatches("handler-answers.txt");
+    }
 }
