@@ -29,7 +29,7 @@ import java.util.List;
 /**
  * The requester's direct messages: what happened to their request and access, each with the buttons it calls for
  * (Cancel, Break glass now, Reveal, I'm done, Extend, Write review). Rendered from the grant as stored now, headlined
- * by what the event changed.
+ * by what the event changed (a section of {@code requester-headline.mustache} per event).
  *
  * <p>Edge cases: events the requester caused or that change nothing for them (an approval while more are needed, a
  * reveal, a failed revocation, a review they wrote) send nothing; a reminder once the review is written sends

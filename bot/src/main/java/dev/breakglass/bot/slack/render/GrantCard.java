@@ -23,7 +23,8 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 /**
  * The request card in the approvals channel and the messages to the requester, as Block Kit. The wording comes
- * from templates ({@code request-card}, {@code requester-*}); the structure and the buttons from here.
+ * from templates ({@code request-card}, {@code card-header}, {@code requester-update}, {@code fallback-text}, the
+ * buttons' from {@link Buttons}); the structure and which buttons show from here.
  *
  * <p>Edge cases: every user-typed value (justification, incident, reasons) is escaped and each section is cut
  * to Slack's 3000 characters with a visible marker; the buttons exist only while the card still waits for a
