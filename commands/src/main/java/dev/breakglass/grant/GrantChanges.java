@@ -28,7 +28,7 @@ final class GrantChanges {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<Grant> current = store.find(id);
             if (current.isEmpty()) {
-                return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+                return new Outcome.Refused(Reply.named("grant.notFound", "id", id));
             }
             Step step = decide.apply(current.get());
             if (step instanceof Step.Stop stop) {
@@ -46,6 +46,6 @@ final class GrantChanges {
                 return new Outcome.Done(saved.get(), save.reply());
             }
         }
-        return new Outcome.Refused(Reply.of(id, " is changing too fast right now; try again."));
+        return new Outcome.Refused(Reply.named("grant.tooFast", "id", id));
     }
 }

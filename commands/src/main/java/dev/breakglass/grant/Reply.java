@@ -1,17 +1,49 @@
 package dev.breakglass.grant;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
- * What the core says to a person, as parts: plain text and references to people. The chat side renders text
- * escaped and people as mentions, so user-typed text in a reply can never ping or link.
+ * What the core says to a person. Either a named message — a {@link #key} and its {@link #arguments}, worded by the
+ * chat side from the template the key names — or, for replies not yet moved to templates, the words themselves as
+ * {@link #parts}. Both keep text and people apart: the chat side renders text escaped and people as mentions, so
+ * user-typed text in a reply can never ping or link. The core never words a named message itself: it stays free of
+ * any template engine.
+ *
+ * <p>A key is {@code area.message} ({@code review.alreadyWritten}); its words are the section {@code message} of the
+ * template {@code reply-<area>} ({@code templates/reply-review.mustache}, area in kebab case: {@code stepUp} →
+ * {@code reply-step-up}). An argument is a text or a person; an empty text counts as false in a template's section.
  */
-public record Reply(List<Part> parts) {
+public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
+    private static final Pattern KEY = Pattern.compile("[a-z][A-Za-z]*\\.[a-z][A-Za-z]*");
+    private static final Pattern NAME = Pattern.compile("[a-z][A-Za-z]*");
 
     public Reply {
         parts = List.copyOf(parts);
+        Objects.requireNonNull(key, "key");
+        arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+        if (!key.isEmpty() && (!KEY.matcher(key).matches() || !parts.isEmpty())) {
+            throw new IllegalArgumentException("a named reply has a key like review.alreadyWritten and no parts: " + key);
+        }
+        if (key.isEmpty() && !arguments.isEmpty()) {
+            throw new IllegalArgumentException("only a named reply has arguments");
+        }
+        arguments.keySet().forEach(name -> {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("an argument's name is a word like approver, not " + name);
+            }
+        });
+    }
+
+    /** A reply of words, not named (see {@link #of}). */
+    public Reply(List<Part> parts) {
+        this(parts, "", Map.of());
     }
 
     /** A piece of a reply. */
@@ -31,7 +63,7 @@ public record Reply(List<Part> parts) {
         }
     }
 
-    /** A person part, for {@link #of}. */
+    /** A person part, for {@link #of} and {@link #named}. */
     public static Part.Person person(String userId) {
         return new Part.Person(userId);
     }
@@ -44,6 +76,9 @@ public record Reply(List<Part> parts) {
         List<Part> parts = new ArrayList<>();
         for (Object piece : pieces) {
             if (piece instanceof Reply r) {
+                if (r.isNamed()) {
+                    throw new IllegalArgumentException("a named reply is worded by the chat side, not joined: " + r.key);
+                }
                 parts.addAll(r.parts());
             } else if (piece instanceof Part p) {
                 parts.add(p);
@@ -54,14 +89,63 @@ public record Reply(List<Part> parts) {
         return new Reply(parts);
     }
 
-    /** The reply as plain text with people as {@code @id}: for logs and tests. */
+    /**
+     * The message {@code key} with its arguments, given as name, value pairs: a {@link Part} stays, a boolean is a
+     * flag ("yes" or empty), anything else is its {@code toString()} as text.
+     */
+    public static Reply named(String key, Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        Map<String, Part> arguments = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            Object value = namesAndValues[i + 1];
+            arguments.put((String) namesAndValues[i], value instanceof Part p ? p
+                    : value instanceof Boolean flag ? new Part.Text(flag ? "yes" : "")
+                    : new Part.Text(String.valueOf(value)));
+        }
+        return new Reply(List.of(), key, arguments);
+    }
+
+    /** True when the chat side words this reply from a template. */
+    public boolean isNamed() {
+        return !key.isEmpty();
+    }
+
+    /** The template that words a named reply: {@code reply-<area>}. */
+    public String template() {
+        String area = key.substring(0, key.indexOf('.'));
+        return "reply-" + area.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The section of {@link #template()} that words a named reply. */
+    public String section() {
+        return key.substring(key.indexOf('.') + 1);
+    }
+
+    /** A named reply's template data: each text as written, each person as {@code person} shows them. */
+    public Map<String, String> values(Function<String, String> person) {
+        Map<String, String> values = new LinkedHashMap<>();
+        arguments.forEach((name, part) -> values.put(name, switch (part) {
+            case Part.Text t -> t.text();
+            case Part.Person p -> person.apply(p.userId());
+        }));
+        return values;
+    }
+
+    /**
+     * The reply as plain text with people as {@code @id}, for logs; a named reply shows as its key and arguments
+     * ({@code review.signedOff {id=BG-7}}), since its words live in the templates.
+     */
     public String plain() {
+        if (isNamed()) {
+            return key + " " + values(id -> "@" + id);
+        }
         StringBuilder out = new StringBuilder();
         for (Part p : parts) {
-            if (p instanceof Part.Text t) {
-                out.append(t.text());
-            } else if (p instanceof Part.Person person) {
-                out.append('@').append(person.userId());
+            switch (p) {
+                case Part.Text t -> out.append(t.text());
+                case Part.Person person -> out.append('@').append(person.userId());
             }
         }
         return out.toString();

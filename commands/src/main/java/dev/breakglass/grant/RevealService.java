@@ -44,7 +44,7 @@ public final class RevealService {
     public Outcome reveal(GrantId id, String user, CredentialDisplay display) {
         Optional<Grant> found = store.find(id);
         if (found.isEmpty() || !found.get().requester().equals(user)) {
-            return new Outcome.Refused(Reply.of("Only the requester can reveal these credentials."));
+            return new Outcome.Refused(Reply.named("reveal.onlyRequester"));
         }
         Grant g = found.get();
         Optional<Reply> notNow = grants.notAllowedToReveal(g, user);
@@ -52,16 +52,16 @@ public final class RevealService {
             return new Outcome.Refused(notNow.get());
         }
         if (g.state() != GrantState.ACTIVE) {
-            return new Outcome.Refused(Reply.of(g.id(), " has ended (", g.state().name().toLowerCase()
-                    .replace('_', ' '), "); its credentials are gone."));
+            return new Outcome.Refused(Reply.named("reveal.ended", "id", g.id(), "state",
+                    g.state().name().toLowerCase().replace('_', ' ')));
         }
         CredentialVault.Reveal taken = vault.reveal(g.id(), policy.revealLimit());
         if (taken instanceof CredentialVault.Reveal.Exhausted exhausted) {
-            return new Outcome.Unchanged(g, Reply.of("The credentials of ", g.id(), " were already revealed ",
-                    exhausted.limit(), " time(s), the most the policy allows."));
+            return new Outcome.Unchanged(g, Reply.named("reveal.exhausted", "id", g.id(),
+                    "limit", exhausted.limit()));
         }
         if (!(taken instanceof CredentialVault.Reveal.Revealed revealed)) {
-            return new Outcome.Unchanged(g, Reply.of(g.id(), " has no credentials to reveal."));
+            return new Outcome.Unchanged(g, Reply.named("reveal.none", "id", g.id()));
         }
         CredentialDisplay.Shown shown;
         try {
@@ -72,9 +72,9 @@ public final class RevealService {
         }
         if (shown instanceof CredentialDisplay.Shown.NotShown not) {
             vault.giveBack(g.id());
-            return new Outcome.Unchanged(g, Reply.of(not.why(), " Your reveal was not used."));
+            return new Outcome.Unchanged(g, Reply.named("reveal.notShown", "why", not.why()));
         }
         store.record(new GrantEvent.CredentialsRevealed(g, user, clock.instant(), revealed.remaining()), false);
-        return new Outcome.Done(g, Reply.of("Revealed the credentials of ", g.id(), "."));
+        return new Outcome.Done(g, Reply.named("reveal.revealed", "id", g.id()));
     }
 }

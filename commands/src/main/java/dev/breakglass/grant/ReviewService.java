@@ -64,7 +64,7 @@ public final class ReviewService {
         ReviewPolicy rules = policy.review();
         return changes.change(id, g -> {
             if (!g.awaitsReview()) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " has no post-mortem to follow up.")));
+                return Step.stop(new Outcome.Unchanged(g, Reply.named("review.noPostMortem", "id", g.id())));
             }
             Instant now = clock.instant();
             PostMortem pm = g.postMortem();
@@ -72,21 +72,21 @@ public final class ReviewService {
                 Optional<Instant> first = required(g) && pm.review().isEmpty()
                         ? Optional.of(now.plus(rules.remindEvery())) : Optional.empty();
                 return Step.save(g.postMortemOpened(now, first), GrantEvent.PostMortemOpened::new,
-                        Reply.of("Opened the post-mortem of ", g.id(), "."), saved -> remindAt(saved));
+                        Reply.named("review.opened", "id", g.id()), saved -> remindAt(saved));
             }
             if (pm.nextReminderAt().isEmpty()) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " needs no reminder.")));
+                return Step.stop(new Outcome.Unchanged(g, Reply.named("review.noReminder", "id", g.id())));
             }
             if (now.isBefore(pm.nextReminderAt().get())) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of("The next reminder for ", g.id(), " is due at ",
-                        pm.nextReminderAt().get(), ".")));
+                return Step.stop(new Outcome.Unchanged(g, Reply.named("review.reminderNotDue", "id", g.id(),
+                        "at", pm.nextReminderAt().get())));
             }
             int number = pm.reminders() + 1;
             boolean escalated = number > rules.escalateAfter();
             // The next one counts from now, not from when this one was due: after an outage, one reminder, not a burst.
             return Step.save(g.reviewReminded(now, now.plus(rules.remindEvery())),
                     saved -> new GrantEvent.ReviewReminded(saved, number, escalated),
-                    Reply.of("Reminded ", person(g.requester()), " of the review of ", g.id(), "."),
+                    Reply.named("review.reminded", "requester", person(g.requester()), "id", g.id()),
                     saved -> remindAt(saved));
         });
     }
@@ -102,7 +102,7 @@ public final class ReviewService {
     public Outcome mayWrite(GrantId id, String user) {
         Optional<Grant> found = store.find(id);
         if (found.isEmpty()) {
-            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+            return new Outcome.Refused(Reply.named("grant.notFound", "id", id));
         }
         return writeRefusal(found.get(), user).orElseGet(() -> new Outcome.Done(found.get(), Reply.of("")));
     }
@@ -116,7 +116,8 @@ public final class ReviewService {
         Map<ReviewQuestion, String> problems = Review.problems(answers);
         if (!problems.isEmpty()) {
             Map.Entry<ReviewQuestion, String> first = problems.entrySet().iterator().next();
-            return new Outcome.Refused(Reply.of("\"", first.getKey().text(), "\": ", first.getValue()));
+            return new Outcome.Refused(Reply.named("review.invalidAnswer", "question", first.getKey().text(),
+                    "problem", first.getValue()));
         }
         return changes.change(id, g -> {
             Optional<Outcome> no = writeRefusal(g, user);
@@ -125,24 +126,21 @@ public final class ReviewService {
             }
             Review review = new Review(user, clock.instant(), answers);
             return Step.save(g.reviewWritten(review), GrantEvent.ReviewWritten::new,
-                    Reply.of("Thank you: the review of ", g.id(), " is in its thread, for ", signersText(g),
-                            " to sign off."), saved -> { });
+                    Reply.named("review.written", "id", g.id(), "signers", signersText(g)), saved -> { });
         });
     }
 
     private Optional<Outcome> writeRefusal(Grant g, String user) {
         if (!g.requester().equals(user)) {
-            return Optional.of(new Outcome.Refused(Reply.of("Only ", person(g.requester()), " writes the review of ",
-                    g.id(), ". Reviewers sign it off once it is written.")));
+            return Optional.of(new Outcome.Refused(Reply.named("review.onlyRequesterWrites",
+                    "requester", person(g.requester()), "id", g.id())));
         }
         if (g.state() == GrantState.REVIEWED || g.postMortem().review().isPresent()) {
-            return Optional.of(new Outcome.Unchanged(g, Reply.of("You already wrote the review of ", g.id(),
-                    "; it is in the post-mortem thread.")));
+            return Optional.of(new Outcome.Unchanged(g, Reply.named("review.alreadyWritten", "id", g.id())));
         }
         if (!g.awaitsReview()) {
-            return Optional.of(new Outcome.Refused(Reply.of(g.id(), " is ", word(g.state()), g.state().holdsAccess()
-                    ? "; the review opens once its access is confirmed removed."
-                    : "; it never gave access, so there is nothing to review.")));
+            return Optional.of(new Outcome.Refused(Reply.named("review.notYet", "id", g.id(), "state",
+                    word(g.state()), "holdsAccess", g.state().holdsAccess())));
         }
         return Optional.empty();
     }
@@ -154,27 +152,26 @@ public final class ReviewService {
     public Outcome signOff(GrantId id, String user) {
         return changes.change(id, g -> {
             if (g.state() == GrantState.REVIEWED) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " was already signed off by ",
-                        person(g.postMortem().signOff().map(SignOff::by).orElse("?")), ".")));
+                return Step.stop(new Outcome.Unchanged(g, Reply.named("review.alreadySignedOff", "id", g.id(),
+                        "by", person(g.postMortem().signOff().map(SignOff::by).orElse("?")))));
             }
             if (!g.awaitsReview()) {
-                return Step.stop(new Outcome.Refused(Reply.of(g.id(), " is ", word(g.state()),
-                        "; there is no review to sign off.")));
+                return Step.stop(new Outcome.Refused(Reply.named("review.nothingToSignOff", "id", g.id(),
+                        "state", word(g.state()))));
             }
             if (g.requester().equals(user)) {
-                return Step.stop(new Outcome.Refused(Reply.of("You cannot sign off the review of your own access; ",
-                        signersText(g), " does.")));
+                return Step.stop(new Outcome.Refused(Reply.named("review.ownReview", "signers", signersText(g))));
             }
             if (!Membership.allowsNow(people, signers(g), user)) {
-                return Step.stop(new Outcome.Refused(Reply.of("You are not a reviewer of ", g.target(),
-                        ", so you cannot sign off ", g.id(), ".")));
+                return Step.stop(new Outcome.Refused(Reply.named("review.notReviewer", "target", g.target(),
+                        "id", g.id())));
             }
             if (g.postMortem().review().isEmpty()) {
-                return Step.stop(new Outcome.Refused(Reply.of(person(g.requester()), " has not written the review of ",
-                        g.id(), " yet; sign it off once it is in the thread.")));
+                return Step.stop(new Outcome.Refused(Reply.named("review.notWrittenYet",
+                        "requester", person(g.requester()), "id", g.id())));
             }
             return Step.save(g.reviewSignedOff(user, clock.instant()), saved -> new GrantEvent.Reviewed(saved, user),
-                    Reply.of("You signed off the review of ", g.id(), "."), saved -> { });
+                    Reply.named("review.signedOff", "id", g.id()), saved -> { });
         });
     }
 

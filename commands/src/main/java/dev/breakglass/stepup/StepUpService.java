@@ -84,9 +84,7 @@ public final class StepUpService {
 
     /** What to tell someone who needs step-up and has not enrolled; their request or approval waits. */
     public static Reply howToEnrol(String what) {
-        return Reply.of(what, " needs step-up, and you have not set up your second factor yet. Run /breakglass mfa "
-                + "enroll, scan the QR code with an authenticator app and confirm with a first code; then try again "
-                + "(nothing was lost: it still waits for you).");
+        return Reply.named("stepUp.howToEnrol", "what", what);
     }
 
     /**
@@ -105,7 +103,7 @@ public final class StepUpService {
         }
         String typed = normalised(code);
         if (typed.isEmpty() && !acceptsBlank()) {
-            return new Verdict.Refused(Reply.of("Enter the code your authenticator app shows for Breakglass."));
+            return new Verdict.Refused(Reply.named("stepUp.noCode"));
         }
         StepUp.Check check = factor.verify(user, typed);
         if (check instanceof StepUp.Check.Failed failed) {
@@ -128,8 +126,7 @@ public final class StepUpService {
             return new Enrolling.Refused(locked.get());
         }
         if (factor.enrolled(user)) {
-            return new Enrolling.Refused(Reply.of("You are already enrolled in step-up (", factor.type(), "). If you "
-                    + "lost your device, ask a security admin to run /breakglass mfa reset for you, then enrol again."));
+            return new Enrolling.Refused(Reply.named("stepUp.alreadyEnrolledLostDevice", "type", factor.type()));
         }
         return new Enrolling.Started(factor.enrol(user));
     }
@@ -142,17 +139,16 @@ public final class StepUpService {
             return new Verdict.Refused(locked.get());
         }
         if (factor.enrolled(user)) {
-            return new Verdict.Refused(Reply.of("You are already enrolled in step-up."));
+            return new Verdict.Refused(Reply.named("stepUp.alreadyEnrolled"));
         }
         String typed = normalised(code);
         if (typed.isEmpty() && !acceptsBlank()) {
-            return new Verdict.Refused(Reply.of("Enter the code your authenticator app shows for Breakglass."));
+            return new Verdict.Refused(Reply.named("stepUp.noCode"));
         }
         StepUp.Check check = factor.confirm(user, typed);
         if (check instanceof StepUp.Check.Failed failed) {
             if (failed.why() == StepUp.Failure.NOT_ENROLLED) {
-                return new Verdict.Refused(Reply.of("This enrolment was started over or reset meanwhile. Run "
-                        + "/breakglass mfa enroll again and scan the new QR code."));
+                return new Verdict.Refused(Reply.named("stepUp.enrolmentRestarted"));
             }
             return new Verdict.Refused(failure(user, failed.why(), Optional.empty(), Optional.empty(), now));
         }
@@ -164,17 +160,15 @@ public final class StepUpService {
     /** {@code /breakglass mfa status}: enrolled or not, locked or not, and where step-up applies. */
     public Reply status(String user) {
         Instant now = clock.instant();
-        Reply where = Reply.of(" Targets that ask for it: ", policy.targets().values().stream()
+        String targets = policy.targets().values().stream()
                 .filter(t -> t.stepUp() != dev.breakglass.policy.StepUpRule.NONE)
                 .map(t -> t.name() + " (" + t.stepUp().policyName() + ")").reduce((a, b) -> a + ", " + b)
-                .orElse("none"), policy.stepUp().emergencyAlways() ? "; solo break glass always does." : ".");
-        Optional<Reply> locked = locked(user, now);
-        if (locked.isPresent()) {
-            return Reply.of(locked.get(), where);
-        }
-        return factor.enrolled(user)
-                ? Reply.of("You are enrolled in step-up (", factor.type(), ").", where)
-                : Reply.of("You are not enrolled in step-up. Run /breakglass mfa enroll to set it up.", where);
+                .orElse("none");
+        Optional<Instant> lockedUntil = lockedUntil(user, now);
+        return Reply.named("stepUp.status", "lockedNow", lockedUntil.isPresent(),
+                "until", lockedUntil.map(HOUR::format).orElse(""), "max", StepUpPolicy.MAX_FAILURES,
+                "enrolled", factor.enrolled(user), "type", factor.type(), "targets", targets,
+                "emergencyAlways", policy.stepUp().emergencyAlways());
     }
 
     /**
@@ -183,23 +177,26 @@ public final class StepUpService {
      */
     public Reply reset(String admin, String user) {
         if (!Membership.allowsNow(people, policy.stepUp().admins(), admin)) {
-            return Reply.of("Only the policy's step-up admins (step-up.admins) can reset someone's second factor.");
+            return Reply.named("stepUp.resetNotAdmin");
         }
         boolean had = factor.reset(user);
         attempts.clear(user);
         if (!had) {
-            return Reply.of(person(user), " has no step-up enrolment; nothing to reset.");
+            return Reply.named("stepUp.resetNothing", "user", person(user));
         }
         events.publish(new StepUpEvent.Reset(user, admin, clock.instant()));
-        return Reply.of("You reset the step-up enrolment of ", person(user),
-                ". They have been told, and must enrol again before their next action that needs step-up.");
+        return Reply.named("stepUp.reset", "user", person(user));
     }
 
     /** Why {@code user} cannot try a code now; empty unless locked. */
     private Optional<Reply> locked(String user, Instant now) {
-        return attempts.lockedUntil(user).filter(now::isBefore).map(until -> Reply.of("Your step-up is locked until ",
-                HOUR.format(until), " after ", StepUpPolicy.MAX_FAILURES, " wrong codes in a row. The security team "
-                        + "has been alerted; if that was not you, tell them."));
+        return lockedUntil(user, now).map(until -> Reply.named("stepUp.locked", "until", HOUR.format(until),
+                "max", StepUpPolicy.MAX_FAILURES));
+    }
+
+    /** Until when {@code user} cannot try a code; empty unless locked now. */
+    private Optional<Instant> lockedUntil(String user, Instant now) {
+        return attempts.lockedUntil(user).filter(now::isBefore);
     }
 
     /** Counts a failure, locks at the limit, and says what went wrong. */
@@ -213,15 +210,13 @@ public final class StepUpService {
             events.publish(new StepUpEvent.LockedOut(user, until, grant, now));
             return locked(user, now).orElseThrow();
         }
-        String problem = switch (why) {
-            case WRONG -> "That code is not right: enter the code your authenticator app shows for Breakglass now.";
-            case EXPIRED -> "That code has expired (codes change every 30 seconds): enter the one your app shows now.";
-            case REPLAYED -> "That code was already used: wait for your app to show the next one and enter that.";
-            case NOT_ENROLLED -> "You are not enrolled in step-up.";
-        };
         int left = StepUpPolicy.MAX_FAILURES - failures;
-        return Reply.of(problem, " ", left, left == 1 ? " try" : " tries", " left before step-up locks for ",
-                StepUpPolicy.LOCKOUT.toMinutes(), " minutes.");
+        return Reply.named("stepUp.failed", switch (why) { // the section naming the problem
+            case WRONG -> "wrong";
+            case EXPIRED -> "expired";
+            case REPLAYED -> "replayed";
+            case NOT_ENROLLED -> "notEnrolled";
+        }, true, "left", left, "oneLeft", left == 1, "minutes", StepUpPolicy.LOCKOUT.toMinutes());
     }
 
     /** A push factor takes no code; a code factor needs one. */

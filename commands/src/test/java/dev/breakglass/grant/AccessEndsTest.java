@@ -216,12 +216,12 @@ class AccessEndsTest {
         target.failRevokes = 100;
         Outcome hidden = grants.revoke(g.id(), ALICE, Optional.of("done \u202Eevil"));
         assertInstanceOf(Outcome.Refused.class, hidden);
-        assertTrue(hidden.reply().plain().contains("U+202E"), hidden.reply().plain());
+        assertTrue(ShippedWords.of(hidden.reply()).contains("U+202E"), ShippedWords.of(hidden.reply()));
         assertEquals(GrantState.ACTIVE, store.find(g.id()).orElseThrow().state(), "nothing changed");
         grants.revoke(g.id(), ALICE, Optional.empty());
         Outcome note = grants.resolveRevocation(g.id(), SECURITY, "x".repeat(1001));
         assertInstanceOf(Outcome.Refused.class, note);
-        assertTrue(note.reply().plain().contains("too long"), note.reply().plain());
+        assertTrue(ShippedWords.of(note.reply()).contains("too long"), ShippedWords.of(note.reply()));
         assertEquals(GrantState.REVOKE_FAILED, store.find(g.id()).orElseThrow().state(), "nothing changed");
     }
 
@@ -364,7 +364,7 @@ class AccessEndsTest {
         Grant after = store.find(g.id()).orElseThrow();
         assertEquals(Optional.of(T0.plus(Duration.ofMinutes(30))), after.expiresAt());
         assertTrue(after.extension().isEmpty());
-        assertTrue(failed.reply().plain().contains("the login is gone"), failed.reply().plain());
+        assertTrue(ShippedWords.of(failed.reply()).contains("the login is gone"), ShippedWords.of(failed.reply()));
         assertEquals("the login is gone", events.last(GrantEvent.ExtensionFailed.class).error());
     }
 
@@ -374,7 +374,7 @@ class AccessEndsTest {
         Grant g = active(30);
         Outcome refused = grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
         assertInstanceOf(Outcome.Refused.class, refused);
-        assertTrue(refused.reply().plain().contains("cannot be extended"), refused.reply().plain());
+        assertTrue(ShippedWords.of(refused.reply()).contains("cannot be extended"), ShippedWords.of(refused.reply()));
 
         target.extending = Extending.MOVES_THE_END;
         grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
@@ -388,8 +388,8 @@ class AccessEndsTest {
     void anExtensionBeyondTheMaximumTotalIsRefusedAndADeniedOneChangesNothing() {
         Grant g = active(50);
         Outcome tooMuch = grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
-        assertTrue(tooMuch.reply().plain().contains("would make 1h5m in total; the most for orders-db is 1h. Ask for at"
-                + " most 10m"), tooMuch.reply().plain());
+        assertTrue(ShippedWords.of(tooMuch.reply()).contains("would make 1h5m in total; the most for orders-db is 1h. Ask for at"
+                + " most 10m"), ShippedWords.of(tooMuch.reply()));
         grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(10), WHY);
         assertInstanceOf(Outcome.Refused.class, grants.denyExtension(g.id(), BOB, " "));
         Grant denied = ((Outcome.Done) grants.denyExtension(g.id(), BOB, "fix it in the next window")).grant();

@@ -112,7 +112,7 @@ class GrantServiceTest {
             Outcome outcome = grants.request(c.who(), c.draft());
             Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, outcome, c.toString());
             assertEquals(Optional.of(c.field()), refused.field(), c.toString());
-            assertTrue(refused.reply().plain().contains(c.says()), refused.reply().plain());
+            assertTrue(ShippedWords.of(refused.reply()).contains(c.says()), ShippedWords.of(refused.reply()));
         }
         assertEquals(List.of(), store.findByState(java.util.EnumSet.allOf(GrantState.class)));
         assertEquals(List.of(), events.published);
@@ -127,8 +127,8 @@ class GrantServiceTest {
         int events0 = events.published.size();
         Outcome eleventh = grants.request(ALICE, draft("orders-db", null, null, WHY));
         assertInstanceOf(Outcome.Refused.class, eleventh);
-        assertTrue(eleventh.reply().plain().startsWith("You made 10 requests in the last hour, the most the policy "
-                + "allows (requests-per-hour)."), eleventh.reply().plain());
+        assertTrue(ShippedWords.of(eleventh.reply()).startsWith("You made 10 requests in the last hour, the most the policy "
+                + "allows (requests-per-hour)."), ShippedWords.of(eleventh.reply()));
         assertEquals(10, store.findByState(java.util.EnumSet.allOf(GrantState.class)).size(), "nothing stored");
         assertEquals(events0, events.published.size());
         assertInstanceOf(Outcome.Done.class, grants.request(BOB, draft("orders-db", null, null, WHY)), "per person");
@@ -144,14 +144,14 @@ class GrantServiceTest {
         assertEquals(1, timers.scheduled.stream().filter(t -> t.due() == GrantScheduler.Due.PROVISION).count());
         Outcome again = grants.approve(g.id(), CAROL);
         assertInstanceOf(Outcome.Unchanged.class, again);
-        assertEquals("BG-1 was already approved by @U0BOB (now approved).", again.reply().plain());
+        assertEquals("BG-1 was already approved by @U0BOB (now approved).", ShippedWords.of(again.reply()));
     }
 
     @Test
     void selfApprovalAndNonApproversAreRefused() {
         Grant g = requested();
-        assertTrue(grants.approve(g.id(), ALICE).reply().plain().contains("cannot approve your own request"));
-        assertTrue(grants.approve(g.id(), MALLORY).reply().plain().contains("not an approver"));
+        assertTrue(ShippedWords.of(grants.approve(g.id(), ALICE).reply()).contains("cannot approve your own request"));
+        assertTrue(ShippedWords.of(grants.approve(g.id(), MALLORY).reply()).contains("not an approver"));
         assertInstanceOf(Outcome.Refused.class, grants.approve(g.id(), MALLORY));
         assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state());
         assertEquals(List.of(GrantEvent.Requested.class), events.kinds());
@@ -164,7 +164,7 @@ class GrantServiceTest {
         assertEquals(GrantState.PENDING, ((Outcome.Done) two.approve(g.id(), BOB)).grant().state());
         Outcome repeat = two.approve(g.id(), BOB);
         assertInstanceOf(Outcome.Unchanged.class, repeat);
-        assertTrue(repeat.reply().plain().contains("already approved"), repeat.reply().plain());
+        assertTrue(ShippedWords.of(repeat.reply()).contains("already approved"), ShippedWords.of(repeat.reply()));
         Grant approved = ((Outcome.Done) two.approve(g.id(), CAROL)).grant();
         assertEquals(GrantState.APPROVED, approved.state());
         assertEquals(List.of(BOB, CAROL), approved.approvedBy());
@@ -180,7 +180,7 @@ class GrantServiceTest {
         Grant saved = ((Outcome.Done) denied).grant();
         assertEquals(GrantState.DENIED, saved.state());
         assertEquals(Optional.of("use the read replica"), saved.reason());
-        assertEquals("BG-1 was already denied by @U0BOB.", grants.approve(g.id(), CAROL).reply().plain());
+        assertEquals("BG-1 was already denied by @U0BOB.", ShippedWords.of(grants.approve(g.id(), CAROL).reply()));
     }
 
     @Test
@@ -206,7 +206,7 @@ class GrantServiceTest {
     void emergencyBreakGlassOpensAfterTheDelayForTheRequesterOnly() {
         Grant g = requested();
         clock.advance(Duration.ofMinutes(9));
-        assertTrue(grants.breakGlass(g.id(), ALICE).reply().plain().contains("Emergency access opens 10m after"));
+        assertTrue(ShippedWords.of(grants.breakGlass(g.id(), ALICE).reply()).contains("Emergency access opens 10m after"));
         clock.advance(Duration.ofMinutes(1));
         assertInstanceOf(Outcome.Refused.class, grants.breakGlass(g.id(), BOB));
         assertInstanceOf(Outcome.Done.class, grants.offerEmergency(g.id()));
@@ -229,10 +229,10 @@ class GrantServiceTest {
         Outcome glass = grants.breakGlass(pending.id(), ALICE);
         assertInstanceOf(Outcome.Refused.class, glass);
         assertEquals("You are no longer allowed to request access to orders-db, so you cannot break the glass on "
-                + "BG-1. Ask the owners of the policy to add you back to its requesters.", glass.reply().plain());
+                + "BG-1. Ask the owners of the policy to add you back to its requesters.", ShippedWords.of(glass.reply()));
         Outcome extend = grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
         assertInstanceOf(Outcome.Refused.class, extend);
-        assertTrue(extend.reply().plain().contains("so you cannot extend BG-2"), extend.reply().plain());
+        assertTrue(ShippedWords.of(extend.reply()).contains("so you cannot extend BG-2"), ShippedWords.of(extend.reply()));
         assertTrue(grants.notAllowedToReveal(store.find(active.id()).orElseThrow(), ALICE).orElseThrow().plain()
                 .contains("so you cannot reveal the credentials of BG-2"));
         assertEquals(GrantState.PENDING, store.find(pending.id()).orElseThrow().state());
@@ -265,11 +265,11 @@ class GrantServiceTest {
 
         Outcome approve = grants.approve(g.id(), BOB);
         assertInstanceOf(Outcome.Refused.class, approve);
-        assertEquals("You are not an approver for orders-db, so you cannot approve BG-1.", approve.reply().plain());
+        assertEquals("You are not an approver for orders-db, so you cannot approve BG-1.", ShippedWords.of(approve.reply()));
         assertInstanceOf(Outcome.Refused.class, grants.deny(g.id(), BOB, "not needed any more"));
         Outcome extension = grants.approveExtension(active.id(), BOB);
         assertInstanceOf(Outcome.Refused.class, extension);
-        assertTrue(extension.reply().plain().contains("cannot decide on the extension of BG-2"), extension.reply().plain());
+        assertTrue(ShippedWords.of(extension.reply()).contains("cannot decide on the extension of BG-2"), ShippedWords.of(extension.reply()));
         assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state());
         assertTrue(store.find(active.id()).orElseThrow().extension().isPresent());
         assertEquals(before, events.published.size(), "nothing happened");
@@ -289,21 +289,21 @@ class GrantServiceTest {
         Grant g = requested();
         Outcome bidi = grants.deny(g.id(), BOB, "looks fine \u202Etxt.exe");
         assertInstanceOf(Outcome.Refused.class, bidi);
-        assertTrue(bidi.reply().plain().contains("invisible or broken character (U+202E)"), bidi.reply().plain());
+        assertTrue(ShippedWords.of(bidi.reply()).contains("invisible or broken character (U+202E)"), ShippedWords.of(bidi.reply()));
         Outcome control = grants.deny(g.id(), BOB, "no\u001B[2J");
-        assertTrue(control.reply().plain().contains("U+001B"), control.reply().plain());
+        assertTrue(ShippedWords.of(control.reply()).contains("U+001B"), ShippedWords.of(control.reply()));
         assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state(), "nothing changed");
 
         Outcome incident = grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(), Optional.empty(), WHY,
                 Optional.of("INC-1\u2066")));
         assertEquals(Optional.of(Outcome.Field.INCIDENT), ((Outcome.Refused) incident).field());
-        assertTrue(incident.reply().plain().contains("U+2066"), incident.reply().plain());
+        assertTrue(ShippedWords.of(incident.reply()).contains("U+2066"), ShippedWords.of(incident.reply()));
 
         Grant active = active(BOB);
         grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
         Outcome extension = grants.denyExtension(active.id(), BOB, "y".repeat(3001));
         assertInstanceOf(Outcome.Refused.class, extension);
-        assertTrue(extension.reply().plain().contains("too long: 3001 characters"), extension.reply().plain());
+        assertTrue(ShippedWords.of(extension.reply()).contains("too long: 3001 characters"), ShippedWords.of(extension.reply()));
         assertTrue(store.find(active.id()).orElseThrow().extension().isPresent(), "nothing changed");
     }
 

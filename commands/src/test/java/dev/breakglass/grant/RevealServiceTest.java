@@ -87,7 +87,7 @@ class RevealServiceTest {
         Outcome again = reveals.reveal(g.id(), ALICE, display);
         assertInstanceOf(Outcome.Unchanged.class, again);
         assertEquals("The credentials of " + g.id() + " were already revealed 1 time(s), the most the policy allows.",
-                again.reply().plain());
+                ShippedWords.of(again.reply()));
         assertEquals(1, display.shown.size(), "nothing shown the second time");
     }
 
@@ -97,7 +97,7 @@ class RevealServiceTest {
         Display display = new Display();
         display.answer = new CredentialDisplay.Shown.NotShown("Slack did not open the window (ratelimited).");
         Outcome refused = reveals.reveal(g.id(), ALICE, display);
-        assertEquals("Slack did not open the window (ratelimited). Your reveal was not used.", refused.reply().plain());
+        assertEquals("Slack did not open the window (ratelimited). Your reveal was not used.", ShippedWords.of(refused.reply()));
         assertEquals(List.of(), revealedEvents());
 
         display.answer = new CredentialDisplay.Shown.Accepted();
@@ -120,12 +120,12 @@ class RevealServiceTest {
         Grant g = active();
         Display display = new Display();
         assertEquals("Only the requester can reveal these credentials.",
-                reveals.reveal(g.id(), BOB, display).reply().plain());
+                ShippedWords.of(reveals.reveal(g.id(), BOB, display).reply()));
         assertEquals("Only the requester can reveal these credentials.",
-                reveals.reveal(new GrantId(999), ALICE, display).reply().plain());
+                ShippedWords.of(reveals.reveal(new GrantId(999), ALICE, display).reply()));
         grants.revoke(g.id(), ALICE, Optional.empty());
         assertEquals(g.id() + " has ended (revoked); its credentials are gone.",
-                reveals.reveal(g.id(), ALICE, display).reply().plain());
+                ShippedWords.of(reveals.reveal(g.id(), ALICE, display).reply()));
         assertTrue(display.shown.isEmpty());
         assertEquals(List.of(), revealedEvents());
     }
@@ -134,7 +134,7 @@ class RevealServiceTest {
     void aTargetThatIssuedNoCredentialsHasNothingToReveal() {
         target.credentials = null;
         Grant g = active();
-        assertEquals(g.id() + " has no credentials to reveal.", reveals.reveal(g.id(), ALICE, new Display())
-                .reply().plain());
+        assertEquals(g.id() + " has no credentials to reveal.", ShippedWords.of(reveals.reveal(g.id(), ALICE,
+                new Display()).reply()));
     }
 }

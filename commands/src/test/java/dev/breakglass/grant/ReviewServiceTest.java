@@ -170,18 +170,18 @@ class ReviewServiceTest {
         grants.provision(active.id());
         Outcome early = reviews.write(active.id(), ALICE, answers("too early"));
         assertInstanceOf(Outcome.Refused.class, early);
-        assertTrue(early.reply().plain().contains("once its access is confirmed removed"), early.reply().plain());
+        assertTrue(ShippedWords.of(early.reply()).contains("once its access is confirmed removed"), ShippedWords.of(early.reply()));
 
         Grant g = expired(grants);
         Outcome other = reviews.write(g.id(), BOB, answers("not mine"));
         assertInstanceOf(Outcome.Refused.class, other);
-        assertTrue(other.reply().plain().startsWith("Only @U0ALICE writes the review"), other.reply().plain());
+        assertTrue(ShippedWords.of(other.reply()).startsWith("Only @U0ALICE writes the review"), ShippedWords.of(other.reply()));
 
         Map<ReviewQuestion, String> missing = answers("partial");
         missing.put(ReviewQuestion.DURATION, "   ");
         Outcome blank = reviews.write(g.id(), ALICE, missing);
         assertInstanceOf(Outcome.Refused.class, blank);
-        assertTrue(blank.reply().plain().contains("Was the duration right?"), blank.reply().plain());
+        assertTrue(ShippedWords.of(blank.reply()).contains("Was the duration right?"), ShippedWords.of(blank.reply()));
 
         Map<ReviewQuestion, String> tooLong = answers("long");
         tooLong.put(ReviewQuestion.CONCERNS, "x".repeat(Review.MAX_ANSWER_LENGTH + 1));
@@ -190,7 +190,7 @@ class ReviewServiceTest {
         hidden.put(ReviewQuestion.CONCERNS, "none \u202Ereally");
         Outcome bidi = reviews.write(g.id(), ALICE, hidden);
         assertInstanceOf(Outcome.Refused.class, bidi);
-        assertTrue(bidi.reply().plain().contains("U+202E"), bidi.reply().plain());
+        assertTrue(ShippedWords.of(bidi.reply()).contains("U+202E"), ShippedWords.of(bidi.reply()));
         assertEquals(Optional.empty(), store.find(g.id()).orElseThrow().postMortem().review(), "refusals change nothing");
 
         clock.advance(Duration.ofMinutes(7));
@@ -214,12 +214,12 @@ class ReviewServiceTest {
         Grant g = expired(grants);
         Outcome tooSoon = reviews.signOff(g.id(), SECURITY);
         assertInstanceOf(Outcome.Refused.class, tooSoon);
-        assertTrue(tooSoon.reply().plain().contains("has not written the review"), tooSoon.reply().plain());
+        assertTrue(ShippedWords.of(tooSoon.reply()).contains("has not written the review"), ShippedWords.of(tooSoon.reply()));
         reviews.write(g.id(), ALICE, answers("done"));
 
         Outcome own = reviews.signOff(g.id(), ALICE);
         assertInstanceOf(Outcome.Refused.class, own);
-        assertTrue(own.reply().plain().contains("your own access"), own.reply().plain());
+        assertTrue(ShippedWords.of(own.reply()).contains("your own access"), ShippedWords.of(own.reply()));
         Outcome approver = reviews.signOff(g.id(), BOB);
         assertInstanceOf(Outcome.Refused.class, approver, "with reviewers configured, approvers do not sign off");
         assertInstanceOf(Outcome.Refused.class, reviews.signOff(g.id(), MALLORY));
@@ -283,7 +283,7 @@ class ReviewServiceTest {
         assertInstanceOf(Outcome.Unchanged.class, reviews.followUp(g.id()));
         Outcome write = reviews.write(g.id(), ALICE, answers("nothing"));
         assertInstanceOf(Outcome.Refused.class, write);
-        assertTrue(write.reply().plain().contains("never gave access"), write.reply().plain());
+        assertTrue(ShippedWords.of(write.reply()).contains("never gave access"), ShippedWords.of(write.reply()));
         assertEquals(List.of(), eventsOf(GrantEvent.PostMortemOpened.class));
     }
 

@@ -71,7 +71,7 @@ class StepUpGuardTest {
     void anApprovalWithoutAProofIsRefusedAndChangesNothing() {
         Grant g = requested();
         Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, grants.approve(g.id(), BOB));
-        assertTrue(refused.reply().plain().contains("needs step-up"), refused.reply().plain());
+        assertTrue(ShippedWords.of(refused.reply()).contains("needs step-up"), ShippedWords.of(refused.reply()));
         assertEquals(Optional.of(Outcome.Field.STEP_UP), refused.field());
         assertEquals(g, store.find(g.id()).orElseThrow(), "nothing changed");
     }

@@ -9,6 +9,7 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.config.SlackEndpoint;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.Templates;
@@ -46,12 +47,18 @@ public class SlackAppFactory {
         List<String> names = new java.util.ArrayList<>(CommandReplies.TEMPLATES);
         names.addAll(GrantCard.TEMPLATES);
         names.addAll(PostMortemView.TEMPLATES);
+        names.addAll(ReplyText.TEMPLATES);
         return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())), names);
     }
 
     @Singleton
     CommandReplies commandReplies(Templates templates) {
         return new CommandReplies(templates);
+    }
+
+    @Singleton
+    ReplyText replyText(Templates templates) {
+        return new ReplyText(templates);
     }
 
     @Singleton

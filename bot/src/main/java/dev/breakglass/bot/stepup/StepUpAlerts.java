@@ -2,6 +2,7 @@ package dev.breakglass.bot.stepup;
 
 import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.stepup.StepUpEvent;
 import jakarta.inject.Singleton;
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 
 /**
  * The Slack messages of step-up, posted straight through the Web API: a lockout alerts every notify channel (like
@@ -20,31 +22,46 @@ import java.time.format.DateTimeFormatter;
 @Singleton
 public class StepUpAlerts {
     private static final Logger LOG = LoggerFactory.getLogger(StepUpAlerts.class);
+    /** The alerts' template (shared with the notify channels' alerts); the lockout is its stepUpLockedOut. */
+    static final String ALERT = "alert";
+    /** The direct message after a reset. */
+    static final String RESET = "step-up-reset";
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final MethodsClient slack;
     private final Policy policy;
 
-    public StepUpAlerts(MethodsClient slack, Policy policy) {
+    private final Templates templates;
+
+    public StepUpAlerts(MethodsClient slack, Policy policy, Templates templates) {
         this.slack = slack;
         this.policy = policy;
+        this.templates = templates;
+        templates.render(RESET, Map.of("by", "x")); // a broken override stops the start
     }
 
     /** Every notify channel hears that {@code locked}'s step-up is locked, and until when. */
     void lockedOut(StepUpEvent.LockedOut locked) {
-        String text = ":rotating_light: *Step-up locked* for " + ReplyText.mention(locked.user()) + " until "
-                + HOUR.format(locked.until()) + " after 5 wrong codes in 10 minutes"
-                + locked.grant().map(id -> " (the last one for " + id + ")").orElse("")
-                + ". If that was not them, their Slack session may be in someone else's hands.";
+        String text = lockedOutText(locked);
         for (String channel : policy.channels().notifyChannels()) {
             post(channel, text);
         }
     }
 
+    /** The lockout alert. */
+    String lockedOutText(StepUpEvent.LockedOut locked) {
+        return templates.say(ALERT, "stepUpLockedOut", Map.of("user", ReplyText.mention(locked.user()),
+                "until", HOUR.format(locked.until()), "grant", locked.grant().map(Object::toString).orElse("")));
+    }
+
     /** The person whose enrolment was reset hears who did it and how to enrol again. */
     void reset(StepUpEvent.Reset reset) {
-        post(reset.user(), ReplyText.mention(reset.by()) + " reset your step-up enrolment. Run `/breakglass mfa "
-                + "enroll` to set up your authenticator app again before your next approval or break glass.");
+        post(reset.user(), resetText(reset));
+    }
+
+    /** The direct message to the person whose enrolment was reset. */
+    String resetText(StepUpEvent.Reset reset) {
+        return templates.render(RESET, Map.of("by", ReplyText.mention(reset.by()))).strip();
     }
 
     private void post(String channel, String text) {

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack.inbound;
 
+import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.grant.GrantId;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -7,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
+
+import dev.breakglass.bot.slack.render.CommandReplies;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -38,7 +41,10 @@ public class AfterAck {
 
     private final ThreadPoolExecutor pool;
 
-    public AfterAck() {
+    private final CommandReplies replies;
+
+    public AfterAck(CommandReplies replies) {
+        this.replies = replies;
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUED), r -> {
             Thread t = new Thread(r, "slack-after-ack-" + n.incrementAndGet());
@@ -59,6 +65,11 @@ public class AfterAck {
      *
      * @param about the grant the work is about, for the message when it fails
      */
+    /** The bot's own answers, for handlers that answer through this (the same wording as its busy and failed). */
+    CommandReplies replies() {
+        return replies;
+    }
+
     void run(Optional<GrantId> about, Answer answer, Supplier<String> work) {
         try {
             pool.execute(() -> {
@@ -67,22 +78,15 @@ public class AfterAck {
                     text = work.get();
                 } catch (RuntimeException e) {
                     LOG.error("Work after the acknowledgement{} failed", about.map(id -> " on " + id).orElse(""), e);
-                    text = failed(about);
+                    text = replies.failed(about);
                 }
                 answer.send(text);
             });
         } catch (RejectedExecutionException e) {
             LOG.warn("Refused work after the acknowledgement{}: {} running, {} waiting",
                     about.map(id -> " on " + id).orElse(""), pool.getActiveCount(), pool.getQueue().size());
-            answer.send("The bot is too busy to do that right now, so nothing was done. Try again in a minute.");
+            answer.send(replies.busy());
         }
-    }
-
-    /** What the person reads when the work threw: it may or may not have happened. */
-    static String failed(Optional<GrantId> about) {
-        return "Something went wrong on the bot's side" + about.map(id -> " with " + id).orElse("")
-                + ", so it may not have finished." + about.map(id -> " Check with `/breakglass status " + id
-                + "`, then try again.").orElse(" Try again.");
     }
 
     @PreDestroy

@@ -45,10 +45,12 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private final AfterAck later;
     private final StepUpForms stepUpForms;
     private final StepUpService stepUps;
+    private final ReplyText words;
 
     public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit,
                                     ReviewActions reviews, AfterAck later, StepUpForms stepUpForms,
-                                    StepUpService stepUps) {
+                                    StepUpService stepUps, ReplyText words) {
+        this.words = words;
         this.stepUpForms = stepUpForms;
         this.stepUps = stepUps;
         this.later = later;
@@ -99,10 +101,10 @@ public class BreakglassCommandHandler implements BoltRegistration {
             case BreakglassCommand.Revoke r -> {
                 // The target is called (revoke, verify), which may take longer than Slack waits: answer later.
                 later.run(Optional.of(r.id()), text -> respond(ctx, text),
-                        () -> ReplyText.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply()));
+                        () -> words.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply()));
                 yield "";
             }
-            case BreakglassCommand.Extend e -> ReplyText.mrkdwn(grants.requestExtension(e.id(), user, e.duration(),
+            case BreakglassCommand.Extend e -> words.mrkdwn(grants.requestExtension(e.id(), user, e.duration(),
                     e.justification()).reply());
             case BreakglassCommand.Review r -> grants.status(r.id(), user).isEmpty() ? notVisible(r.id())
                     : reviews.openForm(ctx.client(), triggerId, user, r.id()).orElse("");
@@ -115,17 +117,17 @@ public class BreakglassCommandHandler implements BoltRegistration {
             case BreakglassCommand.Status st -> grants.status(st.id(), user).map(replies::status)
                     .orElse(notVisible(st.id()));
             case BreakglassCommand.MfaEnroll m -> stepUpForms.openEnrolment(ctx.client(), triggerId, user);
-            case BreakglassCommand.MfaStatus m -> ReplyText.mrkdwn(stepUps.status(user));
-            case BreakglassCommand.MfaReset reset -> ReplyText.mrkdwn(stepUps.reset(user, reset.user()));
+            case BreakglassCommand.MfaStatus m -> words.mrkdwn(stepUps.status(user));
+            case BreakglassCommand.MfaReset reset -> words.mrkdwn(stepUps.reset(user, reset.user()));
         };
     }
 
-    private static String notVisible(dev.breakglass.grant.GrantId id) {
-        return "There is no grant " + id + " that you can see.";
+    private String notVisible(dev.breakglass.grant.GrantId id) {
+        return replies.notVisible(id);
     }
 
     private String request(String user, BreakglassCommand.Request r) {
-        return ReplyText.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
+        return words.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
                 Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
     }
 
@@ -137,10 +139,10 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private String requestWithStepUp(SlashCommandContext ctx, String user, String triggerId,
                                      BreakglassCommand.Request r) throws IOException, SlackApiException {
         if (!stepUps.enrolled(user)) {
-            return ReplyText.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol("Requesting "
-                    + r.target().target())) + " Your request, to send again once enrolled: `/breakglass request "
-                    + SlackText.escape(r.target().toString()) + " " + dev.breakglass.command.DurationText.format(
-                    r.duration()) + " " + SlackText.escape(r.justification().replace('`', '\'')) + "`";
+            return words.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol(replies.plainAnswer("requesting",
+                    "target", r.target().target()))) + " " + replies.answer("requestAgain", "ref", r.target().toString(),
+                    "duration", dev.breakglass.command.DurationText.format(r.duration()),
+                    "justification", r.justification().replace('`', '\'')); // a backtick would end the code span
         }
         List<TargetPolicy> mine = grants.requestableTargets(user);
         if (mine.stream().noneMatch(t -> t.name().equals(r.target().target()))) {
@@ -150,10 +152,9 @@ public class BreakglassCommandHandler implements BoltRegistration {
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,
                 policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())))));
         if (!opened.isOk()) {
-            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again.";
+            return replies.answer("formNotOpened", "error", opened.getError());
         }
-        return "Requests for " + SlackText.escape(r.target().target()) + " need step-up: enter the code from your "
-                + "authenticator app in the form.";
+        return replies.answer("requestNeedsStepUp", "target", r.target().target());
     }
 
     /**
@@ -164,13 +165,12 @@ public class BreakglassCommandHandler implements BoltRegistration {
             throws IOException, SlackApiException {
         List<TargetPolicy> mine = grants.requestableTargets(user);
         if (mine.isEmpty()) {
-            return "There is no target you may request. Ask the owners of the Breakglass policy to add you.";
+            return replies.noTarget();
         }
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
                 .view(RequestForm.build(mine, policy.justification())));
         if (!opened.isOk()) {
-            return "Slack did not open the form (" + SlackText.escape(opened.getError()) + "). Try again, or use "
-                    + "`/breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; &lt;justification…&gt;`.";
+            return replies.answer("formNotOpenedUseCommand", "error", opened.getError());
         }
         return "";
     }

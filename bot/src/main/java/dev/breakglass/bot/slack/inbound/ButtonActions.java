@@ -23,12 +23,12 @@ final class ButtonActions {
      * A button whose click maps to one use case; the outcome is shown to the clicker only. The use case runs
      * after the acknowledgement ({@link AfterAck}): it may call a target, and Slack waits 3 seconds at most.
      */
-    static Response decide(BlockActionRequest req, ActionContext ctx, AfterAck later,
+    static Response decide(BlockActionRequest req, ActionContext ctx, AfterAck later, ReplyText words,
                            BiFunction<GrantId, String, Outcome> useCase) {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = grantOf(req);
-        later.run(id, text -> respond(ctx, text), () -> id.isEmpty() ? "That button does not name a grant."
-                : ReplyText.mrkdwn(useCase.apply(id.get(), user).reply()));
+        later.run(id, text -> respond(ctx, text), () -> id.isEmpty() ? later.replies().answer("noGrantButton")
+                : words.mrkdwn(useCase.apply(id.get(), user).reply()));
         return ctx.ack();
     }
 

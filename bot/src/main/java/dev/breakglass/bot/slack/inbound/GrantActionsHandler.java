@@ -9,12 +9,10 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.Outcome;
-import dev.breakglass.grant.Reply;
 import dev.breakglass.grant.RevealService;
 import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.policy.Policy;
@@ -61,9 +59,11 @@ public class GrantActionsHandler implements BoltRegistration {
     private final Policy policy;
     private final AfterAck later;
     private final StepUpForms stepUp;
+    private final ReplyText words;
 
     public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later,
-                               StepUpForms stepUp) {
+                               StepUpForms stepUp, ReplyText words) {
+        this.words = words;
         this.stepUp = stepUp;
         this.grants = grants;
         this.reveals = reveals;
@@ -75,14 +75,14 @@ public class GrantActionsHandler implements BoltRegistration {
     public void registerOn(App app) {
         app.blockAction(GrantCard.APPROVE, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.APPROVE,
                 grants::approve));
-        app.blockAction(GrantCard.CANCEL, (req, ctx) -> ButtonActions.decide(req, ctx, later, grants::cancel));
+        app.blockAction(GrantCard.CANCEL, (req, ctx) -> ButtonActions.decide(req, ctx, later, words, grants::cancel));
         app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS,
                 grants::breakGlass));
-        app.blockAction(GrantCard.DONE, (req, ctx) -> ButtonActions.decide(req, ctx, later,
+        app.blockAction(GrantCard.DONE, (req, ctx) -> ButtonActions.decide(req, ctx, later, words,
                 (id, user) -> grants.revoke(id, user, Optional.empty())));
         app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> guarded(req, ctx,
                 StepUpForms.Guarded.APPROVE_EXTENSION, grants::approveExtension));
-        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> ButtonActions.decide(req, ctx, later,
+        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> ButtonActions.decide(req, ctx, later, words,
                 (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
         app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
         app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
@@ -99,7 +99,7 @@ public class GrantActionsHandler implements BoltRegistration {
             Optional<java.time.Duration> more = DurationText.parse(durationText == null ? "" : durationText.strip());
             if (id.isEmpty() || more.isEmpty()) {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(DURATION,
-                        "Write the extra time as " + DurationText.HINT + ".")));
+                        later.replies().plainAnswer("extraTimeFormat", "hint", DurationText.HINT))));
             }
             Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
             if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
@@ -115,7 +115,7 @@ public class GrantActionsHandler implements BoltRegistration {
             if (outcome instanceof Outcome.Refused refused) {
                 String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
                         ? JUSTIFICATION : DURATION;
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, outcome.reply().plain())));
+                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, words.plain(outcome.reply()))));
             }
             return ctx.ack();
         });
@@ -138,7 +138,7 @@ public class GrantActionsHandler implements BoltRegistration {
             Outcome outcome = grants.request(user, draft, proof);
             if (outcome instanceof Outcome.Refused refused) {
                 return ctx.ack(r -> r.responseAction("errors")
-                        .errors(Map.of(RequestForm.blockOf(refused.field()), refused.reply().plain())));
+                        .errors(Map.of(RequestForm.blockOf(refused.field()), words.plain(refused.reply()))));
             }
             return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
         });
@@ -154,7 +154,7 @@ public class GrantActionsHandler implements BoltRegistration {
         if (id.isPresent() && stepUp.required(id.get(), action.action)) {
             return stepUp.askForCode(req, ctx, id.get(), action);
         }
-        return ButtonActions.decide(req, ctx, later, useCase);
+        return ButtonActions.decide(req, ctx, later, words, useCase);
     }
 
     /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
@@ -162,7 +162,7 @@ public class GrantActionsHandler implements BoltRegistration {
                                     String submit) throws IOException, SlackApiException {
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
-            ButtonActions.respond(ctx, "That button does not name a grant.");
+            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
         return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
@@ -175,7 +175,7 @@ public class GrantActionsHandler implements BoltRegistration {
     private Response openExtendForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
-            ButtonActions.respond(ctx, "That button does not name a grant.");
+            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
         List<LayoutBlock> blocks = new java.util.ArrayList<>(List.of(
@@ -202,7 +202,7 @@ public class GrantActionsHandler implements BoltRegistration {
         var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
         if (!r.isOk()) {
             LOG.warn("Opening {} for {} failed: {}", callback, id, r.getError());
-            ButtonActions.respond(ctx, "Could not open the form (" + SlackText.escape(r.getError()) + "); click again.");
+            ButtonActions.respond(ctx, later.replies().answer("formNotOpenedClickAgain", "error", r.getError()));
         }
         return ctx.ack();
     }
@@ -214,14 +214,14 @@ public class GrantActionsHandler implements BoltRegistration {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
         if (id.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, "This form lost its grant id.")));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, later.replies().plainAnswer("formLostGrant"))));
         }
         Outcome outcome = decision.apply(id.get(), user, valueOf(req.getPayload().getView().getState().getValues(),
                 REASON));
         if (outcome instanceof Outcome.Done) {
             return ctx.ack();
         }
-        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, outcome.reply().plain())));
+        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, words.plain(outcome.reply()))));
     }
 
     /** A decision with a reason. */
@@ -243,11 +243,15 @@ public class GrantActionsHandler implements BoltRegistration {
     private Response reveal(BlockActionRequest req, ActionContext ctx) {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = ButtonActions.grantOf(req);
-        Outcome outcome = id.isEmpty() ? new Outcome.Refused(Reply.of(
-                "That button does not name a grant.")) : reveals.reveal(id.get(), user,
-                new SlackCredentialDisplay(ctx.client(), req.getPayload().getTriggerId()));
+        if (id.isEmpty()) {
+            String text = later.replies().answer("noGrantButton");
+            later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);
+            return ctx.ack();
+        }
+        Outcome outcome = reveals.reveal(id.get(), user, new SlackCredentialDisplay(ctx.client(),
+                req.getPayload().getTriggerId(), later.replies()));
         if (!(outcome instanceof Outcome.Done)) {
-            String text = ReplyText.mrkdwn(outcome.reply());
+            String text = words.mrkdwn(outcome.reply());
             later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);
         }
         return ctx.ack();

@@ -7,7 +7,6 @@ import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.Outcome;
@@ -34,7 +33,10 @@ public class ReviewActions implements BoltRegistration {
     private final ReviewService reviews;
     private final AfterAck later;
 
-    public ReviewActions(ReviewService reviews, AfterAck later) {
+    private final ReplyText words;
+
+    public ReviewActions(ReviewService reviews, AfterAck later, ReplyText words) {
+        this.words = words;
         this.reviews = reviews;
         this.later = later;
     }
@@ -42,13 +44,13 @@ public class ReviewActions implements BoltRegistration {
     @Override
     public void registerOn(App app) {
         app.blockAction(PostMortemView.WRITE_REVIEW, this::writeReview);
-        app.blockAction(PostMortemView.SIGN_OFF, (req, ctx) -> ButtonActions.decide(req, ctx, later, reviews::signOff));
+        app.blockAction(PostMortemView.SIGN_OFF, (req, ctx) -> ButtonActions.decide(req, ctx, later, words, reviews::signOff));
         app.viewSubmission(ReviewForm.CALLBACK, (req, ctx) -> {
             String user = req.getPayload().getUser().getId();
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
             if (id.isEmpty()) {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ReviewForm.firstBlock(),
-                        "This form lost its grant id; open it again from the post-mortem thread.")));
+                        later.replies().plainAnswer("reviewFormLostGrant"))));
             }
             Map<ReviewQuestion, String> answers = ReviewForm.read(req.getPayload().getView().getState());
             Map<String, String> errors = ReviewForm.errors(answers);
@@ -58,7 +60,7 @@ public class ReviewActions implements BoltRegistration {
             Outcome outcome = reviews.write(id.get(), user, answers);
             if (outcome instanceof Outcome.Refused || outcome instanceof Outcome.Unchanged) {
                 return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ReviewForm.firstBlock(),
-                        outcome.reply().plain())));
+                        words.plain(outcome.reply()))));
             }
             return ctx.ack(); // the thread shows the review; the card and the channels are told
         });
@@ -68,7 +70,7 @@ public class ReviewActions implements BoltRegistration {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
-            ButtonActions.respond(ctx, "That button does not name a grant.");
+            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
         openForm(ctx.client(), req.getPayload().getTriggerId(), user, id.get())
@@ -84,20 +86,19 @@ public class ReviewActions implements BoltRegistration {
     Optional<String> openForm(MethodsClient client, String triggerId, String user, GrantId id) {
         Outcome may = reviews.mayWrite(id, user);
         if (!(may instanceof Outcome.Done done)) {
-            return Optional.of(ReplyText.mrkdwn(may.reply()));
+            return Optional.of(words.mrkdwn(may.reply()));
         }
         Grant g = done.grant();
         try {
             var r = client.viewsOpen(b -> b.triggerId(triggerId).view(ReviewForm.build(g)));
             if (!r.isOk()) {
                 LOG.warn("Opening the review form of {} failed: {}", id, r.getError());
-                return Optional.of("Slack did not open the form (" + SlackText.escape(r.getError())
-                        + "); try again.");
+                return Optional.of(later.replies().answer("reviewFormNotOpened", "error", r.getError()));
             }
             return Optional.empty();
         } catch (Exception e) {
             LOG.warn("Opening the review form of {} failed: {}", id, e.toString());
-            return Optional.of("Slack did not open the form; try again.");
+            return Optional.of(later.replies().answer("reviewFormNotOpened", "error", ""));
         }
     }
 }

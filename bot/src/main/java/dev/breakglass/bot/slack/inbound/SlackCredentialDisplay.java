@@ -23,7 +23,10 @@ final class SlackCredentialDisplay implements CredentialDisplay {
     private final MethodsClient client;
     private final String triggerId;
 
-    SlackCredentialDisplay(MethodsClient client, String triggerId) {
+    private final dev.breakglass.bot.slack.render.CommandReplies replies;
+
+    SlackCredentialDisplay(MethodsClient client, String triggerId, dev.breakglass.bot.slack.render.CommandReplies replies) {
+        this.replies = replies;
         this.client = client;
         this.triggerId = triggerId;
     }
@@ -50,6 +53,6 @@ final class SlackCredentialDisplay implements CredentialDisplay {
             error = "unreachable";
         }
         LOG.warn("Slack did not open the credentials window of {} ({}); the reveal was not used", grant.id(), error);
-        return new Shown.NotShown("Slack did not open the window (" + error + "), so nothing was shown.");
+        return new Shown.NotShown(replies.plainAnswer("windowNotOpened", "error", error));
     }
 }

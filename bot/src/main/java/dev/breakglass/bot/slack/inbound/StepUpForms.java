@@ -10,6 +10,7 @@ import com.slack.api.methods.MethodsClient;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
+import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.bot.stepup.StepUpQr;
@@ -63,7 +64,14 @@ public class StepUpForms implements BoltRegistration {
     private final Policy policy;
     private final StepUpQr qr;
 
-    public StepUpForms(StepUpService stepUps, GrantService grants, Policy policy, StepUpQr qr) {
+    private final ReplyText words;
+
+    private final CommandReplies replies;
+
+    public StepUpForms(StepUpService stepUps, GrantService grants, Policy policy, StepUpQr qr, ReplyText words,
+                       CommandReplies replies) {
+        this.words = words;
+        this.replies = replies;
         this.stepUps = stepUps;
         this.grants = grants;
         this.policy = policy;
@@ -108,7 +116,7 @@ public class StepUpForms implements BoltRegistration {
     Response askForCode(BlockActionRequest req, ActionContext ctx, GrantId id, Guarded guarded) {
         String user = req.getPayload().getUser().getId();
         if (!stepUps.enrolled(user)) {
-            ButtonActions.respond(ctx, ReplyText.mrkdwn(StepUpService.howToEnrol(guarded.verb + " " + id)));
+            ButtonActions.respond(ctx, words.mrkdwn(StepUpService.howToEnrol(guarded.verb + " " + id)));
             return ctx.ack();
         }
         View modal = view(v -> v.type("modal").callbackId(CODE_CALLBACK).privateMetadata(guarded.name() + " " + id)
@@ -122,12 +130,11 @@ public class StepUpForms implements BoltRegistration {
             var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(modal));
             if (!r.isOk()) {
                 LOG.warn("Opening the step-up modal for {} failed: {}", id, r.getError());
-                ButtonActions.respond(ctx, "Could not open the step-up form (" + SlackText.escape(r.getError())
-                        + "); click again.");
+                ButtonActions.respond(ctx, replies.answer("stepUpFormNotOpened", "error", r.getError()));
             }
         } catch (Exception e) {
             LOG.warn("Opening the step-up modal for {} failed: {}", id, e.toString());
-            ButtonActions.respond(ctx, "Could not open the step-up form; click again.");
+            ButtonActions.respond(ctx, replies.answer("stepUpFormNotOpened", "error", ""));
         }
         return ctx.ack();
     }
@@ -154,7 +161,7 @@ public class StepUpForms implements BoltRegistration {
     Proof check(String user, ViewState state, StepUpPolicy.Action action, Optional<GrantId> grant) {
         return switch (stepUps.verify(user, codeOf(state), action, grant)) {
             case StepUpService.Verdict.Passed p -> new Proof.Passed(p.proof());
-            case StepUpService.Verdict.Refused r -> new Proof.Refused(r.reply().plain());
+            case StepUpService.Verdict.Refused r -> new Proof.Refused(words.plain(r.reply()));
         };
     }
 
@@ -175,7 +182,7 @@ public class StepUpForms implements BoltRegistration {
                 .findFirst();
         Optional<GrantId> id = meta.length < 2 ? Optional.empty() : GrantId.parse(meta[1]);
         if (guarded.isEmpty() || id.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, "This form lost its grant id.")));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, replies.plainAnswer("formLostGrant"))));
         }
         Proof proof = check(user, req.getPayload().getView().getState(), guarded.get().action, id);
         if (proof instanceof Proof.Refused refused) {
@@ -188,9 +195,9 @@ public class StepUpForms implements BoltRegistration {
             case APPROVE_EXTENSION -> grants.approveExtension(id.get(), user, passed);
         };
         if (!(outcome instanceof Outcome.Done)) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, outcome.reply().plain())));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(outcome.reply()))));
         }
-        tell(ctx.client(), user, ReplyText.mrkdwn(outcome.reply()));
+        tell(ctx.client(), user, words.mrkdwn(outcome.reply()));
         return ctx.ack();
     }
 
@@ -203,7 +210,7 @@ public class StepUpForms implements BoltRegistration {
     String openEnrolment(MethodsClient client, String triggerId, String user) {
         StepUpService.Enrolling enrolling = stepUps.enrol(user);
         if (enrolling instanceof StepUpService.Enrolling.Refused refused) {
-            return ReplyText.mrkdwn(refused.reply());
+            return words.mrkdwn(refused.reply());
         }
         StepUp.Enrolment enrolment = ((StepUpService.Enrolling.Started) enrolling).enrolment();
         List<LayoutBlock> blocks = new ArrayList<>();
@@ -225,12 +232,11 @@ public class StepUpForms implements BoltRegistration {
             if (!r.isOk()) {
                 // never log the view: it holds the secret
                 LOG.warn("Slack did not open the step-up enrolment for {}: {}", user, r.getError());
-                return "Slack did not open the enrolment form (" + SlackText.escape(r.getError()) + "). Run "
-                        + "`/breakglass mfa enroll` again.";
+                return replies.answer("enrolmentNotOpened", "error", r.getError());
             }
         } catch (Exception e) {
             LOG.warn("Could not open the step-up enrolment for {}: {}", user, e.getClass().getSimpleName());
-            return "Could not open the enrolment form. Run `/breakglass mfa enroll` again.";
+            return replies.answer("enrolmentNotOpened", "error", "");
         }
         return "";
     }
@@ -240,10 +246,9 @@ public class StepUpForms implements BoltRegistration {
         String user = req.getPayload().getUser().getId();
         StepUpService.Verdict verdict = stepUps.confirm(user, codeOf(req.getPayload().getView().getState()));
         if (verdict instanceof StepUpService.Verdict.Refused refused) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, refused.reply().plain())));
+            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(refused.reply()))));
         }
-        tell(ctx.client(), user, "Step-up is set up: from now on, where the policy asks for it, Breakglass asks for a "
-                + "code from your authenticator app before your approval or break glass counts.");
+        tell(ctx.client(), user, replies.answer("stepUpSetUp"));
         return ctx.ack();
     }
 

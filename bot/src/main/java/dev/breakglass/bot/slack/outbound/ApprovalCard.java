@@ -10,7 +10,6 @@ import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.events.JdbcEventOutbox;
 import dev.breakglass.bot.persistence.JdbcCardStore;
 import dev.breakglass.bot.slack.render.GrantCard;
-import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.policy.Policy;
@@ -157,8 +156,7 @@ public class ApprovalCard implements EventConsumer {
             }
             case Effect.SignOff s -> {
                 showPostMortem(delivery, g, connection);
-                postMortems.postNote(g, ":white_check_mark: " + ReplyText.mention(s.by())
-                        + " signed off the review. The post-mortem of " + g.id() + " is complete.");
+                postMortems.postSignedOff(g, s.by());
             }
         }
     }

@@ -51,6 +51,21 @@ public class NotifyChannels implements EventConsumer {
     static final Duration LINK_WAIT = Duration.ofSeconds(30);
     /** The template of the one-line notify messages. */
     public static final String TEMPLATE = "notification";
+    /** What happened, one section per event told as a line. */
+    public static final String WHAT = "notification-what";
+    /** The fuller alerts: emergencies and revocation trouble (and step-up lockouts, told by StepUpAlerts). */
+    public static final String ALERT = "alert";
+    private static final List<String> WHAT_FLAGS = List.of("requested", "approvalRecorded", "approved", "denied",
+            "cancelled", "timedOut", "emergencyOffered", "activated", "provisioningFailed", "rolledBack", "expiryWarned",
+            "extensionRequested", "extensionApprovalRecorded", "extensionFailed", "extended", "extensionDenied",
+            "expired", "revoked", "reviewReminded", "reviewWritten", "reviewed");
+    private static final List<String> WHAT_VARIABLES = List.of("approver", "missing", "end", "extra", "complete",
+            "added", "by", "requester", "number");
+    /** The sections of {@link #ALERT} and their variables, checked at start. */
+    public static final List<String> ALERT_FLAGS = List.of("glassBroken", "revocationFailing", "revocationRecovered",
+            "revocationResolved", "stepUpLockedOut");
+    public static final List<String> ALERT_VARIABLES = List.of("id", "requester", "target", "role", "duration",
+            "link", "error", "attempts", "by", "note", "user", "until", "grant");
     private static final int DETAIL_LIMIT = 200;
     private static final Duration LINK_RETRY = Duration.ofMillis(250);
 
@@ -73,6 +88,8 @@ public class NotifyChannels implements EventConsumer {
         this.render = render;
         this.templates = templates;
         templates.render(TEMPLATE, sample()); // a broken override stops the start, not an incident
+        templates.check(WHAT, WHAT_FLAGS, WHAT_VARIABLES);
+        templates.check(ALERT, ALERT_FLAGS, ALERT_VARIABLES);
     }
 
     @Override
@@ -141,39 +158,11 @@ public class NotifyChannels implements EventConsumer {
             throws IOException, SlackApiException {
         String channel = delivery.lane();
         Grant g = event.grant();
-        String cardLink = url.isEmpty() ? "" : " <" + SlackText.escape(url) + "|request card>";
-        String text;
-        List<LayoutBlock> blocks = null;
-        switch (event) {
-            case GrantEvent.GlassBroken e -> text = ":rotating_light: *EMERGENCY break glass* " + g.id() + ": "
-                    + ReplyText.mention(g.requester()) + " took *" + SlackText.escape(g.target()) + "*"
-                    + g.role().map(r -> " as *" + SlackText.escape(r) + "*").orElse("") + " for *"
-                    + DurationText.format(g.duration()) + "* without peer approval. A review is mandatory." + cardLink;
-            case GrantEvent.RevocationFailed f -> {
-                text = ":rotating_light: *Revocation failing* for " + g.id() + " (" + ReplyText.mention(g.requester())
-                        + " on *" + SlackText.escape(g.target()) + "*): " + SlackText.escape(f.error())
-                        + ". The access may still work. Retrying with backoff until it succeeds or someone marks it "
-                        + "resolved." + cardLink;
-                blocks = render.alert(g, text, true);
-            }
-            case GrantEvent.RevocationRecovered e -> {
-                text = ":white_check_mark: Revocation of " + g.id() + " succeeded after " + g.revocation().attempts()
-                        + " attempts: the access is removed." + cardLink;
-                blocks = render.alert(g, text, false);
-            }
-            case GrantEvent.RevocationResolved r -> {
-                text = ":white_check_mark: " + ReplyText.mention(r.by()) + " marked the revocation of " + g.id()
-                        + " resolved by hand: " + SlackText.escape(g.revocation().reason().orElse("")) + cardLink;
-                blocks = render.alert(g, text, false);
-            }
-            default -> text = SlackText.fit(templates.render(TEMPLATE, line(event, kind, g, url)).strip(),
-                    SlackText.SECTION_LIMIT);
-        }
-        List<LayoutBlock> finalBlocks = blocks;
+        Said said = said(event, kind, url);
         var r = patiently(() -> slack.chatPostMessage(b -> {
-            b.channel(channel).text(text).metadata(DeliveryMarks.of(delivery));
-            if (finalBlocks != null) {
-                b.blocks(finalBlocks);
+            b.channel(channel).text(said.text()).metadata(DeliveryMarks.of(delivery));
+            if (said.blocks() != null) {
+                b.blocks(said.blocks());
             }
             return b;
         }));
@@ -182,52 +171,94 @@ public class NotifyChannels implements EventConsumer {
         }
     }
 
-    /** What a one-line message says: its emoji, what happened, and the free text that goes with it. */
+    /** What a notify channel is told: the text, and the blocks of an alert (null for a plain line). */
+    record Said(String text, List<LayoutBlock> blocks) {
+    }
+
+    /** What one event says in a notify channel; {@code url} is the card's permalink, "" when unknown. */
+    Said said(GrantEvent event, NotifyTarget.Event kind, String url) {
+        Grant g = event.grant();
+        Map<String, Object> alert = new HashMap<>();
+        alert.put("id", g.id().toString());
+        alert.put("requester", ReplyText.mention(g.requester()));
+        alert.put("target", g.target());
+        alert.put("role", g.role().orElse(""));
+        alert.put("duration", DurationText.format(g.duration()));
+        alert.put("link", url);
+        return switch (event) {
+            case GrantEvent.GlassBroken e -> new Said(templates.say(ALERT, "glassBroken", alert), null);
+            case GrantEvent.RevocationFailed f -> {
+                alert.put("error", f.error());
+                String text = templates.say(ALERT, "revocationFailing", alert);
+                yield new Said(text, render.alert(g, text, true));
+            }
+            case GrantEvent.RevocationRecovered e -> {
+                alert.put("attempts", g.revocation().attempts());
+                String text = templates.say(ALERT, "revocationRecovered", alert);
+                yield new Said(text, render.alert(g, text, false));
+            }
+            case GrantEvent.RevocationResolved r -> {
+                alert.put("by", ReplyText.mention(r.by()));
+                alert.put("note", g.revocation().reason().orElse(""));
+                String text = templates.say(ALERT, "revocationResolved", alert);
+                yield new Said(text, render.alert(g, text, false));
+            }
+            default -> new Said(SlackText.fit(templates.render(TEMPLATE, line(event, kind, g, url)).strip(),
+                    SlackText.SECTION_LIMIT), null);
+        };
+    }
+
+    /** What a one-line message says: its emoji, what happened (a section of {@link #WHAT}), and its free text. */
     private record Line(String emoji, String what, String detail) {
         Line(String emoji, String what) {
             this(emoji, what, "");
         }
     }
 
+    /** The section of {@link #WHAT} named {@code flag}, with {@code args} (name, value pairs). */
+    private String what(String flag, Object... args) {
+        return templates.say(WHAT, flag, Templates.vars(args));
+    }
+
     /** The variables of notification.mustache (see templates/README.md). */
-    private static Map<String, Object> line(GrantEvent event, NotifyTarget.Event kind, Grant g, String url) {
+    private Map<String, Object> line(GrantEvent event, NotifyTarget.Event kind, Grant g, String url) {
         String end = g.expiresAt().map(RequesterMessages.TIME::format).orElse("?");
         Line l = switch (event) {
-            case GrantEvent.Requested e -> new Line(":inbox_tray:", "requested", g.justification());
-            case GrantEvent.ApprovalRecorded a -> new Line(":ballot_box_with_check:", "approved by "
-                    + ReplyText.mention(a.approver()) + ", " + g.approvalsMissing() + " more needed");
-            case GrantEvent.Approved a -> new Line(":white_check_mark:", "approved by " + ReplyText.mention(a.approver()));
-            case GrantEvent.Denied d -> new Line(":no_entry:", "denied by " + ReplyText.mention(d.approver()), d.reason());
-            case GrantEvent.Cancelled e -> new Line(":leftwards_arrow_with_hook:", "cancelled by the requester");
-            case GrantEvent.TimedOut e -> new Line(":alarm_clock:", "timed out: nobody decided");
-            case GrantEvent.EmergencyOffered e -> new Line(":rotating_light:",
-                    "still undecided: solo break glass is offered to the requester");
-            case GrantEvent.Activated e -> new Line(":unlock:", "active until " + end);
-            case GrantEvent.ProvisioningFailed f -> new Line(":x:", "provisioning failed", f.reason());
-            case GrantEvent.RolledBack r -> new Line(":x:",
-                    "provisioning rolled back: the access the target made was taken back", r.reason());
-            case GrantEvent.ExpiryWarned e -> new Line(":hourglass:", "expiring at " + end);
-            case GrantEvent.ExtensionRequested e -> new Line(":hourglass_flowing_sand:", "extension of "
-                    + g.extension().map(x -> DurationText.format(x.duration())).orElse("?") + " requested",
+            case GrantEvent.Requested e -> new Line(":inbox_tray:", what("requested"), g.justification());
+            case GrantEvent.ApprovalRecorded a -> new Line(":ballot_box_with_check:", what("approvalRecorded",
+                    "approver", ReplyText.mention(a.approver()), "missing", g.approvalsMissing()));
+            case GrantEvent.Approved a -> new Line(":white_check_mark:", what("approved", "approver",
+                    ReplyText.mention(a.approver())));
+            case GrantEvent.Denied d -> new Line(":no_entry:", what("denied", "approver",
+                    ReplyText.mention(d.approver())), d.reason());
+            case GrantEvent.Cancelled e -> new Line(":leftwards_arrow_with_hook:", what("cancelled"));
+            case GrantEvent.TimedOut e -> new Line(":alarm_clock:", what("timedOut"));
+            case GrantEvent.EmergencyOffered e -> new Line(":rotating_light:", what("emergencyOffered"));
+            case GrantEvent.Activated e -> new Line(":unlock:", what("activated", "end", end));
+            case GrantEvent.ProvisioningFailed f -> new Line(":x:", what("provisioningFailed"), f.reason());
+            case GrantEvent.RolledBack r -> new Line(":x:", what("rolledBack"), r.reason());
+            case GrantEvent.ExpiryWarned e -> new Line(":hourglass:", what("expiryWarned", "end", end));
+            case GrantEvent.ExtensionRequested e -> new Line(":hourglass_flowing_sand:", what("extensionRequested",
+                    "extra", g.extension().map(x -> DurationText.format(x.duration())).orElse("?")),
                     g.extension().map(x -> x.justification()).orElse(""));
-            case GrantEvent.ExtensionApprovalRecorded a -> new Line(":ballot_box_with_check:", "extension approved by "
-                    + ReplyText.mention(a.approver()) + (g.extensionApproved() ? ", moving the end at the target"
-                    : ", more approvals needed"));
-            case GrantEvent.ExtensionFailed e -> new Line(":warning:",
-                    "extension failed at the target; access still ends at " + end, e.error());
-            case GrantEvent.Extended e -> new Line(":heavy_plus_sign:", "extended by " + DurationText.format(e.added())
-                    + " (" + ReplyText.mention(e.approver()) + "), until " + end);
-            case GrantEvent.ExtensionDenied e -> new Line(":no_entry_sign:", "extension denied by "
-                    + ReplyText.mention(e.approver()), e.reason());
-            case GrantEvent.Expired e -> new Line(":lock:", "expired: access removed");
-            case GrantEvent.Revoked e -> new Line(":lock:", "revoked" + g.revocation().revokedBy()
-                    .map(by -> " by " + ReplyText.mention(by)).orElse("") + ": access removed",
-                    g.revocation().reason().orElse(""));
-            case GrantEvent.ReviewReminded r -> new Line(":bell:", "review overdue: " + ReplyText.mention(g.requester())
-                    + " has not written it after " + r.number() + " reminders");
-            case GrantEvent.ReviewWritten e -> new Line(":pencil:", "review written by " + ReplyText.mention(g.requester()));
-            case GrantEvent.Reviewed r -> new Line(":white_check_mark:", "review signed off by " + ReplyText.mention(r.by()));
-            // Told as alerts (tell), or never routed here (NotifyTarget.Event.of).
+            case GrantEvent.ExtensionApprovalRecorded a -> new Line(":ballot_box_with_check:",
+                    what("extensionApprovalRecorded", "approver", ReplyText.mention(a.approver()), "complete",
+                            g.extensionApproved()));
+            case GrantEvent.ExtensionFailed e -> new Line(":warning:", what("extensionFailed", "end", end), e.error());
+            case GrantEvent.Extended e -> new Line(":heavy_plus_sign:", what("extended", "added",
+                    DurationText.format(e.added()), "approver", ReplyText.mention(e.approver()), "end", end));
+            case GrantEvent.ExtensionDenied e -> new Line(":no_entry_sign:", what("extensionDenied", "approver",
+                    ReplyText.mention(e.approver())), e.reason());
+            case GrantEvent.Expired e -> new Line(":lock:", what("expired"));
+            case GrantEvent.Revoked e -> new Line(":lock:", what("revoked", "by", g.revocation().revokedBy()
+                    .map(ReplyText::mention).orElse("")), g.revocation().reason().orElse(""));
+            case GrantEvent.ReviewReminded r -> new Line(":bell:", what("reviewReminded", "requester",
+                    ReplyText.mention(g.requester()), "number", r.number()));
+            case GrantEvent.ReviewWritten e -> new Line(":pencil:", what("reviewWritten", "requester",
+                    ReplyText.mention(g.requester())));
+            case GrantEvent.Reviewed r -> new Line(":white_check_mark:", what("reviewed", "by",
+                    ReplyText.mention(r.by())));
+            // Told as alerts (said), or never routed here (NotifyTarget.Event.of).
             case GrantEvent.GlassBroken e -> new Line(":information_source:", kind.policyName());
             case GrantEvent.CredentialsRevealed e -> new Line(":information_source:", kind.policyName());
             case GrantEvent.RevocationFailed e -> new Line(":information_source:", kind.policyName());

@@ -74,12 +74,12 @@ public class PostMortemThread {
 
     /** Posts the written review as a reply in the thread. */
     void postReview(Grant g) throws IOException, SlackApiException {
-        reply(g, "Review of " + g.id(), view.review(g));
+        reply(g, view.reviewFallback(g), view.review(g));
     }
 
-    /** Posts a short bot-written line (mrkdwn) as a reply in the thread. */
-    void postNote(Grant g, String mrkdwn) throws IOException, SlackApiException {
-        reply(g, mrkdwn, null);
+    /** Posts the short note that {@code by} signed the review off, as a reply in the thread. */
+    void postSignedOff(Grant g, String by) throws IOException, SlackApiException {
+        reply(g, view.signedOffNote(g, by), null);
     }
 
     private void reply(Grant g, String text, List<LayoutBlock> blocks) throws IOException, SlackApiException {

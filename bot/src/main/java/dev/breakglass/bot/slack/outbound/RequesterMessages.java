@@ -10,7 +10,7 @@ import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
@@ -29,7 +29,7 @@ import java.util.List;
 /**
  * The requester's direct messages: what happened to their request and access, each with the buttons it calls for
  * (Cancel, Break glass now, Reveal, I'm done, Extend, Write review). Rendered from the grant as stored now, headlined
- * by what the event changed.
+ * by what the event changed (a section of {@code requester-headline.mustache} per event).
  *
  * <p>Edge cases: events the requester caused or that change nothing for them (an approval while more are needed, a
  * reveal, a failed revocation, a review they wrote) send nothing; a reminder once the review is written sends
@@ -45,12 +45,15 @@ public class RequesterMessages implements EventConsumer {
     private final GrantStore grants;
     private final GrantCard render;
     private final Policy policy;
+    private final Templates templates;
 
     private final DeliveryMarks marks;
 
-    public RequesterMessages(MethodsClient slack, GrantStore grants, GrantCard render, Policy policy,
-                             DeliveryMarks marks) {
+    public RequesterMessages(MethodsClient slack, GrantStore grants, GrantCard render, Templates templates,
+                             Policy policy, DeliveryMarks marks) {
         this.marks = marks;
+        this.templates = templates;
+        templates.check(TEMPLATE, FLAGS, VARIABLES); // a broken override stops the start, not an incident
         this.slack = slack;
         this.grants = grants;
         this.render = render;
@@ -63,7 +66,7 @@ public class RequesterMessages implements EventConsumer {
     }
 
     /** A message and its buttons (null entries are left out). */
-    private record Message(String headline, String... buttons) {
+    record Message(String headline, String... buttons) {
     }
 
     @Override
@@ -91,70 +94,68 @@ public class RequesterMessages implements EventConsumer {
         return g.expiresAt().map(TIME::format).orElse("?");
     }
 
+    /** The template of the headlines, one section per event. */
+    public static final String TEMPLATE = "requester-headline";
+    /** The sections of {@link #TEMPLATE}, checked at start. */
+    static final List<String> FLAGS = List.of("requested", "approved", "denied", "timedOut", "emergencyOffered",
+            "activated", "provisioningFailed", "rolledBack", "expiryWarned", "extensionRequested", "extended",
+            "extensionFailed", "extensionDenied", "expired", "revoked", "postMortemOpened", "reviewReminded", "reviewed");
+    /** Its variables (see templates/README.md). */
+    static final List<String> VARIABLES = List.of("approvals", "approver", "target", "credentials", "end", "extra",
+            "added", "renewed", "error", "reason", "by", "required", "number", "escalated");
+
+    /** The headline of {@code flag}'s section with {@code args}. */
+    private String say(String flag, Object... args) {
+        return templates.say(TEMPLATE, flag, Templates.vars(args));
+    }
+
     /** What the requester reads for {@code event}; null for nothing. Exhaustive over the events. */
-    private Message message(GrantEvent event, Grant g) {
+    Message message(GrantEvent event, Grant g) {
+        String target = g.target();
         return switch (event) {
-            case GrantEvent.Requested e -> new Message("Your request is waiting for approval in <#"
-                    + policy.channels().approvals() + ">.", GrantCard.CANCEL);
+            case GrantEvent.Requested e -> new Message(say("requested", "approvals", policy.channels().approvals()),
+                    GrantCard.CANCEL);
             case GrantEvent.ApprovalRecorded e -> null;
-            case GrantEvent.Approved a -> new Message(":white_check_mark: " + ReplyText.mention(a.approver())
-                    + " approved your request. Access is being provisioned.");
-            case GrantEvent.Denied d -> new Message(":no_entry: " + ReplyText.mention(d.approver())
-                    + " denied your request.");
+            case GrantEvent.Approved a -> new Message(say("approved", "approver", ReplyText.mention(a.approver())));
+            case GrantEvent.Denied d -> new Message(say("denied", "approver", ReplyText.mention(d.approver())));
             case GrantEvent.Cancelled e -> null;
-            case GrantEvent.TimedOut e -> new Message(":alarm_clock: Nobody decided on your request in time. Ask"
-                    + " again if you still need it.");
-            case GrantEvent.EmergencyOffered e -> new Message(":rotating_light: Nobody has decided yet. If production"
-                    + " cannot wait, you may break the glass alone: access starts at once, security and management are"
-                    + " alerted, and a review is mandatory.", GrantCard.BREAK_GLASS);
+            case GrantEvent.TimedOut e -> new Message(say("timedOut"));
+            case GrantEvent.EmergencyOffered e -> new Message(say("emergencyOffered"), GrantCard.BREAK_GLASS);
             case GrantEvent.GlassBroken e -> null;
-            case GrantEvent.Activated a -> new Message(":unlock: Your access to *" + SlackText.escape(g.target())
-                    + "* is ready." + (a.credentialsIssued() ? " Reveal the credentials below; they are shown only to"
-                    + " you, in a window that is not kept in the chat history." : "") + " When you are finished, end"
-                    + " it early with I'm done.", a.credentialsIssued() ? GrantCard.REVEAL : null, GrantCard.DONE);
-            case GrantEvent.ProvisioningFailed e -> new Message(":x: Access could not be provisioned.");
-            case GrantEvent.RolledBack e -> new Message(":x: Access could not be provisioned. The target had already"
-                    + " made it, so it was taken back: nothing was left behind.");
+            case GrantEvent.Activated a -> new Message(say("activated", "target", target, "credentials",
+                    a.credentialsIssued()), a.credentialsIssued() ? GrantCard.REVEAL : null, GrantCard.DONE);
+            case GrantEvent.ProvisioningFailed e -> new Message(say("provisioningFailed"));
+            case GrantEvent.RolledBack e -> new Message(say("rolledBack"));
             case GrantEvent.CredentialsRevealed e -> null;
-            case GrantEvent.ExpiryWarned e -> new Message(":hourglass: Your access to *" + SlackText.escape(g.target())
-                    + "* ends at " + end(g) + ". Extend it (a peer approves again) or end it now.",
+            case GrantEvent.ExpiryWarned e -> new Message(say("expiryWarned", "target", target, "end", end(g)),
                     GrantCard.EXTEND, GrantCard.DONE);
-            case GrantEvent.ExtensionRequested e -> new Message("You asked for " + g.extension()
-                    .map(x -> DurationText.format(x.duration())).orElse("") + " more; it waits for approval.");
+            case GrantEvent.ExtensionRequested e -> new Message(say("extensionRequested", "extra", g.extension()
+                    .map(x -> DurationText.format(x.duration())).orElse("")));
             case GrantEvent.ExtensionApprovalRecorded e -> null;
             case GrantEvent.Extended e -> {
                 boolean renewed = e.credentialsFingerprint().isPresent();
-                yield new Message(":white_check_mark: " + ReplyText.mention(e.approver()) + " approved "
-                        + DurationText.format(e.added()) + " more; your access now ends at " + end(g) + "."
-                        + (renewed ? " The target issued new credentials for the new window: reveal them below; the"
-                        + " old ones still end at the old time." : ""), renewed ? GrantCard.REVEAL : null,
-                        GrantCard.DONE);
+                yield new Message(say("extended", "approver", ReplyText.mention(e.approver()), "added",
+                        DurationText.format(e.added()), "end", end(g), "renewed", renewed),
+                        renewed ? GrantCard.REVEAL : null, GrantCard.DONE);
             }
-            case GrantEvent.ExtensionFailed e -> new Message(":warning: The extension was approved, but *"
-                    + SlackText.escape(g.target()) + "* could not move the end of your access: "
-                    + SlackText.escape(e.error()) + ". Your access still ends at " + end(g) + ".");
-            case GrantEvent.ExtensionDenied e -> new Message(":no_entry: " + ReplyText.mention(e.approver())
-                    + " denied the extension: " + SlackText.escape(e.reason()));
-            case GrantEvent.Expired e -> new Message(":lock: Your access has ended and was removed.");
-            case GrantEvent.Revoked e -> new Message(":lock: Your access was ended early" + g.revocation().revokedBy()
-                    .filter(by -> !by.equals(g.requester())).map(by -> " by " + ReplyText.mention(by)).orElse("")
-                    + " and removed.");
+            case GrantEvent.ExtensionFailed e -> new Message(say("extensionFailed", "target", target, "error",
+                    e.error(), "end", end(g)));
+            case GrantEvent.ExtensionDenied e -> new Message(say("extensionDenied", "approver",
+                    ReplyText.mention(e.approver()), "reason", e.reason()));
+            case GrantEvent.Expired e -> new Message(say("expired"));
+            case GrantEvent.Revoked e -> new Message(say("revoked", "by", g.revocation().revokedBy()
+                    .filter(by -> !by.equals(g.requester())).map(ReplyText::mention).orElse("")));
             case GrantEvent.RevocationFailed e -> null;
             case GrantEvent.RevocationRecovered e -> null;
             case GrantEvent.RevocationResolved e -> null;
-            case GrantEvent.PostMortemOpened e -> new Message(policy.review().requires(g.emergency())
-                    ? ":memo: Please write the review of this access: five short questions. The post-mortem thread"
-                    + " under the request card has the timeline; you will be reminded until the review is written."
-                    : ":memo: The post-mortem of this access is in the thread under the request card. A review is"
-                    + " optional for this grant; write one if there is something to record.",
+            case GrantEvent.PostMortemOpened e -> new Message(say("postMortemOpened", "required",
+                    policy.review().requires(g.emergency())),
                     g.postMortem().review().isEmpty() ? PostMortemView.WRITE_REVIEW : null);
             case GrantEvent.ReviewReminded r -> g.postMortem().review().isPresent() ? null
-                    : new Message(":bell: Reminder " + r.number() + ": the review of this access is still unwritten."
-                    + (r.escalated() ? " The notify channels have been told it is overdue." : ""),
+                    : new Message(say("reviewReminded", "number", r.number(), "escalated", r.escalated()),
                     PostMortemView.WRITE_REVIEW);
             case GrantEvent.ReviewWritten e -> null;
-            case GrantEvent.Reviewed r -> new Message(":white_check_mark: " + ReplyText.mention(r.by())
-                    + " signed off your review.");
+            case GrantEvent.Reviewed r -> new Message(say("reviewed", "by", ReplyText.mention(r.by())));
         };
     }
 }

@@ -37,13 +37,18 @@ public class SlackCheckpointWitness implements CheckpointWitness {
         templates.render(TEMPLATE, Map.of("seq", 1, "line", "x")); // a broken override stops the start
     }
 
+    /** The posted message. */
+    String text(Checkpoint checkpoint) {
+        return templates.render(TEMPLATE, Map.of("seq", checkpoint.seq(), "line", checkpoint.line())).strip();
+    }
+
     @Override
     public boolean publish(Checkpoint checkpoint) {
         List<String> channels = policy.channels().checkpointChannels();
         if (channels.isEmpty()) {
             return false;
         }
-        String text = templates.render(TEMPLATE, Map.of("seq", checkpoint.seq(), "line", checkpoint.line())).strip();
+        String text = text(checkpoint);
         StringBuilder refused = new StringBuilder();
         for (String channel : channels) {
             try {

@@ -5,6 +5,7 @@ import dev.breakglass.command.CommandParser;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.ParseError;
 import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
 
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,14 @@ public final class CommandReplies {
     /** Every template this class renders, compiled at start. */
     public static final List<String> TEMPLATES = List.of("help", "parse-error", "grant-list",
             "grant-status", "audit-timeline");
+    /** The answers the bot words itself (not the core's replies), one section each. */
+    public static final String ANSWER = "command-answer";
+    private static final List<String> ANSWER_FLAGS = List.of("notVisible", "noTarget", "busy", "failed",
+            "noGrantButton", "formNotOpened", "formNotOpenedUseCommand", "formNotOpenedClickAgain", "reviewFormNotOpened",
+            "stepUpFormNotOpened", "enrolmentNotOpened", "requestNeedsStepUp", "requesting", "requestAgain",
+            "stepUpSetUp", "windowNotOpened", "formLostGrant", "reviewFormLostGrant", "extraTimeFormat");
+    private static final List<String> ANSWER_VARIABLES = List.of("id", "error", "target", "ref", "duration",
+            "justification", "hint");
     /** How many grants {@code /breakglass list} shows before "…and N more". */
     public static final int LIST_SHOWN = 20;
     private static final java.time.format.DateTimeFormatter STAMP =
@@ -23,6 +32,49 @@ public final class CommandReplies {
 
     public CommandReplies(Templates templates) {
         this.templates = templates;
+        templates.check(ANSWER, ANSWER_FLAGS, ANSWER_VARIABLES);
+    }
+
+    /** Asked about a grant that does not exist or that the user may not see (the two are not told apart). */
+    public String notVisible(GrantId id) {
+        return templates.say(ANSWER, "notVisible", Map.of("id", id.toString()));
+    }
+
+    /** {@code /breakglass} with no target the user may request. */
+    public String noTarget() {
+        return templates.say(ANSWER, "noTarget", Map.of());
+    }
+
+    /** Work after the acknowledgement was refused: too much waiting already. */
+    public String busy() {
+        return templates.say(ANSWER, "busy", Map.of());
+    }
+
+    /** Work after the acknowledgement threw: it may or may not have happened. */
+    public String failed(java.util.Optional<GrantId> about) {
+        return templates.say(ANSWER, "failed", Map.of("id", about.map(GrantId::toString).orElse("")));
+    }
+
+    /**
+     * The short answers of the Slack handlers, by their section in {@code command-answer.mustache}; {@code args} are
+     * name, value pairs of plain text (escaped here). Sections: {@code noGrantButton}, {@code formNotOpened} and
+     * {@code formNotOpenedUseCommand} ({@code error}), {@code formNotOpenedClickAgain}, {@code reviewFormNotOpened},
+     * {@code stepUpFormNotOpened}, {@code enrolmentNotOpened} ({@code error}, may be empty), {@code requestNeedsStepUp}
+     * ({@code target}), {@code requestAgain} ({@code ref}, {@code duration}, {@code justification}),
+     * {@code stepUpSetUp}.
+     */
+    public String answer(String section, Object... args) {
+        return templates.say(ANSWER, section, Templates.vars(args));
+    }
+
+    /**
+     * {@link #answer} as plain text, for what Slack shows as typed or the core escapes later: a form's error
+     * ({@code formLostGrant}, {@code reviewFormLostGrant}, {@code extraTimeFormat} with {@code hint}), the action
+     * named in a step-up reply ({@code requesting} with {@code target}), why a window did not open
+     * ({@code windowNotOpened} with {@code error}).
+     */
+    public String plainAnswer(String section, Object... args) {
+        return templates.sayPlain(ANSWER, section, Templates.vars(args));
     }
 
     public String help() {

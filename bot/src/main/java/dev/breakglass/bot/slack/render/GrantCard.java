@@ -1,9 +1,7 @@
 package dev.breakglass.bot.slack.render;
 
 import com.slack.api.model.block.LayoutBlock;
-import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import com.slack.api.model.block.element.BlockElement;
-import com.slack.api.model.block.element.ButtonElement;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantState;
@@ -25,7 +23,8 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 /**
  * The request card in the approvals channel and the messages to the requester, as Block Kit. The wording comes
- * from templates ({@code request-card}, {@code requester-*}); the structure and the buttons from here.
+ * from templates ({@code request-card}, {@code card-header}, {@code requester-update}, {@code fallback-text}, the
+ * buttons' from {@link Buttons}); the structure and which buttons show from here.
  *
  * <p>Edge cases: every user-typed value (justification, incident, reasons) is escaped and each section is cut
  * to Slack's 3000 characters with a visible marker; the buttons exist only while the card still waits for a
@@ -44,47 +43,52 @@ public final class GrantCard {
     public static final String DENY_EXTENSION = "bg_extend_deny";
     public static final String RESOLVE = "bg_resolve";
     /** Templates this class renders, compiled at start. */
-    public static final List<String> TEMPLATES = List.of("request-card", "requester-update");
+    public static final List<String> TEMPLATES = List.of("request-card", "request-card-justification",
+            "requester-update", "card-header", "fallback-text");
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Templates templates;
+    private final Buttons buttons;
 
     public GrantCard(Templates templates) {
         this.templates = templates;
+        this.buttons = new Buttons(templates);
     }
 
     /** The card: what was asked and where it stands, with Approve / Deny while it waits. */
     public List<LayoutBlock> card(Grant g) {
+        Map<String, Object> data = data(g);
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(header(h -> h.text(plainText((g.emergency() ? "EMERGENCY break glass " : "Break-glass request ")
-                + g.id()))));
-        blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card", data(g)))))));
-        blocks.add(section(s -> s.text(markdownText(fit("*Justification*\n" + SlackText.quote(g.justification()))))));
+        blocks.add(header(h -> h.text(plainText(headerText(data)))));
+        blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card", data))))));
+        blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card-justification",
+                Map.of("justification", SlackText.quote(g.justification()))).strip())))));
         if (g.state() == GrantState.PENDING) {
             blocks.add(actions(a -> a.blockId("bg_decide_" + g.id().value()).elements(List.of(
-                    button(APPROVE, "Approve", g, "primary", confirm("Approve " + g.id() + "?",
-                            "Access to " + g.target() + roleText(g) + " for " + DurationText.format(g.duration())
-                                    + " will be provisioned for the requester.", "Approve")),
-                    button(DENY, "Deny", g, "danger", null)))));
+                    buttons.confirmed(APPROVE, "approve", "approve", g, "primary"),
+                    buttons.button(DENY, "deny", g, "danger")))));
         } else if (g.state() == GrantState.ACTIVE) {
-            List<BlockElement> buttons = new ArrayList<>();
+            List<BlockElement> elements = new ArrayList<>();
             g.extension().ifPresent(e -> {
-                buttons.add(button(APPROVE_EXTENSION, "Approve extension", g, "primary", confirm("Extend " + g.id()
-                        + "?", "The access gets " + DurationText.format(e.duration()) + " more.", "Approve extension")));
-                buttons.add(button(DENY_EXTENSION, "Deny extension", g, null, null));
+                elements.add(buttons.confirmed(APPROVE_EXTENSION, "approveExtension", "approveExtension", g, "primary"));
+                elements.add(buttons.button(DENY_EXTENSION, "denyExtension", g, null));
             });
-            buttons.add(button(DONE, "Revoke now", g, "danger", confirm("Revoke " + g.id() + " now?",
-                    "The access is removed at once.", "Revoke now")));
-            blocks.add(actions(a -> a.blockId("bg_active_" + g.id().value()).elements(buttons)));
+            elements.add(buttons.confirmed(DONE, "revokeNow", "revokeNow", g, "danger"));
+            blocks.add(actions(a -> a.blockId("bg_active_" + g.id().value()).elements(elements)));
         }
         return blocks;
     }
 
+    private String headerText(Map<String, Object> data) {
+        return templates.plain("card-header", data).strip();
+    }
+
     /** Plain-text fallback of the card (notifications, screen readers). */
     public String cardText(Grant g) {
-        return (g.emergency() ? "EMERGENCY break glass " : "Break-glass request ") + g.id() + ": " + g.target()
-                + roleText(g) + " for " + DurationText.format(g.duration()) + " (" + stateWord(g.state()) + ")";
+        Map<String, Object> data = data(g);
+        data.put("header", headerText(data));
+        return templates.sayPlain("fallback-text", "card", data);
     }
 
     /** A message to the requester about their grant, with the buttons that fit the moment. */
@@ -93,31 +97,25 @@ public final class GrantCard {
         data.put("headline", headline);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("requester-update", data))))));
-        List<BlockElement> buttons = new ArrayList<>();
+        List<BlockElement> elements = new ArrayList<>();
         for (String buttonAction : buttonActions == null ? new String[0] : buttonActions) {
             if (buttonAction == null) {
                 continue;
             }
-            buttons.add(switch (buttonAction) {
-                case CANCEL -> button(CANCEL, "Cancel request", g, null,
-                        confirm("Cancel " + g.id() + "?", "The request is withdrawn; approvers can no longer act on it.",
-                                "Cancel request"));
-                case BREAK_GLASS -> button(BREAK_GLASS, "Break glass now", g, "danger",
-                        confirm("Break the glass on " + g.id() + "?", "You get access without a peer's approval. "
-                                + "Security and management are alerted at once and a review is mandatory.",
-                                "Break glass now"));
-                case REVEAL -> button(REVEAL, "Reveal credentials", g, "primary", null);
-                case EXTEND -> button(EXTEND, "Extend", g, "primary", null);
-                case DONE -> button(DONE, "I'm done", g, "danger", confirm("End " + g.id() + " now?",
-                        "Your access is removed at once.", "I'm done"));
-                case PostMortemView.WRITE_REVIEW -> button(PostMortemView.WRITE_REVIEW, "Write review", g, "primary",
-                        null);
+            elements.add(switch (buttonAction) {
+                case CANCEL -> buttons.confirmed(CANCEL, "cancel", "cancel", g, null);
+                case BREAK_GLASS -> buttons.confirmed(BREAK_GLASS, "breakGlass", "breakGlass", g, "danger");
+                case REVEAL -> buttons.button(REVEAL, "reveal", g, "primary");
+                case EXTEND -> buttons.button(EXTEND, "extend", g, "primary");
+                case DONE -> buttons.confirmed(DONE, "done", "done", g, "danger");
+                case PostMortemView.WRITE_REVIEW -> buttons.button(PostMortemView.WRITE_REVIEW, "writeReview", g,
+                        "primary");
 
                 default -> throw new IllegalArgumentException("no button " + buttonAction);
             });
         }
-        if (!buttons.isEmpty()) {
-            blocks.add(actions(a -> a.blockId("bg_requester_" + g.id().value()).elements(buttons)));
+        if (!elements.isEmpty()) {
+            blocks.add(actions(a -> a.blockId("bg_requester_" + g.id().value()).elements(elements)));
         }
         return blocks;
     }
@@ -131,9 +129,7 @@ public final class GrantCard {
         blocks.add(section(s -> s.text(markdownText(fit(mrkdwn)))));
         if (resolvable) {
             blocks.add(actions(a -> a.blockId("bg_alert_" + g.id().value()).elements(List.of(
-                    button(RESOLVE, "Mark resolved", g, null, confirm("Mark " + g.id() + " resolved?",
-                            "Only if you removed the access by hand: retries stop and the grant counts as revoked.",
-                            "Mark resolved"))))));
+                    buttons.confirmed(RESOLVE, "resolve", "resolve", g, null)))));
         }
         return blocks;
     }
@@ -183,23 +179,8 @@ public final class GrantCard {
         return s.name().toLowerCase().replace('_', ' ');
     }
 
-    private static String roleText(Grant g) {
-        return g.role().map(r -> " as " + r).orElse("");
-    }
-
     private static String fit(String mrkdwn) {
         return SlackText.fit(mrkdwn, SlackText.SECTION_LIMIT);
-    }
-
-    private static ButtonElement button(String action, String label, Grant g, String style,
-                                        ConfirmationDialogObject confirm) {
-        return ButtonElement.builder().actionId(action).text(plainText(label)).value(g.id().toString())
-                .style(style).confirm(confirm).build();
-    }
-
-    private static ConfirmationDialogObject confirm(String title, String text, String yes) {
-        return ConfirmationDialogObject.builder().title(plainText(title)).text(plainText(text))
-                .confirm(plainText(yes)).deny(plainText("Back")).build();
     }
 
     /** For tests and logs: a time as the card shows it. */

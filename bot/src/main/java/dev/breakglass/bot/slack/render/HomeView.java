@@ -1,7 +1,6 @@
 package dev.breakglass.bot.slack.render;
 
 import com.slack.api.model.block.LayoutBlock;
-import com.slack.api.model.block.composition.ConfirmationDialogObject;
 import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.model.view.View;
 import dev.breakglass.command.DurationText;
@@ -19,7 +18,6 @@ import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.divider;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 /**
  * The App Home tab of one user: four sections (their requests, their active access with time left, requests
@@ -47,7 +45,10 @@ public final class HomeView {
 
     private final Templates templates;
 
+    private final Buttons buttons;
+
     public HomeView(Templates templates) {
+        this.buttons = new Buttons(templates);
         this.templates = templates;
     }
 
@@ -141,30 +142,16 @@ public final class HomeView {
         return flat.substring(0, end) + "…";
     }
 
-    private static ButtonElement approve(Grant g) {
-        return ButtonElement.builder().actionId(GrantCard.APPROVE).text(plainText("Approve")).value(g.id().toString())
-                .style("primary").confirm(ConfirmationDialogObject.builder()
-                        .title(plainText("Approve " + g.id() + "?"))
-                        .text(plainText(SlackText.fit("Access to " + g.target() + g.role().map(r -> " as " + r).orElse("")
-                                + " for " + DurationText.format(g.duration()) + " will be provisioned for the requester.",
-                                300)))
-                        .confirm(plainText("Approve")).deny(plainText("Back")).build())
-                .build();
+    private ButtonElement approve(Grant g) {
+        return buttons.confirmed(GrantCard.APPROVE, "approve", "approve", g, "primary");
     }
 
     /** Write review on the requester's own ended access; Sign off on a written review (the only other kind). */
-    private static ButtonElement review(Grant g) {
+    private ButtonElement review(Grant g) {
         if (g.postMortem().review().isEmpty()) {
-            return ButtonElement.builder().actionId(PostMortemView.WRITE_REVIEW).text(plainText("Write review"))
-                    .value(g.id().toString()).style("primary").build();
+            return buttons.button(PostMortemView.WRITE_REVIEW, "writeReview", g, "primary");
         }
-        return ButtonElement.builder().actionId(PostMortemView.SIGN_OFF).text(plainText("Sign off"))
-                .value(g.id().toString()).confirm(ConfirmationDialogObject.builder()
-                        .title(plainText("Sign off " + g.id() + "?"))
-                        .text(plainText("You accept the review as written in its post-mortem thread; the grant "
-                                + "counts as reviewed."))
-                        .confirm(plainText("Sign off")).deny(plainText("Back")).build())
-                .build();
+        return buttons.confirmed(PostMortemView.SIGN_OFF, "signOff", "signOffHome", g, null);
     }
 
     private static String fit(String mrkdwn) {

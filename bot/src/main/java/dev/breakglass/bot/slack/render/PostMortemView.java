@@ -1,8 +1,6 @@
 package dev.breakglass.bot.slack.render;
 
 import com.slack.api.model.block.LayoutBlock;
-import com.slack.api.model.block.composition.ConfirmationDialogObject;
-import com.slack.api.model.block.element.ButtonElement;
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.adapter.MeteredTarget;
 import dev.breakglass.command.DurationText;
@@ -25,7 +23,6 @@ import java.util.Optional;
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
-import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 
 /**
  * The post-mortem thread under the request card: the opening message (template {@code post-mortem}: what was
@@ -47,7 +44,8 @@ public final class PostMortemView {
     public static final String WRITE_REVIEW = "bg_write_review";
     public static final String SIGN_OFF = "bg_sign_off";
     /** Templates this class renders, compiled at start. */
-    public static final List<String> TEMPLATES = List.of("post-mortem", "review");
+    public static final List<String> TEMPLATES = List.of("post-mortem", "review", "review-signed-off",
+            "post-mortem-timeline");
     /** At most this many sections in the opening message (Slack allows 50 blocks). */
     static final int MAX_SECTIONS = 20;
     private static final int DETAIL_LIMIT = 300;
@@ -60,8 +58,12 @@ public final class PostMortemView {
 
     private final Templates templates;
 
+    private final Buttons buttons;
+
     public PostMortemView(Templates templates) {
         this.templates = templates;
+        this.buttons = new Buttons(templates);
+        templates.check(TIMELINE, TIMELINE_SECTIONS, TIMELINE_VARIABLES); // a broken override stops the start
     }
 
     /**
@@ -85,23 +87,17 @@ public final class PostMortemView {
         PostMortem pm = g.postMortem();
         if (pm.review().isEmpty() && g.awaitsReview()) {
             blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
-                    ButtonElement.builder().actionId(WRITE_REVIEW).text(plainText("Write review"))
-                            .value(g.id().toString()).style("primary").build()))));
+                    buttons.button(WRITE_REVIEW, "writeReview", g, "primary")))));
         } else if (pm.signOff().isEmpty() && g.awaitsReview()) {
             blocks.add(actions(a -> a.blockId("bg_postmortem_" + g.id().value()).elements(List.of(
-                    ButtonElement.builder().actionId(SIGN_OFF).text(plainText("Sign off")).value(g.id().toString())
-                            .style("primary").confirm(ConfirmationDialogObject.builder()
-                                    .title(plainText("Sign off " + g.id() + "?"))
-                                    .text(plainText("You accept the review as written; the grant counts as reviewed."))
-                                    .confirm(plainText("Sign off")).deny(plainText("Back")).build())
-                            .build()))));
+                    buttons.confirmed(SIGN_OFF, "signOff", "signOff", g, "primary")))));
         }
         return blocks;
     }
 
     /** Plain-text fallback of the opening message. */
     public String openingText(Grant g) {
-        return "Post-mortem of " + g.id() + ": " + g.target() + g.role().map(r -> " as " + r).orElse("");
+        return templates.sayPlain("fallback-text", "postMortem", GrantCard.data(g));
     }
 
     /**
@@ -128,6 +124,17 @@ public final class PostMortemView {
      *
      * @throws IllegalArgumentException when the grant has no written review
      */
+    /** Plain-text fallback of the written review's reply. */
+    public String reviewFallback(Grant g) {
+        return templates.sayPlain("fallback-text", "review", GrantCard.data(g));
+    }
+
+    /** The short reply in the thread once the review is signed off by {@code by}. */
+    public String signedOffNote(Grant g, String by) {
+        return templates.render("review-signed-off", Map.of("by", ReplyText.mention(by), "id", g.id().toString()))
+                .strip();
+    }
+
     public String reviewText(Grant g) {
         Review r = g.postMortem().review().orElseThrow(() -> new IllegalArgumentException(g.id() + " has no review"));
         Map<String, Object> d = new HashMap<>();
@@ -157,7 +164,7 @@ public final class PostMortemView {
         d.put("timeline", timeline);
         Optional<Latency> latency = latency(g, entries);
         d.put("latency", latency.map(l -> span(l.took())).orElse(""));
-        d.put("latencyMeaning", latency.map(Latency::meaning).orElse(""));
+        d.put("latencyMeaning", latency.map(l -> templates.say(TIMELINE, l.meaning(), Map.of())).orElse(""));
         int extensions = (int) entries.stream().filter(e -> e.type().equals("Extended")).count();
         d.put("extensions", extensions == 0 ? "" : extensions); // 0 would count as true in a section
         List<Map<String, Object>> questions = new ArrayList<>();
@@ -178,58 +185,76 @@ public final class PostMortemView {
         return d;
     }
 
-    /** One audit entry in words (bot-written mrkdwn, user text escaped); empty for bookkeeping entries. */
-    static Optional<String> sentence(AuditEntry e) {
-        String who = AuditEntry.SYSTEM.equals(e.actor()) ? "the bot" : ReplyText.mention(e.actor());
+    /** The template of the timeline's sentences, one section per kind of audit entry. */
+    public static final String TIMELINE = "post-mortem-timeline";
+    private static final List<String> TIMELINE_SECTIONS = List.of("bot", "requested", "approved", "emergencyOffered",
+            "glassBroken", "activated", "provisioningFailed", "credentialsRevealed", "rolledBack", "expiryWarned",
+            "extensionRequested", "extensionApprovalRecorded", "extended", "extensionDenied", "extensionFailed",
+            "revocationFailed", "revocationRecovered", "expired", "revoked", "revocationResolved", "leftBehind",
+            "stepUpVerified", "stepUpFailed", "stepUpLockedOut", "stepUpEnrolled", "stepUpReset", "latencyExpired",
+            "latencyRevoked");
+    private static final List<String> TIMELINE_VARIABLES = List.of("who", "target", "role", "duration", "incident",
+            "until", "credentials", "error", "extra", "justification", "reason", "attempt", "attempts", "note",
+            "action", "failure", "failures", "user", "count", "shown", "more");
+
+    /**
+     * One audit entry in words (section of {@link #TIMELINE}; bot-written mrkdwn, user text escaped); empty for
+     * bookkeeping entries. A missing detail shows as "?", an optional one is left out.
+     */
+    Optional<String> sentence(AuditEntry e) {
+        String who = AuditEntry.SYSTEM.equals(e.actor()) ? templates.say(TIMELINE, "bot", Map.of())
+                : ReplyText.mention(e.actor());
         Map<String, Object> d = e.details();
-        String s = switch (e.type()) {
-            case "Requested" -> who + " asked for *" + text(d, "target") + "*" + optional(d, "role", " as *", "*")
-                    + " for *" + text(d, "duration") + "*" + optional(d, "incident", " (incident *", "*)");
-            case "ApprovalRecorded", "Approved" -> who + " approved";
-            case "EmergencyOffered" -> "Nobody had decided: solo break glass was offered to the requester";
-            case "GlassBroken" -> ":rotating_light: " + who + " broke the glass alone, without peer approval";
-            case "Activated" -> "Access began" + optional(d, "expires_at", ", until ", "", true)
-                    + (Boolean.TRUE.equals(d.get("credentials_issued")) ? "; credentials issued" : "");
-            case "ProvisioningFailed" -> "Provisioning failed: " + text(d, "error");
-            case "CredentialsRevealed" -> who + " revealed the credentials";
-            case "RolledBack" -> "Provisioning rolled back (" + text(d, "error") + "): the access the target made was"
-                    + " removed";
-            case "ExpiryWarned" -> "The requester was warned that access ends soon";
-            case "ExtensionRequested" -> who + " asked for " + text(d, "extra") + " more: " + text(d, "justification");
-            case "ExtensionApprovalRecorded" -> who + " approved the extension";
-            case "Extended" -> who + " approved " + text(d, "extra") + " more" + optional(d, "expires_at", ", until ",
-                    "", true);
-            case "ExtensionDenied" -> who + " denied more time: " + text(d, "reason");
-            case "ExtensionFailed" -> "The approved extension failed at the target (" + text(d, "error")
-                    + "); access kept its old end";
-            case "RevocationFailed" -> "Revocation attempt " + text(d, "attempt") + " failed: " + text(d, "error");
-            case "RevocationRecovered" -> "Revocation succeeded after " + text(d, "attempts") + " attempts";
-            case "Expired" -> "Access ended with its window and was removed";
-            case "Revoked" -> who + " ended the access early" + optional(d, "reason", ": ", "") + "; it was removed";
-            case "RevocationResolved" -> who + " confirmed by hand that the access is gone"
-                    + optional(d, "note", ": ", "");
+        return switch (e.type()) {
+            case "Requested" -> say("requested", who, "target", text(d, "target"), "role", optional(d, "role"),
+                    "duration", text(d, "duration"), "incident", optional(d, "incident"));
+            case "ApprovalRecorded", "Approved" -> say("approved", who);
+            case "EmergencyOffered" -> say("emergencyOffered", who);
+            case "GlassBroken" -> say("glassBroken", who);
+            case "Activated" -> say("activated", who, "until", time(d, "expires_at"), "credentials",
+                    Boolean.TRUE.equals(d.get("credentials_issued")));
+            case "ProvisioningFailed" -> say("provisioningFailed", who, "error", text(d, "error"));
+            case "CredentialsRevealed" -> say("credentialsRevealed", who);
+            case "RolledBack" -> say("rolledBack", who, "error", text(d, "error"));
+            case "ExpiryWarned" -> say("expiryWarned", who);
+            case "ExtensionRequested" -> say("extensionRequested", who, "extra", text(d, "extra"), "justification",
+                    text(d, "justification"));
+            case "ExtensionApprovalRecorded" -> say("extensionApprovalRecorded", who);
+            case "Extended" -> say("extended", who, "extra", text(d, "extra"), "until", time(d, "expires_at"));
+            case "ExtensionDenied" -> say("extensionDenied", who, "reason", text(d, "reason"));
+            case "ExtensionFailed" -> say("extensionFailed", who, "error", text(d, "error"));
+            case "RevocationFailed" -> say("revocationFailed", who, "attempt", text(d, "attempt"), "error",
+                    text(d, "error"));
+            case "RevocationRecovered" -> say("revocationRecovered", who, "attempts", text(d, "attempts"));
+            case "Expired" -> say("expired", who);
+            case "Revoked" -> say("revoked", who, "reason", optional(d, "reason"));
+            case "RevocationResolved" -> say("revocationResolved", who, "note", optional(d, "note"));
             case "TargetCall" -> leftBehind(d);
-            case "StepUpVerified" -> who + " passed step-up (" + text(d, "action") + ")";
-            case "StepUpFailed" -> who + " typed a step-up code that failed (" + text(d, "failure") + ", "
-                    + text(d, "failures") + " in 10 minutes)";
-            case "StepUpLockedOut" -> ":rotating_light: " + who + "'s step-up was locked until "
-                    + text(d, "until") + " after 5 failed codes";
-            case "StepUpEnrolled" -> who + " enrolled in step-up";
-            case "StepUpReset" -> who + " reset the step-up enrolment of " + ReplyText.mention(text(d, "user"));
-            default -> null;
+            case "StepUpVerified" -> say("stepUpVerified", who, "action", text(d, "action"));
+            case "StepUpFailed" -> say("stepUpFailed", who, "failure", text(d, "failure"), "failures",
+                    text(d, "failures"));
+            case "StepUpLockedOut" -> say("stepUpLockedOut", who, "until", text(d, "until"));
+            case "StepUpEnrolled" -> say("stepUpEnrolled", who);
+            case "StepUpReset" -> say("stepUpReset", who, "user", ReplyText.mention(text(d, "user")));
+            default -> Optional.empty();
         };
-        return Optional.ofNullable(s);
+    }
+
+    private Optional<String> say(String section, String who, Object... args) {
+        Map<String, Object> data = Templates.vars(args);
+        data.put("who", who);
+        return Optional.of(templates.say(TIMELINE, section, data));
     }
 
     /**
      * A revoke call that reported objects the grant's login left behind, in words: the first
-     * {@link #LEFT_BEHIND_SHOWN} with what was done to each, then how many more the audit log lists. Null for any
+     * {@link #LEFT_BEHIND_SHOWN} with what was done to each, then how many more the audit log lists. Empty for any
      * other adapter call (bookkeeping).
      */
-    private static String leftBehind(Map<String, Object> d) {
+    private Optional<String> leftBehind(Map<String, Object> d) {
         if (!"revoke".equals(d.get("action")) || !(d.get(MeteredTarget.LEFT_BEHIND) instanceof String listed)
                 || listed.isBlank()) {
-            return null;
+            return Optional.empty();
         }
         List<String> lines = listed.lines().toList();
         long count = d.get(MeteredTarget.LEFT_BEHIND_COUNT) instanceof Number n ? n.longValue() : lines.size();
@@ -238,11 +263,11 @@ public final class PostMortemView {
             shown.add(SlackText.escape(SlackText.oneLine(line, DETAIL_LIMIT)));
         }
         long more = count - shown.size();
-        return "The revoke found " + count + " object(s) the login left behind and made them harmless: "
-                + String.join("; ", shown) + (more > 0 ? "; and " + more + " more in the audit log" : "");
+        return Optional.of(templates.say(TIMELINE, "leftBehind", Map.of("count", count, "shown",
+                String.join("; ", shown), "more", more > 0 ? more : "")));
     }
 
-    /** How long removal took, and what the figure measures. */
+    /** How long removal took, and what the figure measures (a section of {@link #TIMELINE}). */
     record Latency(Duration took, String meaning) {
     }
 
@@ -254,14 +279,14 @@ public final class PostMortemView {
         }
         if (end.get().type().equals("Expired")) {
             return g.expiresAt().map(t -> new Latency(nonNegative(Duration.between(t, end.get().at())),
-                    "from the end of the window to the confirmed removal"));
+                    "latencyExpired"));
         }
         if (end.get().type().equals("Revoked")) {
             return entries.stream().filter(e -> e.type().equals("TargetCall") && "revoke".equals(e.details().get("action")))
                     .findFirst().map(call -> {
                         Instant start = call.at().minusMillis(number(call.details().get("ms")));
                         return new Latency(nonNegative(Duration.between(start, end.get().at())),
-                                "from the first revoke call to the confirmed removal");
+                                "latencyRevoked");
                     });
         }
         return Optional.empty();
@@ -290,29 +315,29 @@ public final class PostMortemView {
         return a.equals(b) ? CLOCK.format(t) : DATED.format(t);
     }
 
+    /** A detail as one line of plain text (the template escapes it); "?" when missing. */
     private static String text(Map<String, Object> d, String key) {
         Object v = d.get(key);
-        return v == null ? "?" : SlackText.escape(SlackText.oneLine(v.toString(), DETAIL_LIMIT));
+        return v == null ? "?" : SlackText.oneLine(v.toString(), DETAIL_LIMIT);
     }
 
-    private static String optional(Map<String, Object> d, String key, String before, String after) {
-        return optional(d, key, before, after, false);
-    }
-
-    private static String optional(Map<String, Object> d, String key, String before, String after, boolean time) {
+    /** An optional detail as one line of plain text; empty (a closed section) when missing or blank. */
+    private static String optional(Map<String, Object> d, String key) {
         Object v = d.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return "";
-        }
-        String shown = time ? timeOf(v.toString()) : SlackText.escape(SlackText.oneLine(v.toString(), DETAIL_LIMIT));
-        return before + shown + after;
+        return v == null || v.toString().isBlank() ? "" : SlackText.oneLine(v.toString(), DETAIL_LIMIT);
+    }
+
+    /** An optional instant as the timeline's clock time; empty when missing. */
+    private static String time(Map<String, Object> d, String key) {
+        Object v = d.get(key);
+        return v == null || v.toString().isBlank() ? "" : timeOf(v.toString());
     }
 
     private static String timeOf(String instant) {
         try {
             return CLOCK.format(Instant.parse(instant));
         } catch (java.time.format.DateTimeParseException e) {
-            return SlackText.escape(instant);
+            return instant; // shown as written (the template escapes it)
         }
     }
 

@@ -2,25 +2,47 @@ package dev.breakglass.bot.slack.render;
 
 import dev.breakglass.grant.Reply;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
-/** Renders a core {@link Reply} as mrkdwn: text escaped, people as mentions. */
+/**
+ * Renders a core {@link Reply}: a named reply from the section its key names in its {@code reply-<area>} template,
+ * other replies from their parts. Text is escaped (mrkdwn) and people are mentions; in plain text (a form's error,
+ * which Slack shows as typed) text stays as written and people are {@code @id}.
+ */
 public final class ReplyText {
+    /** The templates of the core's named replies, compiled at start. */
+    public static final List<String> TEMPLATES = List.of("reply-grant", "reply-review", "reply-reveal",
+            "reply-step-up");
     private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{1,31}");
 
-    private ReplyText() {
+    private final Templates templates;
+
+    public ReplyText(Templates templates) {
+        this.templates = templates;
     }
 
-    public static String mrkdwn(Reply reply) {
+    /** The reply as mrkdwn, cut to one section. */
+    public String mrkdwn(Reply reply) {
+        if (reply.isNamed()) {
+            return SlackText.fit(templates.say(reply.template(), reply.section(), reply.values(ReplyText::mention)),
+                    SlackText.SECTION_LIMIT);
+        }
         StringBuilder out = new StringBuilder();
         for (Reply.Part part : reply.parts()) {
-            if (part instanceof Reply.Part.Text t) {
-                out.append(SlackText.escape(t.text()));
-            } else if (part instanceof Reply.Part.Person p) {
-                out.append(mention(p.userId()));
+            switch (part) {
+                case Reply.Part.Text t -> out.append(SlackText.escape(t.text()));
+                case Reply.Part.Person p -> out.append(mention(p.userId()));
             }
         }
         return SlackText.fit(out.toString(), SlackText.SECTION_LIMIT);
+    }
+
+    /** The reply as plain text, people as {@code @id}: for a form's error message. */
+    public String plain(Reply reply) {
+        return reply.isNamed()
+                ? templates.sayPlain(reply.template(), reply.section(), reply.values(id -> "@" + id))
+                : reply.plain();
     }
 
     /** {@code <@U…>} for a real user id; anything else is shown as escaped text, never as markup. */

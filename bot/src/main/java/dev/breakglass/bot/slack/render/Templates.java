@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack.render;
 
+import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
@@ -29,7 +30,11 @@ public final class Templates {
     private final Mustache.Compiler compiler = Mustache.compiler()
             .withEscaper(SlackText::escape)
             .emptyStringIsFalse(true);
+    /** For plain_text (buttons, titles, notification fallbacks): Slack shows it as typed, so nothing is escaped. */
+    private final Mustache.Compiler plainCompiler = compiler.withEscaper(Escapers.NONE);
     private final Map<String, Template> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Template> compiledPlain = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> sections = new ConcurrentHashMap<>();
 
     /**
      * @param overrides folder of user templates; must exist when given
@@ -48,17 +53,119 @@ public final class Templates {
 
     /** Renders template {@code name} with {@code data} (records, maps and lists all work). */
     public String render(String name, Object data) {
+        return render(name, data, false);
+    }
+
+    /**
+     * Renders template {@code name} as plain text, nothing escaped: for Slack's {@code plain_text} objects (buttons,
+     * dialog and modal titles, the text fallback of a message), where Slack shows the text as typed and cannot ping.
+     */
+    public String plain(String name, Object data) {
+        return render(name, data, true);
+    }
+
+    private String render(String name, Object data, boolean plain) {
         try {
-            return template(name).execute(data);
+            return template(name, plain).execute(data);
         } catch (MustacheException e) {
             throw new TemplateException("template " + source(name) + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * One message of a template that holds several, each in a section named by its flag (like
+     * {@code requester-headline.mustache}): renders {@code name} with {@code args} and {@code flag} set, trimmed.
+     *
+     * @throws TemplateException when the template says nothing for {@code flag} (a section missing from an override)
+     */
+    public String say(String name, String flag, Map<String, ?> args) {
+        return say(name, flag, args, false);
+    }
+
+    /** {@link #say} as plain text (see {@link #plain}). */
+    public String sayPlain(String name, String flag, Map<String, ?> args) {
+        return say(name, flag, args, true);
+    }
+
+    private String say(String name, String flag, Map<String, ?> args, boolean plain) {
+        for (String arg : args.keySet()) {
+            if (sections(name).contains(arg)) { // it would open that section too: two messages in one
+                throw new TemplateException("template " + source(name) + ": the variable " + arg
+                        + " has the name of a section");
+            }
+        }
+        Map<String, Object> data = new java.util.HashMap<>(args);
+        data.put(flag, true);
+        String said = render(name, data, plain).strip();
+        if (said.isEmpty()) {
+            throw new TemplateException("template " + source(name) + " has no section {{#" + flag + "}}");
+        }
+        return said;
+    }
+
+    /** Template data from name, value pairs: {@code vars("id", "BG-7", "by", mention)}. */
+    public static Map<String, Object> vars(Object... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("names and values come in pairs");
+        }
+        Map<String, Object> data = new java.util.HashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            data.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return data;
+    }
+
+    /**
+     * Checks at start that template {@code name} says something for every flag with every variable set, so an
+     * override with a misspelt variable or a missing section stops the start rather than a message in an incident.
+     */
+    public void check(String name, Collection<String> flags, Collection<String> variables) {
+        Map<String, Object> data = new java.util.HashMap<>();
+        variables.forEach(v -> data.put(v, "x"));
+        flags.forEach(f -> say(name, f, data));
+    }
+
     private Template template(String name) {
-        return compiled.computeIfAbsent(name, n -> {
+        return template(name, false);
+    }
+
+    /** The names of the outermost sections of template {@code name}. */
+    private java.util.Set<String> sections(String name) {
+        return sections.computeIfAbsent(name, n -> {
+            java.util.Set<String> found = new java.util.HashSet<>();
+            template(n).visit(new Mustache.Visitor() {
+                @Override
+                public void visitText(String text) {
+                }
+
+                @Override
+                public void visitVariable(String variable) {
+                }
+
+                @Override
+                public boolean visitInclude(String include) {
+                    return false;
+                }
+
+                @Override
+                public boolean visitSection(String section) {
+                    found.add(section);
+                    return false; // only the outermost: a section inside a message may share a variable's name
+                }
+
+                @Override
+                public boolean visitInvertedSection(String section) {
+                    return false;
+                }
+            });
+            return java.util.Set.copyOf(found);
+        });
+    }
+
+    private Template template(String name, boolean plain) {
+        return (plain ? compiledPlain : compiled).computeIfAbsent(name, n -> {
             try {
-                return compiler.compile(read(n));
+                return (plain ? plainCompiler : compiler).compile(read(n));
             } catch (MustacheException e) {
                 throw new TemplateException("template " + source(n) + " does not compile: " + e.getMessage(), e);
             }

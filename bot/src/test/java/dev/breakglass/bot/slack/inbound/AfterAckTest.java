@@ -1,10 +1,13 @@
 package dev.breakglass.bot.slack.inbound;
 
 
+import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.grant.GrantId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Work after the acknowledgement: off the caller's thread, and a failure still reaches the person clearly. */
 class AfterAckTest {
-    private final AfterAck later = new AfterAck();
+    private final AfterAck later = new AfterAck(new CommandReplies(new Templates(Optional.empty(), List.of())));
     private final BlockingQueue<String> answers = new ArrayBlockingQueue<>(AfterAck.THREADS + AfterAck.QUEUED + 10);
 
     @AfterEach

@@ -3,6 +3,7 @@ package dev.breakglass.bot.slack.render;
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.AuditRecorder;
 import dev.breakglass.bot.audit.JdbcAuditLog;
+import dev.breakglass.bot.testing.Golden;
 import dev.breakglass.testing.ManualClock;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.event.GrantEvent;
@@ -39,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code src/test/resources/golden/}.
  */
 class PostMortemViewTest {
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final Instant T0 = Instant.parse("2026-11-21T09:58:12Z");
     private static final String ALICE = "U0ALICE";
     private static final String BOB = "U0BOB";
@@ -109,13 +109,7 @@ class PostMortemViewTest {
     }
 
     private static void assertGolden(String name, String actual) throws IOException {
-        Path file = GOLDEN.resolve(name);
-        if (Boolean.getBoolean("golden.update")) {
-            Files.createDirectories(GOLDEN);
-            Files.writeString(file, actual + "\n", StandardCharsets.UTF_8);
-        }
-        assertTrue(Files.exists(file), "no golden file " + file + "; run with -Dgolden.update=true and review it");
-        assertEquals(Files.readString(file, StandardCharsets.UTF_8).stripTrailing(), actual);
+        Golden.assertMatches(name, actual);
     }
 
     @Test
@@ -173,7 +167,7 @@ class PostMortemViewTest {
                 "ExtensionDenied", "RevocationFailed", "RevocationRecovered", "Expired", "Revoked",
                 "RevocationResolved", "TargetCall", "PostMortemOpened", "ReviewReminded", "ReviewWritten", "Reviewed")) {
             AuditEntry e = new AuditEntry(1, T0, 1, type, BOB, Map.of(), "0".repeat(64), "0".repeat(64));
-            shown.put(type, PostMortemView.sentence(e).isPresent());
+            shown.put(type, view.sentence(e).isPresent());
         }
         shown.forEach((type, present) -> assertEquals(!List.of("TargetCall", "PostMortemOpened", "ReviewReminded",
                 "ReviewWritten", "Reviewed").contains(type), present, type));
@@ -190,7 +184,7 @@ class PostMortemViewTest {
         assertEquals(ALICE, e.actor());
         assertEquals(seen, e.at());
         assertEquals(0, ((Number) e.details().get("reveals_left")).intValue());
-        assertEquals(Optional.of("<@U0ALICE> revealed the credentials"), PostMortemView.sentence(e));
+        assertEquals(Optional.of("<@U0ALICE> revealed the credentials"), view.sentence(e));
     }
 
     @Test
@@ -210,5 +204,60 @@ class PostMortemViewTest {
             }
         }
         return out;
+    }
+
+    /** One entry of each type the timeline tells, with user text that tries to ping and link. */
+    @Test
+    void eachTimelineSentenceMatchesTheGoldenFile() throws IOException {
+        String hostile = "<!channel> & <https://evil.example|x>";
+        String until = T0.plus(Duration.ofMinutes(30)).toString();
+        List<Object[]> entries = List.of(
+                new Object[]{"Requested", ALICE, Map.of("target", "orders-db", "role", "admin", "duration", "30m",
+                        "incident", "INC-7 " + hostile)},
+                new Object[]{"Requested", ALICE, Map.of("target", "orders-db", "duration", "30m")},
+                new Object[]{"ApprovalRecorded", BOB, Map.of()},
+                new Object[]{"Approved", BOB, Map.of()},
+                new Object[]{"EmergencyOffered", AuditEntry.SYSTEM, Map.of()},
+                new Object[]{"GlassBroken", ALICE, Map.of()},
+                new Object[]{"Activated", AuditEntry.SYSTEM, Map.of("expires_at", until, "credentials_issued", true)},
+                new Object[]{"Activated", AuditEntry.SYSTEM, Map.of()},
+                new Object[]{"ProvisioningFailed", AuditEntry.SYSTEM, Map.of("error", "refused " + hostile)},
+                new Object[]{"CredentialsRevealed", ALICE, Map.of()},
+                new Object[]{"RolledBack", AuditEntry.SYSTEM, Map.of("error", "timed out " + hostile)},
+                new Object[]{"ExpiryWarned", AuditEntry.SYSTEM, Map.of()},
+                new Object[]{"ExtensionRequested", ALICE, Map.of("extra", "15m", "justification", "WAL " + hostile)},
+                new Object[]{"ExtensionApprovalRecorded", BOB, Map.of()},
+                new Object[]{"Extended", BOB, Map.of("extra", "15m", "expires_at", until)},
+                new Object[]{"Extended", BOB, Map.of("extra", "15m")},
+                new Object[]{"ExtensionDenied", BOB, Map.of("reason", "no " + hostile)},
+                new Object[]{"ExtensionFailed", AuditEntry.SYSTEM, Map.of("error", "refused " + hostile)},
+                new Object[]{"RevocationFailed", AuditEntry.SYSTEM, Map.of("attempt", 2, "error", "denied " + hostile)},
+                new Object[]{"RevocationRecovered", AuditEntry.SYSTEM, Map.of("attempts", 3)},
+                new Object[]{"Expired", AuditEntry.SYSTEM, Map.of()},
+                new Object[]{"Revoked", SECURITY, Map.of("reason", "done " + hostile)},
+                new Object[]{"Revoked", ALICE, Map.of()},
+                new Object[]{"RevocationResolved", SECURITY, Map.of("note", "by hand " + hostile)},
+                new Object[]{"RevocationResolved", SECURITY, Map.of()},
+                new Object[]{"TargetCall", AuditEntry.SYSTEM, Map.of("action", "revoke", "left_behind",
+                        "table t1: dropped\ntable t2 " + hostile + ": reassigned\nview v: dropped\nx\ny\nz",
+                        "left_behind_count", 8)},
+                new Object[]{"TargetCall", AuditEntry.SYSTEM, Map.of("action", "revoke", "left_behind", "table t1: dropped")},
+                new Object[]{"TargetCall", AuditEntry.SYSTEM, Map.of("action", "grant", "outcome", "ok")},
+                new Object[]{"StepUpVerified", BOB, Map.of("action", "approve")},
+                new Object[]{"StepUpFailed", BOB, Map.of("failure", "wrong", "failures", 2)},
+                new Object[]{"StepUpLockedOut", BOB, Map.of("until", "10:13 UTC")},
+                new Object[]{"StepUpEnrolled", BOB, Map.of()},
+                new Object[]{"StepUpReset", SECURITY, Map.of("user", BOB)},
+                new Object[]{"PostMortemOpened", AuditEntry.SYSTEM, Map.of()});
+        dev.breakglass.bot.testing.Golden.Cases cases = new dev.breakglass.bot.testing.Golden.Cases();
+        int n = 0;
+        for (Object[] e : entries) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> details = (Map<String, Object>) e[2];
+            AuditEntry entry = new AuditEntry(++n, T0, 42, (String) e[0], (String) e[1], details, "0".repeat(64),
+                    "0".repeat(64));
+            cases.add(n + " " + e[0], view.sentence(entry).orElse("(not told)"));
+        }
+        cases.assertMatches("post-mortem-timeline.txt");
     }
 }
