@@ -1,8 +1,6 @@
 package dev.breakglass.bot;
 
-import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.JdbcAuditLog;
-import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.persistence.JdbcGrantStore;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.RecordedCall;
@@ -13,6 +11,7 @@ import dev.breakglass.bot.testing.BotProcess;
 import dev.breakglass.bot.testing.ClusterEnv;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;
+import dev.breakglass.bot.testing.ToldOnce;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
@@ -95,11 +94,6 @@ class EventsSurviveCrashIT {
         }
     }
 
-    /** The grant's audit entries that record its events (not the adapter calls, audited as they happen). */
-    static List<String> eventEntries(JdbcAuditLog log, GrantId id) {
-        return log.forGrant(id.value()).stream().map(AuditEntry::type).filter(t -> !t.equals("TargetCall")).toList();
-    }
-
     private static long containing(List<Message> messages, String text) {
         return messages.stream().filter(m -> (m.text() + " " + m.blocks()).contains(text)).count();
     }
@@ -136,8 +130,8 @@ class EventsSurviveCrashIT {
         assertTrue(pendingDeliveries() > 0, "the held process stored deliveries");
         assertEquals(List.of(), slack.calls("chat.update"), "no consumer ran before the kill");
         assertEquals(0, postsContaining("C0SECURITY", "approved by"));
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), AuditKey.of(ClusterEnv.AUDIT_KEY));
-        assertEquals(List.of("Requested"), eventEntries(log, id));
+        JdbcAuditLog log = ToldOnce.auditLog(db);
+        assertEquals(List.of("Requested"), ToldOnce.eventEntries(log, id));
 
         bot("c", false).start().awaitHealthy(Duration.ofSeconds(90));
         RunningBot.await(Duration.ofSeconds(30), () -> {
@@ -148,7 +142,7 @@ class EventsSurviveCrashIT {
             }
         }, () -> "the stored deliveries were not made after the restart");
 
-        assertEquals(List.of("Requested", "Approved", "Activated"), eventEntries(log, id), "each entry once, in order");
+        assertEquals(List.of("Requested", "Approved", "Activated"), ToldOnce.eventEntries(log, id), "each entry once, in order");
         assertEquals(Optional.empty(), log.verify(), "the chain verifies");
         List<RecordedCall> updates = slack.calls("chat.update").stream()
                 .filter(c -> posted.ts().equals(c.param("ts"))).toList();

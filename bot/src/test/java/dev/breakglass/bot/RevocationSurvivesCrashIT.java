@@ -1,10 +1,5 @@
 package dev.breakglass.bot;
 
-import dev.breakglass.bot.audit.Checkpoint;
-import dev.breakglass.bot.audit.JdbcAuditLog;
-import dev.breakglass.bot.config.AuditKey;
-import dev.breakglass.bot.events.EventRoutes;
-import dev.breakglass.bot.events.JdbcEventOutbox;
 import dev.breakglass.bot.persistence.JdbcGrantStore;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SlackDelivery;
@@ -14,13 +9,12 @@ import dev.breakglass.bot.testing.BotProcess;
 import dev.breakglass.bot.testing.ClusterEnv;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;
+import dev.breakglass.bot.testing.ToldOnce;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
-import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import dev.breakglass.policy.NotifyTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +46,6 @@ class RevocationSurvivesCrashIT {
     private WebhookReceiver receiver;
     private SlackEmulator slack;
     private JdbcGrantStore grants;
-    private JdbcEventOutbox outbox;
     private final List<BotProcess> bots = new ArrayList<>();
 
     @BeforeEach
@@ -61,8 +54,6 @@ class RevocationSurvivesCrashIT {
         receiver = new WebhookReceiver();
         slack = SlackEmulator.sandbox(RunningBot.BOT_TOKEN, null, Clock.systemUTC());
         grants = db.grants();
-        outbox = new JdbcEventOutbox(db.dataSource(), new EventRoutes(TestDatabase.policyNotifying(List.of())),
-                Clock.systemUTC());
     }
 
     @AfterEach
@@ -196,31 +187,6 @@ class RevocationSurvivesCrashIT {
         long lagMax = ids.stream().mapToLong(id -> Duration.between(grant(id).expiresAt().orElseThrow(),
                 grant(id).revocation().endedAt().orElseThrow()).toMillis()).max().orElseThrow();
         System.out.println("Largest expiry-to-removal delay with one process killed: " + lagMax + " ms");
-        assertEachEventToldOnce(ids);
-    }
-
-    /**
-     * Every stored event of these grants has its audit entry exactly once, in the grant's order, and its notify line
-     * exactly once in each notify channel; the chain verifies.
-     */
-    private void assertEachEventToldOnce(List<GrantId> ids) {
-        RunningBot.await(Duration.ofSeconds(120), () -> outbox.pending().isEmpty(),
-                () -> "deliveries still pending: " + outbox.pending());
-        JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), AuditKey.of(ClusterEnv.AUDIT_KEY));
-        int notifiable = 0;
-        for (GrantId id : ids) {
-            List<GrantEvent> events = outbox.eventsOf(id);
-            assertEquals(events.stream().map(e -> e.getClass().getSimpleName()).toList(),
-                    EventsSurviveCrashIT.eventEntries(log, id), id + ": each event audited once, in order");
-            notifiable += (int) events.stream().filter(e -> NotifyTarget.Event.of(e).isPresent()).count();
-        }
-        assertEquals(Optional.empty(), log.verify(), "the chain verifies");
-        for (String channel : List.of("C0SECURITY", "C0MGMT")) {
-            // The signed audit checkpoints also go to the notify channels here (the policy has no security channel).
-            List<String> lines = slack.messages(channel).stream().map(Message::text)
-                    .filter(text -> !text.contains(Checkpoint.PREFIX)).toList();
-            assertEquals(lines.size(), lines.stream().distinct().count(), channel + ": no line twice");
-            assertEquals(notifiable, lines.size(), channel + ": every notify line");
-        }
+        ToldOnce.assertEachEventToldOnce(db, slack, ids, Duration.ofSeconds(120));
     }
 }

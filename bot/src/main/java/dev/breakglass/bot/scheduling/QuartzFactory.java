@@ -31,6 +31,8 @@ public class QuartzFactory {
     private static final String DATA_SOURCE = "breakglass";
     /** Shared by every replica: Quartz's rows are keyed by it. */
     static final String SCHEDULER_NAME = "breakglass";
+    /** How late a timer may be and still be taken in its turn rather than as a misfire. */
+    static final java.time.Duration MISFIRE_THRESHOLD = java.time.Duration.ofMinutes(1);
 
     @Singleton
     Scheduler scheduler(DataSource dataSource, BeanContext beans,
@@ -53,7 +55,12 @@ public class QuartzFactory {
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         // Job data as strings only: nothing Java-serialized in the database.
         p.setProperty("org.quartz.jobStore.useProperties", "true");
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+        // A timer up to a minute late is taken in its turn like any due one. Quartz hands a timer later than this to
+        // its misfire handler instead, 20 at a time and outside the normal acquisition: with hundreds of timers due
+        // at once (LoadAndChaosIT) a 5 s threshold made the backlog feed itself and grants waited minutes to be
+        // provisioned, and the sweeper (itself a timer) skipped its runs. A misfire still fires now (grant timers) or
+        // at the next interval (the sweeper), as before.
+        p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(MISFIRE_THRESHOLD.toMillis()));
         // Always clustered, with row locks in the database: two bot processes on one database then share the
         // timers and each fires exactly once. Costs one check-in row update every few seconds.
         p.setProperty("org.quartz.jobStore.isClustered", "true");

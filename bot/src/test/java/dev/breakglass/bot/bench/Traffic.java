@@ -4,15 +4,13 @@ import dev.breakglass.bot.sandbox.DeliveryResult;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SlackDelivery;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.ApprovalCards;
+import dev.breakglass.bot.testing.LoadCluster;
 import dev.breakglass.bot.testing.Workflow;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -21,21 +19,20 @@ import java.util.function.IntFunction;
  * request}, Carol approves on the card. With two or more bot processes the request goes to one and the click to
  * the next, as Slack would spread them behind a load balancer.
  *
- * <p>The cards are followed with one reader of the approvals channel ({@link SlackEmulatorCards}), so finding a
- * card costs the same with 10,000 grants as with ten.
+ * <p>The cards are followed with one reader of the approvals channel ({@link ApprovalCards}).
  */
 final class Traffic {
     private static final String WHY = "benchmark: orders database load test";
     private static final Duration CARD_WITHIN = Duration.ofSeconds(60);
 
-    private final Benchmark.Setup setup;
+    private final LoadCluster cluster;
     private final int senders;
-    private final SlackEmulatorCards cards;
+    private final ApprovalCards cards;
 
-    Traffic(Benchmark.Setup setup, int senders) {
-        this.setup = setup;
+    Traffic(LoadCluster cluster, int senders) {
+        this.cluster = cluster;
         this.senders = senders;
-        this.cards = new SlackEmulatorCards(setup.slack);
+        this.cards = new ApprovalCards(cluster.slack);
     }
 
     /**
@@ -49,18 +46,17 @@ final class Traffic {
         AtomicInteger next = new AtomicInteger();
         List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
-        int processes = setup.deliveries.size();
         for (int t = 0; t < senders; t++) {
             threads.add(Thread.ofPlatform().name("person-" + t).start(() -> {
                 for (int i = next.getAndIncrement(); i < n && failures.isEmpty(); i = next.getAndIncrement()) {
                     try {
-                        SlackDelivery asked = setup.deliveries.get(i % processes);
+                        SlackDelivery asked = cluster.delivery(i);
                         DeliveryResult r = asked.slashCommand(Workflow.ALICE, "C0GENERAL",
                                 "request orders-db " + duration.apply(i) + " " + WHY);
                         String id = Workflow.idIn(r.json().path("text").asText()).toString();
                         ids[i] = id;
                         Message card = cards.await(id, CARD_WITHIN);
-                        SlackDelivery clicked = setup.deliveries.get((i + 1) % processes);
+                        SlackDelivery clicked = cluster.delivery(i + 1);
                         DeliveryResult click = clicked.blockAction(Workflow.CAROL, card.channel(), card.ts(),
                                 GrantCard.APPROVE, id);
                         if (click.status() != 200) {
@@ -81,55 +77,5 @@ final class Traffic {
                     failures.get(0));
         }
         return List.of(ids);
-    }
-
-    /** Follows the approvals channel and hands out each grant's card by id. */
-    static final class SlackEmulatorCards implements AutoCloseable {
-        private final Map<String, CompletableFuture<Message>> byId = new ConcurrentHashMap<>();
-        private final Thread reader;
-
-        SlackEmulatorCards(dev.breakglass.bot.sandbox.SlackEmulator slack) {
-            reader = Thread.ofPlatform().daemon().name("card-reader").start(() -> {
-                int seen = 0;
-                while (!Thread.currentThread().isInterrupted()) {
-                    List<Message> fresh = slack.messagesFrom(Workflow.APPROVALS, seen);
-                    seen += fresh.size();
-                    for (Message m : fresh) {
-                        String header = m.blocks() == null ? "" : m.blocks().path(0).path("text").path("text").asText();
-                        int at = header.lastIndexOf(" BG-");
-                        if (m.threadTs() == null && at >= 0) {
-                            future(header.substring(at + 1)).complete(m);
-                        }
-                    }
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        private CompletableFuture<Message> future(String id) {
-            return byId.computeIfAbsent(id, k -> new CompletableFuture<>());
-        }
-
-        Message await(String id, Duration within) {
-            try {
-                return future(id).get(within.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("no card for " + id + " within " + within);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
-        }
-
-        @Override
-        public void close() {
-            reader.interrupt();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.breakglass.bot.bench;
+package dev.breakglass.bot.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,38 +13,45 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The target system behind the {@code webhook} adapter, for load: answers grant, revoke, verify and extend as a
- * real receiver would, and notes when each call arrived. The revocation lag of the issue is read here: when the
- * revoke call arrived minus the {@code expires_at} the bot sent with the grant (or the last extend).
+ * The target system behind the {@code webhook} adapter, for load (the benchmark and {@code LoadAndChaosIT}): answers
+ * grant, revoke, verify and extend as a real receiver would, and notes when each call arrived. The revocation lag of
+ * the issue is read here: when the revoke call arrived minus the {@code expires_at} the bot sent with the grant (or
+ * the last extend it accepted).
  *
- * <p>Unlike the tests' {@code WebhookReceiver} it keeps one small record per grant (tens of thousands of grants,
- * no list of every call), and it can fail a share of calls at random ({@link #failShare}) for the chaos run.
- * It does not check signatures: the adapter's own tests do.
+ * <p>Unlike {@link WebhookReceiver} it keeps one small record per grant (tens of thousands of grants, no list of
+ * every call), and it can fail a share of calls at random ({@link #failShare}) for the chaos run. It does not check
+ * signatures: the adapter's own tests do.
+ *
+ * <p>Edge cases: a call failed on purpose answers 503 before it is counted or changes anything, so {@link Seen#grants}
+ * counts only the grants the target carried out (a retried 503 is not a second provision). The times of
+ * {@link Seen#revoked} and {@link Seen#verified} are the first successful ones.
  */
-final class BenchTarget implements AutoCloseable {
+public final class LoadTarget implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What happened to one grant at the target; times are when the calls arrived here. */
-    static final class Seen {
-        volatile Instant granted;
-        volatile Instant expiresAt;
-        volatile Instant revoked;
-        volatile Instant verified;
-        volatile boolean live;
-        final AtomicInteger grants = new AtomicInteger();
-        final AtomicInteger revokes = new AtomicInteger();
+    public static final class Seen {
+        public volatile Instant granted;
+        public volatile Instant expiresAt;
+        public volatile Instant revoked;
+        public volatile Instant verified;
+        public volatile boolean live;
+        public final AtomicInteger grants = new AtomicInteger();
+        public final AtomicInteger revokes = new AtomicInteger();
+        /** Calls of each action that arrived, failed ones included: the n-th call's number in the failure draw. */
+        final Map<String, AtomicInteger> arrived = new ConcurrentHashMap<>();
     }
 
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newFixedThreadPool(32, r -> {
-        Thread t = new Thread(r, "bench-target");
+        Thread t = new Thread(r, "load-target");
         t.setDaemon(true);
         return t;
     });
@@ -53,8 +60,9 @@ final class BenchTarget implements AutoCloseable {
     private final AtomicInteger verifiedRevoked = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private volatile double failShare;
+    private volatile long failSeed;
 
-    BenchTarget() {
+    public LoadTarget() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         } catch (IOException e) {
@@ -65,23 +73,39 @@ final class BenchTarget implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
-    /** From now on this share of calls (0 to 1) answers 503 before doing anything, as a flaky target. */
-    void failShare(double share) {
+    /**
+     * From now on this share of calls (0 to 1) answers 503 before doing anything, as a flaky target. Which calls fail
+     * is drawn from {@code seed} and the call itself (grant id, action, how many calls of that action for that grant
+     * came before), not from the order calls arrive in: the same seed fails the same calls in every run, whatever
+     * the timing.
+     */
+    public void failShare(double share, long seed) {
+        failSeed = seed;
         failShare = share;
+    }
+
+    private boolean failsOnPurpose(String grantId, String action, Seen seen) {
+        if (failShare <= 0) {
+            return false;
+        }
+        int nth = seen.arrived.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
+        long draw = failSeed ^ ((long) (grantId + "/" + action).hashCode() << 20) ^ nth;
+        return new SplittableRandom(draw).nextDouble() < failShare;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         Instant now = Instant.now();
         JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
         String action = body.path("action").asText();
-        Seen seen = grants.computeIfAbsent(body.path("grant_id").asText(), id -> new Seen());
+        String grantId = body.path("grant_id").asText();
+        Seen seen = grants.computeIfAbsent(grantId, id -> new Seen());
         int status = 200;
         String answer = "{}";
-        if (failShare > 0 && ThreadLocalRandom.current().nextDouble() < failShare) {
+        if (failsOnPurpose(grantId, action, seen)) {
             failed.incrementAndGet();
             status = 503;
             answer = "{\"error\":\"target down (injected)\"}";
@@ -127,31 +151,31 @@ final class BenchTarget implements AutoCloseable {
     }
 
     /** Grants provisioned at least once. */
-    int granted() {
+    public int granted() {
         return granted.get();
     }
 
     /** Grants whose removal was verified. */
-    int removed() {
+    public int removed() {
         return verifiedRevoked.get();
     }
 
     /** Calls answered 503 on purpose. */
-    int injectedFailures() {
+    public int injectedFailures() {
         return failed.get();
     }
 
-    Optional<Seen> seen(String grantId) {
+    public Optional<Seen> seen(String grantId) {
         return Optional.ofNullable(grants.get(grantId));
     }
 
     /** Every grant seen, by id. */
-    Map<String, Seen> all() {
+    public Map<String, Seen> all() {
         return Map.copyOf(grants);
     }
 
     /** The revocation lag of each removed grant (revoke arrival − expires_at), milliseconds, of these ids. */
-    List<Long> lagsMillis(List<String> ids) {
+    public List<Long> lagsMillis(List<String> ids) {
         return ids.stream().map(grants::get).filter(s -> s != null && s.revoked != null && s.expiresAt != null)
                 .map(s -> s.revoked.toEpochMilli() - s.expiresAt.toEpochMilli()).toList();
     }

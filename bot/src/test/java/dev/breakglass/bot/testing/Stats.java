@@ -1,4 +1,4 @@
-package dev.breakglass.bot.bench;
+package dev.breakglass.bot.testing;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,9 +9,9 @@ import java.util.List;
  *
  * <p>Edge case: no measurements gives {@link #count()} 0 and every figure {@code NaN}, shown as "n/a".
  */
-record Stats(int count, double p50, double p99, double max) {
+public record Stats(int count, double p50, double p99, double max) {
 
-    static Stats of(List<? extends Number> millis) {
+    public static Stats of(List<? extends Number> millis) {
         if (millis.isEmpty()) {
             return new Stats(0, Double.NaN, Double.NaN, Double.NaN);
         }
@@ -26,11 +26,11 @@ record Stats(int count, double p50, double p99, double max) {
     }
 
     /** "p50 / p99 / max" in ms. */
-    String text() {
+    public String text() {
         return count == 0 ? "n/a" : "%s / %s / %s ms".formatted(ms(p50), ms(p99), ms(max));
     }
 
-    static String ms(double v) {
+    public static String ms(double v) {
         return Double.isNaN(v) ? "n/a" : v < 10 ? String.format("%.1f", v) : String.format("%.0f", v);
     }
 }
