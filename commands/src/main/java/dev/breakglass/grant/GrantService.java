@@ -2,6 +2,7 @@ package dev.breakglass.grant;
 
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.FreeText;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Outcome.Field;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -192,7 +193,7 @@ public final class GrantService {
         }
         Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
                 target.approvals(), now, proof.filter(p -> p.vouchesFor(requester, now)).isPresent()),
-                created -> List.of(new GrantEvent.Requested(created)));
+                created -> List.of(new GrantEvent.Requested(created, Actor.person(requester))));
         scheduler.schedule(grant.id(), GrantScheduler.Due.PENDING_TIMEOUT, now.plus(policy.pendingTimeout()));
         target.emergency().ifPresent(e ->
                 scheduler.schedule(grant.id(), GrantScheduler.Due.EMERGENCY_OFFER, now.plus(e.after())));
@@ -278,7 +279,7 @@ public final class GrantService {
             if (grant.state() != GrantState.PENDING) {
                 return Step.stop(settled(grant));
             }
-            return Step.save(grant.cancelled(clock.instant()), GrantEvent.Cancelled::new,
+            return Step.save(grant.cancelled(clock.instant()), saved -> new GrantEvent.Cancelled(saved, Actor.person(user)),
                     Reply.of("You cancelled ", grant.id(), "."), saved -> { });
         });
     }
@@ -355,7 +356,7 @@ public final class GrantService {
                 return Step.stop(noStepUp.get());
             }
             Grant next = verified(grant.brokenGlass(emergency.get().maxDuration(), clock.instant()), user, proof);
-            return Step.save(next, GrantEvent.GlassBroken::new,
+            return Step.save(next, saved -> new GrantEvent.GlassBroken(saved, Actor.person(user)),
                     Reply.of("You broke the glass on ", grant.id(), ": access for ", DurationText.format(next.duration()),
                             " is being provisioned. Everyone in the notify channels has been told, and a review is"
                                     + " mandatory."),
@@ -681,7 +682,7 @@ public final class GrantService {
                 events.add(switch (saved.state()) {
                     case EXPIRED -> new GrantEvent.Expired(saved, lag);
                     case ROLLED_BACK -> new GrantEvent.RolledBack(saved, saved.reason().orElse("provisioning did not finish"));
-                    default -> new GrantEvent.Revoked(saved);
+                    default -> GrantEvent.Revoked.of(saved);
                 });
                 if (recovered) {
                     events.add(new GrantEvent.RevocationRecovered(saved));
@@ -767,7 +768,7 @@ public final class GrantService {
                 return Step.stop(noStepUp.get());
             }
             return Step.save(verified(grant.extensionRequested(more, why, clock.instant()), user, proof),
-                    GrantEvent.ExtensionRequested::new,
+                    saved -> new GrantEvent.ExtensionRequested(saved, Actor.person(user)),
                     Reply.of("Asked for ", DurationText.format(more), " more on ", grant.id(), "; it needs ",
                             approvalsText(grant.approvalsRequired()), "."), saved -> { });
         });

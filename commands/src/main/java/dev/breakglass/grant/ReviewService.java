@@ -1,5 +1,6 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
@@ -124,7 +125,7 @@ public final class ReviewService {
                 return Step.stop(no.get());
             }
             Review review = new Review(user, clock.instant(), answers);
-            return Step.save(g.reviewWritten(review), GrantEvent.ReviewWritten::new,
+            return Step.save(g.reviewWritten(review), saved -> new GrantEvent.ReviewWritten(saved, Actor.person(user)),
                     Reply.of("Thank you: the review of ", g.id(), " is in its thread, for ", signersText(g),
                             " to sign off."), saved -> { });
         });

@@ -1,5 +1,6 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -82,6 +83,20 @@ class GrantServiceTest {
         assertEquals(List.of(GrantEvent.Requested.class), events.kinds());
         assertEquals(List.of(new Fakes.Timer(g.id(), GrantScheduler.Due.PENDING_TIMEOUT, T0.plus(Duration.ofMinutes(30))),
                 new Fakes.Timer(g.id(), GrantScheduler.Due.EMERGENCY_OFFER, T0.plus(Duration.ofMinutes(10)))), timers.scheduled);
+    }
+
+    /** Each event says who caused it: the person who acted, or the bot for the work it does on its own. */
+    @Test
+    void everyEventNamesItsActor() {
+        Grant g = requested();
+        grants.approve(g.id(), BOB);
+        grants.provision(g.id());
+        grants.revoke(g.id(), CAROL, Optional.of("done"));
+        Grant other = requested();
+        grants.cancel(other.id(), ALICE);
+        assertEquals(List.of(Actor.person(ALICE), Actor.person(BOB), Actor.bot("provisioning"), Actor.person(CAROL),
+                Actor.person(ALICE), Actor.person(ALICE)), events.published.stream().map(GrantEvent::actor).toList(),
+                events.kinds().toString());
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.command.DurationText;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -217,12 +218,14 @@ public class NotifyChannels implements EventConsumer {
             case GrantEvent.ExtensionDenied e -> new Line(":no_entry_sign:", "extension denied by "
                     + ReplyText.mention(e.approver()), e.reason());
             case GrantEvent.Expired e -> new Line(":lock:", "expired: access removed");
-            case GrantEvent.Revoked e -> new Line(":lock:", "revoked" + g.revocation().revokedBy()
-                    .map(by -> " by " + ReplyText.mention(by)).orElse("") + ": access removed",
+            case GrantEvent.Revoked e -> new Line(":lock:", "revoked" + switch (e.actor()) {
+                case Actor.Person by -> " by " + ReplyText.mention(by.userId());
+                case Actor.Bot bot -> "";
+            } + ": access removed",
                     g.revocation().reason().orElse(""));
             case GrantEvent.ReviewReminded r -> new Line(":bell:", "review overdue: " + ReplyText.mention(g.requester())
                     + " has not written it after " + r.number() + " reminders");
-            case GrantEvent.ReviewWritten e -> new Line(":pencil:", "review written by " + ReplyText.mention(g.requester()));
+            case GrantEvent.ReviewWritten e -> new Line(":pencil:", "review written by " + mention(e.actor()));
             case GrantEvent.Reviewed r -> new Line(":white_check_mark:", "review signed off by " + ReplyText.mention(r.by()));
             // Told as alerts (tell), or never routed here (NotifyTarget.Event.of).
             case GrantEvent.GlassBroken e -> new Line(":information_source:", kind.policyName());
@@ -246,7 +249,15 @@ public class NotifyChannels implements EventConsumer {
         return d;
     }
 
-    private static Map<String, Object> sample() {
+    /** A person as a mention; the bot as itself. */
+    private static String mention(Actor actor) {
+        return switch (actor) {
+            case Actor.Person p -> ReplyText.mention(p.userId());
+            case Actor.Bot b -> "Breakglass";
+        };
+    }
+
+        private static Map<String, Object> sample() {
         Map<String, Object> d = new HashMap<>();
         for (String k : List.of("emoji", "id", "what", "event", "requester", "target", "role", "duration", "detail",
                 "link")) {

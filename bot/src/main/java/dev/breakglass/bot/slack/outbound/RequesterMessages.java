@@ -12,6 +12,7 @@ import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.policy.Policy;
@@ -136,9 +137,11 @@ public class RequesterMessages implements EventConsumer {
             case GrantEvent.ExtensionDenied e -> new Message(":no_entry: " + ReplyText.mention(e.approver())
                     + " denied the extension: " + SlackText.escape(e.reason()));
             case GrantEvent.Expired e -> new Message(":lock: Your access has ended and was removed.");
-            case GrantEvent.Revoked e -> new Message(":lock: Your access was ended early" + g.revocation().revokedBy()
-                    .filter(by -> !by.equals(g.requester())).map(by -> " by " + ReplyText.mention(by)).orElse("")
-                    + " and removed.");
+            case GrantEvent.Revoked e -> new Message(":lock: Your access was ended early" + switch (e.actor()) {
+                case Actor.Person by when !by.userId().equals(g.requester()) -> " by " + ReplyText.mention(by.userId());
+                case Actor.Person you -> "";
+                case Actor.Bot bot -> "";
+            } + " and removed.");
             case GrantEvent.RevocationFailed e -> null;
             case GrantEvent.RevocationRecovered e -> null;
             case GrantEvent.RevocationResolved e -> null;
