@@ -4,6 +4,7 @@ import dev.breakglass.grant.GrantService;
 import dev.breakglass.grant.RevealService;
 import dev.breakglass.grant.ReviewService;
 import dev.breakglass.grant.RevocationTimings;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.GrantScheduler;
@@ -38,9 +39,15 @@ public class CoreFactory {
     }
 
     @Singleton
-    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault,
-                                Clock clock, GrantService grants) {
-        return new RevealService(store, policy, vault, clock, grants);
+    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault, Clock clock,
+                                Permissions permissions) {
+        return new RevealService(store, policy, vault, clock, permissions);
+    }
+
+    /** Who may do what: the one place that decides, for the use cases and the chat views alike. */
+    @Singleton
+    Permissions permissions(Policy policy, PeopleDirectory people) {
+        return new Permissions(policy, people);
     }
 
     /** The metrics registry behind {@code /metrics}. */

@@ -20,6 +20,14 @@ final class GrantChanges {
     }
 
     /**
+     * {@link #change(GrantId, Function)} for {@code action}: where the state table says it does not apply
+     * ({@link Step#unless}), stops with {@code why}; else runs {@code decide}.
+     */
+    Outcome change(GrantId id, GrantState.Action action, Function<Grant, Reply> why, Function<Grant, Step> decide) {
+        return change(id, grant -> Step.unless(grant, action, why).orElseGet(() -> decide.apply(grant)));
+    }
+
+    /**
      * Runs {@code decide} on the stored grant until its decision is saved or it stops.
      *
      * @return the decision's outcome; Refused when the grant does not exist or keeps changing under us

@@ -4,10 +4,13 @@ import dev.breakglass.command.DurationText;
 import dev.breakglass.command.FreeText;
 import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
+import dev.breakglass.grant.GrantState.Action;
 import dev.breakglass.grant.Outcome.Field;
 import dev.breakglass.policy.EmergencyPolicy;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions;
+import dev.breakglass.policy.Permissions.Act;
 import dev.breakglass.policy.Policy;
-import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.StepUpPolicy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.CredentialVault;
@@ -73,6 +76,7 @@ public final class GrantService {
     private final Clock clock;
     private final RevocationTimings timings;
     private final GrantChanges changes;
+    private final Permissions permissions;
 
     public GrantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
                         CredentialVault vault, GrantScheduler scheduler, Clock clock) {
@@ -91,6 +95,7 @@ public final class GrantService {
         this.scheduler = scheduler;
         this.clock = clock;
         this.changes = new GrantChanges(store);
+        this.permissions = new Permissions(policy, people);
     }
 
     /** The grant, when it exists. */
@@ -99,26 +104,11 @@ public final class GrantService {
     }
 
     /**
-     * Whether {@code user} may see the grant: its requester, or an approver, revoker or reviewer of its target.
-     * A grant whose target left the policy is visible to its requester only.
+     * The grant, if {@code user} may see it ({@link Permissions#maySee}); an id they may not see looks like one that
+     * does not exist.
      */
-    public boolean canSee(Grant grant, String user) {
-        if (grant.requester().equals(user)) {
-            return true;
-        }
-        TargetPolicy target = targetOf(grant);
-        if (target == null) {
-            return false;
-        }
-        List<Principal> watchers = new java.util.ArrayList<>(target.approvers());
-        watchers.addAll(target.revokers());
-        watchers.addAll(target.reviewers());
-        return allows(watchers, user);
-    }
-
-    /** The grant, if {@code user} may see it; an id they may not see looks like one that does not exist. */
     public Optional<Grant> status(GrantId id, String user) {
-        return store.find(id).filter(g -> canSee(g, user));
+        return store.find(id).filter(g -> permissions.maySee(g, user));
     }
 
     /**
@@ -128,12 +118,12 @@ public final class GrantService {
     public List<Grant> openGrantsVisibleTo(String user) {
         return store.findNewestByState(java.util.EnumSet.of(GrantState.PENDING, GrantState.APPROVED,
                 GrantState.PROVISIONING, GrantState.ACTIVE, GrantState.REVOKE_FAILED), READ_LIMIT).stream()
-                .filter(g -> canSee(g, user)).toList();
+                .filter(g -> permissions.maySee(g, user)).toList();
     }
 
     /** The targets {@code user} may request, in policy order. */
     public List<TargetPolicy> requestableTargets(String user) {
-        return policy.targets().values().stream().filter(t -> allows(t.requesters(), user)).toList();
+        return permissions.requestableTargets(user);
     }
 
     /**
@@ -152,9 +142,8 @@ public final class GrantService {
                     requestableNames(requester), ".");
         }
         TargetPolicy target = found.get();
-        if (!allows(target.requesters(), requester)) {
-            return refused(Field.TARGET, "You are not allowed to request access to ", target.name(),
-                    ". Ask the owners of the policy to add you to its requesters.");
+        if (permissions.mayRequest(target, requester) instanceof Permission.Refused no) {
+            return new Outcome.Refused(no.reply(), Optional.of(Field.TARGET));
         }
         Optional<Outcome> noStepUp = stepUpMissing(target.name(), StepUpPolicy.Action.REQUEST, requester, proof,
                 Reply.of("Requests for ", target.name()));
@@ -209,17 +198,9 @@ public final class GrantService {
 
     /** {@link #approve(GrantId, String)} with the approver's step-up proof, when they passed step-up. */
     public Outcome approve(GrantId id, String approver, Optional<StepUpProof> proof) {
-        return change(id, grant -> {
-            if (grant.state() != GrantState.PENDING) {
-                return Step.stop(settled(grant));
-            }
-            if (approver.equals(grant.requester())) {
-                return Step.stop(new Outcome.Refused(Reply.of("You cannot approve your own request ", grant.id(),
-                        ". A peer has to.")));
-            }
-            Optional<Outcome> notNow = notAllowedNow(grant, approver, Acting.APPROVER, "approve");
-            if (notNow.isPresent()) {
-                return Step.stop(notNow.get());
+        return changes.change(id, Action.APPROVE, GrantService::settled, grant -> {
+            if (permissions.may(Act.APPROVE, grant, approver) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
             if (grant.approvedBy().contains(approver)) {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved ", grant.id(),
@@ -249,16 +230,9 @@ public final class GrantService {
         if (problem.isPresent()) {
             return refused(null, problem.get());
         }
-        return change(id, grant -> {
-            if (grant.state() != GrantState.PENDING) {
-                return Step.stop(settled(grant));
-            }
-            if (approver.equals(grant.requester())) {
-                return Step.stop(new Outcome.Refused(Reply.of("To withdraw your own request, cancel it instead.")));
-            }
-            Optional<Outcome> notNow = notAllowedNow(grant, approver, Acting.APPROVER, "deny");
-            if (notNow.isPresent()) {
-                return Step.stop(notNow.get());
+        return changes.change(id, Action.DENY, GrantService::settled, grant -> {
+            if (permissions.may(Act.DENY, grant, approver) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
             return Step.save(grant.denied(approver, why, clock.instant()),
                     saved -> new GrantEvent.Denied(saved, approver, why),
@@ -269,15 +243,13 @@ public final class GrantService {
     /** The requester withdraws a pending request. */
     public Outcome cancel(GrantId id, String user) {
         return change(id, grant -> {
-            if (!user.equals(grant.requester())) {
-                return Step.stop(new Outcome.Refused(Reply.of("Only ", person(grant.requester()),
-                        " can cancel ", grant.id(), ".")));
+            if (permissions.may(Act.CANCEL, grant, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
-            if (grant.state() == GrantState.CANCELLED) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " is already cancelled.")));
-            }
-            if (grant.state() != GrantState.PENDING) {
-                return Step.stop(settled(grant));
+            Optional<Step> notNow = Step.unless(grant, Action.CANCEL, g -> g.state() == GrantState.CANCELLED
+                    ? Reply.of(g.id(), " is already cancelled.") : settled(g));
+            if (notNow.isPresent()) {
+                return notNow.get();
             }
             return Step.save(grant.cancelled(clock.instant()), saved -> new GrantEvent.Cancelled(saved, Actor.person(user)),
                     Reply.of("You cancelled ", grant.id(), "."), saved -> { });
@@ -286,10 +258,7 @@ public final class GrantService {
 
     /** The pending timeout fired: a request still undecided after {@code pending-timeout} times out. */
     public Outcome timeOut(GrantId id) {
-        return change(id, grant -> {
-            if (grant.state() != GrantState.PENDING) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " was decided in time.")));
-            }
+        return changes.change(id, Action.TIME_OUT, g -> Reply.of(g.id(), " was decided in time."), grant -> {
             if (clock.instant().isBefore(grant.requestedAt().plus(policy.pendingTimeout()))) {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " has not timed out yet.")));
             }
@@ -305,8 +274,11 @@ public final class GrantService {
             return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
         }
         Grant grant = found.get();
-        Optional<EmergencyPolicy> emergency = Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency);
-        if (grant.state() != GrantState.PENDING || emergency.isEmpty()) {
+        Optional<Outcome> notNow = Step.whyNot(grant, Action.OFFER_EMERGENCY, g -> Reply.of(g.id(), " no longer waits."));
+        if (notNow.isPresent()) {
+            return notNow.get();
+        }
+        if (Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency).isEmpty()) {
             return new Outcome.Unchanged(grant, Reply.of(grant.id(), " no longer waits."));
         }
         // Not a state change: the offer is a message; the rule is checked again when the button is pressed. Once
@@ -326,18 +298,13 @@ public final class GrantService {
     /** {@link #breakGlass(GrantId, String)} with the requester's step-up proof, when they passed step-up. */
     public Outcome breakGlass(GrantId id, String user, Optional<StepUpProof> proof) {
         return change(id, grant -> {
-            if (!user.equals(grant.requester())) {
-                return Step.stop(new Outcome.Refused(Reply.of("Only ", person(grant.requester()),
-                        " can break the glass on ", grant.id(), ".")));
+            if (permissions.may(Act.BREAK_GLASS, grant, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
-            if (grant.state() != GrantState.PENDING) {
-                return Step.stop(grant.emergency()
-                        ? new Outcome.Unchanged(grant, Reply.of("You already broke the glass on ", grant.id(), "."))
-                        : settled(grant));
-            }
-            Optional<Outcome> notNow = notAllowedNow(grant, user, Acting.REQUESTER, "break the glass on");
+            Optional<Step> notNow = Step.unless(grant, Action.BREAK_GLASS, g -> g.emergency()
+                    ? Reply.of("You already broke the glass on ", g.id(), ".") : settled(g));
             if (notNow.isPresent()) {
-                return Step.stop(notNow.get());
+                return notNow.get();
             }
             Optional<EmergencyPolicy> emergency = Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency);
             if (emergency.isEmpty()) {
@@ -378,14 +345,14 @@ public final class GrantService {
      */
     public Outcome provision(GrantId id) {
         Instant start = clock.instant();
-        Outcome claimed = change(id, g -> g.state() != GrantState.APPROVED
-                ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is ", word(g.state()), ", nothing to provision.")))
-                : Step.quiet(g.provisioningStarted(start, start.plus(timings.lease()))));
+        Outcome claimed = changes.change(id, Action.PROVISION,
+                g -> Reply.of(g.id(), " is ", word(g.state()), ", nothing to provision."),
+                g -> Step.quiet(g.provisioningStarted(start, start.plus(timings.lease()))));
         if (!(claimed instanceof Outcome.Done done)) {
             return claimed;
         }
         Grant mine = done.grant();
-        if (notAllowedNow(mine, mine.requester(), Acting.REQUESTER, "receive").isPresent()) {
+        if (permissions.may(Act.RECEIVE, mine, mine.requester()) instanceof Permission.Refused) {
             // Removed from the requesters between asking and now: the approval no longer gives access.
             // Fail closed: Slack not answering the membership question counts as "no", so the reason says both.
             return fail(mine, "the requester is no longer allowed to request access to " + mine.target()
@@ -489,10 +456,11 @@ public final class GrantService {
      * an extension moves the end, and its own timer warns again.
      */
     public Outcome warn(GrantId id) {
-        return change(id, grant -> {
-            if (grant.state() != GrantState.ACTIVE || grant.expiresAt().isEmpty()
+        Function<Grant, Reply> noWarning = g -> Reply.of(g.id(), " needs no warning now.");
+        return changes.change(id, Action.WARN, noWarning, grant -> {
+            if (grant.expiresAt().isEmpty()
                     || clock.instant().plusSeconds(1).isBefore(grant.expiresAt().get().minus(warning(grant)))) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " needs no warning now.")));
+                return Step.stop(new Outcome.Unchanged(grant, noWarning.apply(grant)));
             }
             if (grant.warnedOfCurrentEnd()) {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("The requester of ", grant.id(),
@@ -520,25 +488,19 @@ public final class GrantService {
             return refused(null, problem.get());
         }
         Optional<Grant> found = store.find(id);
-        if (found.isEmpty() || !canSee(found.get(), by)) {
+        if (found.isEmpty()) {
             return new Outcome.Refused(Reply.of("There is no grant ", id, " that you can see."));
         }
         Grant grant = found.get();
-        TargetPolicy target = targetOf(grant);
-        boolean allowed = grant.requester().equals(by) || grant.approvedBy().contains(by)
-                || (target != null && (Membership.allowsNow(people, target.approvers(), by)
-                || Membership.allowsNow(people, target.revokers(), by)));
-        if (!allowed) {
-            return new Outcome.Refused(Reply.of("Only the requester, an approver or a revoker of ", grant.target(),
-                    " can end ", grant.id(), " early."));
+        if (permissions.may(Act.REVOKE, grant, by) instanceof Permission.Refused no) {
+            return new Outcome.Refused(no.reply());
         }
-        if (!grant.state().holdsAccess()) {
-            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " holds no access (", word(grant.state()),
-                    "); nothing to revoke."));
-        }
-        if (grant.state() == GrantState.PROVISIONING) {
-            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " is being provisioned right now; end it once it"
-                    + " is active. Access that does not become active is taken back by itself."));
+        Optional<Outcome> notNow = Step.whyNot(grant, Action.REVOKE, g -> g.state() == GrantState.PROVISIONING
+                ? Reply.of(g.id(), " is being provisioned right now; end it once it is active. Access that does not"
+                + " become active is taken back by itself.")
+                : Reply.of(g.id(), " holds no access (", word(g.state()), "); nothing to revoke."));
+        if (notNow.isPresent()) {
+            return notNow.get();
         }
         return endAccess(id, Optional.of(by), why, g -> true);
     }
@@ -562,14 +524,13 @@ public final class GrantService {
         }
         String why = written.orElse("confirmed removed by hand");
         return change(id, grant -> {
-            TargetPolicy target = targetOf(grant);
-            if (target == null || !Membership.allowsNow(people, target.revokers(), by)) {
-                return Step.stop(new Outcome.Refused(Reply.of("Only a revoker of ", grant.target(),
-                        " can mark a failed revocation resolved.")));
+            if (permissions.may(Act.RESOLVE, grant, by) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
-            if (grant.state() != GrantState.REVOKE_FAILED) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " is ", word(grant.state()),
-                        ", not failing to revoke.")));
+            Optional<Step> notNow = Step.unless(grant, Action.RESOLVE, g -> Reply.of(g.id(), " is ", word(g.state()),
+                    ", not failing to revoke."));
+            if (notNow.isPresent()) {
+                return notNow.get();
             }
             return Step.save(grant.revocationResolved(by, why, clock.instant()),
                     saved -> new GrantEvent.RevocationResolved(saved, by),
@@ -597,20 +558,18 @@ public final class GrantService {
 
     private Outcome endAccess(GrantId id, Predicate<Grant> due, Claim claim) {
         Grant[] before = new Grant[1];
-        Outcome claimed = change(id, g -> {
-            Instant now = clock.instant();
-            if (!g.state().holdsAccess()) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " holds no access (", word(g.state()), ").")));
-            }
-            if (g.revocation().claimedAt(now)) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is being revoked right now.")));
-            }
-            if (!due.test(g)) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is not due for revocation.")));
-            }
-            before[0] = g;
-            return Step.quiet(claim.claimed(g, now, now.plus(timings.lease())));
-        });
+        Outcome claimed = changes.change(id, Action.END_ACCESS,
+                g -> Reply.of(g.id(), " holds no access (", word(g.state()), ")."), g -> {
+                    Instant now = clock.instant();
+                    if (g.revocation().claimedAt(now)) {
+                        return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is being revoked right now.")));
+                    }
+                    if (!due.test(g)) {
+                        return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is not due for revocation.")));
+                    }
+                    before[0] = g;
+                    return Step.quiet(claim.claimed(g, now, now.plus(timings.lease())));
+                });
         if (!(claimed instanceof Outcome.Done done)) {
             return claimed;
         }
@@ -669,10 +628,7 @@ public final class GrantService {
     private Outcome recordEnd(Grant claimed, Grant before, Instant confirmedAt) {
         vault.destroy(claimed.id());
         boolean recovered = before.state() == GrantState.REVOKE_FAILED;
-        return change(claimed.id(), g -> {
-            if (!g.state().holdsAccess()) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " was already ended.")));
-            }
+        return changes.change(claimed.id(), Action.END_ACCESS, g -> Reply.of(g.id(), " was already ended."), g -> {
             Grant ended = g.revocationSucceeded(clock.instant());
             // Measured to the target's confirmation (revoke and verify answered), not to when the call started.
             Duration lag = g.expiresAt().map(t -> Duration.between(t, confirmedAt))
@@ -731,21 +687,17 @@ public final class GrantService {
             return refused(Field.JUSTIFICATION, problem.get());
         }
         return change(id, grant -> {
-            if (!grant.requester().equals(user)) {
-                return Step.stop(new Outcome.Refused(Reply.of("Only ", person(grant.requester()), " can extend ",
-                        grant.id(), ".")));
+            if (permissions.may(Act.EXTEND, grant, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
-            if (grant.state() != GrantState.ACTIVE) {
-                return Step.stop(new Outcome.Refused(Reply.of(grant.id(), " is ", word(grant.state()),
-                        "; only active access can be extended.")));
+            Optional<Step> notNow = Step.unless(grant, Action.REQUEST_EXTENSION, g -> Reply.of(g.id(), " is ",
+                    word(g.state()), "; only active access can be extended."));
+            if (notNow.isPresent()) {
+                return notNow.get();
             }
             if (grant.extension().isPresent()) {
                 return Step.stop(new Outcome.Unchanged(grant, Reply.of("An extension of ", grant.id(),
                         " is already waiting for approval.")));
-            }
-            Optional<Outcome> notNow = notAllowedNow(grant, user, Acting.REQUESTER, "extend");
-            if (notNow.isPresent()) {
-                return Step.stop(notNow.get());
             }
             if (extending(grant) == Extending.UNSUPPORTED) {
                 return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " cannot move the end of access it has"
@@ -895,13 +847,13 @@ public final class GrantService {
     }
 
     private Optional<Outcome> extensionDecisionRefused(Grant grant, String approver) {
-        if (grant.state() != GrantState.ACTIVE || grant.extension().isEmpty()) {
-            return Optional.of(new Outcome.Unchanged(grant, Reply.of(grant.id(), " has no extension waiting.")));
+        Function<Grant, Reply> noneWaiting = g -> Reply.of(g.id(), " has no extension waiting.");
+        Optional<Outcome> notNow = Step.whyNot(grant, Action.DECIDE_EXTENSION, noneWaiting);
+        if (notNow.isPresent() || grant.extension().isEmpty()) {
+            return notNow.or(() -> Optional.of(new Outcome.Unchanged(grant, noneWaiting.apply(grant))));
         }
-        if (approver.equals(grant.requester())) {
-            return Optional.of(new Outcome.Refused(Reply.of("You cannot approve your own extension.")));
-        }
-        return notAllowedNow(grant, approver, Acting.APPROVER, "decide on the extension of");
+        return permissions.may(Act.DECIDE_EXTENSION, grant, approver) instanceof Permission.Refused no
+                ? Optional.of(new Outcome.Refused(no.reply())) : Optional.empty();
     }
 
     /** The handle revoke and verify get when none was stored: the adapter finds the access by grant id. */
@@ -1015,52 +967,6 @@ public final class GrantService {
         return proof.filter(p -> p.vouchesFor(user, clock.instant())).isPresent() ? next.withStepUpVerified(user) : next;
     }
 
-    /** In which capacity someone acts on an existing grant. */
-    private enum Acting { REQUESTER, APPROVER }
-
-    /**
-     * Why {@code user} may not act on {@code grant} as its requester or as an approver under the policy and the
-     * memberships as they are now, not as they were when the grant was asked for: the requester must be the
-     * grant's and still among the target's requesters; an approver still among its approvers. Group memberships
-     * are read fresh ({@link PeopleDirectory#currentGroupsOf}). A target that left the policy refuses both.
-     *
-     * @param verb what the user tried, for the message: "approve", "extend", "break the glass on"…
-     * @return the refusal; empty when the action may go on
-     */
-    private Optional<Outcome> notAllowedNow(Grant grant, String user, Acting as, String verb) {
-        if (as == Acting.REQUESTER && !user.equals(grant.requester())) {
-            return Optional.of(new Outcome.Refused(Reply.of("Only ", person(grant.requester()), " can ", verb, " ",
-                    grant.id(), ".")));
-        }
-        TargetPolicy target = targetOf(grant);
-        if (target == null) {
-            return Optional.of(new Outcome.Refused(Reply.of(grant.target(), " is no longer in the policy, so you "
-                    + "cannot ", verb, " ", grant.id(), ".")));
-        }
-        boolean requester = as == Acting.REQUESTER;
-        if (!Membership.allowsNow(people, requester ? target.requesters() : target.approvers(), user)) {
-            return Optional.of(new Outcome.Refused(requester
-                    ? Reply.of("You are no longer allowed to request access to ", grant.target(), ", so you cannot ",
-                    verb, " ", grant.id(), ". Ask the owners of the policy to add you back to its requesters.")
-                    : Reply.of("You are not an approver for ", grant.target(), ", so you cannot ", verb, " ",
-                    grant.id(), ".")));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Why {@code user} may not reveal the credentials of {@code grant} now: only its requester, and only while
-     * still allowed to request its target (see {@link #notAllowedNow}). Empty when they may.
-     */
-    public Optional<Reply> notAllowedToReveal(Grant grant, String user) {
-        return notAllowedNow(grant, user, Acting.REQUESTER, "reveal the credentials of").map(Outcome::reply);
-    }
-
-    /** True when {@code user} is among {@code principals}, directly, through a user group, or as anyone. */
-    public boolean allows(List<Principal> principals, String user) {
-        return Membership.allows(people, principals, user);
-    }
-
     private TargetPolicy targetOf(Grant grant) {
         return policy.target(grant.target()).orElse(null);
     }
@@ -1075,8 +981,8 @@ public final class GrantService {
     }
 
     /** Why a decision no longer applies: the grant already left PENDING. */
-    private static Outcome settled(Grant grant) {
-        Reply reply = switch (grant.state()) {
+    private static Reply settled(Grant grant) {
+        return switch (grant.state()) {
             case DENIED -> Reply.of(grant.id(), " was already denied by ", person(grant.decidedBy().orElse("?")), ".");
             case CANCELLED -> Reply.of(grant.id(), " was cancelled by its requester.");
             case TIMED_OUT -> Reply.of(grant.id(), " timed out before a decision.");
@@ -1085,7 +991,6 @@ public final class GrantService {
                     ? Reply.of(grant.id(), " was taken as emergency access by ", person(grant.requester()), ".")
                     : Reply.of(approvedByText(grant), " (now ", grant.state().name().toLowerCase().replace('_', ' '), ").");
         };
-        return new Outcome.Unchanged(grant, reply);
     }
 
     private static Reply approvedByText(Grant grant) {

@@ -2,19 +2,19 @@ package dev.breakglass.grant;
 
 import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
-import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.ReviewPolicy;
-import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
 import dev.breakglass.port.PeopleDirectory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static dev.breakglass.grant.Reply.person;
 
@@ -36,7 +36,7 @@ import static dev.breakglass.grant.Reply.person;
 public final class ReviewService {
     private final GrantStore store;
     private final Policy policy;
-    private final PeopleDirectory people;
+    private final Permissions permissions;
     private final GrantScheduler scheduler;
     private final Clock clock;
     private final GrantChanges changes;
@@ -45,7 +45,7 @@ public final class ReviewService {
                          GrantScheduler scheduler, Clock clock) {
         this.store = store;
         this.policy = policy;
-        this.people = people;
+        this.permissions = new Permissions(policy, people);
         this.scheduler = scheduler;
         this.clock = clock;
         this.changes = new GrantChanges(store);
@@ -132,20 +132,22 @@ public final class ReviewService {
     }
 
     private Optional<Outcome> writeRefusal(Grant g, String user) {
-        if (!g.requester().equals(user)) {
-            return Optional.of(new Outcome.Refused(Reply.of("Only ", person(g.requester()), " writes the review of ",
-                    g.id(), ". Reviewers sign it off once it is written.")));
+        if (permissions.may(Permissions.Act.WRITE_REVIEW, g, user) instanceof Permission.Refused no) {
+            return Optional.of(new Outcome.Refused(no.reply()));
         }
-        if (g.state() == GrantState.REVIEWED || g.postMortem().review().isPresent()) {
-            return Optional.of(new Outcome.Unchanged(g, Reply.of("You already wrote the review of ", g.id(),
-                    "; it is in the post-mortem thread.")));
+        Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED || x.postMortem().review().isPresent()
+                ? Reply.of("You already wrote the review of ", x.id(), "; it is in the post-mortem thread.")
+                : Reply.of(x.id(), " is ", word(x.state()), x.state().holdsAccess()
+                ? "; the review opens once its access is confirmed removed."
+                : "; it never gave access, so there is nothing to review.");
+        Optional<Outcome> notNow = Step.whyNot(g, GrantState.Action.WRITE_REVIEW, why);
+        if (notNow.isPresent()) {
+            return notNow;
         }
-        if (!g.awaitsReview()) {
-            return Optional.of(new Outcome.Refused(Reply.of(g.id(), " is ", word(g.state()), g.state().holdsAccess()
-                    ? "; the review opens once its access is confirmed removed."
-                    : "; it never gave access, so there is nothing to review.")));
+        if (g.postMortem().review().isPresent()) {
+            return Optional.of(new Outcome.Unchanged(g, why.apply(g)));
         }
-        return Optional.empty();
+        return g.awaitsReview() ? Optional.empty() : Optional.of(new Outcome.Refused(why.apply(g)));
     }
 
     /**
@@ -153,22 +155,16 @@ public final class ReviewService {
      * reviewer of the target, and before the review is written.
      */
     public Outcome signOff(GrantId id, String user) {
-        return changes.change(id, g -> {
-            if (g.state() == GrantState.REVIEWED) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " was already signed off by ",
-                        person(g.postMortem().signOff().map(SignOff::by).orElse("?")), ".")));
-            }
+        Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED
+                ? Reply.of(x.id(), " was already signed off by ",
+                person(x.postMortem().signOff().map(SignOff::by).orElse("?")), ".")
+                : Reply.of(x.id(), " is ", word(x.state()), "; there is no review to sign off.");
+        return changes.change(id, GrantState.Action.SIGN_OFF, why, g -> {
             if (!g.awaitsReview()) {
-                return Step.stop(new Outcome.Refused(Reply.of(g.id(), " is ", word(g.state()),
-                        "; there is no review to sign off.")));
+                return Step.stop(new Outcome.Refused(why.apply(g)));
             }
-            if (g.requester().equals(user)) {
-                return Step.stop(new Outcome.Refused(Reply.of("You cannot sign off the review of your own access; ",
-                        signersText(g), " does.")));
-            }
-            if (!Membership.allowsNow(people, signers(g), user)) {
-                return Step.stop(new Outcome.Refused(Reply.of("You are not a reviewer of ", g.target(),
-                        ", so you cannot sign off ", g.id(), ".")));
+            if (permissions.may(Permissions.Act.SIGN_OFF, g, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
             if (g.postMortem().review().isEmpty()) {
                 return Step.stop(new Outcome.Refused(Reply.of(person(g.requester()), " has not written the review of ",
@@ -179,32 +175,8 @@ public final class ReviewService {
         });
     }
 
-    /**
-     * Whether {@code user} signs off reviews of {@code grant}: its target's reviewers, else its approvers. For
-     * showing the button; signing off itself checks the memberships as they are at that moment.
-     */
-    public boolean maySignOff(Grant grant, String user) {
-        return !grant.requester().equals(user) && Membership.allows(people, signers(grant), user);
-    }
-
-    /** Who signs off reviews of {@code grant}; empty when its target left the policy. */
-    public List<Principal> signers(Grant grant) {
-        Optional<TargetPolicy> target = policy.target(grant.target());
-        if (target.isEmpty()) {
-            return List.of();
-        }
-        return target.get().reviewers().isEmpty() ? target.get().approvers() : target.get().reviewers();
-    }
-
     private String signersText(Grant g) {
-        return signersText(policy, g);
-    }
-
-    /** Who signs off reviews of {@code g}, in words: "a reviewer of orders-db" or "an approver of orders-db". */
-    public static String signersText(Policy policy, Grant g) {
-        Optional<TargetPolicy> target = policy.target(g.target());
-        return target.map(t -> t.reviewers().isEmpty() ? "an approver of " + t.name() : "a reviewer of " + t.name())
-                .orElse("a reviewer");
+        return Permissions.signersText(policy, g);
     }
 
     /**

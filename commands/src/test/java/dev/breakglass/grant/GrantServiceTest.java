@@ -4,6 +4,8 @@ import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.TargetPolicy;
@@ -246,7 +248,9 @@ class GrantServiceTest {
         Outcome extend = grants.requestExtension(active.id(), ALICE, Duration.ofMinutes(10), WHY);
         assertInstanceOf(Outcome.Refused.class, extend);
         assertTrue(extend.reply().plain().contains("so you cannot extend BG-2"), extend.reply().plain());
-        assertTrue(grants.notAllowedToReveal(store.find(active.id()).orElseThrow(), ALICE).orElseThrow().plain()
+        Permission reveal = new Permissions(policy(1), people).may(Permissions.Act.REVEAL,
+                store.find(active.id()).orElseThrow(), ALICE);
+        assertTrue(assertInstanceOf(Permission.Refused.class, reveal).reply().plain()
                 .contains("so you cannot reveal the credentials of BG-2"));
         assertEquals(GrantState.PENDING, store.find(pending.id()).orElseThrow().state());
         assertTrue(store.find(active.id()).orElseThrow().extension().isEmpty());

@@ -37,7 +37,8 @@ class RevealServiceTest {
     private final Policy policy = policy();
     private final GrantService grants = new GrantService(store, policy, new Fakes.People(), target, vault,
             new Fakes.Timers(), clock);
-    private final RevealService reveals = new RevealService(store, policy, vault, clock, grants);
+    private final RevealService reveals = new RevealService(store, policy, vault, clock,
+            new dev.breakglass.policy.Permissions(policy, new Fakes.People()));
 
     /** A display that answers what it is told and remembers what it was asked to show. */
     private static final class Display implements CredentialDisplay {
