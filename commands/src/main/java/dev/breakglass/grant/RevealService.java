@@ -53,7 +53,7 @@ public final class RevealService {
             return new Outcome.Refused(no.reply());
         }
         Optional<Outcome> ended = Step.whyNot(g, GrantState.Action.REVEAL, x -> Reply.of(x.id(), " has ended (",
-                x.state().name().toLowerCase().replace('_', ' '), "); its credentials are gone."));
+                Words.word(x.state()), "); its credentials are gone."));
         if (ended.isPresent()) {
             return ended.get();
         }

@@ -30,7 +30,7 @@ import static dev.breakglass.grant.Reply.person;
  * policy's {@code review.required} is {@code always} (the default). A grant whose review is not required
  * gets the thread and no reminders, and may still be reviewed and signed off.
  *
- * <p>Every change goes through the same compare-and-set as {@link GrantService}: a reminder timer that fires
+ * <p>Every change goes through the same compare-and-set as the other use cases ({@link GrantChanges}): a reminder timer that fires
  * twice, or fires together with the sweep, reminds once.
  */
 public final class ReviewService {
@@ -137,7 +137,7 @@ public final class ReviewService {
         }
         Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED || x.postMortem().review().isPresent()
                 ? Reply.of("You already wrote the review of ", x.id(), "; it is in the post-mortem thread.")
-                : Reply.of(x.id(), " is ", word(x.state()), x.state().holdsAccess()
+                : Reply.of(x.id(), " is ", Words.word(x.state()), x.state().holdsAccess()
                 ? "; the review opens once its access is confirmed removed."
                 : "; it never gave access, so there is nothing to review.");
         Optional<Outcome> notNow = Step.whyNot(g, GrantState.Action.WRITE_REVIEW, why);
@@ -158,7 +158,7 @@ public final class ReviewService {
         Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED
                 ? Reply.of(x.id(), " was already signed off by ",
                 person(x.postMortem().signOff().map(SignOff::by).orElse("?")), ".")
-                : Reply.of(x.id(), " is ", word(x.state()), "; there is no review to sign off.");
+                : Reply.of(x.id(), " is ", Words.word(x.state()), "; there is no review to sign off.");
         return changes.change(id, GrantState.Action.SIGN_OFF, why, g -> {
             if (!g.awaitsReview()) {
                 return Step.stop(new Outcome.Refused(why.apply(g)));
@@ -194,7 +194,4 @@ public final class ReviewService {
         return acted;
     }
 
-    private static String word(GrantState state) {
-        return state.name().toLowerCase().replace('_', ' ');
-    }
 }

@@ -9,7 +9,7 @@ import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.slack.render.HomeView;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.QueryService;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.policy.Permissions;
 import dev.breakglass.port.GrantStore;
@@ -126,7 +126,7 @@ public class AppHomeRefresher implements EventConsumer {
      * first, then newest first.
      */
     HomeView.Sections sectionsOf(String user) {
-        List<Grant> all = store.findNewestByState(SHOWN, GrantService.READ_LIMIT);
+        List<Grant> all = store.findNewestByState(SHOWN, QueryService.READ_LIMIT);
         List<Grant> requests = all.stream().filter(g -> g.requester().equals(user)
                 && (g.state() == GrantState.PENDING || g.state() == GrantState.APPROVED
                 || g.state() == GrantState.PROVISIONING)).toList();
