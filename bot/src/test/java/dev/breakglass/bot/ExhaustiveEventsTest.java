@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Adding a {@code GrantEvent} without handling it does not compile: every place that says what an event means (its
- * notify kind, its audit entry, the requester's message, the notify line) is an exhaustive {@code switch} over the
+ * notify kind, its audit entry, the requester's message, the notify line, the card, whether Homes change, whether a
+ * checkpoint is due, the revocation-lag metric) is an exhaustive {@code switch} over the
  * sealed type. Shown by compiling those sources with the real {@code GrantEvent} (it compiles) and with one that has
  * a new record (each of them fails, naming the switch that does not cover it).
  */
@@ -32,8 +33,12 @@ class ExhaustiveEventsTest {
     private static final List<String> LISTENERS = List.of(
             "commands/src/main/java/dev/breakglass/policy/NotifyTarget.java",
             "bot/src/main/java/dev/breakglass/bot/audit/AuditRecorder.java",
-            "bot/src/main/java/dev/breakglass/bot/slack/RequesterMessages.java",
-            "bot/src/main/java/dev/breakglass/bot/slack/NotifyChannels.java");
+            "bot/src/main/java/dev/breakglass/bot/slack/outbound/RequesterMessages.java",
+            "bot/src/main/java/dev/breakglass/bot/slack/outbound/ApprovalCard.java",
+            "bot/src/main/java/dev/breakglass/bot/slack/outbound/AppHomeRefresher.java",
+            "bot/src/main/java/dev/breakglass/bot/audit/AuditCheckpoints.java",
+            "bot/src/main/java/dev/breakglass/bot/events/GrantMetrics.java",
+            "bot/src/main/java/dev/breakglass/bot/slack/outbound/NotifyChannels.java");
 
     @TempDir
     Path dir;
@@ -76,7 +81,9 @@ class ExhaustiveEventsTest {
         int end = source.lastIndexOf('}');
         String added = source.substring(0, end) + "\n    /** A new kind nobody handles yet. */\n"
                 + "    record Teleported(Grant grant) implements GrantEvent {}\n}\n";
-        assertEquals(new TreeSet<>(Set.of("NotifyTarget.java", "AuditRecorder.java", "RequesterMessages.java",
-                "NotifyChannels.java")), filesWithErrors(added));
+        Set<String> every = new TreeSet<>();
+        LISTENERS.forEach(listener -> every.add(Path.of(listener).getFileName().toString()));
+        assertEquals(8, every.size(), "each listener is a file of its own");
+        assertEquals(every, filesWithErrors(added));
     }
 }

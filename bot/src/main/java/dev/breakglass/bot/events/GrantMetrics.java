@@ -4,6 +4,9 @@ import dev.breakglass.event.GrantEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+
+import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +40,42 @@ public class GrantMetrics implements EventConsumer {
     public void deliver(Delivery delivery, java.sql.Connection connection) {
         GrantEvent event = delivery.event();
         registry.counter("breakglass.grant.events", "event", event.getClass().getSimpleName()).increment();
-        if (event instanceof GrantEvent.Expired expired) {
-            lag.record(expired.lag());
-            LOG.info("{} expired; removal confirmed {} ms after expires_at", expired.grant().id(),
-                    expired.lag().toMillis());
-        }
+        lagOf(event).ifPresent(late -> {
+            lag.record(late);
+            LOG.info("{} expired; removal confirmed {} ms after expires_at", event.grant().id(), late.toMillis());
+        });
+    }
+
+    /** How late access was removed, for the events that end a window on time. Exhaustive, so a new kind must say. */
+    static Optional<Duration> lagOf(GrantEvent event) {
+        return switch (event) {
+            case GrantEvent.Requested e -> Optional.empty();
+            case GrantEvent.ApprovalRecorded e -> Optional.empty();
+            case GrantEvent.Approved e -> Optional.empty();
+            case GrantEvent.Denied e -> Optional.empty();
+            case GrantEvent.Cancelled e -> Optional.empty();
+            case GrantEvent.TimedOut e -> Optional.empty();
+            case GrantEvent.EmergencyOffered e -> Optional.empty();
+            case GrantEvent.GlassBroken e -> Optional.empty();
+            case GrantEvent.Activated e -> Optional.empty();
+            case GrantEvent.ProvisioningFailed e -> Optional.empty();
+            case GrantEvent.CredentialsRevealed e -> Optional.empty();
+            case GrantEvent.RolledBack e -> Optional.empty();
+            case GrantEvent.ExpiryWarned e -> Optional.empty();
+            case GrantEvent.ExtensionRequested e -> Optional.empty();
+            case GrantEvent.ExtensionApprovalRecorded e -> Optional.empty();
+            case GrantEvent.Extended e -> Optional.empty();
+            case GrantEvent.ExtensionFailed e -> Optional.empty();
+            case GrantEvent.ExtensionDenied e -> Optional.empty();
+            case GrantEvent.Expired e -> Optional.of(e.lag());
+            case GrantEvent.Revoked e -> Optional.empty();
+            case GrantEvent.RevocationFailed e -> Optional.empty();
+            case GrantEvent.RevocationRecovered e -> Optional.empty();
+            case GrantEvent.RevocationResolved e -> Optional.empty();
+            case GrantEvent.PostMortemOpened e -> Optional.empty();
+            case GrantEvent.ReviewReminded e -> Optional.empty();
+            case GrantEvent.ReviewWritten e -> Optional.empty();
+            case GrantEvent.Reviewed e -> Optional.empty();
+        };
     }
 }

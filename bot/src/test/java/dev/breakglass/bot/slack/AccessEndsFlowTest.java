@@ -5,15 +5,15 @@ import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SlackView;
 import dev.breakglass.bot.sandbox.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,26 +32,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Access that always ends, driven through Slack: expiry, warnings, extend, I'm done, revoke, failing targets. */
 class AccessEndsFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.with((bot, receiver) -> bot.policy(Workflow.policy(receiver))
+            .property("breakglass.revocation.first-retry", "1s")
+            .property("breakglass.revocation.max-retry", "2s")
+            .property("breakglass.sweep-interval", "1s"));
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeEach
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver))
-                .property("breakglass.revocation.first-retry", "1s")
-                .property("breakglass.revocation.max-retry", "2s")
-                .property("breakglass.sweep-interval", "1s")
-                .start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        bot.close();
-        receiver.close();
-    }
 
     private GrantId activeGrant(String duration) {
         GrantId id = flow.request(ALICE, "orders-db:admin " + duration + " " + WHY);

@@ -6,20 +6,18 @@ import dev.breakglass.bot.sandbox.RecordedCall;
 import dev.breakglass.bot.sandbox.SlackView;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.HomeView;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
-import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -45,24 +43,12 @@ class AppHomeFlowTest {
     private static final String ACTIVE = "*Your active access*";
     private static final String APPROVALS = "*Waiting for your approval*";
     private static final String REVIEWS = "*Reviews you owe*";
-    private WebhookReceiver receiver;
+
+    @RegisterExtension
+    static final BotExtension BOT = BotExtension.withWebhookTarget();
+
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeAll
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterAll
-    void stop() {
-        if (bot != null) {
-            bot.close();
-        }
-        receiver.close();
-    }
 
     @Test
     @Order(2)

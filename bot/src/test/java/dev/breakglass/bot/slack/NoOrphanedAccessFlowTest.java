@@ -4,6 +4,7 @@ import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.bot.testing.WebhookReceiver;
@@ -15,9 +16,8 @@ import dev.breakglass.grant.NewGrant;
 import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.GrantStore;
 import dev.breakglass.port.TargetRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,29 +37,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NoOrphanedAccessFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.with((bot, receiver) -> bot.policy(Workflow.policy(receiver))
+            .property("breakglass.sweep-interval", "1s")).onPostgres();
+
     private TestDatabase db;
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeEach
-    void start() {
-        db = TestDatabase.postgres();
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).database(db)
-                .property("breakglass.sweep-interval", "1s")
-                .start().awaitHealthy(Duration.ofSeconds(30));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        if (bot != null) {
-            bot.close();
-        }
-        receiver.close();
-        db.close();
-    }
 
     private List<String> audited(GrantId id) {
         bot.settle();

@@ -3,14 +3,14 @@ package dev.breakglass.bot.slack;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SandboxDirectory;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,22 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PolicyAtActionTimeFlowTest {
     private static final String WHY = "checkout is failing for every customer, need admin";
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.withWebhookTarget();
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeEach
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        bot.close();
-        receiver.close();
-    }
 
     private GrantId activeGrant() {
         return flow.activeGrant(ALICE, CAROL, "orders-db 30m " + WHY); // Carol approves as herself, not via a group

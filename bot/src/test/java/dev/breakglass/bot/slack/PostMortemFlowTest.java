@@ -9,6 +9,7 @@ import dev.breakglass.bot.sandbox.SlackView;
 import dev.breakglass.bot.sandbox.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.PostMortemView;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
@@ -16,9 +17,8 @@ import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.ReviewQuestion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,25 +42,19 @@ class PostMortemFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
     private static final String SECURITY = "C0SECURITY";
     private static final String EVIL = "<!channel> ping <@U0CAROL> & <https://evil.example|click>";
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.with((bot, receiver) -> bot.policy(policy(receiver)));
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
 
-    @BeforeEach
-    void start() {
-        receiver = new WebhookReceiver();
-        // Dave reviews orders-db; reminders every minute, escalating after two.
-        String policy = Workflow.policy(receiver)
+    /** Dave reviews orders-db; reminders every minute, escalating after two. */
+    private static String policy(WebhookReceiver receiver) {
+        return Workflow.policy(receiver)
                 .replace("    revokers: [S0SECURITY]\n", "    revokers: [S0SECURITY]\n    reviewers: [U0DAVE]\n")
                 + "review:\n  remind-every: 1m\n  escalate-after: 2\n";
-        bot = RunningBot.builder().policy(policy).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        bot.close();
-        receiver.close();
     }
 
     /** Alice's 30m grant on orders-db, approved by Bob, expired with a moved clock. */

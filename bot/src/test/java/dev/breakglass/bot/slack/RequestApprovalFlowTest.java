@@ -7,15 +7,15 @@ import dev.breakglass.bot.sandbox.RecordedCall;
 import dev.breakglass.bot.sandbox.SlackView;
 import dev.breakglass.bot.sandbox.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
@@ -37,24 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RequestApprovalFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
+
+    @RegisterExtension
+    static final BotExtension BOT = BotExtension.withWebhookTarget();
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeAll
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterAll
-    void stop() {
-        if (bot != null) {
-            bot.close();
-        }
-        receiver.close();
-    }
 
     private long grantCalls(GrantId id) {
         return receiver.calls("grant").stream().filter(c -> c.path("grant_id").asText().equals(id.toString())).count();

@@ -7,17 +7,16 @@ import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.sandbox.SlackView;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.CredentialVault;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,22 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RevealFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.withWebhookTarget();
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeEach
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        bot.close();
-        receiver.close();
-    }
 
     /**
      * A kubeconfig-like value of at least {@code size} characters: long base64 lines, line breaks, characters

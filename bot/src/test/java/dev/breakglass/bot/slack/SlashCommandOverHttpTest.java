@@ -6,12 +6,12 @@ import dev.breakglass.bot.sandbox.DeliveryResult;
 import dev.breakglass.bot.sandbox.EphemeralMessage;
 import dev.breakglass.bot.sandbox.HttpDelivery;
 import dev.breakglass.bot.sandbox.SlackSigner;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.port.GrantStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,19 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlashCommandOverHttpTest {
     private static final String FORM = "application/x-www-form-urlencoded";
+
+    @RegisterExtension
+    static final BotExtension BOT = BotExtension.with((bot, receiver) -> bot);
+
     private RunningBot bot;
-
-    @BeforeAll
-    void start() {
-        bot = RunningBot.overHttp().awaitHealthy(Duration.ofSeconds(20));
-    }
-
-    @AfterAll
-    void stop() {
-        if (bot != null) {
-            bot.close();
-        }
-    }
 
     @Test
     void signedHelpIsAnsweredWithTheUsageOnlyTheUserSees() {

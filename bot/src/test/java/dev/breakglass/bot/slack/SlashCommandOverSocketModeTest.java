@@ -1,13 +1,12 @@
 package dev.breakglass.bot.slack;
 
 import dev.breakglass.bot.sandbox.SocketModeServer;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestInstance;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,19 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SlashCommandOverSocketModeTest {
+
+    @RegisterExtension
+    static final BotExtension BOT = BotExtension.with((bot, receiver) -> bot.socketMode());
+
     private RunningBot bot;
-
-    @BeforeAll
-    void start() {
-        bot = RunningBot.overSocketMode().awaitHealthy(Duration.ofSeconds(20));
-    }
-
-    @AfterAll
-    void stop() {
-        if (bot != null) {
-            bot.close();
-        }
-    }
 
     @Test
     void aSlashCommandEnvelopeIsAcknowledgedWithItsEnvelopeIdAndTheAnswer() throws Exception {

@@ -3,14 +3,14 @@ package dev.breakglass.bot.slack;
 import dev.breakglass.bot.sandbox.DeliveryResult;
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -30,22 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SlowTargetFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
     private static final Duration SLOW = Duration.ofSeconds(6);
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.withWebhookTarget();
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeEach
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        bot.close();
-        receiver.close();
-    }
 
     private GrantId activeGrant() {
         return flow.activeGrant(ALICE, BOB, "orders-db:admin 30m " + WHY);

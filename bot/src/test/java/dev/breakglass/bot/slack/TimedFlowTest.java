@@ -2,15 +2,15 @@ package dev.breakglass.bot.slack;
 
 import dev.breakglass.bot.sandbox.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
@@ -30,22 +30,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TimedFlowTest {
     private static final String WHY = "checkout is failing for every customer, need admin";
+
+    @RegisterExtension
+    final BotExtension running = BotExtension.withWebhookTarget();
+
     private WebhookReceiver receiver;
     private RunningBot bot;
     private Workflow flow;
-
-    @BeforeEach
-    void start() {
-        receiver = new WebhookReceiver();
-        bot = RunningBot.builder().policy(Workflow.policy(receiver)).start().awaitHealthy(Duration.ofSeconds(20));
-        flow = new Workflow(bot);
-    }
-
-    @AfterEach
-    void stop() {
-        bot.close();
-        receiver.close();
-    }
 
     /** Fires the stored timer of {@code id} now, as Quartz does when it comes due. */
     private void fire(GrantId id, String due) throws SchedulerException {

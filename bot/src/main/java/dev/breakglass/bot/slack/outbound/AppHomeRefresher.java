@@ -87,8 +87,8 @@ public class AppHomeRefresher implements EventConsumer {
     @Override
     public void deliver(Delivery delivery, java.sql.Connection connection) {
         GrantEvent event = delivery.event();
-        if (event instanceof GrantEvent.CredentialsRevealed) {
-            return; // nothing a Home shows has changed
+        if (!changesHomes(event)) {
+            return;
         }
         Grant g = event.grant();
         for (String user : opened) {
@@ -96,6 +96,40 @@ public class AppHomeRefresher implements EventConsumer {
                 refresh(user);
             }
         }
+    }
+
+    /** Whether a Home may show {@code event}'s change. Exhaustive, so a new kind must say before it compiles. */
+    static boolean changesHomes(GrantEvent event) {
+        return switch (event) {
+            case GrantEvent.Requested e -> true;
+            case GrantEvent.ApprovalRecorded e -> true;
+            case GrantEvent.Approved e -> true;
+            case GrantEvent.Denied e -> true;
+            case GrantEvent.Cancelled e -> true;
+            case GrantEvent.TimedOut e -> true;
+            case GrantEvent.EmergencyOffered e -> true;
+            case GrantEvent.GlassBroken e -> true;
+            case GrantEvent.Activated e -> true;
+            case GrantEvent.ProvisioningFailed e -> true;
+            // a reveal changes nothing a Home shows
+            case GrantEvent.CredentialsRevealed e -> false;
+            case GrantEvent.RolledBack e -> true;
+            case GrantEvent.ExpiryWarned e -> true;
+            case GrantEvent.ExtensionRequested e -> true;
+            case GrantEvent.ExtensionApprovalRecorded e -> true;
+            case GrantEvent.Extended e -> true;
+            case GrantEvent.ExtensionFailed e -> true;
+            case GrantEvent.ExtensionDenied e -> true;
+            case GrantEvent.Expired e -> true;
+            case GrantEvent.Revoked e -> true;
+            case GrantEvent.RevocationFailed e -> true;
+            case GrantEvent.RevocationRecovered e -> true;
+            case GrantEvent.RevocationResolved e -> true;
+            case GrantEvent.PostMortemOpened e -> true;
+            case GrantEvent.ReviewReminded e -> true;
+            case GrantEvent.ReviewWritten e -> true;
+            case GrantEvent.Reviewed e -> true;
+        };
     }
 
     private void refresh(String user) {

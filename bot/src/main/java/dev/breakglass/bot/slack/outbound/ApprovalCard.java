@@ -70,11 +70,68 @@ public class ApprovalCard implements EventConsumer {
         return true;
     }
 
+    /** What an event does to the card and its thread. */
+    sealed interface Effect {
+        /** Nothing shown changes. */
+        Effect NOTHING = new Nothing();
+        /** The card is posted (at the request) or updated. */
+        Effect CARD = new Card();
+        /** The card is updated and the post-mortem thread shows the grant's timeline. */
+        Effect POST_MORTEM = new PostMortem();
+
+        record Nothing() implements Effect {}
+
+        record Card() implements Effect {}
+
+        record PostMortem() implements Effect {}
+
+        /** As {@link #POST_MORTEM}, and the written review is posted in the thread. */
+        record Review() implements Effect {}
+
+        /** As {@link #POST_MORTEM}, and {@code by}'s sign-off is noted in the thread. */
+        record SignOff(String by) implements Effect {}
+    }
+
+    /** Exhaustive over the events, so a new kind must say what it does to the card before it compiles. */
+    static Effect effect(GrantEvent event) {
+        return switch (event) {
+            case GrantEvent.Requested e -> Effect.CARD;
+            case GrantEvent.ApprovalRecorded e -> Effect.CARD;
+            case GrantEvent.Approved e -> Effect.CARD;
+            case GrantEvent.Denied e -> Effect.CARD;
+            case GrantEvent.Cancelled e -> Effect.CARD;
+            case GrantEvent.TimedOut e -> Effect.CARD;
+            case GrantEvent.EmergencyOffered e -> Effect.CARD;
+            case GrantEvent.GlassBroken e -> Effect.CARD;
+            case GrantEvent.Activated e -> Effect.CARD;
+            case GrantEvent.ProvisioningFailed e -> Effect.CARD;
+            // a reveal changes nothing shown: the audit log and the post-mortem timeline tell it
+            case GrantEvent.CredentialsRevealed e -> Effect.NOTHING;
+            case GrantEvent.RolledBack e -> Effect.CARD;
+            case GrantEvent.ExpiryWarned e -> Effect.CARD;
+            case GrantEvent.ExtensionRequested e -> Effect.CARD;
+            case GrantEvent.ExtensionApprovalRecorded e -> Effect.CARD;
+            case GrantEvent.Extended e -> Effect.CARD;
+            case GrantEvent.ExtensionFailed e -> Effect.CARD;
+            case GrantEvent.ExtensionDenied e -> Effect.CARD;
+            case GrantEvent.Expired e -> Effect.CARD;
+            case GrantEvent.Revoked e -> Effect.CARD;
+            case GrantEvent.RevocationFailed e -> Effect.CARD;
+            case GrantEvent.RevocationRecovered e -> Effect.CARD;
+            case GrantEvent.RevocationResolved e -> Effect.CARD;
+            case GrantEvent.PostMortemOpened e -> Effect.POST_MORTEM;
+            case GrantEvent.ReviewReminded e -> Effect.POST_MORTEM;
+            case GrantEvent.ReviewWritten e -> new Effect.Review();
+            case GrantEvent.Reviewed r -> new Effect.SignOff(r.by());
+        };
+    }
+
     @Override
     public void deliver(Delivery delivery, Connection connection) throws Exception {
         GrantEvent event = delivery.event();
-        if (event instanceof GrantEvent.CredentialsRevealed) {
-            return; // the card does not change; the audit log and the post-mortem timeline tell it
+        Effect effect = effect(event);
+        if (effect instanceof Effect.Nothing) {
+            return;
         }
         Grant g = grants.find(event.grant().id()).orElse(event.grant());
         if (cards.find(g.id()).isEmpty()) {
@@ -86,20 +143,22 @@ public class ApprovalCard implements EventConsumer {
             return;
         }
         updateCard(g);
-        switch (event) {
-            case GrantEvent.PostMortemOpened e -> showPostMortem(delivery, g, connection);
-            case GrantEvent.ReviewReminded e -> showPostMortem(delivery, g, connection);
-            case GrantEvent.ReviewWritten e -> {
+        switch (effect) {
+            case Effect.Nothing n -> {
+                // nothing shown changes
+            }
+            case Effect.Card c -> {
+                // the card is all it changes
+            }
+            case Effect.PostMortem p -> showPostMortem(delivery, g, connection);
+            case Effect.Review r -> {
                 showPostMortem(delivery, g, connection);
                 postMortems.postReview(g);
             }
-            case GrantEvent.Reviewed r -> {
+            case Effect.SignOff s -> {
                 showPostMortem(delivery, g, connection);
-                postMortems.postNote(g, ":white_check_mark: " + ReplyText.mention(r.by())
+                postMortems.postNote(g, ":white_check_mark: " + ReplyText.mention(s.by())
                         + " signed off the review. The post-mortem of " + g.id() + " is complete.");
-            }
-            default -> {
-                // every other event changes the card only
             }
         }
     }

@@ -103,10 +103,13 @@ public class NotifyChannels implements EventConsumer {
         if (known != null) {
             return known;
         }
+        // Asked before the card is looked up: a card delivery that finishes in between has stored the card by then,
+        // so "no card, nothing pending" really means no card is coming.
+        boolean cardComing = JdbcEventOutbox.pendingBefore(connection, EventRoutes.CARD, Long.toString(id.value()),
+                delivery.id());
         Optional<JdbcCardStore.Card> card = cards.find(id);
         if (card.isEmpty()) {
-            if (JdbcEventOutbox.pendingBefore(connection, EventRoutes.CARD, Long.toString(id.value()),
-                    delivery.id())) {
+            if (cardComing) {
                 long first = firstWait.computeIfAbsent(delivery.mark(), k -> System.nanoTime());
                 if (System.nanoTime() - first < LINK_WAIT.toNanos()) {
                     throw new NotYet("the card of " + id + " is not posted yet", LINK_RETRY);
