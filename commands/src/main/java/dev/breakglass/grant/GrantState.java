@@ -29,7 +29,7 @@ public enum GrantState {
     public enum Move {
         /** Go on: the step applies here. */
         PROCEED,
-        /** Change nothing and say so politely: a harmless repeat (a second click, a timer fired again, a late click). */
+        /** Change nothing and say so politely: a harmless repeat (a second click, a re-fired timer, a late click). */
         NO_OP,
         /** Change nothing and refuse: the step does not apply to a grant here. */
         ILLEGAL

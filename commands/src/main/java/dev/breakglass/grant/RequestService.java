@@ -36,10 +36,10 @@ import static dev.breakglass.grant.Reply.person;
  * applies, repeats harmlessly ({@link Outcome.Unchanged}) or is illegal ({@link Outcome.Refused}) is the
  * {@link GrantState.Action} table's; who may is {@link Permissions}'. A change's events are saved with it.
  *
- * <p>Step-up: where the policy asks for a second factor ({@link Policy#stepUpRequired}), request, approve and break glass count only with a
- * {@link StepUpProof} of the person acting, fresh from {@code StepUpService.verify}; without one they are refused
- * (field {@link Field#STEP_UP}) and nothing changes. The forms without a proof parameter pass none. Who passed is
- * recorded on the grant ({@link Grant#stepUpVerified()}).
+ * <p>Step-up: where the policy asks for a second factor ({@link Policy#stepUpRequired}), request, approve and break
+ * glass count only with a {@link StepUpProof} of the person acting, fresh from {@code StepUpService.verify}; without
+ * one they are refused (field {@link Field#STEP_UP}) and nothing changes. The forms without a proof parameter pass
+ * none. Who passed is recorded on the grant ({@link Grant#stepUpVerified()}).
  */
 public final class RequestService {
     /** Longest incident reference kept, in characters. */
