@@ -264,12 +264,20 @@ final class Fakes {
 
         @Override
         public synchronized void seal(GrantId grant, Credentials credentials) {
+            credentials.fields().forEach((label, value) -> {
+                if (label == null || value == null) {
+                    throw new IllegalArgumentException("credential field " + label + " has no value");
+                }
+            });
             sealed.put(grant, credentials);
             reveals.put(grant, 0);
         }
 
         @Override
         public synchronized Reveal reveal(GrantId grant, int limit) {
+            if (limit < 1) {
+                throw new IllegalArgumentException("reveal limit must be at least 1, not " + limit);
+            }
             Credentials c = sealed.get(grant);
             if (c == null) {
                 return new Reveal.Gone();

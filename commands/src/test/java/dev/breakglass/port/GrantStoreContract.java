@@ -1,4 +1,4 @@
-package dev.breakglass.bot.persistence;
+package dev.breakglass.port;
 
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -7,8 +7,6 @@ import dev.breakglass.grant.NewGrant;
 import dev.breakglass.grant.Review;
 import dev.breakglass.grant.ReviewQuestion;
 import dev.breakglass.grant.SignOff;
-import dev.breakglass.port.GrantStore;
-import dev.breakglass.bot.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,29 +28,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What every {@link GrantStore} must do, whatever the database. Subclasses name the database; one per test
- * class, and tests do not assume it is empty.
+ * What every {@link GrantStore} must do, whatever keeps the grants: the JDBC store on H2 and on PostgreSQL (in the
+ * bot's tests, through this module's test jar) and the core tests' in-memory fake, so a use case tested against the
+ * fake behaves the same against a database. Subclasses open one store per test class; tests do not assume it is
+ * empty.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class GrantStoreContract {
     private static final Instant T0 = Instant.parse("2026-11-21T10:15:30Z");
 
-    private TestDatabase db;
     private GrantStore store;
 
-    /** A fresh, migrated database for this class. */
-    protected abstract TestDatabase openDatabase();
+    /** A store for this class's tests (a fresh, migrated database for the JDBC store). */
+    protected abstract GrantStore openStore();
+
+    /** Releases what {@link #openStore()} made; called once, after the class's tests. */
+    protected void closeStore() {
+    }
 
     @BeforeAll
     void open() {
-        db = openDatabase();
-        store = db.grants();
+        store = openStore();
     }
 
     @AfterAll
     void close() {
-        if (db != null) {
-            db.close();
+        if (store != null) {
+            closeStore();
         }
     }
 
