@@ -1,5 +1,7 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.testing.ManualClock;
+
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
@@ -33,7 +35,7 @@ class AccessEndsTest {
     private static final String MALLORY = "U0MALLORY";
     private static final String WHY = "orders DB is down, need to restart the replica";
 
-    private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
     private final Fakes.Events events = store.events;

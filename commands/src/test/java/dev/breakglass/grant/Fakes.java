@@ -33,34 +33,6 @@ final class Fakes {
     private Fakes() {
     }
 
-    /** A clock that moves only when told. */
-    static final class ManualClock extends Clock {
-        private Instant now;
-
-        ManualClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /**
      * Grants in a map; update is a compare-and-set on the version, like the JDBC store, and a save's events land
      * in {@link #events} with it (under the same lock), as the JDBC store writes them in the save's transaction.

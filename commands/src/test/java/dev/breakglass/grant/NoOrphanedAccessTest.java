@@ -1,5 +1,7 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.testing.ManualClock;
+
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.Policy;
@@ -34,7 +36,7 @@ class NoOrphanedAccessTest {
     private static final String BOB = "U0BOB";
     private static final String WHY = "orders DB is down, need to restart the replica";
 
-    private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final FailingStore store = new FailingStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
     private final Fakes.Events events = store.events;

@@ -10,6 +10,7 @@ import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.GrantScheduler;
+import dev.breakglass.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -36,7 +37,7 @@ class RequestServiceTest {
     private static final String MALLORY = "U0MALLORY";
     private static final String WHY = "orders DB is down, need to restart the replica";
 
-    private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.People people = new Fakes.People().member("S0ONCALL", ALICE).member("S0SRE", BOB, CAROL);
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();

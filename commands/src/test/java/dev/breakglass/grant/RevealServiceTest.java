@@ -1,5 +1,7 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.testing.ManualClock;
+
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.Policy;
@@ -29,7 +31,7 @@ class RevealServiceTest {
     private static final String ALICE = "U0ALICE";
     private static final String BOB = "U0BOB";
 
-    private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.RecordingTarget target = new Fakes.RecordingTarget();
     private final Fakes.Events events = store.events;

@@ -1,5 +1,7 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.testing.ManualClock;
+
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.Policy;
@@ -36,7 +38,7 @@ class StepUpGuardTest {
     private static final String BOB = "U0BOB";
     private static final String WHY = "orders DB is down, need to restart the replica";
 
-    private final Fakes.ManualClock clock = new Fakes.ManualClock(T0);
+    private final ManualClock clock = new ManualClock(T0);
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.People people = new Fakes.People();
     private final Policy policy = policy();

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.testing.ManualClock;
+
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;

@@ -2,7 +2,7 @@ package dev.breakglass.bot.stepup;
 
 import dev.breakglass.bot.config.EncryptionKey;
 import dev.breakglass.bot.persistence.CredentialCipher;
-import dev.breakglass.bot.sandbox.ManualClock;
+import dev.breakglass.testing.ManualClock;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.policy.Channels;

@@ -3,7 +3,7 @@ package dev.breakglass.bot.slack.render;
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.AuditRecorder;
 import dev.breakglass.bot.audit.JdbcAuditLog;
-import dev.breakglass.bot.sandbox.ManualClock;
+import dev.breakglass.testing.ManualClock;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;

@@ -1,4 +1,4 @@
-package dev.breakglass.bot.sandbox;
+package dev.breakglass.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. Thread-safe. */
+/**
+ * The one clock tests move by hand, for the core's use cases and the bot's units alike (shared through the core's test
+ * jar). Thread-safe. A running bot uses {@code OffsetClock} instead: real time plus an offset, as Quartz and Slack
+ * signatures need time to pass.
+ */
 public final class ManualClock extends Clock {
     private volatile Instant now;
 
