@@ -1,10 +1,15 @@
 package dev.breakglass.bot;
 
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.AccessService;
+import dev.breakglass.grant.ExtensionService;
+import dev.breakglass.grant.QueryService;
+import dev.breakglass.grant.RequestService;
 import dev.breakglass.grant.RevealService;
 import dev.breakglass.grant.ReviewService;
 import dev.breakglass.grant.RevocationTimings;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
+import dev.breakglass.port.AuditLog;
 import dev.breakglass.port.CredentialVault;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
@@ -20,15 +25,37 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Puts the plain-Java core together with the adapters that implement its ports. */
+/**
+ * Puts the plain-Java core together with the adapters that implement its ports: the use cases by the grant's life
+ * (request and decide, access, extension, queries, reveal, review) and the one {@link Permissions} they share.
+ */
 @Factory
 public class CoreFactory {
 
     @Singleton
-    GrantService grantService(GrantStore store, Policy policy, PeopleDirectory people, TargetRegistry targets,
-                              CredentialVault vault, GrantScheduler scheduler, Clock clock,
-                              RevocationTimings timings) {
-        return new GrantService(store, policy, people, targets, vault, scheduler, clock, timings);
+    RequestService requestService(GrantStore store, Policy policy, Permissions permissions, GrantScheduler scheduler,
+                                  Clock clock) {
+        return new RequestService(store, policy, permissions, scheduler, clock);
+    }
+
+    @Singleton
+    AccessService accessService(GrantStore store, Policy policy, Permissions permissions, PeopleDirectory people,
+                                TargetRegistry targets, CredentialVault vault, GrantScheduler scheduler, Clock clock,
+                                RevocationTimings timings, RequestService requests) {
+        return new AccessService(store, policy, permissions, people, targets, vault, scheduler, clock, timings,
+                requests);
+    }
+
+    @Singleton
+    ExtensionService extensionService(GrantStore store, Policy policy, Permissions permissions,
+                                      TargetRegistry targets, CredentialVault vault, GrantScheduler scheduler,
+                                      Clock clock) {
+        return new ExtensionService(store, policy, permissions, targets, vault, scheduler, clock);
+    }
+
+    @Singleton
+    QueryService queryService(GrantStore store, Permissions permissions, AuditLog audit) {
+        return new QueryService(store, permissions, audit);
     }
 
     @Singleton
@@ -38,9 +65,15 @@ public class CoreFactory {
     }
 
     @Singleton
-    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault,
-                                Clock clock, GrantService grants) {
-        return new RevealService(store, policy, vault, clock, grants);
+    RevealService revealService(GrantStore store, Policy policy, CredentialVault vault, Clock clock,
+                                Permissions permissions) {
+        return new RevealService(store, policy, vault, clock, permissions);
+    }
+
+    /** Who may do what: the one place that decides, for the use cases and the chat views alike. */
+    @Singleton
+    Permissions permissions(Policy policy, PeopleDirectory people) {
+        return new Permissions(policy, people);
     }
 
     /** The metrics registry behind {@code /metrics}. */

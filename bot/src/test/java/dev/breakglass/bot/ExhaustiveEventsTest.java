@@ -45,18 +45,24 @@ class ExhaustiveEventsTest {
 
     /** Compiles each listener on its own with this GrantEvent source; the files that had errors, by name. */
     private Set<String> filesWithErrors(String grantEventSource) throws IOException {
+        return filesWithErrors(grantEventSource, LISTENERS);
+    }
+
+    /** {@link #filesWithErrors(String)} for these sources ({@code List.of(EVENT)}: the event on its own). */
+    private Set<String> filesWithErrors(String grantEventSource, List<String> listeners) throws IOException {
         Path event = dir.resolve("src/dev/breakglass/event/GrantEvent.java");
         Files.createDirectories(event.getParent());
         Files.writeString(event, grantEventSource);
         Path out = Files.createDirectories(dir.resolve("out"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         Set<String> failed = new TreeSet<>();
-        for (String listener : LISTENERS) {
+        for (String listener : listeners) {
             DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
             try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
                 boolean ok = javac.getTask(null, files, diagnostics, List.of("-proc:none", "-d", out.toString(),
                         "-cp", System.getProperty("java.class.path"), "--release", "21"), null,
-                        files.getJavaFileObjectsFromPaths(List.of(event, ROOT.resolve(listener)))).call();
+                        files.getJavaFileObjectsFromPaths(listener.equals(EVENT) ? List.of(event)
+                                : List.of(event, ROOT.resolve(listener)))).call();
                 for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                     if (d.getKind() == Diagnostic.Kind.ERROR) {
                         failed.add(Path.of(d.getSource().getName()).getFileName().toString());
@@ -84,6 +90,12 @@ class ExhaustiveEventsTest {
         Set<String> every = new TreeSet<>();
         LISTENERS.forEach(listener -> every.add(Path.of(listener).getFileName().toString()));
         assertEquals(8, every.size(), "each listener is a file of its own");
-        assertEquals(every, filesWithErrors(added));
+        // The event's own actor() is exhaustive too: a new kind says who causes it where it is declared.
+        assertEquals(Set.of("GrantEvent.java"), filesWithErrors(added, List.of(EVENT)));
+        String last = "            case Reviewed e -> Actor.person(e.by());\n";
+        assertTrue(added.contains(last), "GrantEvent.actor() ends with Reviewed");
+        String told = added.replace(last, last + "            case Teleported e -> Actor.bot(\"teleport\");\n");
+        assertEquals(Set.of(), filesWithErrors(told, List.of(EVENT)));
+        assertEquals(every, filesWithErrors(told));
     }
 }

@@ -4,15 +4,64 @@ import dev.breakglass.grant.Grant;
 
 /**
  * One saved change to a grant. {@link #grant()} is the grant as saved by that change (its new version), so a
- * listener never has to read it again.
+ * listener never has to read it again; {@link #actor()} is who caused it.
+ *
+ * <p>Events a person may or may not cause carry their {@link Actor} as {@code by}. One stored before events carried
+ * it reads with none and takes the actor it was told with before: the requester for what only a requester does, the
+ * revoker the grant records for {@link Revoked} (the bot when none is recorded).
  */
 public sealed interface GrantEvent {
 
     /** The grant right after this change. */
     Grant grant();
 
+    /**
+     * Who caused this change: the person the event names, or the bot for the work it does on its own. Exhaustive,
+     * so a new event does not compile until it says who causes it.
+     */
+    default Actor actor() {
+        return switch (this) {
+            case Requested e -> e.by();
+            case ApprovalRecorded e -> Actor.person(e.approver());
+            case Approved e -> Actor.person(e.approver());
+            case Denied e -> Actor.person(e.approver());
+            case Cancelled e -> e.by();
+            case TimedOut e -> Actor.bot("pending timeout");
+            case EmergencyOffered e -> Actor.bot("emergency delay");
+            case GlassBroken e -> e.by();
+            case Activated e -> Actor.bot("provisioning");
+            case ProvisioningFailed e -> Actor.bot("provisioning");
+            case CredentialsRevealed e -> Actor.person(e.by());
+            case RolledBack e -> Actor.bot("provisioning rollback");
+            case ExpiryWarned e -> Actor.bot("expiry warning");
+            case ExtensionRequested e -> e.by();
+            case ExtensionApprovalRecorded e -> Actor.person(e.approver());
+            case Extended e -> Actor.person(e.approver());
+            case ExtensionFailed e -> Actor.bot("extension at the target");
+            case ExtensionDenied e -> Actor.person(e.approver());
+            case Expired e -> Actor.bot("expiry");
+            case Revoked e -> e.by();
+            case RevocationFailed e -> Actor.bot("revocation");
+            case RevocationRecovered e -> Actor.bot("revocation retry");
+            case RevocationResolved e -> Actor.person(e.by());
+            case PostMortemOpened e -> Actor.bot("post-mortem");
+            case ReviewReminded e -> Actor.bot("review reminder");
+            case ReviewWritten e -> e.by();
+            case Reviewed e -> Actor.person(e.by());
+        };
+    }
+
+    /** {@code by}, or the requester of {@code grant} for an event stored before events said who caused them. */
+    private static Actor requesterUnlessTold(Actor by, Grant grant) {
+        return by != null ? by : Actor.person(grant.requester());
+    }
+
     /** A responder asked for access; the request waits for approval. */
-    record Requested(Grant grant) implements GrantEvent {}
+    record Requested(Grant grant, Actor by) implements GrantEvent {
+        public Requested {
+            by = requesterUnlessTold(by, grant);
+        }
+    }
 
     /** A peer approved, but more approvals are needed. */
     record ApprovalRecorded(Grant grant, String approver) implements GrantEvent {}
@@ -24,7 +73,11 @@ public sealed interface GrantEvent {
     record Denied(Grant grant, String approver, String reason) implements GrantEvent {}
 
     /** The requester withdrew the request. */
-    record Cancelled(Grant grant) implements GrantEvent {}
+    record Cancelled(Grant grant, Actor by) implements GrantEvent {
+        public Cancelled {
+            by = requesterUnlessTold(by, grant);
+        }
+    }
 
     /** Nobody decided within the policy's pending timeout. */
     record TimedOut(Grant grant) implements GrantEvent {}
@@ -33,7 +86,11 @@ public sealed interface GrantEvent {
     record EmergencyOffered(Grant grant) implements GrantEvent {}
 
     /** The requester broke the glass alone: approved without peers, loudly, review mandatory. */
-    record GlassBroken(Grant grant) implements GrantEvent {}
+    record GlassBroken(Grant grant, Actor by) implements GrantEvent {
+        public GlassBroken {
+            by = requesterUnlessTold(by, grant);
+        }
+    }
 
     /**
      * The target provisioned the access; the window runs from now.
@@ -73,7 +130,11 @@ public sealed interface GrantEvent {
     record ExpiryWarned(Grant grant) implements GrantEvent {}
 
     /** The requester asked for more time; peers decide. */
-    record ExtensionRequested(Grant grant) implements GrantEvent {}
+    record ExtensionRequested(Grant grant, Actor by) implements GrantEvent {
+        public ExtensionRequested {
+            by = requesterUnlessTold(by, grant);
+        }
+    }
 
     /** A peer approved the extension, but more approvals are needed. */
     record ExtensionApprovalRecorded(Grant grant, String approver) implements GrantEvent {}
@@ -100,7 +161,20 @@ public sealed interface GrantEvent {
     record Expired(Grant grant, java.time.Duration lag) implements GrantEvent {}
 
     /** Access was removed early, by the person recorded in the grant's revocation. */
-    record Revoked(Grant grant) implements GrantEvent {}
+    record Revoked(Grant grant, Actor by) implements GrantEvent {
+        public Revoked {
+            by = by != null ? by : revokerOf(grant);
+        }
+
+        /** Revoked by whoever the grant's revocation records (the bot when nobody is recorded). */
+        public static Revoked of(Grant grant) {
+            return new Revoked(grant, revokerOf(grant));
+        }
+
+        private static Actor revokerOf(Grant grant) {
+            return grant.revocation().revokedBy().map(Actor::person).orElse(Actor.bot("revocation"));
+        }
+    }
 
     /** A revocation attempt failed; it will be retried. {@code first} marks the first failure of this grant. */
     record RevocationFailed(Grant grant, int attempt, String error, boolean first) implements GrantEvent {}
@@ -121,7 +195,11 @@ public sealed interface GrantEvent {
     record ReviewReminded(Grant grant, int number, boolean escalated) implements GrantEvent {}
 
     /** The requester wrote the review (in {@code grant().postMortem().review()}); a reviewer signs it off next. */
-    record ReviewWritten(Grant grant) implements GrantEvent {}
+    record ReviewWritten(Grant grant, Actor by) implements GrantEvent {
+        public ReviewWritten {
+            by = requesterUnlessTold(by, grant);
+        }
+    }
 
     /** A reviewer signed the review off: the grant is REVIEWED, its story complete. */
     record Reviewed(Grant grant, String by) implements GrantEvent {}

@@ -6,9 +6,11 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The one way a use case changes a grant: read it, decide, compare-and-set on its version; on a lost race read
- * again and decide again. The decision's events are saved with it, in the same transaction (delivered from the
- * store after the commit, so a crash right after the save loses none), and then the follow-up (a timer) runs. Shared by {@link GrantService} and {@link ReviewService}, so both obey the same race rules.
+ * The one way a use case changes a grant: read it, decide, compare-and-set on its version; on a lost race read again
+ * and decide again. The decision's events are saved with it, in the same transaction (delivered from the store after
+ * the commit, so a crash right after the save loses none), and then the follow-up (a timer) runs. Shared by every use
+ * case ({@link RequestService}, {@link AccessService}, {@link ExtensionService}, {@link ReviewService}), so all obey
+ * the same race rules.
  */
 final class GrantChanges {
     private static final int MAX_ATTEMPTS = 20;
@@ -17,6 +19,14 @@ final class GrantChanges {
 
     GrantChanges(GrantStore store) {
         this.store = store;
+    }
+
+    /**
+     * {@link #change(GrantId, Function)} for {@code action}: where the state table says it does not apply
+     * ({@link Step#unless}), stops with {@code why}; else runs {@code decide}.
+     */
+    Outcome change(GrantId id, GrantState.Action action, Function<Grant, Reply> why, Function<Grant, Step> decide) {
+        return change(id, grant -> Step.unless(grant, action, why).orElseGet(() -> decide.apply(grant)));
     }
 
     /**

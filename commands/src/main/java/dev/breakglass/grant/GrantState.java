@@ -25,8 +25,79 @@ public enum GrantState {
     PENDING, APPROVED, ACTIVE, EXPIRED, REVOKED, REVOKE_FAILED, REVIEWED, DENIED, CANCELLED, TIMED_OUT, FAILED,
     PROVISIONING, ROLLED_BACK;
 
-    /** What asking to move from this state to {@code next} amounts to. */
-    public enum Move { PROCEED, ALREADY_THERE, ILLEGAL }
+    /** What asking to move from this state, or to take an {@link Action} on a grant in it, amounts to. */
+    public enum Move {
+        /** Go on: the step applies here. */
+        PROCEED,
+        /** Change nothing and say so politely: a harmless repeat (a second click, a re-fired timer, a late click). */
+        NO_OP,
+        /** Change nothing and refuse: the step does not apply to a grant here. */
+        ILLEGAL
+    }
+
+    /**
+     * A use case's step on an existing grant, with the states it applies in and the states where asking again is a
+     * harmless repeat; in every other state it is illegal. {@link #on} reads this table; the use cases only say the
+     * words ({@code Step.unless}). Conditions finer than a state (an extension waiting, a review already written, a
+     * window not yet near its end) stay with the use case.
+     */
+    public enum Action {
+        /** A peer approves. Once decided (either way), taken, or timed out, a click changes nothing. */
+        APPROVE(EnumSet.of(PENDING), allBut(PENDING)),
+        /** A peer denies. As {@link #APPROVE}. */
+        DENY(EnumSet.of(PENDING), allBut(PENDING)),
+        /** The requester withdraws the request. As {@link #APPROVE}. */
+        CANCEL(EnumSet.of(PENDING), allBut(PENDING)),
+        /** The pending timeout fires. A request decided in time is left alone. */
+        TIME_OUT(EnumSet.of(PENDING), allBut(PENDING)),
+        /** The emergency delay passed: offer the solo break glass. A request no longer waiting gets no offer. */
+        OFFER_EMERGENCY(EnumSet.of(PENDING), allBut(PENDING)),
+        /** The requester breaks the glass. As {@link #APPROVE}. */
+        BREAK_GLASS(EnumSet.of(PENDING), allBut(PENDING)),
+        /** Provisioning claims an approved grant. A re-fired job finds it claimed or done. */
+        PROVISION(EnumSet.of(APPROVED), allBut(APPROVED)),
+        /** The warning timer fires. Nothing to warn about once the access is not active. */
+        WARN(EnumSet.of(ACTIVE), allBut(ACTIVE)),
+        /** The requester asks for more time: only on active access, never a repeat of anything. */
+        REQUEST_EXTENSION(EnumSet.of(ACTIVE), EnumSet.noneOf(GrantState.class)),
+        /** A peer approves or denies the waiting extension. Once the access ended there is none waiting. */
+        DECIDE_EXTENSION(EnumSet.of(ACTIVE), allBut(ACTIVE)),
+        /** The requester reveals the credentials: only while active; afterwards they are gone. */
+        REVEAL(EnumSet.of(ACTIVE), EnumSet.noneOf(GrantState.class)),
+        /**
+         * A person ends access early. Where no access is held (never given, or already removed) nothing is left to
+         * do; a PROVISIONING grant is taken back by itself unless it becomes active.
+         */
+        REVOKE(EnumSet.of(ACTIVE, REVOKE_FAILED), allBut(ACTIVE, REVOKE_FAILED)),
+        /** The bot takes access back (expiry, retry, rollback) wherever the target may hold it. */
+        END_ACCESS(EnumSet.of(PROVISIONING, ACTIVE, REVOKE_FAILED), allBut(PROVISIONING, ACTIVE, REVOKE_FAILED)),
+        /** A revoker confirms by hand that a failing revocation is done. */
+        RESOLVE(EnumSet.of(REVOKE_FAILED), allBut(REVOKE_FAILED)),
+        /** The requester writes the review: once access is confirmed gone; after sign-off it was written. */
+        WRITE_REVIEW(EnumSet.of(EXPIRED, REVOKED), EnumSet.of(REVIEWED)),
+        /** A reviewer signs the review off: once access is confirmed gone; REVIEWED was signed off already. */
+        SIGN_OFF(EnumSet.of(EXPIRED, REVOKED), EnumSet.of(REVIEWED));
+
+        private final Set<GrantState> applies;
+        private final Set<GrantState> repeats;
+
+        Action(Set<GrantState> applies, Set<GrantState> repeats) {
+            this.applies = applies;
+            this.repeats = repeats;
+        }
+
+        private static Set<GrantState> allBut(GrantState first, GrantState... rest) {
+            return EnumSet.complementOf(EnumSet.of(first, rest));
+        }
+    }
+
+    /** What taking {@code action} on a grant in this state amounts to, by {@link Action}'s table. */
+    public Move on(Action action) {
+        if (action.applies.contains(this)) {
+            return Move.PROCEED;
+        }
+        return action.repeats.contains(this) ? Move.NO_OP : Move.ILLEGAL;
+    }
 
     private Set<GrantState> next() {
         return switch (this) {
@@ -41,12 +112,12 @@ public enum GrantState {
     }
 
     /**
-     * Classifies a requested change: a repeated step ({@code next == this}) is {@link Move#ALREADY_THERE},
+     * Classifies a requested change: a repeated step ({@code next == this}) is {@link Move#NO_OP},
      * so a second click or a re-fired job is a no-op rather than an error.
      */
     public Move moveTo(GrantState next) {
         if (next == this) {
-            return Move.ALREADY_THERE;
+            return Move.NO_OP;
         }
         return next().contains(next) ? Move.PROCEED : Move.ILLEGAL;
     }

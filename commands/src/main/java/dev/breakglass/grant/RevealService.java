@@ -1,6 +1,8 @@
 package dev.breakglass.grant;
 
 import dev.breakglass.event.GrantEvent;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.port.CredentialDisplay;
 import dev.breakglass.port.CredentialVault;
@@ -28,12 +30,12 @@ public final class RevealService {
     private final Policy policy;
     private final CredentialVault vault;
     private final Clock clock;
-    private final GrantService grants;
+    private final Permissions permissions;
 
-    /** @param grants decides whether the requester is still allowed on the target now (policy, groups) */
+    /** @param permissions decides who may reveal: the requester, still allowed on the target now */
     public RevealService(GrantStore store, Policy policy, CredentialVault vault, Clock clock,
-                         GrantService grants) {
-        this.grants = grants;
+                         Permissions permissions) {
+        this.permissions = permissions;
         this.store = store;
         this.policy = policy;
         this.vault = vault;
@@ -43,17 +45,17 @@ public final class RevealService {
     /** {@code user} asks to see the credentials of grant {@code id} on {@code display}. */
     public Outcome reveal(GrantId id, String user, CredentialDisplay display) {
         Optional<Grant> found = store.find(id);
-        if (found.isEmpty() || !found.get().requester().equals(user)) {
+        if (found.isEmpty()) {
             return new Outcome.Refused(Reply.named("reveal.onlyRequester"));
         }
         Grant g = found.get();
-        Optional<Reply> notNow = grants.notAllowedToReveal(g, user);
-        if (notNow.isPresent()) {
-            return new Outcome.Refused(notNow.get());
+        if (permissions.may(Permissions.Act.REVEAL, g, user) instanceof Permission.Refused no) {
+            return new Outcome.Refused(no.reply());
         }
-        if (g.state() != GrantState.ACTIVE) {
-            return new Outcome.Refused(Reply.named("reveal.ended", "id", g.id(), "state",
-                    g.state().name().toLowerCase().replace('_', ' ')));
+        Optional<Outcome> ended = Step.whyNot(g, GrantState.Action.REVEAL, x -> Reply.named("reveal.ended", "id", x.id(),
+                "state", x.state().name().toLowerCase().replace('_', ' ')));
+        if (ended.isPresent()) {
+            return ended.get();
         }
         CredentialVault.Reveal taken = vault.reveal(g.id(), policy.revealLimit());
         if (taken instanceof CredentialVault.Reveal.Exhausted exhausted) {

@@ -1,19 +1,20 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
-import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.ReviewPolicy;
-import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.GrantScheduler;
 import dev.breakglass.port.GrantStore;
 import dev.breakglass.port.PeopleDirectory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static dev.breakglass.grant.Reply.person;
 
@@ -29,13 +30,13 @@ import static dev.breakglass.grant.Reply.person;
  * policy's {@code review.required} is {@code always} (the default). A grant whose review is not required
  * gets the thread and no reminders, and may still be reviewed and signed off.
  *
- * <p>Every change goes through the same compare-and-set as {@link GrantService}: a reminder timer that fires
+ * <p>Every change goes through the same compare-and-set as the other use cases ({@link GrantChanges}): a reminder timer that fires
  * twice, or fires together with the sweep, reminds once.
  */
 public final class ReviewService {
     private final GrantStore store;
     private final Policy policy;
-    private final PeopleDirectory people;
+    private final Permissions permissions;
     private final GrantScheduler scheduler;
     private final Clock clock;
     private final GrantChanges changes;
@@ -44,7 +45,7 @@ public final class ReviewService {
                          GrantScheduler scheduler, Clock clock) {
         this.store = store;
         this.policy = policy;
-        this.people = people;
+        this.permissions = new Permissions(policy, people);
         this.scheduler = scheduler;
         this.clock = clock;
         this.changes = new GrantChanges(store);
@@ -125,24 +126,27 @@ public final class ReviewService {
                 return Step.stop(no.get());
             }
             Review review = new Review(user, clock.instant(), answers);
-            return Step.save(g.reviewWritten(review), GrantEvent.ReviewWritten::new,
+            return Step.save(g.reviewWritten(review), saved -> new GrantEvent.ReviewWritten(saved, Actor.person(user)),
                     Reply.named("review.written", "id", g.id(), "signers", signersText(g)), saved -> { });
         });
     }
 
     private Optional<Outcome> writeRefusal(Grant g, String user) {
-        if (!g.requester().equals(user)) {
-            return Optional.of(new Outcome.Refused(Reply.named("review.onlyRequesterWrites",
-                    "requester", person(g.requester()), "id", g.id())));
+        if (permissions.may(Permissions.Act.WRITE_REVIEW, g, user) instanceof Permission.Refused no) {
+            return Optional.of(new Outcome.Refused(no.reply()));
         }
-        if (g.state() == GrantState.REVIEWED || g.postMortem().review().isPresent()) {
-            return Optional.of(new Outcome.Unchanged(g, Reply.named("review.alreadyWritten", "id", g.id())));
+        Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED || x.postMortem().review().isPresent()
+                ? Reply.named("review.alreadyWritten", "id", x.id())
+                : Reply.named("review.notYet", "id", x.id(), "state", Words.word(x.state()), "holdsAccess",
+                x.state().holdsAccess());
+        Optional<Outcome> notNow = Step.whyNot(g, GrantState.Action.WRITE_REVIEW, why);
+        if (notNow.isPresent()) {
+            return notNow;
         }
-        if (!g.awaitsReview()) {
-            return Optional.of(new Outcome.Refused(Reply.named("review.notYet", "id", g.id(), "state",
-                    word(g.state()), "holdsAccess", g.state().holdsAccess())));
+        if (g.postMortem().review().isPresent()) {
+            return Optional.of(new Outcome.Unchanged(g, why.apply(g)));
         }
-        return Optional.empty();
+        return g.awaitsReview() ? Optional.empty() : Optional.of(new Outcome.Refused(why.apply(g)));
     }
 
     /**
@@ -150,21 +154,16 @@ public final class ReviewService {
      * reviewer of the target, and before the review is written.
      */
     public Outcome signOff(GrantId id, String user) {
-        return changes.change(id, g -> {
-            if (g.state() == GrantState.REVIEWED) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.named("review.alreadySignedOff", "id", g.id(),
-                        "by", person(g.postMortem().signOff().map(SignOff::by).orElse("?")))));
-            }
+        Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED
+                ? Reply.named("review.alreadySignedOff", "id", x.id(), "by",
+                person(x.postMortem().signOff().map(SignOff::by).orElse("?")))
+                : Reply.named("review.nothingToSignOff", "id", x.id(), "state", Words.word(x.state()));
+        return changes.change(id, GrantState.Action.SIGN_OFF, why, g -> {
             if (!g.awaitsReview()) {
-                return Step.stop(new Outcome.Refused(Reply.named("review.nothingToSignOff", "id", g.id(),
-                        "state", word(g.state()))));
+                return Step.stop(new Outcome.Refused(why.apply(g)));
             }
-            if (g.requester().equals(user)) {
-                return Step.stop(new Outcome.Refused(Reply.named("review.ownReview", "signers", signersText(g))));
-            }
-            if (!Membership.allowsNow(people, signers(g), user)) {
-                return Step.stop(new Outcome.Refused(Reply.named("review.notReviewer", "target", g.target(),
-                        "id", g.id())));
+            if (permissions.may(Permissions.Act.SIGN_OFF, g, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
             }
             if (g.postMortem().review().isEmpty()) {
                 return Step.stop(new Outcome.Refused(Reply.named("review.notWrittenYet",
@@ -175,32 +174,8 @@ public final class ReviewService {
         });
     }
 
-    /**
-     * Whether {@code user} signs off reviews of {@code grant}: its target's reviewers, else its approvers. For
-     * showing the button; signing off itself checks the memberships as they are at that moment.
-     */
-    public boolean maySignOff(Grant grant, String user) {
-        return !grant.requester().equals(user) && Membership.allows(people, signers(grant), user);
-    }
-
-    /** Who signs off reviews of {@code grant}; empty when its target left the policy. */
-    public List<Principal> signers(Grant grant) {
-        Optional<TargetPolicy> target = policy.target(grant.target());
-        if (target.isEmpty()) {
-            return List.of();
-        }
-        return target.get().reviewers().isEmpty() ? target.get().approvers() : target.get().reviewers();
-    }
-
     private String signersText(Grant g) {
-        return signersText(policy, g);
-    }
-
-    /** Who signs off reviews of {@code g}, in words: "a reviewer of orders-db" or "an approver of orders-db". */
-    public static String signersText(Policy policy, Grant g) {
-        Optional<TargetPolicy> target = policy.target(g.target());
-        return target.map(t -> t.reviewers().isEmpty() ? "an approver of " + t.name() : "a reviewer of " + t.name())
-                .orElse("a reviewer");
+        return Permissions.signersText(policy, g);
     }
 
     /**
@@ -218,7 +193,4 @@ public final class ReviewService {
         return acted;
     }
 
-    private static String word(GrantState state) {
-        return state.name().toLowerCase().replace('_', ' ');
-    }
 }

@@ -5,8 +5,9 @@ import dev.breakglass.grant.GrantId;
 import java.time.Instant;
 
 /**
- * Durable timers for grants: each carries only the grant id and, when due, calls an idempotent use case of
- * {@code GrantService}. Survives restarts; a timer that fires late or twice changes nothing the second time.
+ * Durable timers for grants: each carries only the grant id and, when due, calls an idempotent use case
+ * ({@code RequestService}, {@code AccessService}, {@code ExtensionService}, {@code ReviewService}). Survives
+ * restarts; a timer that fires late or twice changes nothing the second time.
  */
 public interface GrantScheduler {
 

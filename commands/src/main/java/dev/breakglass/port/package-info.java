@@ -1,6 +1,8 @@
 /**
- * What the core needs from the world, named by role: where grants are stored, how targets are provisioned
- * (the adapter SPI), how people are told, how expiry is scheduled, where the audit trail goes.
- * Time is {@link java.time.Clock}, injected.
+ * What the core needs from the world, named by role: where grants are stored ({@code GrantStore}), how targets are
+ * provisioned (the adapter SPI: {@code TargetAdapter}, {@code TargetAdapterFactory}, {@code TargetRegistry}), where
+ * credentials wait ({@code CredentialVault}) and are shown ({@code CredentialDisplay}), who people are
+ * ({@code PeopleDirectory}), when work is due ({@code GrantScheduler}), the audit trail as the use cases read it
+ * ({@code AuditLog}), and the second factor ({@code StepUp}). Time is {@link java.time.Clock}, injected.
  */
 package dev.breakglass.port;

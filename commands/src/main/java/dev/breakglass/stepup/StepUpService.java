@@ -1,8 +1,9 @@
 package dev.breakglass.stepup;
 
 import dev.breakglass.grant.GrantId;
-import dev.breakglass.grant.Membership;
 import dev.breakglass.grant.Reply;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.StepUpPolicy;
 import dev.breakglass.port.PeopleDirectory;
@@ -37,7 +38,7 @@ public final class StepUpService {
     private final StepUp factor;
     private final StepUpAttempts attempts;
     private final StepUpEvents events;
-    private final PeopleDirectory people;
+    private final Permissions permissions;
     private final Clock clock;
 
     public StepUpService(Policy policy, StepUp factor, StepUpAttempts attempts, StepUpEvents events,
@@ -46,7 +47,7 @@ public final class StepUpService {
         this.factor = Objects.requireNonNull(factor, "factor");
         this.attempts = Objects.requireNonNull(attempts, "attempts");
         this.events = Objects.requireNonNull(events, "events");
-        this.people = Objects.requireNonNull(people, "people");
+        this.permissions = new Permissions(policy, Objects.requireNonNull(people, "people"));
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -176,8 +177,8 @@ public final class StepUpService {
      * removes {@code user}'s enrolment and lockout; {@code user} is told through {@link StepUpEvents}.
      */
     public Reply reset(String admin, String user) {
-        if (!Membership.allowsNow(people, policy.stepUp().admins(), admin)) {
-            return Reply.named("stepUp.resetNotAdmin");
+        if (permissions.mayResetStepUp(admin) instanceof Permission.Refused no) {
+            return no.reply();
         }
         boolean had = factor.reset(user);
         attempts.clear(user);

@@ -41,7 +41,7 @@ class AccessEndsTest {
     private final Fakes.Events events = store.events;
     private final Fakes.Timers timers = new Fakes.Timers();
     private final Fakes.Vault vault = new Fakes.Vault();
-    private final GrantService grants = new GrantService(store, policy(), new Fakes.People(), target, vault,
+    private final Fakes.UseCases grants = Fakes.useCases(store, policy(), new Fakes.People(), target, vault,
             timers, clock, new RevocationTimings(Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofMinutes(10)));
 
     private static Policy policy() {
@@ -55,10 +55,10 @@ class AccessEndsTest {
 
     /** An active grant of {@code minutes}, approved by Bob. */
     private Grant active(int minutes) {
-        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant g = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(minutes)), WHY, Optional.empty()))).grant();
-        grants.approve(g.id(), BOB);
-        return ((Outcome.Done) grants.provision(g.id())).grant();
+        grants.requests().approve(g.id(), BOB);
+        return ((Outcome.Done) grants.access().provision(g.id())).grant();
     }
 
     private List<Fakes.Timer> timers(GrantId id, GrantScheduler.Due due) {
@@ -77,9 +77,9 @@ class AccessEndsTest {
     void shortGrantsAreWarnedAtHalfTime() {
         Grant g = active(6);
         assertEquals(T0.plus(Duration.ofMinutes(3)), timers(g.id(), GrantScheduler.Due.WARN).get(0).when());
-        assertInstanceOf(Outcome.Unchanged.class, grants.warn(g.id()), "not yet");
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().warn(g.id()), "not yet");
         clock.advance(Duration.ofMinutes(3));
-        assertInstanceOf(Outcome.Done.class, grants.warn(g.id()));
+        assertInstanceOf(Outcome.Done.class, grants.access().warn(g.id()));
         assertTrue(events.kinds().contains(GrantEvent.ExpiryWarned.class));
     }
 
@@ -87,16 +87,16 @@ class AccessEndsTest {
     void theWarningIsSentOncePerEndEvenWhenItsTimerFiresAgain() {
         Grant g = active(30);
         clock.advance(Duration.ofMinutes(25));
-        assertInstanceOf(Outcome.Done.class, grants.warn(g.id()));
-        assertInstanceOf(Outcome.Unchanged.class, grants.warn(g.id()), "a re-fired timer, another replica");
+        assertInstanceOf(Outcome.Done.class, grants.access().warn(g.id()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().warn(g.id()), "a re-fired timer, another replica");
         assertEquals(1, events.published.stream().filter(GrantEvent.ExpiryWarned.class::isInstance).count());
         assertEquals(store.find(g.id()).orElseThrow().expiresAt(), store.find(g.id()).orElseThrow().warnedFor(),
                 "saved with the end it warned about");
 
-        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(20), WHY);
-        grants.approveExtension(g.id(), CAROL);
+        grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(20), WHY);
+        grants.extensions().approveExtension(g.id(), CAROL);
         clock.advance(Duration.ofMinutes(20));
-        assertInstanceOf(Outcome.Done.class, grants.warn(g.id()), "the new end gets its own warning");
+        assertInstanceOf(Outcome.Done.class, grants.access().warn(g.id()), "the new end gets its own warning");
         assertEquals(2, events.published.stream().filter(GrantEvent.ExpiryWarned.class::isInstance).count());
     }
 
@@ -104,13 +104,13 @@ class AccessEndsTest {
     void expiryRemovesTheAccessOnlyOnceTheWindowIsOverAndOnlyOnce() {
         Grant g = active(30);
         clock.advance(Duration.ofMinutes(29));
-        assertInstanceOf(Outcome.Unchanged.class, grants.expire(g.id()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().expire(g.id()));
         assertEquals(List.of(), target.revokes);
         clock.advance(Duration.ofMinutes(1).plusSeconds(3));
-        Grant ended = ((Outcome.Done) grants.expire(g.id())).grant();
+        Grant ended = ((Outcome.Done) grants.access().expire(g.id())).grant();
         assertEquals(GrantState.EXPIRED, ended.state());
         assertEquals(List.of(g.id()), target.revokes);
-        assertInstanceOf(Outcome.Unchanged.class, grants.expire(g.id()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().expire(g.id()));
         assertEquals(1, target.revokes.size(), "a second expiry changes nothing");
         GrantEvent.Expired expired = (GrantEvent.Expired) events.published.stream()
                 .filter(e -> e instanceof GrantEvent.Expired).findFirst().orElseThrow();
@@ -121,19 +121,19 @@ class AccessEndsTest {
     @Test
     void theRequesterAnApproverOrARevokerMayEndItEarlyAndNobodyElse() {
         Grant g = active(30);
-        assertInstanceOf(Outcome.Refused.class, grants.revoke(g.id(), MALLORY, Optional.empty()));
+        assertInstanceOf(Outcome.Refused.class, grants.access().revoke(g.id(), MALLORY, Optional.empty()));
         assertEquals(List.of(), target.revokes);
-        Grant revoked = ((Outcome.Done) grants.revoke(g.id(), ALICE, Optional.of("done, replica restarted"))).grant();
+        Grant revoked = ((Outcome.Done) grants.access().revoke(g.id(), ALICE, Optional.of("done, replica restarted"))).grant();
         assertEquals(GrantState.REVOKED, revoked.state());
         assertEquals(Optional.of(ALICE), revoked.revocation().revokedBy());
         assertEquals(Optional.of("done, replica restarted"), revoked.revocation().reason());
-        assertInstanceOf(Outcome.Unchanged.class, grants.revoke(g.id(), ALICE, Optional.empty()));
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().revoke(g.id(), ALICE, Optional.empty()));
 
         Grant other = active(30);
-        assertEquals(GrantState.REVOKED, ((Outcome.Done) grants.revoke(other.id(), SECURITY, Optional.empty()))
+        assertEquals(GrantState.REVOKED, ((Outcome.Done) grants.access().revoke(other.id(), SECURITY, Optional.empty()))
                 .grant().state());
         Grant third = active(30);
-        assertEquals(GrantState.REVOKED, ((Outcome.Done) grants.revoke(third.id(), CAROL, Optional.empty()))
+        assertEquals(GrantState.REVOKED, ((Outcome.Done) grants.access().revoke(third.id(), CAROL, Optional.empty()))
                 .grant().state());
     }
 
@@ -141,20 +141,20 @@ class AccessEndsTest {
     void aFailingTargetIsRetriedWithBackoffUntilItWorksAndEveryAttemptIsAnEvent() {
         Grant g = active(30);
         target.failRevokes = 3;
-        Grant failing = ((Outcome.Done) grants.revoke(g.id(), ALICE, Optional.empty())).grant();
+        Grant failing = ((Outcome.Done) grants.access().revoke(g.id(), ALICE, Optional.empty())).grant();
         assertEquals(GrantState.REVOKE_FAILED, failing.state());
         assertEquals(Optional.of("target unreachable"), failing.revocation().lastError());
         assertEquals(Optional.of(T0.plusSeconds(15)), failing.revocation().nextAttemptAt());
 
-        assertInstanceOf(Outcome.Unchanged.class, grants.retryRevocation(g.id()), "not before the backoff");
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().retryRevocation(g.id()), "not before the backoff");
         clock.advance(Duration.ofSeconds(15));
         assertEquals(Optional.of(clock.instant().plusSeconds(30)),
-                ((Outcome.Done) grants.retryRevocation(g.id())).grant().revocation().nextAttemptAt());
+                ((Outcome.Done) grants.access().retryRevocation(g.id())).grant().revocation().nextAttemptAt());
         clock.advance(Duration.ofSeconds(30));
         assertEquals(Optional.of(clock.instant().plusSeconds(60)),
-                ((Outcome.Done) grants.retryRevocation(g.id())).grant().revocation().nextAttemptAt());
+                ((Outcome.Done) grants.access().retryRevocation(g.id())).grant().revocation().nextAttemptAt());
         clock.advance(Duration.ofSeconds(60));
-        Grant done = ((Outcome.Done) grants.retryRevocation(g.id())).grant();
+        Grant done = ((Outcome.Done) grants.access().retryRevocation(g.id())).grant();
         assertEquals(GrantState.REVOKED, done.state(), "an early revoke ends REVOKED even after failures");
         assertEquals(4, done.revocation().attempts());
 
@@ -182,13 +182,13 @@ class AccessEndsTest {
                 return super.verifyRevoked(provisioned);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), slow, vault, timers, clock);
-        Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Fakes.UseCases service = Fakes.useCases(store, policy(), new Fakes.People(), slow, vault, timers, clock);
+        Grant g = ((Outcome.Done) service.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
-        service.approve(g.id(), BOB);
-        service.provision(g.id());
+        service.requests().approve(g.id(), BOB);
+        service.access().provision(g.id());
         clock.advance(Duration.ofMinutes(10).plusMillis(20));
-        assertInstanceOf(Outcome.Done.class, service.expire(g.id()));
+        assertInstanceOf(Outcome.Done.class, service.access().expire(g.id()));
         GrantEvent.Expired expired = (GrantEvent.Expired) events.published.stream()
                 .filter(e -> e instanceof GrantEvent.Expired).findFirst().orElseThrow();
         assertEquals(Duration.ofSeconds(92).plusMillis(20), expired.lag(), "the revoke's 90 s and verify's 2 s count");
@@ -205,7 +205,7 @@ class AccessEndsTest {
     void aTargetThatStillGrantsAccessAfterRevokeIsAFailure() {
         Grant g = active(30);
         target.verifyLies = true;
-        Grant failing = ((Outcome.Done) grants.revoke(g.id(), ALICE, Optional.empty())).grant();
+        Grant failing = ((Outcome.Done) grants.access().revoke(g.id(), ALICE, Optional.empty())).grant();
         assertEquals(GrantState.REVOKE_FAILED, failing.state());
         assertTrue(failing.revocation().lastError().orElseThrow().contains("still grants access"));
     }
@@ -214,12 +214,12 @@ class AccessEndsTest {
     void revokeReasonsAndResolveNotesFollowTheFreeTextRules() {
         Grant g = active(30);
         target.failRevokes = 100;
-        Outcome hidden = grants.revoke(g.id(), ALICE, Optional.of("done \u202Eevil"));
+        Outcome hidden = grants.access().revoke(g.id(), ALICE, Optional.of("done \u202Eevil"));
         assertInstanceOf(Outcome.Refused.class, hidden);
         assertTrue(ShippedWords.of(hidden.reply()).contains("U+202E"), ShippedWords.of(hidden.reply()));
         assertEquals(GrantState.ACTIVE, store.find(g.id()).orElseThrow().state(), "nothing changed");
-        grants.revoke(g.id(), ALICE, Optional.empty());
-        Outcome note = grants.resolveRevocation(g.id(), SECURITY, "x".repeat(1001));
+        grants.access().revoke(g.id(), ALICE, Optional.empty());
+        Outcome note = grants.access().resolveRevocation(g.id(), SECURITY, "x".repeat(1001));
         assertInstanceOf(Outcome.Refused.class, note);
         assertTrue(ShippedWords.of(note.reply()).contains("too long"), ShippedWords.of(note.reply()));
         assertEquals(GrantState.REVOKE_FAILED, store.find(g.id()).orElseThrow().state(), "nothing changed");
@@ -229,13 +229,13 @@ class AccessEndsTest {
     void onlyARevokerMayResolveAFailedRevocationByHand() {
         Grant g = active(30);
         target.failRevokes = 100;
-        grants.revoke(g.id(), ALICE, Optional.empty());
-        assertInstanceOf(Outcome.Refused.class, grants.resolveRevocation(g.id(), BOB, "fixed it"));
-        Grant resolved = ((Outcome.Done) grants.resolveRevocation(g.id(), SECURITY, "dropped the role by hand")).grant();
+        grants.access().revoke(g.id(), ALICE, Optional.empty());
+        assertInstanceOf(Outcome.Refused.class, grants.access().resolveRevocation(g.id(), BOB, "fixed it"));
+        Grant resolved = ((Outcome.Done) grants.access().resolveRevocation(g.id(), SECURITY, "dropped the role by hand")).grant();
         assertEquals(GrantState.REVOKED, resolved.state());
         assertTrue(events.kinds().contains(GrantEvent.RevocationResolved.class));
         clock.advance(Duration.ofHours(1));
-        assertInstanceOf(Outcome.Unchanged.class, grants.retryRevocation(g.id()), "retries stop");
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().retryRevocation(g.id()), "retries stop");
     }
 
     @Test
@@ -247,10 +247,10 @@ class AccessEndsTest {
                 .revocationClaimed(Optional.empty(), Optional.empty(), clock.instant(), clock.instant().plusSeconds(120)),
                         saved -> List.of()).orElseThrow();
         target.live.remove(g.id());
-        assertInstanceOf(Outcome.Unchanged.class, grants.expire(g.id()), "claimed by a live process");
-        assertEquals(0, grants.sweep(), "the sweeper leaves live claims alone");
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().expire(g.id()), "claimed by a live process");
+        assertEquals(0, grants.access().sweep(), "the sweeper leaves live claims alone");
         clock.advance(Duration.ofSeconds(121));
-        assertEquals(1, grants.sweep());
+        assertEquals(1, grants.access().sweep());
         assertEquals(GrantState.EXPIRED, store.find(g.id()).orElseThrow().state());
         assertEquals(List.of(), target.revokes, "already gone at the target: not revoked twice");
         assertEquals(2, store.find(g.id()).orElseThrow().revocation().attempts());
@@ -260,13 +260,13 @@ class AccessEndsTest {
     @Test
     void theSweeperRevokesOverdueAccessATimerMissedAndTimesOutOldRequests() {
         Grant overdue = active(10);
-        Grant pending = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant pending = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.empty(), WHY, Optional.empty()))).grant();
         clock.advance(Duration.ofMinutes(31));
-        assertEquals(2, grants.sweep());
+        assertEquals(2, grants.access().sweep());
         assertEquals(GrantState.EXPIRED, store.find(overdue.id()).orElseThrow().state());
         assertEquals(GrantState.TIMED_OUT, store.find(pending.id()).orElseThrow().state());
-        assertEquals(0, grants.sweep(), "nothing left to do");
+        assertEquals(0, grants.access().sweep(), "nothing left to do");
     }
 
     @Test
@@ -287,20 +287,20 @@ class AccessEndsTest {
                 super.revoke(provisioned);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), meeting, vault, timers,
+        Fakes.UseCases service = Fakes.useCases(store, policy(), new Fakes.People(), meeting, vault, timers,
                 clock);
         List<GrantId> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            Grant g = ((Outcome.Done) service.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+            Grant g = ((Outcome.Done) service.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                     Optional.of(Duration.ofMinutes(10)), WHY, Optional.empty()))).grant();
-            service.approve(g.id(), BOB);
-            service.provision(g.id());
+            service.requests().approve(g.id(), BOB);
+            service.access().provision(g.id());
             ids.add(g.id());
         }
         clock.advance(Duration.ofMinutes(11));
         java.util.concurrent.ExecutorService work = java.util.concurrent.Executors.newCachedThreadPool();
         try {
-            java.util.concurrent.CompletableFuture<Integer> swept = service.sweep(work);
+            java.util.concurrent.CompletableFuture<Integer> swept = service.access().sweep(work);
             assertEquals(2, swept.get(20, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             work.shutdownNow();
@@ -311,17 +311,17 @@ class AccessEndsTest {
     @Test
     void anExtensionNeedsApprovalAndMovesTheEnd() {
         Grant g = active(30);
-        assertInstanceOf(Outcome.Refused.class, grants.requestExtension(g.id(), BOB, Duration.ofMinutes(10), WHY));
-        assertInstanceOf(Outcome.Done.class, grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY));
-        assertInstanceOf(Outcome.Unchanged.class, grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(5), WHY));
-        assertInstanceOf(Outcome.Refused.class, grants.approveExtension(g.id(), ALICE), "not your own");
-        assertInstanceOf(Outcome.Refused.class, grants.approveExtension(g.id(), MALLORY));
-        Grant extended = ((Outcome.Done) grants.approveExtension(g.id(), CAROL)).grant();
+        assertInstanceOf(Outcome.Refused.class, grants.extensions().requestExtension(g.id(), BOB, Duration.ofMinutes(10), WHY));
+        assertInstanceOf(Outcome.Done.class, grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY));
+        assertInstanceOf(Outcome.Unchanged.class, grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(5), WHY));
+        assertInstanceOf(Outcome.Refused.class, grants.extensions().approveExtension(g.id(), ALICE), "not your own");
+        assertInstanceOf(Outcome.Refused.class, grants.extensions().approveExtension(g.id(), MALLORY));
+        Grant extended = ((Outcome.Done) grants.extensions().approveExtension(g.id(), CAROL)).grant();
         assertEquals(Duration.ofMinutes(45), extended.duration());
         assertEquals(Optional.of(T0.plus(Duration.ofMinutes(45))), extended.expiresAt());
         assertEquals(T0.plus(Duration.ofMinutes(45)), timers(g.id(), GrantScheduler.Due.EXPIRE).get(1).when());
         clock.advance(Duration.ofMinutes(30));
-        assertInstanceOf(Outcome.Unchanged.class, grants.expire(g.id()), "the old expiry no longer applies");
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().expire(g.id()), "the old expiry no longer applies");
     }
 
     @Test
@@ -329,16 +329,16 @@ class AccessEndsTest {
         target.extending = Extending.MOVES_THE_END;
         target.extendCredentials = new Credentials(Map.of("certificate", "new-window"));
         Grant g = active(30);
-        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
 
-        Grant approved = ((Outcome.Done) grants.approveExtension(g.id(), CAROL)).grant();
+        Grant approved = ((Outcome.Done) grants.extensions().approveExtension(g.id(), CAROL)).grant();
 
         assertEquals(Optional.of(T0.plus(Duration.ofMinutes(30))), approved.expiresAt(), "not before the target moved");
         assertTrue(approved.extensionApproved());
         assertEquals(1, timers(g.id(), GrantScheduler.Due.EXTEND).size());
-        assertInstanceOf(Outcome.Unchanged.class, grants.approveExtension(g.id(), BOB), "already approved");
+        assertInstanceOf(Outcome.Unchanged.class, grants.extensions().approveExtension(g.id(), BOB), "already approved");
 
-        Grant extended = ((Outcome.Done) grants.extendAtTarget(g.id())).grant();
+        Grant extended = ((Outcome.Done) grants.extensions().extendAtTarget(g.id())).grant();
 
         assertEquals(List.of(T0.plus(Duration.ofMinutes(45))), target.extendedTo);
         assertEquals(Optional.of(T0.plus(Duration.ofMinutes(45))), extended.expiresAt());
@@ -347,7 +347,7 @@ class AccessEndsTest {
         GrantEvent.Extended event = events.last(GrantEvent.Extended.class);
         assertEquals(CAROL, event.approver());
         assertEquals(Optional.of(target.extendCredentials.fingerprint()), event.credentialsFingerprint());
-        assertInstanceOf(Outcome.Unchanged.class, grants.extendAtTarget(g.id()), "a re-fired job does nothing");
+        assertInstanceOf(Outcome.Unchanged.class, grants.extensions().extendAtTarget(g.id()), "a re-fired job does nothing");
         assertEquals(1, target.extendedTo.size());
     }
 
@@ -356,10 +356,10 @@ class AccessEndsTest {
         target.extending = Extending.MOVES_THE_END;
         target.failExtendWith = "the login is gone";
         Grant g = active(30);
-        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
-        grants.approveExtension(g.id(), CAROL);
+        grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        grants.extensions().approveExtension(g.id(), CAROL);
 
-        Outcome failed = grants.extendAtTarget(g.id());
+        Outcome failed = grants.extensions().extendAtTarget(g.id());
 
         Grant after = store.find(g.id()).orElseThrow();
         assertEquals(Optional.of(T0.plus(Duration.ofMinutes(30))), after.expiresAt());
@@ -372,40 +372,40 @@ class AccessEndsTest {
     void aTargetThatCannotExtendRefusesTheRequestAndTheSweeperRetriesALostExtend() {
         target.extending = Extending.UNSUPPORTED;
         Grant g = active(30);
-        Outcome refused = grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        Outcome refused = grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
         assertInstanceOf(Outcome.Refused.class, refused);
         assertTrue(ShippedWords.of(refused.reply()).contains("cannot be extended"), ShippedWords.of(refused.reply()));
 
         target.extending = Extending.MOVES_THE_END;
-        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
-        grants.approveExtension(g.id(), CAROL);
+        grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        grants.extensions().approveExtension(g.id(), CAROL);
         clock.advance(Duration.ofMinutes(3));
-        grants.sweep();
+        grants.access().sweep();
         assertEquals(2, timers(g.id(), GrantScheduler.Due.EXTEND).size(), "the job that died is scheduled again");
     }
 
     @Test
     void anExtensionBeyondTheMaximumTotalIsRefusedAndADeniedOneChangesNothing() {
         Grant g = active(50);
-        Outcome tooMuch = grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
+        Outcome tooMuch = grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(15), WHY);
         assertTrue(ShippedWords.of(tooMuch.reply()).contains("would make 1h5m in total; the most for orders-db is 1h. Ask for at"
                 + " most 10m"), ShippedWords.of(tooMuch.reply()));
-        grants.requestExtension(g.id(), ALICE, Duration.ofMinutes(10), WHY);
-        assertInstanceOf(Outcome.Refused.class, grants.denyExtension(g.id(), BOB, " "));
-        Grant denied = ((Outcome.Done) grants.denyExtension(g.id(), BOB, "fix it in the next window")).grant();
+        grants.extensions().requestExtension(g.id(), ALICE, Duration.ofMinutes(10), WHY);
+        assertInstanceOf(Outcome.Refused.class, grants.extensions().denyExtension(g.id(), BOB, " "));
+        Grant denied = ((Outcome.Done) grants.extensions().denyExtension(g.id(), BOB, "fix it in the next window")).grant();
         assertEquals(Duration.ofMinutes(50), denied.duration());
         assertTrue(denied.extension().isEmpty());
     }
 
     @Test
     void theSweeperReschedulesProvisioningForAnApprovedGrantThatLostItsTimer() {
-        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant g = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.empty(), WHY, Optional.empty()))).grant();
-        grants.approve(g.id(), BOB);
+        grants.requests().approve(g.id(), BOB);
         timers.scheduled.clear();
-        assertEquals(0, grants.sweep(), "not stuck yet");
+        assertEquals(0, grants.access().sweep(), "not stuck yet");
         clock.advance(Duration.ofMinutes(2));
-        assertEquals(1, grants.sweep());
+        assertEquals(1, grants.access().sweep());
         assertEquals(1, timers(g.id(), GrantScheduler.Due.PROVISION).size());
     }
 }

@@ -273,4 +273,25 @@ final class Fakes {
             reveals.remove(grant);
         }
     }
+
+    /** The use cases of a grant's life over the same ports, as the bot's factory puts them together. */
+    record UseCases(RequestService requests, AccessService access, ExtensionService extensions, QueryService queries) {
+    }
+
+    static UseCases useCases(GrantStore store, dev.breakglass.policy.Policy policy, PeopleDirectory people,
+                             TargetRegistry targets, CredentialVault vault, GrantScheduler scheduler, Clock clock) {
+        return useCases(store, policy, people, targets, vault, scheduler, clock, RevocationTimings.DEFAULT);
+    }
+
+    static UseCases useCases(GrantStore store, dev.breakglass.policy.Policy policy, PeopleDirectory people,
+                             TargetRegistry targets, CredentialVault vault, GrantScheduler scheduler, Clock clock,
+                             RevocationTimings timings) {
+        dev.breakglass.policy.Permissions permissions = new dev.breakglass.policy.Permissions(policy, people);
+        RequestService requests = new RequestService(store, policy, permissions, scheduler, clock);
+        return new UseCases(requests,
+                new AccessService(store, policy, permissions, people, targets, vault, scheduler, clock, timings,
+                        requests),
+                new ExtensionService(store, policy, permissions, targets, vault, scheduler, clock),
+                new QueryService(store, permissions, grant -> List.of()));
+    }
 }

@@ -42,7 +42,7 @@ class NoOrphanedAccessTest {
     private final Fakes.Events events = store.events;
     private final Fakes.Timers timers = new Fakes.Timers();
     private final FailingVault vault = new FailingVault();
-    private final GrantService grants = new GrantService(store, policy(), new Fakes.People(), target, vault,
+    private final Fakes.UseCases grants = Fakes.useCases(store, policy(), new Fakes.People(), target, vault,
             timers, clock, new RevocationTimings(Duration.ofMinutes(2), Duration.ofSeconds(15), Duration.ofMinutes(10)));
 
     private static Policy policy() {
@@ -79,9 +79,9 @@ class NoOrphanedAccessTest {
     }
 
     private Grant approved() {
-        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant g = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(30)), WHY, Optional.empty()))).grant();
-        grants.approve(g.id(), BOB);
+        grants.requests().approve(g.id(), BOB);
         return g;
     }
 
@@ -99,13 +99,13 @@ class NoOrphanedAccessTest {
                 return super.grant(request);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), watching, vault,
+        Fakes.UseCases service = Fakes.useCases(store, policy(), new Fakes.People(), watching, vault,
                 timers, clock);
-        Grant active = ((Outcome.Done) service.provision(g.id())).grant();
+        Grant active = ((Outcome.Done) service.access().provision(g.id())).grant();
         assertEquals(List.of(GrantState.PROVISIONING), store.seenByTheAdapter);
         assertEquals(GrantState.ACTIVE, active.state());
         assertTrue(active.revocation().leaseUntil().isEmpty(), "the provisioning lease is released");
-        assertInstanceOf(Outcome.Unchanged.class, service.provision(g.id()), "a re-fired job does nothing");
+        assertInstanceOf(Outcome.Unchanged.class, service.access().provision(g.id()), "a re-fired job does nothing");
         assertEquals(1, watching.grants.size());
     }
 
@@ -113,7 +113,7 @@ class NoOrphanedAccessTest {
     void credentialsThatCannotBeSealedAreTakenBack() {
         Grant g = approved();
         vault.fail = true;
-        Outcome outcome = grants.provision(g.id());
+        Outcome outcome = grants.access().provision(g.id());
         assertInstanceOf(Outcome.Done.class, outcome);
         assertEquals(GrantState.ROLLED_BACK, state(g));
         assertEquals(List.of(g.id()), target.revokes);
@@ -131,7 +131,7 @@ class NoOrphanedAccessTest {
     void credentialsThatAreNotValidUnicodeFailTheGrantWithAClearMessageAndNoException() {
         Grant g = approved();
         target.credentials = new Credentials(Map.of("password", "ab\uD800cd"));
-        Outcome outcome = grants.provision(g.id());
+        Outcome outcome = grants.access().provision(g.id());
         assertInstanceOf(Outcome.Done.class, outcome);
         Grant rolledBack = store.find(g.id()).orElseThrow();
         assertEquals(GrantState.ROLLED_BACK, rolledBack.state());
@@ -146,7 +146,7 @@ class NoOrphanedAccessTest {
     void anActivationTheStoreCannotSaveIsTakenBack() {
         Grant g = approved();
         store.failActivation = true;
-        grants.provision(g.id());
+        grants.access().provision(g.id());
         Grant rolledBack = store.find(g.id()).orElseThrow();
         assertEquals(GrantState.ROLLED_BACK, rolledBack.state());
         assertEquals(Optional.of("{\"account\":\"bg-" + g.id().value() + "\"}"), rolledBack.handle(),
@@ -172,9 +172,9 @@ class NoOrphanedAccessTest {
                 super.revoke(provisioned);
             }
         };
-        GrantService service = new GrantService(store, policy(), new Fakes.People(), late, vault, timers,
+        Fakes.UseCases service = Fakes.useCases(store, policy(), new Fakes.People(), late, vault, timers,
                 clock);
-        service.provision(g.id());
+        service.access().provision(g.id());
         Grant rolledBack = store.find(g.id()).orElseThrow();
         assertEquals(GrantState.ROLLED_BACK, rolledBack.state());
         assertEquals(Optional.of("orders-db did not answer the grant within 30s"), rolledBack.reason());
@@ -188,7 +188,7 @@ class NoOrphanedAccessTest {
         Grant g = approved();
         vault.fail = true;
         target.failRevokes = 1;
-        grants.provision(g.id());
+        grants.access().provision(g.id());
         Grant failing = store.find(g.id()).orElseThrow();
         assertEquals(GrantState.REVOKE_FAILED, failing.state());
         GrantEvent.RevocationFailed alert = (GrantEvent.RevocationFailed) events.published.stream()
@@ -197,7 +197,7 @@ class NoOrphanedAccessTest {
         Instant retry = failing.revocation().nextAttemptAt().orElseThrow();
         assertTrue(timers.scheduled.contains(new Fakes.Timer(g.id(), GrantScheduler.Due.REVOKE_RETRY, retry)));
         clock.advance(Duration.ofSeconds(15));
-        assertInstanceOf(Outcome.Done.class, grants.retryRevocation(g.id()));
+        assertInstanceOf(Outcome.Done.class, grants.access().retryRevocation(g.id()));
         assertEquals(GrantState.ROLLED_BACK, state(g));
         assertTrue(events.kinds().containsAll(List.of(GrantEvent.RolledBack.class,
                 GrantEvent.RevocationRecovered.class)));
@@ -211,17 +211,17 @@ class NoOrphanedAccessTest {
                 .provisioningStarted(clock.instant(), clock.instant().plus(Duration.ofMinutes(2))), saved -> List.of())
                 .orElseThrow();
         target.live.add(g.id());
-        assertEquals(0, grants.sweep(), "the lease is live: the process may still be working");
-        assertInstanceOf(Outcome.Unchanged.class, grants.revoke(g.id(), ALICE, Optional.empty()));
+        assertEquals(0, grants.access().sweep(), "the lease is live: the process may still be working");
+        assertInstanceOf(Outcome.Unchanged.class, grants.access().revoke(g.id(), ALICE, Optional.empty()));
         clock.advance(Duration.ofMinutes(2).plusSeconds(1));
-        assertEquals(1, grants.sweep());
+        assertEquals(1, grants.access().sweep());
         Grant rolledBack = store.find(g.id()).orElseThrow();
         assertEquals(GrantState.ROLLED_BACK, rolledBack.state());
-        assertEquals(Optional.of(GrantService.ABANDONED), rolledBack.reason());
+        assertEquals(Optional.of(AccessService.ABANDONED), rolledBack.reason());
         assertEquals(List.of(g.id(), g.id()), target.verifies, "asked first, then verified after the revoke");
         assertEquals(List.of(g.id()), target.revokes);
         assertFalse(target.live.contains(g.id()));
-        assertEquals(0, grants.sweep(), "nothing left to do");
+        assertEquals(0, grants.access().sweep(), "nothing left to do");
         assertEquals(GrantState.PROVISIONING, provisioning.state());
     }
 
@@ -232,7 +232,7 @@ class NoOrphanedAccessTest {
                 .provisioningStarted(clock.instant(), clock.instant().plus(Duration.ofMinutes(2))), saved -> List.of())
                 .orElseThrow();
         clock.advance(Duration.ofMinutes(3));
-        assertEquals(1, grants.sweep());
+        assertEquals(1, grants.access().sweep());
         assertEquals(GrantState.ROLLED_BACK, state(g));
         assertEquals(List.of(), target.revokes, "the target said it holds nothing");
     }

@@ -37,9 +37,10 @@ class RevealServiceTest {
     private final Fakes.Events events = store.events;
     private final Fakes.Vault vault = new Fakes.Vault();
     private final Policy policy = policy();
-    private final GrantService grants = new GrantService(store, policy, new Fakes.People(), target, vault,
+    private final Fakes.UseCases grants = Fakes.useCases(store, policy, new Fakes.People(), target, vault,
             new Fakes.Timers(), clock);
-    private final RevealService reveals = new RevealService(store, policy, vault, clock, grants);
+    private final RevealService reveals = new RevealService(store, policy, vault, clock,
+            new dev.breakglass.policy.Permissions(policy, new Fakes.People()));
 
     /** A display that answers what it is told and remembers what it was asked to show. */
     private static final class Display implements CredentialDisplay {
@@ -61,11 +62,11 @@ class RevealServiceTest {
     }
 
     private Grant active() {
-        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant g = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(30)), "orders DB is down, need to restart the replica",
                 Optional.empty()))).grant();
-        grants.approve(g.id(), BOB);
-        return ((Outcome.Done) grants.provision(g.id())).grant();
+        grants.requests().approve(g.id(), BOB);
+        return ((Outcome.Done) grants.access().provision(g.id())).grant();
     }
 
     private List<GrantEvent.CredentialsRevealed> revealedEvents() {
@@ -123,7 +124,7 @@ class RevealServiceTest {
                 ShippedWords.of(reveals.reveal(g.id(), BOB, display).reply()));
         assertEquals("Only the requester can reveal these credentials.",
                 ShippedWords.of(reveals.reveal(new GrantId(999), ALICE, display).reply()));
-        grants.revoke(g.id(), ALICE, Optional.empty());
+        grants.access().revoke(g.id(), ALICE, Optional.empty());
         assertEquals(g.id() + " has ended (revoked); its credentials are gone.",
                 ShippedWords.of(reveals.reveal(g.id(), ALICE, display).reply()));
         assertTrue(display.shown.isEmpty());

@@ -57,12 +57,12 @@ class ReviewServiceTest {
     }
 
     private final Policy policy = policy(ReviewPolicy.Required.ALWAYS, true);
-    private final GrantService grants = grants(policy);
+    private final Fakes.UseCases grants = grants(policy);
     private final ReviewService reviews = reviews(policy);
 
     /** Both services on the shared fakes, under {@code policy}. */
-    private GrantService grants(Policy policy) {
-        return new GrantService(store, policy, new Fakes.People(), target, new Fakes.Vault(), timers, clock);
+    private Fakes.UseCases grants(Policy policy) {
+        return Fakes.useCases(store, policy, new Fakes.People(), target, new Fakes.Vault(), timers, clock);
     }
 
     private ReviewService reviews(Policy policy) {
@@ -70,13 +70,13 @@ class ReviewServiceTest {
     }
 
     /** A grant of 30m that expired and was removed. */
-    private Grant expired(GrantService grants) {
-        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+    private Grant expired(Fakes.UseCases grants) {
+        Grant g = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(30)), WHY, Optional.empty()))).grant();
-        grants.approve(g.id(), BOB);
-        grants.provision(g.id());
+        grants.requests().approve(g.id(), BOB);
+        grants.access().provision(g.id());
         clock.advance(Duration.ofMinutes(30));
-        return ((Outcome.Done) grants.expire(g.id())).grant();
+        return ((Outcome.Done) grants.access().expire(g.id())).grant();
     }
 
     private List<Instant> reviewTimers(GrantId id) {
@@ -164,10 +164,10 @@ class ReviewServiceTest {
 
     @Test
     void onlyTheRequesterWritesOnceWithEveryQuestionAnsweredAndOnlyAfterAccessEnded() {
-        Grant active = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant active = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(30)), WHY, Optional.empty()))).grant();
-        grants.approve(active.id(), BOB);
-        grants.provision(active.id());
+        grants.requests().approve(active.id(), BOB);
+        grants.access().provision(active.id());
         Outcome early = reviews.write(active.id(), ALICE, answers("too early"));
         assertInstanceOf(Outcome.Refused.class, early);
         assertTrue(ShippedWords.of(early.reply()).contains("once its access is confirmed removed"), ShippedWords.of(early.reply()));
@@ -238,7 +238,7 @@ class ReviewServiceTest {
     @Test
     void withoutReviewersTheApproversSignOff() {
         Policy noReviewers = policy(ReviewPolicy.Required.ALWAYS, false);
-        GrantService grants = grants(noReviewers);
+        Fakes.UseCases grants = grants(noReviewers);
         ReviewService reviews = reviews(noReviewers);
         Grant g = expired(grants);
         reviews.write(g.id(), ALICE, answers("done"));
@@ -250,7 +250,7 @@ class ReviewServiceTest {
     @Test
     void whenOnlyEmergenciesRequireAReviewOrdinaryGrantsGetTheThreadButNoReminders() {
         Policy relaxed = policy(ReviewPolicy.Required.EMERGENCY, true);
-        GrantService grants = grants(relaxed);
+        Fakes.UseCases grants = grants(relaxed);
         ReviewService reviews = reviews(relaxed);
         Grant ordinary = expired(grants);
         reviews.followUp(ordinary.id());
@@ -261,13 +261,13 @@ class ReviewServiceTest {
         assertEquals(List.of(), eventsOf(GrantEvent.ReviewReminded.class));
         assertInstanceOf(Outcome.Done.class, reviews.write(ordinary.id(), ALICE, answers("optional but written")));
 
-        Grant emergency = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant emergency = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(20)), WHY, Optional.empty()))).grant();
         clock.advance(Duration.ofMinutes(10));
-        grants.breakGlass(emergency.id(), ALICE);
-        grants.provision(emergency.id());
+        grants.requests().breakGlass(emergency.id(), ALICE);
+        grants.access().provision(emergency.id());
         clock.advance(Duration.ofMinutes(20));
-        grants.expire(emergency.id());
+        grants.access().expire(emergency.id());
         reviews.followUp(emergency.id());
         Grant e = store.find(emergency.id()).orElseThrow();
         assertTrue(e.emergency());
@@ -277,9 +277,9 @@ class ReviewServiceTest {
 
     @Test
     void aGrantThatNeverGaveAccessHasNoPostMortem() {
-        Grant g = ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        Grant g = ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.of(Duration.ofMinutes(30)), WHY, Optional.empty()))).grant();
-        grants.deny(g.id(), BOB, "use the read replica");
+        grants.requests().deny(g.id(), BOB, "use the read replica");
         assertInstanceOf(Outcome.Unchanged.class, reviews.followUp(g.id()));
         Outcome write = reviews.write(g.id(), ALICE, answers("nothing"));
         assertInstanceOf(Outcome.Refused.class, write);

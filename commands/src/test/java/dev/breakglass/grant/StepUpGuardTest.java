@@ -42,7 +42,7 @@ class StepUpGuardTest {
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final Fakes.People people = new Fakes.People();
     private final Policy policy = policy();
-    private final GrantService grants = new GrantService(store, policy, people, new Fakes.RecordingTarget(),
+    private final Fakes.UseCases grants = Fakes.useCases(store, policy, people, new Fakes.RecordingTarget(),
             new Fakes.Vault(), new Fakes.Timers(), clock);
     private final StepUpService stepUps = new StepUpService(policy, new CodeIsTheUser(), new Attempts(), e -> { },
             people, clock);
@@ -63,14 +63,14 @@ class StepUpGuardTest {
     }
 
     private Grant requested() {
-        return ((Outcome.Done) grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        return ((Outcome.Done) grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.empty(), WHY, Optional.empty()))).grant();
     }
 
     @Test
     void anApprovalWithoutAProofIsRefusedAndChangesNothing() {
         Grant g = requested();
-        Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, grants.approve(g.id(), BOB));
+        Outcome.Refused refused = assertInstanceOf(Outcome.Refused.class, grants.requests().approve(g.id(), BOB));
         assertTrue(ShippedWords.of(refused.reply()).contains("needs step-up"), ShippedWords.of(refused.reply()));
         assertEquals(Optional.of(Outcome.Field.STEP_UP), refused.field());
         assertEquals(g, store.find(g.id()).orElseThrow(), "nothing changed");
@@ -79,17 +79,17 @@ class StepUpGuardTest {
     @Test
     void someoneElsesOrAStaleProofDoesNotCount() {
         Grant g = requested();
-        assertInstanceOf(Outcome.Refused.class, grants.approve(g.id(), BOB, proofOf(ALICE)));
+        assertInstanceOf(Outcome.Refused.class, grants.requests().approve(g.id(), BOB, proofOf(ALICE)));
         Optional<StepUpProof> bobs = proofOf(BOB);
         clock.advance(StepUpProof.VALID_FOR.plusSeconds(1));
-        assertInstanceOf(Outcome.Refused.class, grants.approve(g.id(), BOB, bobs));
+        assertInstanceOf(Outcome.Refused.class, grants.requests().approve(g.id(), BOB, bobs));
         assertEquals(GrantState.PENDING, store.find(g.id()).orElseThrow().state());
     }
 
     @Test
     void aFreshProofApprovesAndTheGrantRecordsWhoPassed() {
         Grant g = requested();
-        Grant approved = assertInstanceOf(Outcome.Done.class, grants.approve(g.id(), BOB, proofOf(BOB))).grant();
+        Grant approved = assertInstanceOf(Outcome.Done.class, grants.requests().approve(g.id(), BOB, proofOf(BOB))).grant();
         assertEquals(GrantState.APPROVED, approved.state());
         assertEquals(List.of(BOB), approved.stepUpVerified());
         assertTrue(approved.stepUpVerifiedBy(BOB));
@@ -99,15 +99,15 @@ class StepUpGuardTest {
     void emergencyAlwaysGuardsBreakGlassEvenWhereTheTargetAsksOnlyApprovers() {
         Grant g = requested();
         clock.advance(Duration.ofMinutes(11));
-        assertInstanceOf(Outcome.Refused.class, grants.breakGlass(g.id(), ALICE));
-        Grant broken = assertInstanceOf(Outcome.Done.class, grants.breakGlass(g.id(), ALICE, proofOf(ALICE))).grant();
+        assertInstanceOf(Outcome.Refused.class, grants.requests().breakGlass(g.id(), ALICE));
+        Grant broken = assertInstanceOf(Outcome.Done.class, grants.requests().breakGlass(g.id(), ALICE, proofOf(ALICE))).grant();
         assertTrue(broken.emergency());
         assertEquals(List.of(ALICE), broken.stepUpVerified());
     }
 
     @Test
     void theRequestNeedsNoProofWhereOnlyApproversStepUp() {
-        assertInstanceOf(Outcome.Done.class, grants.request(ALICE, new RequestDraft("orders-db", Optional.empty(),
+        assertInstanceOf(Outcome.Done.class, grants.requests().request(ALICE, new RequestDraft("orders-db", Optional.empty(),
                 Optional.empty(), WHY, Optional.empty())));
     }
 

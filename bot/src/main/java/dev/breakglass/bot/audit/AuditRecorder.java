@@ -4,6 +4,7 @@ import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.events.EventConsumer;
 import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.command.DurationText;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import jakarta.inject.Singleton;
@@ -73,7 +74,10 @@ public class AuditRecorder implements EventConsumer {
     private record Entry(String actor, Map<String, Object> details) {
     }
 
-    /** Who caused the event and the facts a reviewer needs; exhaustive, so a new event must be placed here. */
+    /**
+     * Who caused the event (as it says: a person's id, or {@link AuditEntry#SYSTEM} for the bot) and the facts a
+     * reviewer needs; exhaustive, so a new event must be placed here.
+     */
     private Entry entry(GrantEvent event) {
         Grant g = event.grant();
         Map<String, Object> d = new LinkedHashMap<>();
@@ -81,109 +85,94 @@ public class AuditRecorder implements EventConsumer {
         d.put("target", g.target());
         g.role().ifPresent(r -> d.put("role", r));
         d.put("duration", DurationText.format(g.duration()));
-        String actor = switch (event) {
+        switch (event) {
             case GrantEvent.Requested e -> {
                 d.put("justification", g.justification());
                 g.incident().ifPresent(i -> d.put("incident", i));
                 d.put("approvals_required", g.approvalsRequired());
-                yield g.requester();
             }
-            case GrantEvent.ApprovalRecorded e -> e.approver();
-            case GrantEvent.Approved e -> e.approver();
+            case GrantEvent.ApprovalRecorded e -> { }
+            case GrantEvent.Approved e -> { }
             case GrantEvent.Denied e -> {
                 d.put("reason", e.reason());
-                yield e.approver();
             }
-            case GrantEvent.Cancelled e -> g.requester();
-            case GrantEvent.TimedOut e -> AuditEntry.SYSTEM;
-            case GrantEvent.EmergencyOffered e -> AuditEntry.SYSTEM;
+            case GrantEvent.Cancelled e -> { }
+            case GrantEvent.TimedOut e -> { }
+            case GrantEvent.EmergencyOffered e -> { }
             case GrantEvent.GlassBroken e -> {
                 d.put("emergency", true);
-                yield g.requester();
             }
             case GrantEvent.Activated e -> {
                 g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
                 d.put("credentials_issued", e.credentialsIssued());
                 e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint",
                         key.credentialsFingerprint(f)));
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.CredentialsRevealed e -> {
-                d.put("reveals_left", e.remaining());
-                yield e.by(); // who saw them and when; never the values
+                d.put("reveals_left", e.remaining()); // the actor saw them, and when; never the values
             }
             case GrantEvent.ProvisioningFailed e -> {
                 d.put("error", e.reason());
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.RolledBack e -> {
                 d.put("error", e.reason());
                 d.put("attempts", g.revocation().attempts());
-                yield AuditEntry.SYSTEM;
             }
-            case GrantEvent.ExpiryWarned e -> AuditEntry.SYSTEM;
+            case GrantEvent.ExpiryWarned e -> { }
             case GrantEvent.ExtensionRequested e -> {
                 g.extension().ifPresent(x -> {
                     d.put("extra", DurationText.format(x.duration()));
                     d.put("justification", x.justification());
                 });
-                yield g.requester();
             }
-            case GrantEvent.ExtensionApprovalRecorded e -> e.approver();
+            case GrantEvent.ExtensionApprovalRecorded e -> { }
             case GrantEvent.Extended e -> {
                 d.put("extra", DurationText.format(e.added()));
                 g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
                 e.credentialsFingerprint().ifPresent(f -> d.put("credentials_fingerprint",
                         key.credentialsFingerprint(f)));
-                yield e.approver();
             }
             case GrantEvent.ExtensionFailed e -> {
                 d.put("error", e.error());
                 g.expiresAt().ifPresent(t -> d.put("expires_at", t.toString()));
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.ExtensionDenied e -> {
                 d.put("reason", e.reason());
-                yield e.approver();
             }
             case GrantEvent.Expired e -> {
                 d.put("lag_ms", e.lag().toMillis());
                 d.put("attempts", g.revocation().attempts());
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.Revoked e -> {
                 g.revocation().reason().ifPresent(r -> d.put("reason", r));
                 d.put("attempts", g.revocation().attempts());
-                yield g.revocation().revokedBy().orElse(AuditEntry.SYSTEM);
             }
             case GrantEvent.RevocationFailed e -> {
                 d.put("attempt", e.attempt());
                 d.put("error", e.error());
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.RevocationRecovered e -> {
                 d.put("attempts", g.revocation().attempts());
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.RevocationResolved e -> {
                 g.revocation().reason().ifPresent(r -> d.put("note", r));
-                yield e.by();
             }
             case GrantEvent.PostMortemOpened e -> {
                 d.put("review_required", g.postMortem().nextReminderAt().isPresent());
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.ReviewReminded e -> {
                 d.put("reminder", e.number());
                 d.put("escalated", e.escalated());
-                yield AuditEntry.SYSTEM;
             }
             case GrantEvent.ReviewWritten e -> {
                 // The answers belong to the record: kept in the chain, they cannot be quietly changed later.
                 g.postMortem().review().ifPresent(r -> r.answers().forEach((q, a) -> d.put(q.key(), a)));
-                yield g.requester();
             }
-            case GrantEvent.Reviewed e -> e.by();
+            case GrantEvent.Reviewed e -> { }
+        }
+        String actor = switch (event.actor()) {
+            case Actor.Person p -> p.userId();
+            case Actor.Bot b -> AuditEntry.SYSTEM;
         };
         return new Entry(actor, d);
     }

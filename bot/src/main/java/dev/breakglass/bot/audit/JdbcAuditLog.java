@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.persistence.PersistenceException;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.port.AuditLog;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -36,7 +38,7 @@ import java.util.function.Consumer;
  * after reading back computes the same hash.
  */
 @Singleton
-public class JdbcAuditLog {
+public class JdbcAuditLog implements AuditLog {
     private static final ObjectMapper JSON = JsonMappers.standard();
     private static final TypeReference<Map<String, Object>> DETAILS = new TypeReference<>() { };
     private static final String COLUMNS = "seq, at, grant_id, type, actor, details, prev_hash, hash";
@@ -230,6 +232,13 @@ public class JdbcAuditLog {
         List<AuditEntry> out = new ArrayList<>();
         query("SELECT " + COLUMNS + " FROM audit_log WHERE grant_id = ? ORDER BY seq", grant, out::add);
         return out;
+    }
+
+    /** The core's view of one grant's entries ({@link AuditLog}): when, what, who and the details. */
+    @Override
+    public List<AuditLog.Entry> timeline(GrantId grant) {
+        return forGrant(grant.value()).stream().map(e -> new AuditLog.Entry(e.at(), e.type(), e.actor(), e.details()))
+                .toList();
     }
 
     /** Every entry, oldest first, without holding them all in memory. */

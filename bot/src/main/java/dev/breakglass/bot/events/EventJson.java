@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 
 import java.util.Arrays;
@@ -22,7 +23,9 @@ import java.util.Arrays;
  * outbox during a rolling upgrade); a kind this release does not know is an error for that delivery, which then
  * waits, rather than a silent drop. Every subtype of the sealed {@link GrantEvent} is registered from
  * {@link Class#getPermittedSubclasses()}, so a new event needs nothing here. The grant's handle is in it, as in the
- * {@code grants} table; credentials never are (events do not carry them).
+ * {@code grants} table; credentials never are (events do not carry them). An event's {@link Actor}, where it is a
+ * component ({@code "by"}), is written with its kind under {@code "type"} too ({@code Person} or {@code Bot}); an
+ * event stored before events carried their actor reads with none, and the record fills in the one it told before.
  */
 final class EventJson {
     @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -33,14 +36,17 @@ final class EventJson {
             .addModule(new Jdk8Module())
             .addModule(new JavaTimeModule())
             .addMixIn(GrantEvent.class, Typed.class)
+            .addMixIn(Actor.class, Typed.class)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     static {
-        JSON.registerSubtypes(Arrays.stream(GrantEvent.class.getPermittedSubclasses())
-                .map(type -> new NamedType(type, type.getSimpleName())).toArray(NamedType[]::new));
+        for (Class<?> sealed : new Class<?>[] {GrantEvent.class, Actor.class}) {
+            JSON.registerSubtypes(Arrays.stream(sealed.getPermittedSubclasses())
+                    .map(type -> new NamedType(type, type.getSimpleName())).toArray(NamedType[]::new));
+        }
     }
 
     private EventJson() {

@@ -1,7 +1,9 @@
 package dev.breakglass.bot.scheduling;
 
 import dev.breakglass.grant.GrantId;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.AccessService;
+import dev.breakglass.grant.ExtensionService;
+import dev.breakglass.grant.RequestService;
 import dev.breakglass.grant.ReviewService;
 import dev.breakglass.grant.Outcome;
 import dev.breakglass.port.GrantScheduler.Due;
@@ -24,12 +26,17 @@ import org.slf4j.LoggerFactory;
 @DisallowConcurrentExecution
 public class GrantDueJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(GrantDueJob.class);
-    private final GrantService grants;
+    private final RequestService requests;
+    private final AccessService access;
+    private final ExtensionService extensions;
     private final ReviewService reviews;
     private final GrantWork work;
 
-    public GrantDueJob(GrantService grants, ReviewService reviews, GrantWork work) {
-        this.grants = grants;
+    public GrantDueJob(RequestService requests, AccessService access, ExtensionService extensions,
+                       ReviewService reviews, GrantWork work) {
+        this.requests = requests;
+        this.access = access;
+        this.extensions = extensions;
         this.reviews = reviews;
         this.work = work;
     }
@@ -51,13 +58,13 @@ public class GrantDueJob implements Job {
     private void run(GrantId id, Due due) {
         try {
             Outcome outcome = switch (due) {
-                case PROVISION -> grants.provision(id);
-                case PENDING_TIMEOUT -> grants.timeOut(id);
-                case EMERGENCY_OFFER -> grants.offerEmergency(id);
-                case WARN -> grants.warn(id);
-                case EXPIRE -> grants.expire(id);
-                case EXTEND -> grants.extendAtTarget(id);
-                case REVOKE_RETRY -> grants.retryRevocation(id);
+                case PROVISION -> access.provision(id);
+                case PENDING_TIMEOUT -> requests.timeOut(id);
+                case EMERGENCY_OFFER -> requests.offerEmergency(id);
+                case WARN -> access.warn(id);
+                case EXPIRE -> access.expire(id);
+                case EXTEND -> extensions.extendAtTarget(id);
+                case REVOKE_RETRY -> access.retryRevocation(id);
                 case REVIEW -> reviews.followUp(id);
             };
             LOG.info("{} {}: {}", due, id, outcome.reply().plain());

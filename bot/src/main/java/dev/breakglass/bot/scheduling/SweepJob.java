@@ -1,6 +1,6 @@
 package dev.breakglass.bot.scheduling;
 
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.AccessService;
 import dev.breakglass.grant.ReviewService;
 import io.micronaut.context.annotation.Prototype;
 import org.quartz.DisallowConcurrentExecution;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every few seconds, catches what a timer missed: overdue access, due retries, abandoned revocations and
- * provisioning, expired requests ({@link GrantService#sweep(java.util.concurrent.Executor)}), post-mortems not
+ * provisioning, expired requests ({@link AccessService#sweep(java.util.concurrent.Executor)}), post-mortems not
  * opened and overdue reminders ({@link ReviewService#sweep}). A Quartz job so that in a cluster one replica sweeps
  * at a time. The grants' actions run side by side on {@link GrantWork} and the job returns without waiting for
  * them, so one hanging target delays neither the other grants nor the next sweep (which skips grants still
@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 @DisallowConcurrentExecution
 public class SweepJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(SweepJob.class);
-    private final GrantService grants;
+    private final AccessService access;
     private final ReviewService reviews;
     private final GrantWork work;
 
-    public SweepJob(GrantService grants, ReviewService reviews, GrantWork work) {
-        this.grants = grants;
+    public SweepJob(AccessService access, ReviewService reviews, GrantWork work) {
+        this.access = access;
         this.reviews = reviews;
         this.work = work;
     }
@@ -34,7 +34,7 @@ public class SweepJob implements Job {
     @Override
     public void execute(JobExecutionContext context) {
         try {
-            grants.sweep(work).whenComplete((acted, failed) -> {
+            access.sweep(work).whenComplete((acted, failed) -> {
                 if (failed != null) {
                     LOG.error("Sweep failed: {}", failed.toString());
                 } else if (acted > 0) {

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.events;
 
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -61,6 +62,8 @@ class EventJsonTest {
                 values[i] = true;
             } else if (type == Duration.class) {
                 values[i] = Duration.ofMillis(1500);
+            } else if (type == Actor.class) {
+                values[i] = Actor.person("U0DAVE");
             } else if (type == Instant.class) {
                 values[i] = T0.plusMillis(123);
             } else if (type == Optional.class && ((ParameterizedType) parts[i].getGenericType())
@@ -91,13 +94,46 @@ class EventJsonTest {
     void anEmptyGrantReadsBackEqualToo() throws Exception {
         Grant pending = Grant.pending(new GrantId(1), new NewGrant("U0ALICE", "orders-db", Optional.empty(),
                 Duration.ofMinutes(5), "restore", Optional.empty(), 2, T0));
-        GrantEvent event = new GrantEvent.Requested(pending);
+        GrantEvent event = new GrantEvent.Requested(pending, Actor.person("U0ALICE"));
         assertEquals(event, EventJson.read(EventJson.write(event)));
     }
 
     @Test
+    void theBotAsActorReadsBackEqual() throws Exception {
+        GrantEvent event = new GrantEvent.Revoked(fullGrant(), Actor.bot("sweep"));
+        String json = EventJson.write(event);
+        assertTrue(json.contains("\"by\":{\"type\":\"Bot\",\"why\":\"sweep\"}"), json);
+        assertEquals(event, EventJson.read(json));
+    }
+
+    /**
+     * Events stored before events carried their actor read as they were told then: what only a requester does is
+     * theirs, an early revoke is the revoker's recorded in the grant (U0CAROL in {@link #fullGrant()}). Events that
+     * name their person, or that only the bot causes, had their actor all along.
+     */
+    @Test
+    void anEventStoredWithoutItsActorReadsAsBefore() throws Exception {
+        Grant grant = fullGrant();
+        for (Class<?> kind : GrantEvent.class.getPermittedSubclasses()) {
+            GrantEvent event = sample(kind, grant);
+            String legacy = EventJson.write(event).replaceFirst(",?\"by\":\\{[^}]*\\}", "");
+            assertFalse(legacy.contains("\"by\":{"), legacy);
+            Actor expected = switch (event) {
+                case GrantEvent.Revoked e -> Actor.person("U0CAROL");
+                case GrantEvent.Requested e -> Actor.person("U0ALICE");
+                case GrantEvent.Cancelled e -> Actor.person("U0ALICE");
+                case GrantEvent.GlassBroken e -> Actor.person("U0ALICE");
+                case GrantEvent.ExtensionRequested e -> Actor.person("U0ALICE");
+                case GrantEvent.ReviewWritten e -> Actor.person("U0ALICE");
+                default -> event.actor();
+            };
+            assertEquals(expected, EventJson.read(legacy).actor(), kind.getSimpleName());
+        }
+    }
+
+    @Test
     void fieldsFromANewerReleaseAreIgnoredAndAnUnknownKindIsAnError() throws Exception {
-        GrantEvent event = new GrantEvent.Cancelled(fullGrant());
+        GrantEvent event = new GrantEvent.Cancelled(fullGrant(), Actor.person("U0ALICE"));
         String json = EventJson.write(event);
         assertEquals(event, EventJson.read(json.replaceFirst("\\{", "{\"added_later\":1,")));
         assertThrows(Exception.class, () -> EventJson.read(json.replace("\"Cancelled\"", "\"Teleported\"")));

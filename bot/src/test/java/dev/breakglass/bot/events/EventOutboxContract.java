@@ -2,6 +2,7 @@ package dev.breakglass.bot.events;
 
 import dev.breakglass.bot.persistence.JdbcGrantStore;
 import dev.breakglass.bot.testing.TestDatabase;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -85,7 +86,7 @@ abstract class EventOutboxContract {
 
     private Grant request() {
         return store.create(new NewGrant("U0ALICE", "orders-db", Optional.empty(), Duration.ofMinutes(30), WHY,
-                Optional.empty(), 1, now()), g -> List.of(new GrantEvent.Requested(g)));
+                Optional.empty(), 1, now()), g -> List.of(new GrantEvent.Requested(g, Actor.person(g.requester()))));
     }
 
     /** Records what it is given, per lane, and fails the first {@code failures} deliveries it is handed that match. */
@@ -191,7 +192,7 @@ abstract class EventOutboxContract {
         store.update(first.approvedBy("U0BOB", now()), s -> List.of(new GrantEvent.Approved(s, "U0BOB")))
                 .flatMap(s -> store.update(s.provisioningStarted(now(), now().plusSeconds(120)),
                             c -> List.of(new GrantEvent.ProvisioningFailed(c, "unreachable"))));
-        store.update(second.cancelled(now()), s -> List.of(new GrantEvent.Cancelled(s)));
+        store.update(second.cancelled(now()), s -> List.of(new GrantEvent.Cancelled(s, Actor.person(s.requester()))));
 
         await(Duration.ofSeconds(5), () -> card.byLane.getOrDefault(key(second.id()), List.of()).size() == 2,
                 "the other grant's lane goes on");

@@ -3,7 +3,6 @@ package dev.breakglass.bot.slack.inbound;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.methods.SlackApiException;
-import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
@@ -11,8 +10,11 @@ import dev.breakglass.command.BreakglassCommand;
 import dev.breakglass.command.CommandParser;
 import dev.breakglass.command.ParseError;
 import dev.breakglass.command.ParseResult;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.AccessService;
+import dev.breakglass.grant.ExtensionService;
+import dev.breakglass.grant.QueryService;
 import dev.breakglass.grant.RequestDraft;
+import dev.breakglass.grant.RequestService;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.stepup.StepUpService;
@@ -38,16 +40,19 @@ public class BreakglassCommandHandler implements BoltRegistration {
 
     private final CommandParser parser;
     private final CommandReplies replies;
-    private final GrantService grants;
+    private final RequestService requests;
+    private final AccessService access;
+    private final ExtensionService extensions;
+    private final QueryService queries;
     private final Policy policy;
-    private final JdbcAuditLog audit;
     private final ReviewActions reviews;
     private final AfterAck later;
     private final StepUpForms stepUpForms;
     private final StepUpService stepUps;
     private final ReplyText words;
 
-    public BreakglassCommandHandler(Policy policy, CommandReplies replies, GrantService grants, JdbcAuditLog audit,
+    public BreakglassCommandHandler(Policy policy, CommandReplies replies, RequestService requests,
+                                    AccessService access, ExtensionService extensions, QueryService queries,
                                     ReviewActions reviews, AfterAck later, StepUpForms stepUpForms,
                                     StepUpService stepUps, ReplyText words) {
         this.words = words;
@@ -56,9 +61,11 @@ public class BreakglassCommandHandler implements BoltRegistration {
         this.later = later;
         this.parser = new CommandParser(policy.justification());
         this.replies = replies;
-        this.grants = grants;
+        this.requests = requests;
+        this.access = access;
+        this.extensions = extensions;
+        this.queries = queries;
         this.policy = policy;
-        this.audit = audit;
         this.reviews = reviews;
     }
 
@@ -101,20 +108,21 @@ public class BreakglassCommandHandler implements BoltRegistration {
             case BreakglassCommand.Revoke r -> {
                 // The target is called (revoke, verify), which may take longer than Slack waits: answer later.
                 later.run(Optional.of(r.id()), text -> respond(ctx, text),
-                        () -> words.mrkdwn(grants.revoke(r.id(), user, r.reason()).reply()));
+                        () -> words.mrkdwn(access.revoke(r.id(), user, r.reason()).reply()));
                 yield "";
             }
-            case BreakglassCommand.Extend e -> words.mrkdwn(grants.requestExtension(e.id(), user, e.duration(),
+            case BreakglassCommand.Extend e -> words.mrkdwn(extensions.requestExtension(e.id(), user, e.duration(),
                     e.justification()).reply());
-            case BreakglassCommand.Review r -> grants.status(r.id(), user).isEmpty() ? notVisible(r.id())
+            case BreakglassCommand.Review r -> queries.status(r.id(), user).isEmpty() ? notVisible(r.id())
                     : reviews.openForm(ctx.client(), triggerId, user, r.id()).orElse("");
-            case BreakglassCommand.Audit a -> grants.status(a.id(), user).isEmpty() ? notVisible(a.id())
-                    : replies.auditTimeline(a.id().toString(), audit.forGrant(a.id().value()).stream()
-                    .map(e -> new CommandReplies.AuditLine(e.at(), e.type(), e.actor(), e.details().entrySet().stream()
-                            .map(d -> d.getKey() + "=" + d.getValue()).collect(java.util.stream.Collectors.joining(", "))))
-                    .toList());
-            case BreakglassCommand.ListGrants l -> replies.list(grants.openGrantsVisibleTo(user));
-            case BreakglassCommand.Status st -> grants.status(st.id(), user).map(replies::status)
+            case BreakglassCommand.Audit a -> queries.timeline(a.id(), user).map(entries -> replies.auditTimeline(
+                    a.id().toString(), entries.stream().map(e -> new CommandReplies.AuditLine(e.at(), e.type(),
+                            e.actor(), e.details().entrySet().stream()
+                            .map(d -> d.getKey() + "=" + d.getValue())
+                            .collect(java.util.stream.Collectors.joining(", ")))).toList()))
+                    .orElse(notVisible(a.id()));
+            case BreakglassCommand.ListGrants l -> replies.list(queries.openGrantsVisibleTo(user));
+            case BreakglassCommand.Status st -> queries.status(st.id(), user).map(replies::status)
                     .orElse(notVisible(st.id()));
             case BreakglassCommand.MfaEnroll m -> stepUpForms.openEnrolment(ctx.client(), triggerId, user);
             case BreakglassCommand.MfaStatus m -> words.mrkdwn(stepUps.status(user));
@@ -127,7 +135,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
     }
 
     private String request(String user, BreakglassCommand.Request r) {
-        return words.mrkdwn(grants.request(user, new RequestDraft(r.target().target(), r.target().role(),
+        return words.mrkdwn(requests.request(user, new RequestDraft(r.target().target(), r.target().role(),
                 Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
     }
 
@@ -144,7 +152,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
                     "duration", dev.breakglass.command.DurationText.format(r.duration()),
                     "justification", r.justification().replace('`', '\'')); // a backtick would end the code span
         }
-        List<TargetPolicy> mine = grants.requestableTargets(user);
+        List<TargetPolicy> mine = queries.requestableTargets(user);
         if (mine.stream().noneMatch(t -> t.name().equals(r.target().target()))) {
             return request(user, r); // the core says why (not a requester): no form for a target you may not request
         }
@@ -163,7 +171,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
      */
     private String openForm(SlashCommandContext ctx, String user, String triggerId)
             throws IOException, SlackApiException {
-        List<TargetPolicy> mine = grants.requestableTargets(user);
+        List<TargetPolicy> mine = queries.requestableTargets(user);
         if (mine.isEmpty()) {
             return replies.noTarget();
         }

@@ -11,10 +11,12 @@ import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.GrantId;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.AccessService;
+import dev.breakglass.grant.ExtensionService;
 import dev.breakglass.grant.Outcome;
 import dev.breakglass.grant.RevealService;
 import dev.breakglass.grant.RequestDraft;
+import dev.breakglass.grant.RequestService;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.StepUpPolicy;
 import jakarta.inject.Singleton;
@@ -39,7 +41,8 @@ import static com.slack.api.model.view.Views.viewTitle;
  * reason), Cancel, Break glass now, Reveal credentials, I'm done / Revoke now, Extend (asks for time and a
  * reason), Approve / Deny extension, Mark resolved; plus the request form's submission.
  *
- * <p>Who may do what is decided by {@link GrantService}, never here: a click from the wrong person gets the
+ * <p>Who may do what is decided by the use cases ({@code policy.Permissions}), never here: a click from the wrong
+ * person gets the
  * core's refusal, shown only to them. A button value that is not a grant id is answered as such. Where the policy
  * asks for step-up, Approve, Break glass now and Approve extension open {@link StepUpForms}' code modal instead of
  * acting, and the extend and request forms carry a code field; without a valid code the core refuses anyway.
@@ -54,43 +57,49 @@ public class GrantActionsHandler implements BoltRegistration {
     private static final String JUSTIFICATION = "justification";
     private static final Logger LOG = LoggerFactory.getLogger(GrantActionsHandler.class);
 
-    private final GrantService grants;
+    private final RequestService requests;
+    private final AccessService access;
+    private final ExtensionService extensions;
     private final RevealService reveals;
     private final Policy policy;
     private final AfterAck later;
     private final StepUpForms stepUp;
     private final ReplyText words;
 
-    public GrantActionsHandler(GrantService grants, RevealService reveals, Policy policy, AfterAck later,
-                               StepUpForms stepUp, ReplyText words) {
+    public GrantActionsHandler(RequestService requests, AccessService access, ExtensionService extensions,
+                               RevealService reveals, Policy policy, AfterAck later, StepUpForms stepUp,
+                               ReplyText words) {
         this.words = words;
         this.stepUp = stepUp;
-        this.grants = grants;
+        this.requests = requests;
+        this.access = access;
+        this.extensions = extensions;
         this.reveals = reveals;
         this.policy = policy;
         this.later = later;
     }
 
+    /** The buttons this handler answers, by the action id they carry. */
+    enum Button {
+        APPROVE(GrantCard.APPROVE), DENY(GrantCard.DENY), CANCEL(GrantCard.CANCEL), BREAK_GLASS(GrantCard.BREAK_GLASS),
+        REVEAL(GrantCard.REVEAL), DONE(GrantCard.DONE), EXTEND(GrantCard.EXTEND),
+        APPROVE_EXTENSION(GrantCard.APPROVE_EXTENSION), DENY_EXTENSION(GrantCard.DENY_EXTENSION),
+        RESOLVE(GrantCard.RESOLVE);
+
+        final String actionId;
+
+        Button(String actionId) {
+            this.actionId = actionId;
+        }
+    }
+
     @Override
     public void registerOn(App app) {
-        app.blockAction(GrantCard.APPROVE, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.APPROVE,
-                grants::approve));
-        app.blockAction(GrantCard.CANCEL, (req, ctx) -> ButtonActions.decide(req, ctx, later, words, grants::cancel));
-        app.blockAction(GrantCard.BREAK_GLASS, (req, ctx) -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS,
-                grants::breakGlass));
-        app.blockAction(GrantCard.DONE, (req, ctx) -> ButtonActions.decide(req, ctx, later, words,
-                (id, user) -> grants.revoke(id, user, Optional.empty())));
-        app.blockAction(GrantCard.APPROVE_EXTENSION, (req, ctx) -> guarded(req, ctx,
-                StepUpForms.Guarded.APPROVE_EXTENSION, grants::approveExtension));
-        app.blockAction(GrantCard.RESOLVE, (req, ctx) -> ButtonActions.decide(req, ctx, later, words,
-                (id, user) -> grants.resolveRevocation(id, user, "marked resolved in Slack")));
-        app.blockAction(GrantCard.DENY, (req, ctx) -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny"));
-        app.blockAction(GrantCard.DENY_EXTENSION, (req, ctx) -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK,
-                "Deny extension", "Deny"));
-        app.blockAction(GrantCard.EXTEND, this::openExtendForm);
-        app.blockAction(GrantCard.REVEAL, this::reveal);
-        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> submitReason(req, ctx, grants::deny));
-        app.viewSubmission(DENY_EXTENSION_CALLBACK, (req, ctx) -> submitReason(req, ctx, grants::denyExtension));
+        for (Button button : Button.values()) {
+            app.blockAction(button.actionId, (req, ctx) -> clicked(button, req, ctx));
+        }
+        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> submitReason(req, ctx, requests::deny));
+        app.viewSubmission(DENY_EXTENSION_CALLBACK, (req, ctx) -> submitReason(req, ctx, extensions::denyExtension));
         app.viewSubmission(EXTEND_CALLBACK, (req, ctx) -> {
             String user = req.getPayload().getUser().getId();
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
@@ -110,7 +119,7 @@ public class GrantActionsHandler implements BoltRegistration {
                 }
                 proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
             }
-            Outcome outcome = grants.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION),
+            Outcome outcome = extensions.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION),
                     proof);
             if (outcome instanceof Outcome.Refused refused) {
                 String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
@@ -135,13 +144,36 @@ public class GrantActionsHandler implements BoltRegistration {
                 }
                 proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
             }
-            Outcome outcome = grants.request(user, draft, proof);
+            Outcome outcome = requests.request(user, draft, proof);
             if (outcome instanceof Outcome.Refused refused) {
                 return ctx.ack(r -> r.responseAction("errors")
                         .errors(Map.of(RequestForm.blockOf(refused.field()), words.plain(refused.reply()))));
             }
             return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
         });
+    }
+
+    /**
+     * What a click does: one use case, or the form that asks for what the use case needs (a reason, more time).
+     * Exhaustive: a new button does not compile until it is answered here.
+     */
+    private Response clicked(Button button, BlockActionRequest req, ActionContext ctx)
+            throws IOException, SlackApiException {
+        return switch (button) {
+            case APPROVE -> guarded(req, ctx, StepUpForms.Guarded.APPROVE, requests::approve);
+            case DENY -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny");
+            case CANCEL -> ButtonActions.decide(req, ctx, later, words, requests::cancel);
+            case BREAK_GLASS -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS, requests::breakGlass);
+            case REVEAL -> reveal(req, ctx);
+            case DONE -> ButtonActions.decide(req, ctx, later, words,
+                    (id, user) -> access.revoke(id, user, Optional.empty()));
+            case EXTEND -> openExtendForm(req, ctx);
+            case APPROVE_EXTENSION -> guarded(req, ctx, StepUpForms.Guarded.APPROVE_EXTENSION,
+                    extensions::approveExtension);
+            case DENY_EXTENSION -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK, "Deny extension", "Deny");
+            case RESOLVE -> ButtonActions.decide(req, ctx, later, words,
+                    (id, user) -> access.resolveRevocation(id, user, "marked resolved in Slack"));
+        };
     }
 
     /**
@@ -168,7 +200,7 @@ public class GrantActionsHandler implements BoltRegistration {
         return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
                 input(i -> i.blockId(REASON).label(plainText("Why? The requester sees this."))
                         .element(plainTextInput(p -> p.actionId(REASON + "_input").multiline(true)
-                                .maxLength(GrantService.MAX_REASON_LENGTH))))));
+                                .maxLength(RequestService.MAX_REASON_LENGTH))))));
     }
 
     /** The requester's Extend button: a modal for the extra time and a new justification. */

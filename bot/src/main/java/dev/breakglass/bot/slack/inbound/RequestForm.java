@@ -6,7 +6,7 @@ import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.JustificationRules;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.RequestService;
 import dev.breakglass.grant.Outcome;
 import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.policy.TargetPolicy;
@@ -91,7 +91,7 @@ final class RequestForm {
                 input(i -> i.blockId(INCIDENT).label(plainText("Incident")).optional(true)
                         .hint(plainText("Ticket id or link, if there is one."))
                         .element(plainTextInput(p -> p.actionId(INCIDENT + INPUT)
-                                .maxLength(GrantService.MAX_INCIDENT_LENGTH)))),
+                                .maxLength(RequestService.MAX_INCIDENT_LENGTH)))),
                 input(i -> i.blockId(JUSTIFICATION).label(plainText("Justification"))
                         .hint(plainText("What is broken and why you need this access now. Approvers read this."))
                         .element(plainTextInput(p -> p.actionId(JUSTIFICATION + INPUT).multiline(true)

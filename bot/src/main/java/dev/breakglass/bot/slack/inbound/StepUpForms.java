@@ -16,7 +16,9 @@ import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.bot.stepup.StepUpQr;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.ExtensionService;
+import dev.breakglass.grant.QueryService;
+import dev.breakglass.grant.RequestService;
 import dev.breakglass.grant.Outcome;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.StepUpPolicy;
@@ -60,7 +62,9 @@ public class StepUpForms implements BoltRegistration {
     private static final Logger LOG = LoggerFactory.getLogger(StepUpForms.class);
 
     private final StepUpService stepUps;
-    private final GrantService grants;
+    private final QueryService queries;
+    private final RequestService requests;
+    private final ExtensionService extensions;
     private final Policy policy;
     private final StepUpQr qr;
 
@@ -68,12 +72,15 @@ public class StepUpForms implements BoltRegistration {
 
     private final CommandReplies replies;
 
-    public StepUpForms(StepUpService stepUps, GrantService grants, Policy policy, StepUpQr qr, ReplyText words,
+    public StepUpForms(StepUpService stepUps, QueryService queries, RequestService requests,
+                       ExtensionService extensions, Policy policy, StepUpQr qr, ReplyText words,
                        CommandReplies replies) {
         this.words = words;
         this.replies = replies;
         this.stepUps = stepUps;
-        this.grants = grants;
+        this.queries = queries;
+        this.requests = requests;
+        this.extensions = extensions;
         this.policy = policy;
         this.qr = qr;
     }
@@ -101,7 +108,7 @@ public class StepUpForms implements BoltRegistration {
 
     /** Whether {@code action} on {@code grant} needs a code from {@code user}. */
     boolean required(GrantId grant, StepUpPolicy.Action action) {
-        return grants.find(grant).map(Grant::target).filter(t -> policy.stepUpRequired(t, action)).isPresent();
+        return queries.find(grant).map(Grant::target).filter(t -> policy.stepUpRequired(t, action)).isPresent();
     }
 
     /** Whether requesting {@code target} needs a code. */
@@ -190,9 +197,9 @@ public class StepUpForms implements BoltRegistration {
         }
         Optional<StepUpProof> passed = Optional.of(((Proof.Passed) proof).proof());
         Outcome outcome = switch (guarded.get()) {
-            case APPROVE -> grants.approve(id.get(), user, passed);
-            case BREAK_GLASS -> grants.breakGlass(id.get(), user, passed);
-            case APPROVE_EXTENSION -> grants.approveExtension(id.get(), user, passed);
+            case APPROVE -> requests.approve(id.get(), user, passed);
+            case BREAK_GLASS -> requests.breakGlass(id.get(), user, passed);
+            case APPROVE_EXTENSION -> extensions.approveExtension(id.get(), user, passed);
         };
         if (!(outcome instanceof Outcome.Done)) {
             return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(outcome.reply()))));

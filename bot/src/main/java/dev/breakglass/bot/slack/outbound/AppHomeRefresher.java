@@ -9,13 +9,11 @@ import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.slack.render.HomeView;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
-import dev.breakglass.grant.GrantService;
+import dev.breakglass.grant.QueryService;
 import dev.breakglass.grant.GrantState;
-import dev.breakglass.grant.ReviewService;
-import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.port.GrantStore;
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +49,7 @@ public class AppHomeRefresher implements EventConsumer {
 
     private final MethodsClient slack;
     private final GrantStore store;
-    private final Provider<GrantService> grants;
-    private final Provider<ReviewService> reviews;
-    private final Policy policy;
+    private final Permissions permissions;
     private final HomeView render;
     private final Clock clock;
     private final Set<String> opened = ConcurrentHashMap.newKeySet();
@@ -64,14 +60,11 @@ public class AppHomeRefresher implements EventConsumer {
         return t;
     });
 
-    /** The services are looked up lazily: they publish to the listeners, this among them. */
-    public AppHomeRefresher(MethodsClient slack, GrantStore store, Provider<GrantService> grants,
-                            Provider<ReviewService> reviews, Policy policy, HomeView render, Clock clock) {
+    public AppHomeRefresher(MethodsClient slack, GrantStore store, Permissions permissions, HomeView render,
+                            Clock clock) {
         this.slack = slack;
         this.store = store;
-        this.grants = grants;
-        this.reviews = reviews;
-        this.policy = policy;
+        this.permissions = permissions;
         this.render = render;
         this.clock = clock;
     }
@@ -99,7 +92,7 @@ public class AppHomeRefresher implements EventConsumer {
         }
         Grant g = event.grant();
         for (String user : opened) {
-            if (user.equals(g.requester()) || mayApprove(g, user) || reviews.get().maySignOff(g, user)) {
+            if (user.equals(g.requester()) || permissions.approves(g, user) || permissions.signsOff(g, user)) {
                 refresh(user);
             }
         }
@@ -167,28 +160,21 @@ public class AppHomeRefresher implements EventConsumer {
      * first, then newest first.
      */
     HomeView.Sections sectionsOf(String user) {
-        List<Grant> all = store.findNewestByState(SHOWN, GrantService.READ_LIMIT);
+        List<Grant> all = store.findNewestByState(SHOWN, QueryService.READ_LIMIT);
         List<Grant> requests = all.stream().filter(g -> g.requester().equals(user)
                 && (g.state() == GrantState.PENDING || g.state() == GrantState.APPROVED
                 || g.state() == GrantState.PROVISIONING)).toList();
         List<Grant> active = all.stream().filter(g -> g.requester().equals(user)
                 && (g.state() == GrantState.ACTIVE || g.state() == GrantState.REVOKE_FAILED)).toList();
         List<Grant> approvals = all.stream().filter(g -> g.state() == GrantState.PENDING
-                && !g.requester().equals(user) && !g.approvedBy().contains(user) && mayApprove(g, user)).toList();
+                && !g.requester().equals(user) && !g.approvedBy().contains(user) && permissions.approves(g, user)).toList();
         List<Grant> owed = all.stream().filter(g -> g.awaitsReview() && (g.requester().equals(user)
                         ? g.postMortem().review().isEmpty()
-                        : g.postMortem().review().isPresent() && reviews.get().maySignOff(g, user)))
+                        : g.postMortem().review().isPresent() && permissions.signsOff(g, user)))
                 .sorted(Comparator.comparing(Grant::emergency).reversed()
                         .thenComparing(Comparator.comparing(Grant::updatedAt).reversed())).toList();
         return new HomeView.Sections(requests, active, approvals, owed);
     }
-
-    private boolean mayApprove(Grant g, String user) {
-        return policy.target(g.target()).map(t -> grants.get().allows(t.approvers(), user)).orElse(false);
-    }
-
-
-
 
     @PreDestroy
     void drain() throws InterruptedException {

@@ -14,6 +14,7 @@ import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.command.DurationText;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -280,7 +281,15 @@ public class NotifyChannels implements EventConsumer {
         return d;
     }
 
-    private static Map<String, Object> sample() {
+    /** A person as a mention; the bot as itself. */
+    private static String mention(Actor actor) {
+        return switch (actor) {
+            case Actor.Person p -> ReplyText.mention(p.userId());
+            case Actor.Bot b -> "Breakglass";
+        };
+    }
+
+        private static Map<String, Object> sample() {
         Map<String, Object> d = new HashMap<>();
         for (String k : List.of("emoji", "id", "what", "event", "requester", "target", "role", "duration", "detail",
                 "link")) {

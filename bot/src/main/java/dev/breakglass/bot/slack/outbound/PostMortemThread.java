@@ -7,7 +7,7 @@ import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.persistence.JdbcCardStore;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.grant.Grant;
-import dev.breakglass.grant.ReviewService;
+import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.Policy;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -99,6 +99,6 @@ public class PostMortemThread {
 
     private PostMortemView.Context context(Grant g) {
         return new PostMortemView.Context(policy.review().requires(g.emergency()), policy.review().remindEvery(),
-                ReviewService.signersText(policy, g));
+                Permissions.signersText(policy, g));
     }
 }

@@ -6,6 +6,7 @@ import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.testing.Golden;
 import dev.breakglass.testing.ManualClock;
 import dev.breakglass.bot.testing.TestDatabase;
+import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -74,13 +75,13 @@ class PostMortemViewTest {
         Grant g = Grant.pending(new GrantId(42), new NewGrant(ALICE, "orders-db", Optional.of("admin"),
                 Duration.ofMinutes(30), "Orders API returns 500s <!channel> & the replica lags; see <https://evil.example|runbook>",
                 Optional.of("INC-7"), 1, T0));
-        at(Duration.ZERO, new GrantEvent.Requested(g));
+        at(Duration.ZERO, new GrantEvent.Requested(g, Actor.person(ALICE)));
         g = at(Duration.ofSeconds(72), new GrantEvent.Approved(g.approvedBy(BOB, T0.plusSeconds(72)), BOB));
         g = at(Duration.ofSeconds(75), new GrantEvent.Activated(g.provisioningStarted(T0, T0).activated("h", T0.plusSeconds(75)),
                 Optional.of("sha256:4f2a")));
         g = at(Duration.ofMinutes(26).plusSeconds(15), new GrantEvent.ExpiryWarned(g));
         g = at(Duration.ofMinutes(27), new GrantEvent.ExtensionRequested(g.extensionRequested(Duration.ofMinutes(15),
-                "still replaying the WAL", T0.plus(Duration.ofMinutes(27)))));
+                "still replaying the WAL", T0.plus(Duration.ofMinutes(27))), Actor.person(ALICE)));
         g = at(Duration.ofMinutes(28), new GrantEvent.Extended(g.extensionApprovedBy(BOB,
                 T0.plus(Duration.ofMinutes(28))).extended(Optional.empty(), T0.plus(Duration.ofMinutes(28))), BOB,
                 Duration.ofMinutes(15), Optional.empty()));
@@ -143,7 +144,7 @@ class PostMortemViewTest {
     void anEarlyRevokeMeasuresLatencyFromTheFirstRevokeCall() {
         Grant g = Grant.pending(new GrantId(7), new NewGrant(ALICE, "orders-db", Optional.empty(),
                 Duration.ofMinutes(30), "replica restart needed now", Optional.empty(), 1, T0));
-        at(Duration.ZERO, new GrantEvent.Requested(g));
+        at(Duration.ZERO, new GrantEvent.Requested(g, Actor.person(ALICE)));
         g = at(Duration.ofSeconds(10), new GrantEvent.Approved(g.approvedBy(BOB, T0.plusSeconds(10)), BOB));
         g = at(Duration.ofSeconds(12), new GrantEvent.Activated(g.provisioningStarted(T0, T0).activated("h", T0.plusSeconds(12)), Optional.empty()));
         Instant asked = T0.plus(Duration.ofMinutes(5));
@@ -151,7 +152,7 @@ class PostMortemViewTest {
         clock.set(asked.plusMillis(600));
         log.append(clock.instant(), 7, "TargetCall", AuditEntry.SYSTEM, Map.of("action", "revoke", "ms", 600));
         clock.set(asked.plusMillis(900));
-        recorder.on(new GrantEvent.Revoked(claimed.revocationSucceeded(clock.instant())));
+        recorder.on(GrantEvent.Revoked.of(claimed.revocationSucceeded(clock.instant())));
         String text = view.text(claimed.revocationSucceeded(clock.instant()), log.forGrant(7), CONTEXT);
         assertTrue(text.contains("Revocation latency: *0.9s* (from the first revoke call to the confirmed removal)"),
                 text);

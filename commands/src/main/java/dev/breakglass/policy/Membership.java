@@ -1,6 +1,5 @@
-package dev.breakglass.grant;
+package dev.breakglass.policy;
 
-import dev.breakglass.policy.Principal;
 import dev.breakglass.port.PeopleDirectory;
 
 import java.util.List;
@@ -11,19 +10,19 @@ import java.util.stream.Collectors;
 /**
  * Whether a user is among a policy list of principals; asks the directory for user groups only when needed.
  * {@link #allows} may use the directory's short cache (for showing things); {@link #allowsNow} asks for the
- * memberships as they are now (for acting).
+ * memberships as they are now (for acting). Only {@link Permissions} asks.
  */
-public final class Membership {
+final class Membership {
     private Membership() {
     }
 
     /** True when {@code user} is among {@code principals}, directly, through a user group, or as anyone. */
-    public static boolean allows(PeopleDirectory people, List<Principal> principals, String user) {
+    static boolean allows(PeopleDirectory people, List<Principal> principals, String user) {
         return allows(principals, user, people::groupsOf);
     }
 
     /** Like {@link #allows}, with the user's group memberships as they are now, never cached. */
-    public static boolean allowsNow(PeopleDirectory people, List<Principal> principals, String user) {
+    static boolean allowsNow(PeopleDirectory people, List<Principal> principals, String user) {
         return allows(principals, user, people::currentGroupsOf);
     }
 

@@ -1,0 +1,306 @@
+package dev.breakglass.grant;
+
+import dev.breakglass.command.DurationText;
+import dev.breakglass.command.FreeText;
+import dev.breakglass.event.Actor;
+import dev.breakglass.event.GrantEvent;
+import dev.breakglass.grant.GrantState.Action;
+import dev.breakglass.grant.Outcome.Field;
+import dev.breakglass.policy.EmergencyPolicy;
+import dev.breakglass.policy.Permission;
+import dev.breakglass.policy.Permissions.Act;
+import dev.breakglass.policy.Permissions;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.policy.StepUpPolicy;
+import dev.breakglass.policy.TargetPolicy;
+import dev.breakglass.port.GrantScheduler;
+import dev.breakglass.port.GrantStore;
+import dev.breakglass.stepup.StepUpProof;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import static dev.breakglass.grant.Reply.person;
+
+/**
+ * Requesting and deciding: a responder asks ({@link #request}), peers approve or deny, the requester cancels or,
+ * where the target has an emergency rule and nobody decided in time, breaks the glass alone; the pending timeout
+ * and the emergency offer are the timers of a request. An approval that completes schedules provisioning
+ * ({@code AccessService.provision}); only the saver of APPROVED does, so a grant is provisioned once.
+ *
+ * <p>Every change goes through {@link GrantChanges}: a compare-and-set on the grant's version, read again and decided
+ * again on a lost race, so two people clicking at once, in one process or two, give one outcome. Whether a step
+ * applies, repeats harmlessly ({@link Outcome.Unchanged}) or is illegal ({@link Outcome.Refused}) is the
+ * {@link GrantState.Action} table's; who may is {@link Permissions}'. A change's events are saved with it.
+ *
+ * <p>Step-up: where the policy asks for a second factor ({@link Policy#stepUpRequired}), request, approve and break
+ * glass count only with a {@link StepUpProof} of the person acting, fresh from {@code StepUpService.verify}; without
+ * one they are refused (field {@link Field#STEP_UP}) and nothing changes. The forms without a proof parameter pass
+ * none. Who passed is recorded on the grant ({@link Grant#stepUpVerified()}).
+ */
+public final class RequestService {
+    /** Longest incident reference kept, in characters. */
+    public static final int MAX_INCIDENT_LENGTH = FreeText.INCIDENT.maxLength();
+    /** Longest deny reason, in characters. */
+    public static final int MAX_REASON_LENGTH = FreeText.DENY_REASON.maxLength();
+
+    private final GrantStore store;
+    private final Policy policy;
+    private final Permissions permissions;
+    private final GrantScheduler scheduler;
+    private final Clock clock;
+    private final GrantChanges changes;
+    private final StepUpGuard stepUp;
+
+    public RequestService(GrantStore store, Policy policy, Permissions permissions, GrantScheduler scheduler,
+                          Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.permissions = permissions;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.changes = new GrantChanges(store);
+        this.stepUp = new StepUpGuard(policy, clock);
+    }
+
+    /**
+     * A new request, checked against the target's policy: target known, requester allowed, role known (or the
+     * default), duration within min and max (or the default), justification within the rules, incident short.
+     */
+    public Outcome request(String requester, RequestDraft draft) {
+        return request(requester, draft, Optional.empty());
+    }
+
+    /** {@link #request(String, RequestDraft)} with the requester's step-up proof, when they passed step-up. */
+    public Outcome request(String requester, RequestDraft draft, Optional<StepUpProof> proof) {
+        Optional<TargetPolicy> found = policy.target(draft.target());
+        if (found.isEmpty()) {
+            return Words.refused(Field.TARGET, "There is no target named \"", draft.target(), "\". Targets you may request: ",
+                    requestableNames(requester), ".");
+        }
+        TargetPolicy target = found.get();
+        if (permissions.mayRequest(target, requester) instanceof Permission.Refused no) {
+            return new Outcome.Refused(no.reply(), Optional.of(Field.TARGET));
+        }
+        Optional<Outcome> noStepUp = stepUp.missing(target.name(), StepUpPolicy.Action.REQUEST, requester, proof,
+                Reply.of("Requests for ", target.name()));
+        if (noStepUp.isPresent()) {
+            return noStepUp.get();
+        }
+        Optional<String> role = draft.role().isPresent() ? draft.role() : target.defaultRole();
+        if (draft.role().isPresent() && !target.hasRole(draft.role().get())) {
+            return Words.refused(Field.ROLE, target.name(), target.roles().isEmpty() ? " has no roles" : " has no role \""
+                    + draft.role().get() + "\". Roles: " + String.join(", ", target.roles()), ".");
+        }
+        Duration duration = draft.duration().orElse(target.defaultDuration());
+        if (duration.compareTo(target.maxDuration()) > 0) {
+            return Words.refused(Field.DURATION, DurationText.format(duration), " is longer than the ", target.name(),
+                    " maximum of ", DurationText.format(target.maxDuration()), ". Ask for less; you can extend later.");
+        }
+        if (duration.compareTo(target.minDuration()) < 0) {
+            return Words.refused(Field.DURATION, DurationText.format(duration), " is shorter than the ", target.name(),
+                    " minimum of ", DurationText.format(target.minDuration()), ".");
+        }
+        String justification = draft.justification().strip();
+        Optional<String> problem = policy.justification().problem(justification);
+        if (problem.isPresent()) {
+            return Words.refused(Field.JUSTIFICATION, problem.get());
+        }
+        Optional<String> incident = Words.optional(draft.incident());
+        Optional<String> incidentProblem = incident.flatMap(FreeText.INCIDENT::problem);
+        if (incidentProblem.isPresent()) {
+            return Words.refused(Field.INCIDENT, incidentProblem.get());
+        }
+        Instant now = clock.instant();
+        int recent = store.countRequestedSince(requester, now.minus(Duration.ofHours(1)));
+        if (recent >= policy.requestsPerHour()) {
+            return Words.refused(null, "You made ", recent, " requests in the last hour, the most the policy allows"
+                    + " (requests-per-hour). Wait a while, or use one you already made: /breakglass list shows them.");
+        }
+        Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
+                target.approvals(), now, proof.filter(p -> p.vouchesFor(requester, now)).isPresent()),
+                created -> List.of(new GrantEvent.Requested(created, Actor.person(requester))));
+        scheduler.schedule(grant.id(), GrantScheduler.Due.PENDING_TIMEOUT, now.plus(policy.pendingTimeout()));
+        target.emergency().ifPresent(e ->
+                scheduler.schedule(grant.id(), GrantScheduler.Due.EMERGENCY_OFFER, now.plus(e.after())));
+        return new Outcome.Done(grant, Reply.of("Requested ", grant.id(), ": ", target.name(),
+                role.map(r -> ":" + r).orElse(""), " for ", DurationText.format(duration), ". It needs ",
+                Words.approvals(target.approvals()), "; you will hear here and in a direct message."));
+    }
+
+    /** An approval by {@code approver}; provisioning starts once enough distinct peers approved. */
+    public Outcome approve(GrantId id, String approver) {
+        return approve(id, approver, Optional.empty());
+    }
+
+    /** {@link #approve(GrantId, String)} with the approver's step-up proof, when they passed step-up. */
+    public Outcome approve(GrantId id, String approver, Optional<StepUpProof> proof) {
+        return changes.change(id, Action.APPROVE, RequestService::settled, grant -> {
+            if (permissions.may(Act.APPROVE, grant, approver) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
+            }
+            if (grant.approvedBy().contains(approver)) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved ", grant.id(),
+                        "; it still needs ", Words.approvals(grant.approvalsMissing()), ".")));
+            }
+            Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.APPROVE, approver, proof,
+                    Reply.of("Approving ", grant.id()));
+            if (noStepUp.isPresent()) {
+                return Step.stop(noStepUp.get());
+            }
+            Grant next = stepUp.verified(grant.approvedBy(approver, clock.instant()), approver, proof);
+            if (next.state() == GrantState.APPROVED) {
+                return Step.save(next, saved -> new GrantEvent.Approved(saved, approver),
+                        Reply.of("You approved ", grant.id(), ". Access is being provisioned."),
+                        saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.PROVISION, clock.instant()));
+            }
+            return Step.save(next, saved -> new GrantEvent.ApprovalRecorded(saved, approver),
+                    Reply.of("You approved ", grant.id(), "; it needs ", Words.approvals(next.approvalsMissing()),
+                            " more."), saved -> { });
+        });
+    }
+
+    /** A refusal by an approver, with the reason shown to the requester. */
+    public Outcome deny(GrantId id, String approver, String reason) {
+        String why = FreeText.strip(reason);
+        Optional<String> problem = FreeText.DENY_REASON.problem(why);
+        if (problem.isPresent()) {
+            return Words.refused(null, problem.get());
+        }
+        return changes.change(id, Action.DENY, RequestService::settled, grant -> {
+            if (permissions.may(Act.DENY, grant, approver) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
+            }
+            return Step.save(grant.denied(approver, why, clock.instant()),
+                    saved -> new GrantEvent.Denied(saved, approver, why),
+                    Reply.of("You denied ", grant.id(), "."), saved -> { });
+        });
+    }
+
+    /** The requester withdraws a pending request. */
+    public Outcome cancel(GrantId id, String user) {
+        return changes.change(id, grant -> {
+            if (permissions.may(Act.CANCEL, grant, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
+            }
+            Optional<Step> notNow = Step.unless(grant, Action.CANCEL, g -> g.state() == GrantState.CANCELLED
+                    ? Reply.of(g.id(), " is already cancelled.") : settled(g));
+            if (notNow.isPresent()) {
+                return notNow.get();
+            }
+            return Step.save(grant.cancelled(clock.instant()), saved -> new GrantEvent.Cancelled(saved, Actor.person(user)),
+                    Reply.of("You cancelled ", grant.id(), "."), saved -> { });
+        });
+    }
+
+    /** The pending timeout fired: a request still undecided after {@code pending-timeout} times out. */
+    public Outcome timeOut(GrantId id) {
+        return changes.change(id, Action.TIME_OUT, g -> Reply.of(g.id(), " was decided in time."), grant -> {
+            if (clock.instant().isBefore(grant.requestedAt().plus(policy.pendingTimeout()))) {
+                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " has not timed out yet.")));
+            }
+            return Step.save(grant.timedOut(clock.instant()), GrantEvent.TimedOut::new,
+                    Reply.of(grant.id(), " timed out."), saved -> { });
+        });
+    }
+
+    /** The emergency delay passed: offer the requester the solo break glass, if the request still waits. */
+    public Outcome offerEmergency(GrantId id) {
+        Optional<Grant> found = store.find(id);
+        if (found.isEmpty()) {
+            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+        }
+        Grant grant = found.get();
+        Optional<Outcome> notNow = Step.whyNot(grant, Action.OFFER_EMERGENCY, g -> Reply.of(g.id(), " no longer waits."));
+        if (notNow.isPresent()) {
+            return notNow.get();
+        }
+        if (Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency).isEmpty()) {
+            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " no longer waits."));
+        }
+        // Not a state change: the offer is a message; the rule is checked again when the button is pressed. Once
+        // per grant, so a timer fired again after a crash does not offer twice.
+        store.record(new GrantEvent.EmergencyOffered(grant), true);
+        return new Outcome.Done(grant, Reply.of("Offered emergency access for ", grant.id(), "."));
+    }
+
+    /**
+     * The requester breaks the glass alone: allowed only when the target has an emergency rule and no decision
+     * came within its delay. The grant is approved without peers, capped at the emergency maximum, and flagged.
+     */
+    public Outcome breakGlass(GrantId id, String user) {
+        return breakGlass(id, user, Optional.empty());
+    }
+
+    /** {@link #breakGlass(GrantId, String)} with the requester's step-up proof, when they passed step-up. */
+    public Outcome breakGlass(GrantId id, String user, Optional<StepUpProof> proof) {
+        return changes.change(id, grant -> {
+            if (permissions.may(Act.BREAK_GLASS, grant, user) instanceof Permission.Refused no) {
+                return Step.stop(new Outcome.Refused(no.reply()));
+            }
+            Optional<Step> notNow = Step.unless(grant, Action.BREAK_GLASS, g -> g.emergency()
+                    ? Reply.of("You already broke the glass on ", g.id(), ".") : settled(g));
+            if (notNow.isPresent()) {
+                return notNow.get();
+            }
+            Optional<EmergencyPolicy> emergency = Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency);
+            if (emergency.isEmpty()) {
+                return Step.stop(new Outcome.Refused(Reply.of(grant.target(),
+                        " has no emergency access: a peer must approve.")));
+            }
+            Instant available = grant.requestedAt().plus(emergency.get().after());
+            if (clock.instant().isBefore(available)) {
+                return Step.stop(new Outcome.Refused(Reply.of("Emergency access opens ",
+                        DurationText.format(emergency.get().after()), " after the request, at ", available,
+                        " UTC; until then a peer must approve.")));
+            }
+            Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.BREAK_GLASS, user, proof,
+                    Reply.of("Breaking the glass on ", grant.id()));
+            if (noStepUp.isPresent()) {
+                return Step.stop(noStepUp.get());
+            }
+            Grant next = stepUp.verified(grant.brokenGlass(emergency.get().maxDuration(), clock.instant()), user, proof);
+            return Step.save(next, saved -> new GrantEvent.GlassBroken(saved, Actor.person(user)),
+                    Reply.of("You broke the glass on ", grant.id(), ": access for ", DurationText.format(next.duration()),
+                            " is being provisioned. Everyone in the notify channels has been told, and a review is"
+                                    + " mandatory."),
+                    saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.PROVISION, clock.instant()));
+        });
+    }
+
+    private TargetPolicy targetOf(Grant grant) {
+        return policy.target(grant.target()).orElse(null);
+    }
+
+    private String requestableNames(String user) {
+        List<TargetPolicy> mine = permissions.requestableTargets(user);
+        return mine.isEmpty() ? "none" : mine.stream().map(TargetPolicy::name).collect(Collectors.joining(", "));
+    }
+
+    /** Why a decision no longer applies: the grant already left PENDING. */
+    private static Reply settled(Grant grant) {
+        return switch (grant.state()) {
+            case DENIED -> Reply.of(grant.id(), " was already denied by ", person(grant.decidedBy().orElse("?")), ".");
+            case CANCELLED -> Reply.of(grant.id(), " was cancelled by its requester.");
+            case TIMED_OUT -> Reply.of(grant.id(), " timed out before a decision.");
+            case PENDING -> Reply.of(grant.id(), " is still pending.");
+            default -> grant.emergency()
+                    ? Reply.of(grant.id(), " was taken as emergency access by ", person(grant.requester()), ".")
+                    : Reply.of(approvedByText(grant), " (now ", Words.word(grant.state()), ").");
+        };
+    }
+
+    private static Reply approvedByText(Grant grant) {
+        Object[] parts = new Object[2 + grant.approvedBy().size() * 2];
+        parts[0] = grant.id();
+        parts[1] = " was already approved by ";
+        for (int i = 0; i < grant.approvedBy().size(); i++) {
+            parts[2 + i * 2] = i == 0 ? "" : " and ";
+            parts[3 + i * 2] = person(grant.approvedBy().get(i));
+        }
+        return Reply.of(parts);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.breakglass.policy;
+
+import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.Reply;
+import dev.breakglass.port.PeopleDirectory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.breakglass.grant.Reply.person;
+
+/**
+ * Who may do what: the one place that decides, for every use case and every chat view.
+ *
+ * <p>Acting on an existing grant ({@link #may}) reads the policy and the memberships as they are at that moment, not
+ * as they were when the grant was asked for ({@link PeopleDirectory#currentGroupsOf}, failing closed): a person
+ * removed from a group cannot act a moment later. Showing things (who sees a grant, which targets a form offers,
+ * whose Home lists it) and asking for access may use the directory's short cache ({@link PeopleDirectory#groupsOf}).
+ *
+ * <p>Roles, from the policy's target: its requesters ask, its approvers decide (never on their own request or
+ * extension), the requester and its approvers and revokers end access early, only revokers mark a failed revocation
+ * resolved, its reviewers (its approvers when it names none) sign reviews off. A grant is seen by its requester and
+ * its target's approvers, revokers and reviewers. A grant whose target left the policy is seen by its requester
+ * alone, and refuses every act that needs a role (an approver who already approved it may still end it early).
+ */
+public final class Permissions {
+    private final Policy policy;
+    private final PeopleDirectory people;
+
+    public Permissions(Policy policy, PeopleDirectory people) {
+        this.policy = policy;
+        this.people = people;
+    }
+
+    /** An action on an existing grant, for {@link #may}. */
+    public enum Act {
+        /** Approve the request (a peer among the target's approvers). */
+        APPROVE,
+        /** Deny the request (a peer among the target's approvers). */
+        DENY,
+        /** Approve or deny the pending extension (a peer among the target's approvers). */
+        DECIDE_EXTENSION,
+        /** Withdraw the request (its requester). */
+        CANCEL,
+        /** Break the glass alone (its requester, still among the target's requesters). */
+        BREAK_GLASS,
+        /** Be given the approved access (its requester, still among the target's requesters). */
+        RECEIVE,
+        /** Ask for more time (its requester, still among the target's requesters). */
+        EXTEND,
+        /** See the credentials (its requester, still among the target's requesters). */
+        REVEAL,
+        /** End the access early (who sees it and is its requester, one of its approvers, or a revoker). */
+        REVOKE,
+        /** Confirm by hand that failed revocation is done (a revoker of the target). */
+        RESOLVE,
+        /** Write the post-mortem review (its requester). */
+        WRITE_REVIEW,
+        /** Sign the written review off (a reviewer of the target, never the requester). */
+        SIGN_OFF
+    }
+
+    /** Whether {@code user} may {@code act} on {@code grant} now; exhaustive over {@link Act}. */
+    public Permission may(Act act, Grant grant, String user) {
+        Optional<Reply> no = switch (act) {
+            case APPROVE -> notOwn(grant, user, Reply.of("You cannot approve your own request ", grant.id(),
+                    ". A peer has to.")).or(() -> approverNow(grant, user, "approve"));
+            case DENY -> notOwn(grant, user, Reply.of("To withdraw your own request, cancel it instead."))
+                    .or(() -> approverNow(grant, user, "deny"));
+            case DECIDE_EXTENSION -> notOwn(grant, user, Reply.of("You cannot approve your own extension."))
+                    .or(() -> approverNow(grant, user, "decide on the extension of"));
+            case CANCEL -> onlyRequester(grant, user, "cancel");
+            case BREAK_GLASS -> requesterNow(grant, user, "break the glass on");
+            case RECEIVE -> requesterNow(grant, user, "receive");
+            case EXTEND -> requesterNow(grant, user, "extend");
+            case REVEAL -> grant.requester().equals(user)
+                    ? requesterNow(grant, user, "reveal the credentials of")
+                    : Optional.of(Reply.of("Only the requester can reveal these credentials."));
+            case REVOKE -> revoker(grant, user);
+            case RESOLVE -> target(grant).filter(t -> Membership.allowsNow(people, t.revokers(), user)).isPresent()
+                    ? Optional.empty() : Optional.of(Reply.of("Only a revoker of ", grant.target(),
+                    " can mark a failed revocation resolved."));
+            case WRITE_REVIEW -> grant.requester().equals(user) ? Optional.empty() : Optional.of(Reply.of("Only ",
+                    person(grant.requester()), " writes the review of ", grant.id(),
+                    ". Reviewers sign it off once it is written."));
+            case SIGN_OFF -> notOwn(grant, user, Reply.of("You cannot sign off the review of your own access; ",
+                    signersText(grant), " does.")).or(() -> Membership.allowsNow(people, signers(grant), user)
+                    ? Optional.empty() : Optional.of(Reply.of("You are not a reviewer of ", grant.target(),
+                    ", so you cannot sign off ", grant.id(), ".")));
+        };
+        return no.<Permission>map(Permission.Refused::new).orElse(Permission.ALLOWED);
+    }
+
+    /**
+     * Whether {@code user} may ask for access to {@code target}: among its requesters. Read with the directory's
+     * short cache, as the form that offers the target is.
+     */
+    public Permission mayRequest(TargetPolicy target, String user) {
+        return Membership.allows(people, target.requesters(), user) ? Permission.ALLOWED
+                : new Permission.Refused(Reply.of("You are not allowed to request access to ", target.name(),
+                ". Ask the owners of the policy to add you to its requesters."));
+    }
+
+    /** Whether {@code admin} may reset someone's step-up enrolment: among {@code step-up.admins}, now. */
+    public Permission mayResetStepUp(String admin) {
+        return Membership.allowsNow(people, policy.stepUp().admins(), admin) ? Permission.ALLOWED
+                : new Permission.Refused(Reply.of("Only the policy's step-up admins (step-up.admins) can reset "
+                + "someone's second factor."));
+    }
+
+    /**
+     * Whether {@code user} may see {@code grant}: its requester, or an approver, revoker or reviewer of its target.
+     * A grant whose target left the policy is visible to its requester only.
+     */
+    public boolean maySee(Grant grant, String user) {
+        if (grant.requester().equals(user)) {
+            return true;
+        }
+        return target(grant).map(t -> {
+            List<Principal> watchers = new ArrayList<>(t.approvers());
+            watchers.addAll(t.revokers());
+            watchers.addAll(t.reviewers());
+            return Membership.allows(people, watchers, user);
+        }).orElse(false);
+    }
+
+    /** The targets {@code user} may request, in policy order (for forms and hints; short cache). */
+    public List<TargetPolicy> requestableTargets(String user) {
+        return policy.targets().values().stream().filter(t -> Membership.allows(people, t.requesters(), user)).toList();
+    }
+
+    /** Whether {@code user} is among the approvers of {@code grant}'s target, for showing (short cache). */
+    public boolean approves(Grant grant, String user) {
+        return target(grant).filter(t -> Membership.allows(people, t.approvers(), user)).isPresent();
+    }
+
+    /**
+     * Whether {@code user} signs off reviews of {@code grant}, for showing the button and the Home (short cache):
+     * its target's reviewers, else its approvers, never its requester. Signing off itself is {@link Act#SIGN_OFF}.
+     */
+    public boolean signsOff(Grant grant, String user) {
+        return !grant.requester().equals(user) && Membership.allows(people, signers(grant), user);
+    }
+
+    /** Who signs off reviews of {@code grant}; empty when its target left the policy. */
+    private List<Principal> signers(Grant grant) {
+        return target(grant).map(t -> t.reviewers().isEmpty() ? t.approvers() : t.reviewers()).orElse(List.of());
+    }
+
+    /** Who signs off reviews of {@code g}, in words: "a reviewer of orders-db" or "an approver of orders-db". */
+    public static String signersText(Policy policy, Grant g) {
+        return policy.target(g.target()).map(t -> t.reviewers().isEmpty() ? "an approver of " + t.name()
+                : "a reviewer of " + t.name()).orElse("a reviewer");
+    }
+
+    private String signersText(Grant g) {
+        return signersText(policy, g);
+    }
+
+    private Optional<TargetPolicy> target(Grant grant) {
+        return policy.target(grant.target());
+    }
+
+    /** {@code refusal} when {@code user} is the grant's requester, acting where a peer must. */
+    private static Optional<Reply> notOwn(Grant grant, String user, Reply refusal) {
+        return grant.requester().equals(user) ? Optional.of(refusal) : Optional.empty();
+    }
+
+    private static Optional<Reply> onlyRequester(Grant grant, String user, String verb) {
+        return grant.requester().equals(user) ? Optional.empty()
+                : Optional.of(Reply.of("Only ", person(grant.requester()), " can ", verb, " ", grant.id(), "."));
+    }
+
+    /** The grant's requester, still among its target's requesters now. */
+    private Optional<Reply> requesterNow(Grant grant, String user, String verb) {
+        return onlyRequester(grant, user, verb).or(() -> inPolicy(grant, verb)).or(() ->
+                Membership.allowsNow(people, target(grant).orElseThrow().requesters(), user) ? Optional.empty()
+                        : Optional.of(Reply.of("You are no longer allowed to request access to ", grant.target(),
+                        ", so you cannot ", verb, " ", grant.id(), ". Ask the owners of the policy to add you back"
+                                + " to its requesters.")));
+    }
+
+    /** Among the grant's target's approvers now. */
+    private Optional<Reply> approverNow(Grant grant, String user, String verb) {
+        return inPolicy(grant, verb).or(() -> Membership.allowsNow(people, target(grant).orElseThrow().approvers(), user)
+                ? Optional.empty() : Optional.of(Reply.of("You are not an approver for ", grant.target(),
+                ", so you cannot ", verb, " ", grant.id(), ".")));
+    }
+
+    private Optional<Reply> inPolicy(Grant grant, String verb) {
+        return target(grant).isPresent() ? Optional.empty() : Optional.of(Reply.of(grant.target(),
+                " is no longer in the policy, so you cannot ", verb, " ", grant.id(), "."));
+    }
+
+    /**
+     * Who may end access early: someone who sees the grant and is its requester, one who approved it, or an approver
+     * or revoker of its target now. Someone who may not see it is told it does not exist.
+     */
+    private Optional<Reply> revoker(Grant grant, String user) {
+        if (!maySee(grant, user)) {
+            return Optional.of(Reply.of("There is no grant ", grant.id(), " that you can see."));
+        }
+        Optional<TargetPolicy> target = target(grant);
+        boolean allowed = grant.requester().equals(user) || grant.approvedBy().contains(user)
+                || target.filter(t -> Membership.allowsNow(people, t.approvers(), user)
+                || Membership.allowsNow(people, t.revokers(), user)).isPresent();
+        return allowed ? Optional.empty() : Optional.of(Reply.of("Only the requester, an approver or a revoker of ",
+                grant.target(), " can end ", grant.id(), " early."));
+    }
+}
