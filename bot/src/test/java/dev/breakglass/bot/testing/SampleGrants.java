@@ -1,5 +1,7 @@
 package dev.breakglass.bot.testing;
 
+import dev.breakglass.event.Actor;
+
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -164,21 +166,21 @@ public final class SampleGrants {
     /** One event of each kind, on the grant as that event saved it. */
     public static List<GrantEvent> everyEvent() {
         return List.of(
-                new GrantEvent.Requested(pending()),
+                new GrantEvent.Requested(pending(), Actor.person(ALICE)),
                 new GrantEvent.ApprovalRecorded(pending().approvedBy(BOB, at(1)), BOB),
                 new GrantEvent.Approved(approved(), CAROL),
                 new GrantEvent.Denied(denied(), BOB, "Use the read replica " + HOSTILE),
-                new GrantEvent.Cancelled(cancelled()),
+                new GrantEvent.Cancelled(cancelled(), Actor.person(ALICE)),
                 new GrantEvent.TimedOut(timedOut()),
                 new GrantEvent.EmergencyOffered(pending()),
-                new GrantEvent.GlassBroken(emergency()),
+                new GrantEvent.GlassBroken(emergency(), Actor.person(ALICE)),
                 new GrantEvent.Activated(active(), Optional.of("sha256:4f2a")),
                 new GrantEvent.Activated(active(), Optional.empty()),
                 new GrantEvent.ProvisioningFailed(failed(), "connection refused " + HOSTILE),
                 new GrantEvent.CredentialsRevealed(active(), ALICE, at(4), 0),
                 new GrantEvent.RolledBack(rolledBack(), "timed out " + HOSTILE),
                 new GrantEvent.ExpiryWarned(active()),
-                new GrantEvent.ExtensionRequested(extensionRequested()),
+                new GrantEvent.ExtensionRequested(extensionRequested(), Actor.person(ALICE)),
                 new GrantEvent.ExtensionApprovalRecorded(activeWithExtension(), BOB),
                 new GrantEvent.ExtensionApprovalRecorded(extensionApproved(), CAROL),
                 new GrantEvent.Extended(extended(), BOB, Duration.ofMinutes(15), Optional.of("sha256:77aa")),
@@ -186,14 +188,14 @@ public final class SampleGrants {
                 new GrantEvent.ExtensionFailed(active(), "target refused " + HOSTILE),
                 new GrantEvent.ExtensionDenied(active(), BOB, "not needed " + HOSTILE),
                 new GrantEvent.Expired(expired(), Duration.ofMillis(400)),
-                new GrantEvent.Revoked(revoked()),
+                new GrantEvent.Revoked(revoked(), revoked().revocation().revokedBy().map(Actor::person).orElseThrow()),
                 new GrantEvent.RevocationFailed(revokeFailed(), 1, "permission denied " + HOSTILE, true),
                 new GrantEvent.RevocationRecovered(revokeFailed().revocationSucceeded(at(36))),
                 new GrantEvent.RevocationResolved(resolved(), SECURITY),
                 new GrantEvent.PostMortemOpened(reviewOpened()),
                 new GrantEvent.ReviewReminded(reviewOpened(), 3, true),
                 new GrantEvent.ReviewReminded(reviewOpened(), 1, false),
-                new GrantEvent.ReviewWritten(reviewWritten()),
+                new GrantEvent.ReviewWritten(reviewWritten(), Actor.person(ALICE)),
                 new GrantEvent.Reviewed(reviewed(), SECURITY));
     }
 }

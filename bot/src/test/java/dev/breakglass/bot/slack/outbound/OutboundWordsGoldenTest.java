@@ -88,7 +88,7 @@ class OutboundWordsGoldenTest {
         GrantEvent approved = new GrantEvent.Approved(SampleGrants.approved(), SampleGrants.CAROL);
         cases.add("Approved, no card link", channels.said(approved, NotifyTarget.Event.of(approved).orElseThrow(), "")
                 .text());
-        GrantEvent broken = new GrantEvent.GlassBroken(SampleGrants.emergency());
+        GrantEvent broken = new GrantEvent.GlassBroken(SampleGrants.emergency(), dev.breakglass.event.Actor.person(SampleGrants.ALICE));
         cases.add("GlassBroken, no card link", channels.said(broken, NotifyTarget.Event.of(broken).orElseThrow(), "")
                 .text());
         cases.assertMatches("notify-messages.txt");
