@@ -10,6 +10,7 @@ import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.config.SlackEndpoint;
 import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.bot.slack.render.ReplyText;
+import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.Templates;
@@ -48,12 +49,18 @@ public class SlackAppFactory {
         names.addAll(GrantCard.TEMPLATES);
         names.addAll(PostMortemView.TEMPLATES);
         names.addAll(ReplyText.TEMPLATES);
+        names.add(FormWords.TEMPLATE);
         return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())), names);
     }
 
     @Singleton
     CommandReplies commandReplies(Templates templates) {
         return new CommandReplies(templates);
+    }
+
+    @Singleton
+    FormWords formWords(Templates templates) {
+        return new FormWords(templates);
     }
 
     @Singleton

@@ -4,6 +4,7 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.SlashCommandContext;
 import com.slack.api.methods.SlackApiException;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.BreakglassCommand;
@@ -45,18 +46,20 @@ public class BreakglassCommandHandler implements BoltRegistration {
     private final ExtensionService extensions;
     private final QueryService queries;
     private final Policy policy;
-    private final ReviewActions reviews;
+    private final ReviewHandler reviews;
     private final AfterAck later;
-    private final StepUpForms stepUpForms;
+    private final StepUpHandler stepUp;
     private final StepUpService stepUps;
     private final ReplyText words;
+    private final FormWords forms;
 
     public BreakglassCommandHandler(Policy policy, CommandReplies replies, RequestService requests,
                                     AccessService access, ExtensionService extensions, QueryService queries,
-                                    ReviewActions reviews, AfterAck later, StepUpForms stepUpForms,
-                                    StepUpService stepUps, ReplyText words) {
+                                    ReviewHandler reviews, AfterAck later, StepUpHandler stepUp,
+                                    StepUpService stepUps, ReplyText words, FormWords forms) {
         this.words = words;
-        this.stepUpForms = stepUpForms;
+        this.forms = forms;
+        this.stepUp = stepUp;
         this.stepUps = stepUps;
         this.later = later;
         this.parser = new CommandParser(policy.justification());
@@ -103,7 +106,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
         return switch (command) {
             case BreakglassCommand.OpenForm f -> openForm(ctx, user, triggerId);
             case BreakglassCommand.Help h -> replies.help();
-            case BreakglassCommand.Request r -> stepUpForms.requiredForRequest(r.target().target())
+            case BreakglassCommand.Request r -> stepUp.requiredForRequest(r.target().target())
                     ? requestWithStepUp(ctx, user, triggerId, r) : request(user, r);
             case BreakglassCommand.Revoke r -> {
                 // The target is called (revoke, verify), which may take longer than Slack waits: answer later.
@@ -124,7 +127,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
             case BreakglassCommand.ListGrants l -> replies.list(queries.openGrantsVisibleTo(user));
             case BreakglassCommand.Status st -> queries.status(st.id(), user).map(replies::status)
                     .orElse(notVisible(st.id()));
-            case BreakglassCommand.MfaEnroll m -> stepUpForms.openEnrolment(ctx.client(), triggerId, user);
+            case BreakglassCommand.MfaEnroll m -> stepUp.openEnrolment(ctx.client(), triggerId, user);
             case BreakglassCommand.MfaStatus m -> words.mrkdwn(stepUps.status(user));
             case BreakglassCommand.MfaReset reset -> words.mrkdwn(stepUps.reset(user, reset.user()));
         };
@@ -158,7 +161,8 @@ public class BreakglassCommandHandler implements BoltRegistration {
         }
         String choice = r.target().target() + r.target().role().map(role -> ":" + role).orElse("");
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,
-                policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())))));
+                policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())),
+                forms)));
         if (!opened.isOk()) {
             return replies.answer("formNotOpened", "error", opened.getError());
         }
@@ -176,7 +180,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
             return replies.noTarget();
         }
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
-                .view(RequestForm.build(mine, policy.justification())));
+                .view(RequestForm.build(mine, policy.justification(), forms)));
         if (!opened.isOk()) {
             return replies.answer("formNotOpenedUseCommand", "error", opened.getError());
         }

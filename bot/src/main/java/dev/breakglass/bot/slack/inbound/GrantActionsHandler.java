@@ -2,39 +2,31 @@ package dev.breakglass.bot.slack.inbound;
 
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.SlackApiException;
-import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
+import com.slack.api.model.view.ViewState;
+import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.command.DurationText;
-import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.AccessService;
 import dev.breakglass.grant.ExtensionService;
+import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.Outcome;
-import dev.breakglass.grant.RevealService;
-import dev.breakglass.grant.RequestDraft;
 import dev.breakglass.grant.RequestService;
+import dev.breakglass.grant.RevealService;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.StepUpPolicy;
+import dev.breakglass.stepup.StepUpProof;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-
-import static com.slack.api.model.block.Blocks.input;
-import static com.slack.api.model.block.composition.BlockCompositions.plainText;
-import static com.slack.api.model.block.element.BlockElements.plainTextInput;
-import static com.slack.api.model.view.Views.view;
-import static com.slack.api.model.view.Views.viewClose;
-import static com.slack.api.model.view.Views.viewSubmit;
-import static com.slack.api.model.view.Views.viewTitle;
 
 /**
  * The buttons on cards, direct messages and alerts, and the modals they open: Approve, Deny (asks for a
@@ -44,17 +36,11 @@ import static com.slack.api.model.view.Views.viewTitle;
  * <p>Who may do what is decided by the use cases ({@code policy.Permissions}), never here: a click from the wrong
  * person gets the
  * core's refusal, shown only to them. A button value that is not a grant id is answered as such. Where the policy
- * asks for step-up, Approve, Break glass now and Approve extension open {@link StepUpForms}' code modal instead of
+ * asks for step-up, Approve, Break glass now and Approve extension open {@link StepUpHandler}' code modal instead of
  * acting, and the extend and request forms carry a code field; without a valid code the core refuses anyway.
  */
 @Singleton
 public class GrantActionsHandler implements BoltRegistration {
-    static final String DENY_CALLBACK = "bg_deny_reason";
-    static final String DENY_EXTENSION_CALLBACK = "bg_extend_deny_reason";
-    static final String EXTEND_CALLBACK = "bg_extend_form";
-    private static final String REASON = "reason";
-    private static final String DURATION = "duration";
-    private static final String JUSTIFICATION = "justification";
     private static final Logger LOG = LoggerFactory.getLogger(GrantActionsHandler.class);
 
     private final RequestService requests;
@@ -63,13 +49,15 @@ public class GrantActionsHandler implements BoltRegistration {
     private final RevealService reveals;
     private final Policy policy;
     private final AfterAck later;
-    private final StepUpForms stepUp;
+    private final StepUpHandler stepUp;
     private final ReplyText words;
+    private final FormWords forms;
 
     public GrantActionsHandler(RequestService requests, AccessService access, ExtensionService extensions,
-                               RevealService reveals, Policy policy, AfterAck later, StepUpForms stepUp,
-                               ReplyText words) {
+                               RevealService reveals, Policy policy, AfterAck later, StepUpHandler stepUp,
+                               ReplyText words, FormWords forms) {
         this.words = words;
+        this.forms = forms;
         this.stepUp = stepUp;
         this.requests = requests;
         this.access = access;
@@ -98,59 +86,52 @@ public class GrantActionsHandler implements BoltRegistration {
         for (Button button : Button.values()) {
             app.blockAction(button.actionId, (req, ctx) -> clicked(button, req, ctx));
         }
-        app.viewSubmission(DENY_CALLBACK, (req, ctx) -> submitReason(req, ctx, requests::deny));
-        app.viewSubmission(DENY_EXTENSION_CALLBACK, (req, ctx) -> submitReason(req, ctx, extensions::denyExtension));
-        app.viewSubmission(EXTEND_CALLBACK, (req, ctx) -> {
-            String user = req.getPayload().getUser().getId();
-            Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
-            var values = req.getPayload().getView().getState().getValues();
-            String durationText = valueOf(values, DURATION);
-            Optional<java.time.Duration> more = DurationText.parse(durationText == null ? "" : durationText.strip());
-            if (id.isEmpty() || more.isEmpty()) {
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(DURATION,
-                        later.replies().plainAnswer("extraTimeFormat", "hint", DurationText.HINT))));
-            }
-            Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
-            if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
-                StepUpForms.Proof checked = stepUp.check(user, req.getPayload().getView().getState(),
-                        StepUpPolicy.Action.EXTEND, id);
-                if (checked instanceof StepUpForms.Proof.Refused no) {
-                    return ctx.ack(r -> r.responseAction("errors").errors(Map.of(StepUpForms.CODE, no.message())));
-                }
-                proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
-            }
-            Outcome outcome = extensions.requestExtension(id.get(), user, more.get(), valueOf(values, JUSTIFICATION),
-                    proof);
-            if (outcome instanceof Outcome.Refused refused) {
-                String block = refused.field().filter(f -> f == Outcome.Field.JUSTIFICATION).isPresent()
-                        ? JUSTIFICATION : DURATION;
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(block, words.plain(outcome.reply()))));
-            }
-            return ctx.ack();
-        });
-        app.viewSubmission(RequestForm.CALLBACK, (req, ctx) -> {
-            String user = req.getPayload().getUser().getId();
-            RequestForm.Submitted submitted = RequestForm.read(req.getPayload().getView().getState());
-            if (submitted instanceof RequestForm.Submitted.Errors e) {
-                return ctx.ack(r -> r.responseAction("errors").errors(e.errors()));
-            }
-            RequestDraft draft = ((RequestForm.Submitted.Draft) submitted).draft();
-            Optional<dev.breakglass.stepup.StepUpProof> proof = Optional.empty();
-            if (stepUp.requiredForRequest(draft.target())) {
-                StepUpForms.Proof checked = stepUp.check(user, req.getPayload().getView().getState(),
-                        StepUpPolicy.Action.REQUEST, Optional.empty());
-                if (checked instanceof StepUpForms.Proof.Refused no) {
-                    return ctx.ack(r -> r.responseAction("errors").errors(Map.of(StepUpForms.CODE, no.message())));
-                }
-                proof = Optional.of(((StepUpForms.Proof.Passed) checked).proof());
-            }
-            Outcome outcome = requests.request(user, draft, proof);
-            if (outcome instanceof Outcome.Refused refused) {
-                return ctx.ack(r -> r.responseAction("errors")
-                        .errors(Map.of(RequestForm.blockOf(refused.field()), words.plain(refused.reply()))));
-            }
-            return ctx.ack(); // the requester hears from the bot directly, with a Cancel button
-        });
+        app.viewSubmission(ReasonForm.Decision.DENY.callback, (req, ctx) -> submitReason(req, ctx, requests::deny));
+        app.viewSubmission(ReasonForm.Decision.DENY_EXTENSION.callback,
+                (req, ctx) -> submitReason(req, ctx, extensions::denyExtension));
+        app.viewSubmission(ExtendForm.CALLBACK, this::submitExtension);
+        app.viewSubmission(RequestForm.CALLBACK, this::submitRequest);
+    }
+
+    /** The request form: a draft that reads, the code where the target asks for step-up, then the use case. */
+    private Response submitRequest(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        String user = req.getPayload().getUser().getId();
+        ViewState state = req.getPayload().getView().getState();
+        return switch (RequestForm.read(state, forms)) {
+            case RequestForm.Submitted.Errors e -> Forms.errors(ctx, e.errors());
+            case RequestForm.Submitted.Draft d -> submit(ctx, stepUp.proof(user, state, StepUpPolicy.Action.REQUEST,
+                            Optional.empty(), stepUp.requiredForRequest(d.draft().target())),
+                    proof -> requests.request(user, d.draft(), proof), RequestForm::blockOf);
+        }; // done: the requester hears from the bot directly, with a Cancel button
+    }
+
+    /** The extend form: extra time that reads, the code where the policy asks for step-up, then the use case. */
+    private Response submitExtension(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        String user = req.getPayload().getUser().getId();
+        View form = req.getPayload().getView();
+        return switch (ExtendForm.read(form, later.replies())) {
+            case ExtendForm.Submitted.Errors e -> Forms.errors(ctx, e.errors());
+            case ExtendForm.Submitted.Ask ask -> submit(ctx, stepUp.proof(user, form.getState(),
+                            StepUpPolicy.Action.EXTEND, Optional.of(ask.id()),
+                            stepUp.required(ask.id(), StepUpPolicy.Action.EXTEND)),
+                    proof -> extensions.requestExtension(ask.id(), user, ask.more(), ask.justification(), proof),
+                    ExtendForm::blockOf);
+        };
+    }
+
+    /**
+     * A form's use case with the proof its code field gave: a refused code, or a refusal of the use case, keeps the
+     * form open with the message beside the field at fault ({@code blockOf}); anything else closes it.
+     */
+    private Response submit(ViewSubmissionContext ctx, StepUpHandler.Proof code,
+                            java.util.function.Function<Optional<StepUpProof>, Outcome> useCase,
+                            java.util.function.Function<Optional<Outcome.Field>, String> blockOf) {
+        return switch (code) {
+            case StepUpHandler.Proof.Refused no -> Forms.error(ctx, StepUpHandler.CODE, no.message());
+            case StepUpHandler.Proof.Given given -> useCase.apply(given.proof()) instanceof Outcome.Refused refused
+                    ? Forms.error(ctx, blockOf.apply(refused.field()), words.plain(refused.reply()))
+                    : ctx.ack();
+        };
     }
 
     /**
@@ -160,17 +141,17 @@ public class GrantActionsHandler implements BoltRegistration {
     private Response clicked(Button button, BlockActionRequest req, ActionContext ctx)
             throws IOException, SlackApiException {
         return switch (button) {
-            case APPROVE -> guarded(req, ctx, StepUpForms.Guarded.APPROVE, requests::approve);
-            case DENY -> openReasonForm(req, ctx, DENY_CALLBACK, "Deny", "Deny");
+            case APPROVE -> guarded(req, ctx, StepUpHandler.Guarded.APPROVE, requests::approve);
+            case DENY -> openReasonForm(req, ctx, ReasonForm.Decision.DENY);
             case CANCEL -> ButtonActions.decide(req, ctx, later, words, requests::cancel);
-            case BREAK_GLASS -> guarded(req, ctx, StepUpForms.Guarded.BREAK_GLASS, requests::breakGlass);
+            case BREAK_GLASS -> guarded(req, ctx, StepUpHandler.Guarded.BREAK_GLASS, requests::breakGlass);
             case REVEAL -> reveal(req, ctx);
             case DONE -> ButtonActions.decide(req, ctx, later, words,
                     (id, user) -> access.revoke(id, user, Optional.empty()));
             case EXTEND -> openExtendForm(req, ctx);
-            case APPROVE_EXTENSION -> guarded(req, ctx, StepUpForms.Guarded.APPROVE_EXTENSION,
+            case APPROVE_EXTENSION -> guarded(req, ctx, StepUpHandler.Guarded.APPROVE_EXTENSION,
                     extensions::approveExtension);
-            case DENY_EXTENSION -> openReasonForm(req, ctx, DENY_EXTENSION_CALLBACK, "Deny extension", "Deny");
+            case DENY_EXTENSION -> openReasonForm(req, ctx, ReasonForm.Decision.DENY_EXTENSION);
             case RESOLVE -> ButtonActions.decide(req, ctx, later, words,
                     (id, user) -> access.resolveRevocation(id, user, "marked resolved in Slack"));
         };
@@ -180,7 +161,7 @@ public class GrantActionsHandler implements BoltRegistration {
      * A button whose action step-up may guard: where the policy asks for it, the code modal opens and nothing else
      * happens; otherwise the use case runs as for any click.
      */
-    private Response guarded(BlockActionRequest req, ActionContext ctx, StepUpForms.Guarded action,
+    private Response guarded(BlockActionRequest req, ActionContext ctx, StepUpHandler.Guarded action,
                              java.util.function.BiFunction<GrantId, String, Outcome> useCase) {
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isPresent() && stepUp.required(id.get(), action.action)) {
@@ -190,82 +171,51 @@ public class GrantActionsHandler implements BoltRegistration {
     }
 
     /** A modal asking why (deny a request, deny an extension); the decision is made on submit. */
-    private Response openReasonForm(BlockActionRequest req, ActionContext ctx, String callback, String title,
-                                    String submit) throws IOException, SlackApiException {
-        Optional<GrantId> id = ButtonActions.grantOf(req);
-        if (id.isEmpty()) {
-            ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
-            return ctx.ack();
-        }
-        return openForm(req, ctx, id.get(), callback, title + " " + id.get(), submit, List.of(
-                input(i -> i.blockId(REASON).label(plainText("Why? The requester sees this."))
-                        .element(plainTextInput(p -> p.actionId(REASON + "_input").multiline(true)
-                                .maxLength(RequestService.MAX_REASON_LENGTH))))));
+    private Response openReasonForm(BlockActionRequest req, ActionContext ctx, ReasonForm.Decision decision)
+            throws IOException, SlackApiException {
+        return openForm(req, ctx, id -> ReasonForm.build(decision, id, forms));
     }
 
     /** The requester's Extend button: a modal for the extra time and a new justification. */
     private Response openExtendForm(BlockActionRequest req, ActionContext ctx) throws IOException, SlackApiException {
+        return openForm(req, ctx, id -> ExtendForm.build(id, policy.justification(),
+                stepUp.required(id, StepUpPolicy.Action.EXTEND), forms));
+    }
+
+    /** Opens the form a button asks for, about the grant the button names; a failure is told to the clicker only. */
+    private Response openForm(BlockActionRequest req, ActionContext ctx,
+                              java.util.function.Function<GrantId, View> form) throws IOException, SlackApiException {
         Optional<GrantId> id = ButtonActions.grantOf(req);
         if (id.isEmpty()) {
             ButtonActions.respond(ctx, later.replies().answer("noGrantButton"));
             return ctx.ack();
         }
-        List<LayoutBlock> blocks = new java.util.ArrayList<>(List.of(
-                input(i -> i.blockId(DURATION).label(plainText("Extra time"))
-                        .hint(plainText("Like 15m or 1h. The total stays within the target's maximum."))
-                        .element(plainTextInput(p -> p.actionId(DURATION + "_input").maxLength(20)))),
-                input(i -> i.blockId(JUSTIFICATION).label(plainText("Why do you need more time?"))
-                        .element(plainTextInput(p -> p.actionId(JUSTIFICATION + "_input").multiline(true)
-                                .minLength(Math.min(policy.justification().minLength(), 3000))
-                                .maxLength(Math.min(policy.justification().maxLength(), 3000)))))));
-        if (stepUp.required(id.get(), StepUpPolicy.Action.EXTEND)) {
-            blocks.add(StepUpForms.codeField("Code from your authenticator app"));
-        }
-        return openForm(req, ctx, id.get(), EXTEND_CALLBACK, "Extend " + id.get(), "Ask", blocks);
-    }
-
-    private Response openForm(BlockActionRequest req, ActionContext ctx, GrantId id, String callback, String title,
-                              String submit, List<LayoutBlock> blocks) throws IOException, SlackApiException {
-        View form = view(v -> v.type("modal").callbackId(callback).privateMetadata(id.toString())
-                .title(viewTitle(t -> t.type("plain_text").text(title)))
-                .submit(viewSubmit(t -> t.type("plain_text").text(submit)))
-                .close(viewClose(t -> t.type("plain_text").text("Back")))
-                .blocks(blocks));
-        var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(form));
+        View view = form.apply(id.get());
+        var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(view));
         if (!r.isOk()) {
-            LOG.warn("Opening {} for {} failed: {}", callback, id, r.getError());
+            LOG.warn("Opening {} for {} failed: {}", view.getCallbackId(), id.get(), r.getError());
             ButtonActions.respond(ctx, later.replies().answer("formNotOpenedClickAgain", "error", r.getError()));
         }
         return ctx.ack();
     }
 
     /** A reason form was submitted: run the decision; a refusal shows on the form, which stays open. */
-    private Response submitReason(com.slack.api.bolt.request.builtin.ViewSubmissionRequest req,
-                                  com.slack.api.bolt.context.builtin.ViewSubmissionContext ctx,
-                                  TriFunction decision) {
+    private Response submitReason(ViewSubmissionRequest req, ViewSubmissionContext ctx, TriFunction decision) {
         String user = req.getPayload().getUser().getId();
         Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
         if (id.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, later.replies().plainAnswer("formLostGrant"))));
+            return Forms.error(ctx, ReasonForm.REASON, later.replies().plainAnswer("formLostGrant"));
         }
-        Outcome outcome = decision.apply(id.get(), user, valueOf(req.getPayload().getView().getState().getValues(),
-                REASON));
-        if (outcome instanceof Outcome.Done) {
-            return ctx.ack();
-        }
-        return ctx.ack(r -> r.responseAction("errors").errors(Map.of(REASON, words.plain(outcome.reply()))));
+        Outcome outcome = decision.apply(id.get(), user, Forms.text(req.getPayload().getView().getState(),
+                ReasonForm.REASON));
+        return outcome instanceof Outcome.Done ? ctx.ack()
+                : Forms.error(ctx, ReasonForm.REASON, words.plain(outcome.reply()));
     }
 
     /** A decision with a reason. */
     @FunctionalInterface
     private interface TriFunction {
         Outcome apply(GrantId id, String user, String reason);
-    }
-
-    private static String valueOf(Map<String, Map<String, com.slack.api.model.view.ViewState.Value>> values,
-                                  String block) {
-        var v = values == null ? null : values.getOrDefault(block, Map.of()).get(block + "_input");
-        return v == null || v.getValue() == null ? "" : v.getValue();
     }
 
     /**

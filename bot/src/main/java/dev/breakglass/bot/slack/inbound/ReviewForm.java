@@ -3,7 +3,7 @@ package dev.breakglass.bot.slack.inbound;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
-import dev.breakglass.bot.slack.render.SlackText;
+import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.Review;
@@ -19,10 +19,6 @@ import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.plainTextInput;
-import static com.slack.api.model.view.Views.view;
-import static com.slack.api.model.view.Views.viewClose;
-import static com.slack.api.model.view.Views.viewSubmit;
-import static com.slack.api.model.view.Views.viewTitle;
 
 /**
  * The Write review modal: one required answer per {@link ReviewQuestion}, each block named by the question's
@@ -31,30 +27,24 @@ import static com.slack.api.model.view.Views.viewTitle;
  */
 final class ReviewForm {
     static final String CALLBACK = "bg_review_form";
-    private static final String INPUT = "_input";
+    private static final String INPUT = Forms.INPUT;
 
     private ReviewForm() {
     }
 
     /** The form for the review of {@code g}; its private metadata is the grant id. */
-    static View build(Grant g) {
+    static View build(Grant g, FormWords forms) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        String what = "*" + g.id() + "* · *" + SlackText.escape(g.target()) + "*"
-                + g.role().map(r -> " as *" + SlackText.escape(r) + "*").orElse("") + " for "
-                + DurationText.format(g.duration()) + (g.emergency() ? " · :rotating_light: emergency access" : "")
-                + "\nYour answers go to the post-mortem thread under the request card and into the audit log; "
-                + "they cannot be changed once submitted.";
+        String what = forms.mrkdwn("reviewIntro", "id", g.id(), "target", g.target(), "role", g.role().orElse(""),
+                "duration", DurationText.format(g.duration()), "emergency", g.emergency());
         blocks.add(section(s -> s.text(markdownText(what))));
         for (ReviewQuestion q : ReviewQuestion.values()) {
             blocks.add(input(i -> i.blockId(q.key()).label(plainText(q.text()))
                     .element(plainTextInput(p -> p.actionId(q.key() + INPUT).multiline(true)
                             .maxLength(Review.MAX_ANSWER_LENGTH)))));
         }
-        return view(v -> v.type("modal").callbackId(CALLBACK).privateMetadata(g.id().toString())
-                .title(viewTitle(t -> t.type("plain_text").text("Review " + g.id())))
-                .submit(viewSubmit(t -> t.type("plain_text").text("Submit review")))
-                .close(viewClose(t -> t.type("plain_text").text("Back")))
-                .blocks(blocks));
+        return Forms.modal(CALLBACK, g.id().toString(), forms.plain("reviewTitle", "id", g.id()),
+                forms.plain("reviewSubmit"), forms.plain("back"), blocks);
     }
 
     /** The answers in a submitted form; a question left empty is missing from the map. */
@@ -64,7 +54,7 @@ final class ReviewForm {
                 : state.getValues();
         for (ReviewQuestion q : ReviewQuestion.values()) {
             ViewState.Value v = values.getOrDefault(q.key(), Map.of()).get(q.key() + INPUT);
-            if (v != null && v.getValue() != null) {
+            if (v != null && v.getValue() != null) { // not Forms.text: an empty answer is missing, not ""
                 answers.put(q, v.getValue());
             }
         }

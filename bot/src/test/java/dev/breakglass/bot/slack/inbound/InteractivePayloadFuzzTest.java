@@ -58,8 +58,8 @@ class InteractivePayloadFuzzTest {
             GrantCard.BREAK_GLASS, GrantCard.REVEAL, GrantCard.DONE, GrantCard.EXTEND, GrantCard.APPROVE_EXTENSION,
             GrantCard.DENY_EXTENSION, GrantCard.RESOLVE);
     private static final List<String> CALLBACKS = List.of(RequestForm.CALLBACK, ReviewForm.CALLBACK,
-            GrantActionsHandler.EXTEND_CALLBACK, GrantActionsHandler.DENY_CALLBACK,
-            GrantActionsHandler.DENY_EXTENSION_CALLBACK);
+            ExtendForm.CALLBACK, ReasonForm.Decision.DENY.callback,
+            ReasonForm.Decision.DENY_EXTENSION.callback);
 
     private static final Bot BOT = new Bot();
 

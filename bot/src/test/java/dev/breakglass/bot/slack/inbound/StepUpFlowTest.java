@@ -90,7 +90,7 @@ class StepUpFlowTest {
     private void enrol(String user) {
         bot.deliver().slashCommand(user, "C0GENERAL", "mfa enroll");
         SlackView modal = bot.slack().openModal(user).orElseThrow();
-        assertEquals(StepUpForms.ENROL_CALLBACK, modal.callbackId());
+        assertEquals(StepUpHandler.ENROL_CALLBACK, modal.callbackId());
         String uri = otpauthIn(modal.view()).orElseThrow();
         String secret = Rfc6238.secretOf(uri);
         secrets.put(user, secret);
@@ -101,7 +101,7 @@ class StepUpFlowTest {
 
     /** A code of {@code user}'s secret for a time step not used yet (one step ahead passes as clock drift). */
     private ViewInput code(String user) {
-        return ViewInput.create().plainText(StepUpForms.CODE, StepUpForms.CODE + "_input", freshCode(user));
+        return ViewInput.create().plainText(StepUpHandler.CODE, StepUpHandler.CODE + "_input", freshCode(user));
     }
 
     private String freshCode(String user) {
@@ -133,7 +133,7 @@ class StepUpFlowTest {
                 .staticSelect("target", "target_input", "orders-db", "orders-db")
                 .plainText("duration", "duration_input", "30m")
                 .plainText("justification", "justification_input", WHY)
-                .plainText(StepUpForms.CODE, StepUpForms.CODE + "_input", freshCode(ALICE)));
+                .plainText(StepUpHandler.CODE, StepUpHandler.CODE + "_input", freshCode(ALICE)));
         RunningBot.await(Workflow.WAIT, () -> bot.slack().messages(Workflow.APPROVALS).size() > cards, () -> "no card");
         Message card = bot.slack().messages(Workflow.APPROVALS).get(cards);
         return Workflow.idIn(card.blocks().path(0).path("text").path("text").asText());
@@ -146,7 +146,7 @@ class StepUpFlowTest {
 
         flow.press(BOB, flow.card(id), GrantCard.APPROVE, id); // the block_actions Slack sends: no code in it
         SlackView codeModal = bot.slack().openModal(BOB).orElseThrow();
-        assertEquals(StepUpForms.CODE_CALLBACK, codeModal.callbackId());
+        assertEquals(StepUpHandler.CODE_CALLBACK, codeModal.callbackId());
         assertEquals(GrantState.PENDING, flow.grant(id).state());
         assertTrue(flow.grant(id).approvedBy().isEmpty(), "the click alone approved nothing");
 
@@ -180,7 +180,7 @@ class StepUpFlowTest {
         Message offer = flow.awaitDirectMessage(ALICE, id, "break the glass alone");
         flow.press(ALICE, offer, GrantCard.BREAK_GLASS, id);
         SlackView codeModal = bot.slack().openModal(ALICE).orElseThrow();
-        assertEquals(StepUpForms.CODE_CALLBACK, codeModal.callbackId());
+        assertEquals(StepUpHandler.CODE_CALLBACK, codeModal.callbackId());
         assertEquals(GrantState.PENDING, flow.grant(id).state(), "the click alone broke nothing");
         bot.deliver().viewSubmission(ALICE, codeModal.id(), code(ALICE));
         assertTrue(flow.awaitState(id, GrantState.ACTIVE).emergency());
@@ -198,16 +198,16 @@ class StepUpFlowTest {
         Message warning = flow.awaitDirectMessage(ALICE, id, "Extend it");
         flow.press(ALICE, warning, GrantCard.EXTEND, id);
         SlackView form = bot.slack().openModal(ALICE).orElseThrow();
-        assertTrue(form.view().toString().contains(StepUpForms.CODE), "the extend form has a code field");
+        assertTrue(form.view().toString().contains(StepUpHandler.CODE), "the extend form has a code field");
         bot.deliver().viewSubmission(ALICE, form.id(), ViewInput.create()
                 .plainText("duration", "duration_input", "10m")
                 .plainText("justification", "justification_input", "the restore is still running, ETA 10m")
-                .plainText(StepUpForms.CODE, StepUpForms.CODE + "_input", freshCode(ALICE)));
+                .plainText(StepUpHandler.CODE, StepUpHandler.CODE + "_input", freshCode(ALICE)));
         Message card = flow.awaitCard(id, "Extension requested:* 10m more");
 
         flow.press(BOB, card, GrantCard.APPROVE_EXTENSION, id);
         SlackView codeModal = bot.slack().openModal(BOB).orElseThrow();
-        assertEquals(StepUpForms.CODE_CALLBACK, codeModal.callbackId());
+        assertEquals(StepUpHandler.CODE_CALLBACK, codeModal.callbackId());
         assertTrue(flow.grant(id).extension().orElseThrow().approvedBy().isEmpty(), "the click alone approved nothing");
         bot.deliver().viewSubmission(BOB, codeModal.id(), code(BOB));
         RunningBot.await(Workflow.WAIT, () -> flow.grant(id).extension().isEmpty()
@@ -232,7 +232,7 @@ class StepUpFlowTest {
         String wrong = right.equals("000000") ? "111111" : "000000";
         for (int i = 0; i < 5; i++) {
             bot.deliver().viewSubmission(BOB, codeModal.id(), ViewInput.create()
-                    .plainText(StepUpForms.CODE, StepUpForms.CODE + "_input", wrong));
+                    .plainText(StepUpHandler.CODE, StepUpHandler.CODE + "_input", wrong));
         }
         assertTrue(bot.slack().openModal(BOB).orElseThrow().errors().toString().contains("locked until"));
         RunningBot.await(Workflow.WAIT, () -> bot.slack().messages("C0SECURITY").stream()
@@ -284,7 +284,7 @@ class StepUpFlowTest {
             String text = call.params().toString() + call.response();
             for (Map.Entry<String, String> s : secrets.entrySet()) {
                 if (text.contains(s.getValue())) {
-                    boolean enrolment = call.method().equals("views.open") && text.contains(StepUpForms.ENROL_CALLBACK);
+                    boolean enrolment = call.method().equals("views.open") && text.contains(StepUpHandler.ENROL_CALLBACK);
                     if (enrolment) {
                         modals.merge(s.getKey(), 1, Integer::sum);
                     } else {

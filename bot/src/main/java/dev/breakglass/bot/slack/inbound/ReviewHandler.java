@@ -5,6 +5,7 @@ import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
 import com.slack.api.bolt.response.Response;
 import com.slack.api.methods.MethodsClient;
+import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.grant.Grant;
@@ -28,15 +29,18 @@ import java.util.Optional;
  * only to them, and no form opens.
  */
 @Singleton
-public class ReviewActions implements BoltRegistration {
-    private static final Logger LOG = LoggerFactory.getLogger(ReviewActions.class);
+public class ReviewHandler implements BoltRegistration {
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewHandler.class);
     private final ReviewService reviews;
     private final AfterAck later;
 
     private final ReplyText words;
 
-    public ReviewActions(ReviewService reviews, AfterAck later, ReplyText words) {
+    private final FormWords forms;
+
+    public ReviewHandler(ReviewService reviews, AfterAck later, ReplyText words, FormWords forms) {
         this.words = words;
+        this.forms = forms;
         this.reviews = reviews;
         this.later = later;
     }
@@ -49,18 +53,16 @@ public class ReviewActions implements BoltRegistration {
             String user = req.getPayload().getUser().getId();
             Optional<GrantId> id = GrantId.parse(req.getPayload().getView().getPrivateMetadata());
             if (id.isEmpty()) {
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ReviewForm.firstBlock(),
-                        later.replies().plainAnswer("reviewFormLostGrant"))));
+                return Forms.error(ctx, ReviewForm.firstBlock(), later.replies().plainAnswer("reviewFormLostGrant"));
             }
             Map<ReviewQuestion, String> answers = ReviewForm.read(req.getPayload().getView().getState());
             Map<String, String> errors = ReviewForm.errors(answers);
             if (!errors.isEmpty()) {
-                return ctx.ack(r -> r.responseAction("errors").errors(errors));
+                return Forms.errors(ctx, errors);
             }
             Outcome outcome = reviews.write(id.get(), user, answers);
             if (outcome instanceof Outcome.Refused || outcome instanceof Outcome.Unchanged) {
-                return ctx.ack(r -> r.responseAction("errors").errors(Map.of(ReviewForm.firstBlock(),
-                        words.plain(outcome.reply()))));
+                return Forms.error(ctx, ReviewForm.firstBlock(), words.plain(outcome.reply()));
             }
             return ctx.ack(); // the thread shows the review; the card and the channels are told
         });
@@ -90,7 +92,7 @@ public class ReviewActions implements BoltRegistration {
         }
         Grant g = done.grant();
         try {
-            var r = client.viewsOpen(b -> b.triggerId(triggerId).view(ReviewForm.build(g)));
+            var r = client.viewsOpen(b -> b.triggerId(triggerId).view(ReviewForm.build(g, forms)));
             if (!r.isOk()) {
                 LOG.warn("Opening the review form of {} failed: {}", id, r.getError());
                 return Optional.of(later.replies().answer("reviewFormNotOpened", "error", r.getError()));

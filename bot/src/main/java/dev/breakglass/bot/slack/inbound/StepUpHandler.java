@@ -11,8 +11,8 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.ReplyText;
-import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.bot.stepup.StepUpQr;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
@@ -31,7 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static com.slack.api.model.block.Blocks.image;
@@ -40,10 +39,6 @@ import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.plainTextInput;
-import static com.slack.api.model.view.Views.view;
-import static com.slack.api.model.view.Views.viewClose;
-import static com.slack.api.model.view.Views.viewSubmit;
-import static com.slack.api.model.view.Views.viewTitle;
 
 /**
  * Step-up in Slack: the small code modal that Approve, Break glass now and Approve extension open where the policy
@@ -54,12 +49,12 @@ import static com.slack.api.model.view.Views.viewTitle;
  * image URL, which is sealed and works only until the enrolment is confirmed). Codes are never logged or echoed.
  */
 @Singleton
-public class StepUpForms implements BoltRegistration {
+public class StepUpHandler implements BoltRegistration {
     static final String CODE_CALLBACK = "bg_step_up";
     static final String ENROL_CALLBACK = "bg_step_up_enrol";
     /** The block id of every code field, in every form. */
     public static final String CODE = "step_up_code";
-    private static final Logger LOG = LoggerFactory.getLogger(StepUpForms.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StepUpHandler.class);
 
     private final StepUpService stepUps;
     private final QueryService queries;
@@ -71,11 +66,13 @@ public class StepUpForms implements BoltRegistration {
     private final ReplyText words;
 
     private final CommandReplies replies;
+    private final FormWords forms;
 
-    public StepUpForms(StepUpService stepUps, QueryService queries, RequestService requests,
+    public StepUpHandler(StepUpService stepUps, QueryService queries, RequestService requests,
                        ExtensionService extensions, Policy policy, StepUpQr qr, ReplyText words,
-                       CommandReplies replies) {
+                       CommandReplies replies, FormWords forms) {
         this.words = words;
+        this.forms = forms;
         this.replies = replies;
         this.stepUps = stepUps;
         this.queries = queries;
@@ -87,11 +84,12 @@ public class StepUpForms implements BoltRegistration {
 
     /** The actions on an existing grant that a code modal guards, by the name kept in the modal's metadata. */
     enum Guarded {
-        APPROVE(StepUpPolicy.Action.APPROVE, "Approve"),
-        BREAK_GLASS(StepUpPolicy.Action.BREAK_GLASS, "Break glass"),
-        APPROVE_EXTENSION(StepUpPolicy.Action.APPROVE_EXTENSION, "Approve more time");
+        APPROVE(StepUpPolicy.Action.APPROVE, "approveVerb"),
+        BREAK_GLASS(StepUpPolicy.Action.BREAK_GLASS, "breakGlassVerb"),
+        APPROVE_EXTENSION(StepUpPolicy.Action.APPROVE_EXTENSION, "approveExtensionVerb");
 
         final StepUpPolicy.Action action;
+        /** The section of {@code forms.mustache} that names the action (the code modal's button). */
         final String verb;
 
         Guarded(StepUpPolicy.Action action, String verb) {
@@ -122,17 +120,12 @@ public class StepUpForms implements BoltRegistration {
      */
     Response askForCode(BlockActionRequest req, ActionContext ctx, GrantId id, Guarded guarded) {
         String user = req.getPayload().getUser().getId();
+        String verb = forms.plain(guarded.verb);
         if (!stepUps.enrolled(user)) {
-            ButtonActions.respond(ctx, words.mrkdwn(StepUpService.howToEnrol(guarded.verb + " " + id)));
+            ButtonActions.respond(ctx, words.mrkdwn(StepUpService.howToEnrol(verb + " " + id)));
             return ctx.ack();
         }
-        View modal = view(v -> v.type("modal").callbackId(CODE_CALLBACK).privateMetadata(guarded.name() + " " + id)
-                .title(viewTitle(t -> t.type("plain_text").text("Step-up")))
-                .submit(viewSubmit(t -> t.type("plain_text").text(guarded.verb)))
-                .close(viewClose(t -> t.type("plain_text").text("Back")))
-                .blocks(List.of(
-                        section(s -> s.text(markdownText(guarded.verb + " " + id + " needs a second factor."))),
-                        codeField("Code from your authenticator app"))));
+        View modal = codeModal(guarded, id, forms);
         try {
             var r = ctx.client().viewsOpen(b -> b.triggerId(req.getPayload().getTriggerId()).view(modal));
             if (!r.isOk()) {
@@ -146,35 +139,42 @@ public class StepUpForms implements BoltRegistration {
         return ctx.ack();
     }
 
-    /** The code input every step-up form uses. */
-    static LayoutBlock codeField(String label) {
-        return input(i -> i.blockId(CODE).label(plainText(label))
-                .hint(plainText("The 6 digits your authenticator app shows for Breakglass."))
-                .element(plainTextInput(p -> p.actionId(CODE + "_input").minLength(1).maxLength(20))));
+    /** The modal that asks for a code before {@code guarded} on {@code id} counts. */
+    static View codeModal(Guarded guarded, GrantId id, FormWords forms) {
+        String verb = forms.plain(guarded.verb);
+        return Forms.modal(CODE_CALLBACK, guarded.name() + " " + id, forms.plain("stepUpTitle"), verb,
+                forms.plain("back"), List.of(
+                        section(s -> s.text(markdownText(forms.mrkdwn("stepUpNeeds", "verb", verb, "id", id)))),
+                        codeField(forms.plain("codeLabel"), forms)));
     }
 
-    /** The code typed in a form's code field; empty text when there is none. */
-    static String codeOf(ViewState state) {
-        Map<String, Map<String, ViewState.Value>> values = state == null ? null : state.getValues();
-        ViewState.Value v = values == null ? null : values.getOrDefault(CODE, Map.of()).get(CODE + "_input");
-        return v == null || v.getValue() == null ? "" : v.getValue();
+    /** The code input every step-up form uses, labelled {@code label}. */
+    static LayoutBlock codeField(String label, FormWords forms) {
+        return input(i -> i.blockId(CODE).label(plainText(label))
+                .hint(plainText(forms.plain("codeHint")))
+                .element(plainTextInput(p -> p.actionId(CODE + Forms.INPUT).minLength(1).maxLength(20))));
     }
 
     /**
-     * Checks the code of a form where step-up applies.
+     * The proof the code field of a submitted form gives for {@code action}: none needed when the policy does not
+     * ask ({@code required} false: the code field is ignored), else the code checked now.
      *
-     * @return the proof, or the message for the code field
+     * @return the proof to hand to the use case, or the message for the code field
      */
-    Proof check(String user, ViewState state, StepUpPolicy.Action action, Optional<GrantId> grant) {
-        return switch (stepUps.verify(user, codeOf(state), action, grant)) {
-            case StepUpService.Verdict.Passed p -> new Proof.Passed(p.proof());
+    Proof proof(String user, ViewState state, StepUpPolicy.Action action, Optional<GrantId> grant, boolean required) {
+        if (!required) {
+            return new Proof.Given(Optional.empty());
+        }
+        return switch (stepUps.verify(user, Forms.text(state, CODE), action, grant)) {
+            case StepUpService.Verdict.Passed p -> new Proof.Given(Optional.of(p.proof()));
             case StepUpService.Verdict.Refused r -> new Proof.Refused(words.plain(r.reply()));
         };
     }
 
-    /** What {@link #check} gave. */
+    /** What {@link #proof} gave. */
     sealed interface Proof {
-        record Passed(StepUpProof proof) implements Proof {
+        /** @param proof empty where the policy asks for no step-up */
+        record Given(Optional<StepUpProof> proof) implements Proof {
         }
 
         record Refused(String message) implements Proof {
@@ -189,20 +189,20 @@ public class StepUpForms implements BoltRegistration {
                 .findFirst();
         Optional<GrantId> id = meta.length < 2 ? Optional.empty() : GrantId.parse(meta[1]);
         if (guarded.isEmpty() || id.isEmpty()) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, replies.plainAnswer("formLostGrant"))));
+            return Forms.error(ctx, CODE, replies.plainAnswer("formLostGrant"));
         }
-        Proof proof = check(user, req.getPayload().getView().getState(), guarded.get().action, id);
+        Proof proof = proof(user, req.getPayload().getView().getState(), guarded.get().action, id, true);
         if (proof instanceof Proof.Refused refused) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, refused.message())));
+            return Forms.error(ctx, CODE, refused.message());
         }
-        Optional<StepUpProof> passed = Optional.of(((Proof.Passed) proof).proof());
+        Optional<StepUpProof> passed = ((Proof.Given) proof).proof();
         Outcome outcome = switch (guarded.get()) {
             case APPROVE -> requests.approve(id.get(), user, passed);
             case BREAK_GLASS -> requests.breakGlass(id.get(), user, passed);
             case APPROVE_EXTENSION -> extensions.approveExtension(id.get(), user, passed);
         };
         if (!(outcome instanceof Outcome.Done)) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(outcome.reply()))));
+            return Forms.error(ctx, CODE, words.plain(outcome.reply()));
         }
         tell(ctx.client(), user, words.mrkdwn(outcome.reply()));
         return ctx.ack();
@@ -220,20 +220,7 @@ public class StepUpForms implements BoltRegistration {
             return words.mrkdwn(refused.reply());
         }
         StepUp.Enrolment enrolment = ((StepUpService.Enrolling.Started) enrolling).enrolment();
-        List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.text(plainText(enrolment.instructions()))));
-        enrolment.otpauthUri().ifPresent(uri -> {
-            qr.imageUrl(user).ifPresent(url -> blocks.add(image(i -> i.imageUrl(url).altText("QR code to scan with an "
-                    + "authenticator app"))));
-            blocks.add(section(s -> s.text(markdownText("Or add this link to your app by hand (it is your secret: do "
-                    + "not share it):\n`" + SlackText.escape(uri) + "`"))));
-        });
-        blocks.add(codeField("First code, to confirm"));
-        View modal = view(v -> v.type("modal").callbackId(ENROL_CALLBACK)
-                .title(viewTitle(t -> t.type("plain_text").text("Set up step-up")))
-                .submit(viewSubmit(t -> t.type("plain_text").text("Confirm")))
-                .close(viewClose(t -> t.type("plain_text").text("Cancel")))
-                .blocks(blocks));
+        View modal = enrolmentModal(enrolment, qr.imageUrl(user), forms);
         try {
             var r = client.viewsOpen(b -> b.triggerId(triggerId).view(modal));
             if (!r.isOk()) {
@@ -248,12 +235,28 @@ public class StepUpForms implements BoltRegistration {
         return "";
     }
 
+    /**
+     * The enrolment modal: the adapter's instructions, the QR image (when the bot has a public URL) and the
+     * {@code otpauth://} link for a factor that has them, and the field for the first code.
+     */
+    static View enrolmentModal(StepUp.Enrolment enrolment, Optional<String> qrImage, FormWords forms) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(section(s -> s.text(plainText(enrolment.instructions()))));
+        enrolment.otpauthUri().ifPresent(uri -> {
+            qrImage.ifPresent(url -> blocks.add(image(i -> i.imageUrl(url).altText(forms.plain("qrAlt")))));
+            blocks.add(section(s -> s.text(markdownText(forms.mrkdwn("enrolByHand", "uri", uri)))));
+        });
+        blocks.add(codeField(forms.plain("firstCodeLabel"), forms));
+        return Forms.modal(ENROL_CALLBACK, null, forms.plain("enrolTitle"), forms.plain("enrolSubmit"),
+                forms.plain("cancel"), blocks);
+    }
+
     /** The enrolment modal was submitted with a first code. */
     private Response submitEnrolment(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         String user = req.getPayload().getUser().getId();
-        StepUpService.Verdict verdict = stepUps.confirm(user, codeOf(req.getPayload().getView().getState()));
+        StepUpService.Verdict verdict = stepUps.confirm(user, Forms.text(req.getPayload().getView().getState(), CODE));
         if (verdict instanceof StepUpService.Verdict.Refused refused) {
-            return ctx.ack(r -> r.responseAction("errors").errors(Map.of(CODE, words.plain(refused.reply()))));
+            return Forms.error(ctx, CODE, words.plain(refused.reply()));
         }
         tell(ctx.client(), user, replies.answer("stepUpSetUp"));
         return ctx.ack();

@@ -1,0 +1,72 @@
+package dev.breakglass.bot.slack.inbound;
+
+import com.slack.api.util.json.GsonFactory;
+import dev.breakglass.bot.config.PolicyLoader;
+import dev.breakglass.bot.slack.render.FormWords;
+import dev.breakglass.bot.slack.render.Templates;
+import dev.breakglass.bot.testing.Golden;
+import dev.breakglass.bot.testing.SampleGrants;
+import dev.breakglass.grant.GrantId;
+import dev.breakglass.policy.Policy;
+import dev.breakglass.port.StepUp;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every modal the bot opens, as the JSON Slack receives, against the golden file {@code forms.txt} (see {@link Golden}
+ * for the update switch): the words come from {@code forms.mustache}, the shape from the form classes.
+ */
+class FormsGoldenTest {
+    private static final GrantId ID = new GrantId(7);
+    private final FormWords forms = new FormWords(new Templates(Optional.empty(), List.of(FormWords.TEMPLATE)));
+    private final Policy policy = new PolicyLoader().loadDemo();
+    private final Policy stepUp = new PolicyLoader().parse("step-up.yml", """
+            channels:
+              approvals: C0APPROVALS
+              notify: [C0SECURITY]
+            targets:
+              orders-db:
+                adapter: webhook
+                roles: [read-only, admin]
+                max-duration: 1h
+                approvers: [S0SRELEADS]
+                step-up: both
+            """);
+
+    private static String json(Object view) {
+        return GsonFactory.createSnakeCase().newBuilder().setPrettyPrinting().create().toJson(view);
+    }
+
+    @Test
+    void eachModal() throws IOException {
+        Golden.Cases cases = new Golden.Cases()
+                .add("request", json(RequestForm.build(List.copyOf(policy.targets().values()), policy.justification(), forms)))
+                .add("request, filled in", json(RequestForm.build(List.copyOf(policy.targets().values()), policy.justification(),
+                        Optional.of(new RequestForm.Prefill("demo-db:admin", Duration.ofMinutes(5),
+                                "Orders API returns 500s " + SampleGrants.HOSTILE)), forms)))
+                .add("request, with a step-up code", json(RequestForm.build(List.copyOf(stepUp.targets().values()),
+                        stepUp.justification(), forms)))
+                .add("review", json(ReviewForm.build(SampleGrants.emergency(), forms)))
+                .add("review, not an emergency", json(ReviewForm.build(SampleGrants.active(), forms)))
+                .add("deny", json(ReasonForm.build(ReasonForm.Decision.DENY, ID, forms)))
+                .add("deny extension", json(ReasonForm.build(ReasonForm.Decision.DENY_EXTENSION, ID, forms)))
+                .add("extend", json(ExtendForm.build(ID, policy.justification(), false, forms)))
+                .add("extend, with a step-up code", json(ExtendForm.build(ID, policy.justification(), true, forms)));
+        for (StepUpHandler.Guarded guarded : StepUpHandler.Guarded.values()) {
+            cases.add("step-up code, " + guarded, json(StepUpHandler.codeModal(guarded, ID, forms)));
+        }
+        StepUp.Enrolment totp = new StepUp.Enrolment("Scan the code with your authenticator app.",
+                Optional.of("otpauth://totp/Breakglass:U0ALICE?secret=EXAMPLEONLY&issuer=Breakglass"));
+        cases.add("enrolment", json(StepUpHandler.enrolmentModal(totp,
+                        Optional.of("https://breakglass.example/step-up/qr/sealed"), forms)))
+                .add("enrolment, no QR image", json(StepUpHandler.enrolmentModal(totp, Optional.empty(), forms)))
+                .add("enrolment, no link", json(StepUpHandler.enrolmentModal(
+                        new StepUp.Enrolment("Ask security for a hardware key.", Optional.empty()),
+                        Optional.empty(), forms)));
+        cases.assertMatches("forms.txt");
+    }
+}
