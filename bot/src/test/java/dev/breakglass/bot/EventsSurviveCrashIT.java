@@ -2,9 +2,9 @@ package dev.breakglass.bot;
 
 import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.persistence.JdbcGrantStore;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.RecordedCall;
-import dev.breakglass.bot.sandbox.SlackDelivery;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.RecordedCall;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.BotProcess;

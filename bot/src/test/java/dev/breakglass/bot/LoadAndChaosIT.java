@@ -1,13 +1,13 @@
 package dev.breakglass.bot;
 
-import dev.breakglass.bot.sandbox.DeliveryResult;
-import dev.breakglass.bot.sandbox.Directory;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.SandboxDirectory;
-import dev.breakglass.bot.sandbox.SlackDelivery;
-import dev.breakglass.bot.sandbox.SlackDeliveryException;
-import dev.breakglass.bot.sandbox.SlackView;
-import dev.breakglass.bot.sandbox.ViewInput;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.state.Directory;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.SandboxDirectory;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackDeliveryException;
+import dev.breakglass.bot.sandbox.state.SlackView;
+import dev.breakglass.bot.sandbox.transport.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.ApprovalCards;
 import dev.breakglass.bot.testing.LoadCluster;

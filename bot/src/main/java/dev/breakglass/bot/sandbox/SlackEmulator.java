@@ -1,5 +1,22 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.state.BotIdentity;
+import dev.breakglass.bot.sandbox.state.Directory;
+import dev.breakglass.bot.sandbox.state.EmulatorState;
+import dev.breakglass.bot.sandbox.state.EphemeralMessage;
+import dev.breakglass.bot.sandbox.state.Json;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.RecordedCall;
+import dev.breakglass.bot.sandbox.state.ResponseUrlPost;
+import dev.breakglass.bot.sandbox.state.SandboxDirectory;
+import dev.breakglass.bot.sandbox.state.SlackView;
+import dev.breakglass.bot.sandbox.state.Team;
+import dev.breakglass.bot.sandbox.transport.HttpDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.SocketModeServer;
+import dev.breakglass.bot.sandbox.transport.Workspace;
+import dev.breakglass.bot.sandbox.webapi.WebApi;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -52,7 +69,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe. Time comes from the injected clock only (ts values, trigger and response URL expiry), except
  * that ack deadlines are measured in real time by {@link SlackDelivery}.
  */
-public final class SlackEmulator implements AutoCloseable {
+public final class SlackEmulator implements AutoCloseable, Workspace {
 
     private final EmulatorState state;
     private final WebApi webApi;
@@ -186,6 +203,7 @@ public final class SlackEmulator implements AutoCloseable {
      * ({@code originalTs} the message's ts; {@code originalEphemeral} when it is an ephemeral message).
      * Usable 5 times within 30 minutes (emulator clock).
      */
+    @Override
     public String issueResponseUrl(String channelId, String userId, String originalTs, boolean originalEphemeral) {
         requireUser(userId);
         return state.issueResponseUrl(responseUrlBase, channelId, userId, originalTs, originalEphemeral).url;
@@ -327,13 +345,15 @@ public final class SlackEmulator implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- package-private, for SlackDelivery
+    // ---------------------------------------------------------------- for SlackDelivery (Workspace)
 
-    EmulatorState state() {
+    @Override
+    public EmulatorState state() {
         return state;
     }
 
-    void changed() {
+    @Override
+    public void changed() {
         for (Runnable l : listeners) {
             try {
                 l.run();

@@ -8,15 +8,17 @@
  * Bolt at it with {@code SlackConfig#setMethodsEndpointUrlPrefix(emulator.apiUrl())}.
  *
  * <ul>
- *   <li>{@link dev.breakglass.bot.sandbox.SlackEmulator}: the Web API server and everything it remembers
- *       (calls, messages, ephemeral messages, views, home tabs, response URL posts).</li>
- *   <li>{@link dev.breakglass.bot.sandbox.SlackDelivery}: what a user does (slash command, button click,
- *       modal submission, opening the Home tab), sent to the bot over a
- *       {@link dev.breakglass.bot.sandbox.DeliveryTransport}: {@link dev.breakglass.bot.sandbox.HttpDelivery}
- *       (signed POSTs) or {@link dev.breakglass.bot.sandbox.SocketModeServer} (WebSocket envelopes).</li>
- *   <li>{@link dev.breakglass.bot.sandbox.SlackSigner}: Slack's {@code v0} request signature.</li>
- *   <li>{@link dev.breakglass.bot.sandbox.SandboxDirectory}: the demo team, users, groups and channels.</li>
+ *   <li>{@link dev.breakglass.bot.sandbox.SlackEmulator}: the server (Web API under {@code /api/}, response URLs,
+ *       rate limits) and the facade tests and the console use; it owns the parts below.</li>
+ *   <li>{@link dev.breakglass.bot.sandbox.webapi}: the Web API methods.</li>
+ *   <li>{@link dev.breakglass.bot.sandbox.state}: everything the workspace remembers, and the demo directory.</li>
+ *   <li>{@link dev.breakglass.bot.sandbox.transport}: what a user does, sent to the bot over signed HTTP or Socket
+ *       Mode.</li>
+ *   <li>{@link dev.breakglass.bot.sandbox.console}: the web console at {@code /sandbox}.</li>
  * </ul>
+ *
+ * <p>Dependencies point one way: the emulator uses the three parts, the Web API and the transports use the state,
+ * and the state uses none of them ({@code ArchitectureTest} checks there is no cycle).
  *
  * <p>Plain Java, no Micronaut: the bot wires these classes itself. Nothing here reads the environment.
  */

@@ -2,7 +2,7 @@ package dev.breakglass.bot.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;

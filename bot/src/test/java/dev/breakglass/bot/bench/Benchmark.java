@@ -1,8 +1,8 @@
 package dev.breakglass.bot.bench;
 
-import dev.breakglass.bot.sandbox.BotAnswer;
-import dev.breakglass.bot.sandbox.HttpDelivery;
-import dev.breakglass.bot.sandbox.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.BotAnswer;
+import dev.breakglass.bot.sandbox.transport.HttpDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import dev.breakglass.bot.testing.BotProcess;
 import dev.breakglass.bot.testing.LoadCluster;

@@ -1,8 +1,8 @@
 package dev.breakglass.bot.bench;
 
-import dev.breakglass.bot.sandbox.DeliveryResult;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.ApprovalCards;
 import dev.breakglass.bot.testing.LoadCluster;

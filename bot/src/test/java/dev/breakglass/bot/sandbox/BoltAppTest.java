@@ -1,5 +1,18 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.webapi.WebApiTest;
+
+import dev.breakglass.bot.sandbox.state.BlockKitTestData;
+import dev.breakglass.bot.sandbox.state.EphemeralMessage;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.SlackView;
+import dev.breakglass.bot.sandbox.transport.BotAnswer;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.transport.DeliveryTransport;
+import dev.breakglass.bot.sandbox.transport.HttpDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.ViewInput;
+
 import static com.slack.api.model.block.Blocks.asBlocks;
 import static com.slack.api.model.block.Blocks.section;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.state.RecordedCall;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.slack.api.Slack;

@@ -14,30 +14,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** A stand-in for the bot's /slack/events endpoint: records each request and answers as told. */
-final class BotReceiver implements AutoCloseable {
+public final class BotReceiver implements AutoCloseable {
 
-    record Received(Map<String, List<String>> headers, String contentType, String body) {
-        String header(String name) {
+    public record Received(Map<String, List<String>> headers, String contentType, String body) {
+        public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
         }
     }
 
-    record Reply(int status, String contentType, String body, long delayMillis) {
-        static Reply empty() {
+    public record Reply(int status, String contentType, String body, long delayMillis) {
+        public static Reply empty() {
             return new Reply(200, "text/plain", "", 0);
         }
 
-        static Reply json(String body) {
+        public static Reply json(String body) {
             return new Reply(200, "application/json; charset=utf-8", body, 0);
         }
     }
 
     private final HttpServer server;
-    final List<Received> received = new CopyOnWriteArrayList<>();
-    volatile Function<Received, Reply> replies = r -> Reply.empty();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
+    public volatile Function<Received, Reply> replies = r -> Reply.empty();
 
-    BotReceiver() {
+    public BotReceiver() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -69,11 +69,11 @@ final class BotReceiver implements AutoCloseable {
         server.start();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/slack/events");
     }
 
-    Received last() {
+    public Received last() {
         return received.get(received.size() - 1);
     }
 

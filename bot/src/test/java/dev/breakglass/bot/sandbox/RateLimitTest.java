@@ -1,5 +1,8 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.state.Json;
+import dev.breakglass.bot.sandbox.state.RecordedCall;
+
 import dev.breakglass.bot.testing.SlackSamples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,8 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.ResponseUrlPost;
+
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.asBlocks;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;

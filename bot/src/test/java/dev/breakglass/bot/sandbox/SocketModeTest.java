@@ -1,5 +1,14 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.webapi.WebApiTest;
+import dev.breakglass.bot.sandbox.transport.HttpDeliveryTest;
+
+import dev.breakglass.bot.sandbox.state.Json;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackDeliveryException;
+import dev.breakglass.bot.sandbox.transport.SocketModeServer;
+
 import dev.breakglass.bot.testing.SlackSamples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.sandbox;
 
+import dev.breakglass.bot.sandbox.webapi.WebApiTest;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

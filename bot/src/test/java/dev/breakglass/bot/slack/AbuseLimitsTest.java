@@ -1,8 +1,8 @@
 package dev.breakglass.bot.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.breakglass.bot.sandbox.HttpDelivery;
-import dev.breakglass.bot.sandbox.SlackSigner;
+import dev.breakglass.bot.sandbox.transport.HttpDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackSigner;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.bot.testing.WebhookReceiver;

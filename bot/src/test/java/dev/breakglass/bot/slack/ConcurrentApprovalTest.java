@@ -1,8 +1,8 @@
 package dev.breakglass.bot.slack;
 
-import dev.breakglass.bot.sandbox.Directory;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.SandboxDirectory;
+import dev.breakglass.bot.sandbox.state.Directory;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.SandboxDirectory;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.OffsetClock;

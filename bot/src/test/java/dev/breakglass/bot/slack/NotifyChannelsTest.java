@@ -1,10 +1,10 @@
 package dev.breakglass.bot.slack;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.sandbox.SlackEmulator;
-import dev.breakglass.bot.sandbox.SlackView;
-import dev.breakglass.bot.sandbox.ViewInput;
+import dev.breakglass.bot.sandbox.state.SlackView;
+import dev.breakglass.bot.sandbox.transport.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.OffsetClock;
 import dev.breakglass.bot.testing.RunningBot;

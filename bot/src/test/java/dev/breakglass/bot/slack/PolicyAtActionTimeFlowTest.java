@@ -1,7 +1,7 @@
 package dev.breakglass.bot.slack;
 
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.SandboxDirectory;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.SandboxDirectory;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;

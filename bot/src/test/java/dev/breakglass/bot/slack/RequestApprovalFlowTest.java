@@ -1,11 +1,11 @@
 package dev.breakglass.bot.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.breakglass.bot.sandbox.DeliveryResult;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.RecordedCall;
-import dev.breakglass.bot.sandbox.SlackView;
-import dev.breakglass.bot.sandbox.ViewInput;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.RecordedCall;
+import dev.breakglass.bot.sandbox.state.SlackView;
+import dev.breakglass.bot.sandbox.transport.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;

@@ -1,11 +1,11 @@
 package dev.breakglass.bot.slack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.breakglass.bot.sandbox.BotAnswer;
-import dev.breakglass.bot.sandbox.DeliveryResult;
-import dev.breakglass.bot.sandbox.EphemeralMessage;
-import dev.breakglass.bot.sandbox.HttpDelivery;
-import dev.breakglass.bot.sandbox.SlackSigner;
+import dev.breakglass.bot.sandbox.transport.BotAnswer;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.state.EphemeralMessage;
+import dev.breakglass.bot.sandbox.transport.HttpDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackSigner;
 import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.grant.GrantState;

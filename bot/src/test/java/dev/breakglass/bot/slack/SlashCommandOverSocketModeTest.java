@@ -1,6 +1,6 @@
 package dev.breakglass.bot.slack;
 
-import dev.breakglass.bot.sandbox.SocketModeServer;
+import dev.breakglass.bot.sandbox.transport.SocketModeServer;
 import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.breakglass.bot.slack;
 
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.BotExtension;
 import dev.breakglass.bot.testing.RunningBot;

@@ -1,7 +1,7 @@
 package dev.breakglass.bot.stepup;
 
-import dev.breakglass.bot.sandbox.SlackView;
-import dev.breakglass.bot.sandbox.ViewInput;
+import dev.breakglass.bot.sandbox.state.SlackView;
+import dev.breakglass.bot.sandbox.transport.ViewInput;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.PluginJar;
 import dev.breakglass.bot.testing.RunningBot;

@@ -1,6 +1,6 @@
 package dev.breakglass.bot.testing;
 
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.breakglass.bot.testing;
 
-import dev.breakglass.bot.sandbox.Directory;
-import dev.breakglass.bot.sandbox.RecordedCall;
-import dev.breakglass.bot.sandbox.SandboxDirectory;
-import dev.breakglass.bot.sandbox.SlackDelivery;
+import dev.breakglass.bot.sandbox.state.Directory;
+import dev.breakglass.bot.sandbox.state.RecordedCall;
+import dev.breakglass.bot.sandbox.state.SandboxDirectory;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 
 import java.io.IOException;

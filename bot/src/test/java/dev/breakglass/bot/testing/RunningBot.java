@@ -1,8 +1,8 @@
 package dev.breakglass.bot.testing;
 
 import dev.breakglass.bot.config.PolicyLoader;
-import dev.breakglass.bot.sandbox.HttpDelivery;
-import dev.breakglass.bot.sandbox.SlackDelivery;
+import dev.breakglass.bot.sandbox.transport.HttpDelivery;
+import dev.breakglass.bot.sandbox.transport.SlackDelivery;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;

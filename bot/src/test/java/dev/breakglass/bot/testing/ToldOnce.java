@@ -6,7 +6,7 @@ import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.config.AuditKey;
 import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.events.JdbcEventOutbox;
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.sandbox.SlackEmulator;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.GrantId;

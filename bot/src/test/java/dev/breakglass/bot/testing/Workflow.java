@@ -2,9 +2,9 @@ package dev.breakglass.bot.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.breakglass.bot.sandbox.DeliveryResult;
-import dev.breakglass.bot.sandbox.DeliveryTransport;
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.transport.DeliveryResult;
+import dev.breakglass.bot.sandbox.transport.DeliveryTransport;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;

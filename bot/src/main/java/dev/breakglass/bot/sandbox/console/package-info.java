@@ -4,7 +4,7 @@
  *
  * <p>The page is plain HTML, CSS and JavaScript modules served from the jar ({@code classpath:sandbox/}); it renders
  * the bot's real Block Kit from what the emulator holds, and everything a person does there goes to the bot the
- * way Slack sends it: {@link dev.breakglass.bot.sandbox.SlackDelivery} over signed HTTP to {@code /slack/events}.
+ * way Slack sends it: {@link dev.breakglass.bot.sandbox.transport.SlackDelivery} over signed HTTP to {@code /slack/events}.
  *
  * <ul>
  *   <li>{@link dev.breakglass.bot.sandbox.console.SandboxConsole}: what a user sees (a snapshot of the workspace

@@ -2,7 +2,7 @@ package dev.breakglass.bot.adapter.postgres;
 
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.JdbcAuditLog;
-import dev.breakglass.bot.sandbox.Message;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.adapter.MeteredTarget;
 import dev.breakglass.bot.testing.RunningBot;

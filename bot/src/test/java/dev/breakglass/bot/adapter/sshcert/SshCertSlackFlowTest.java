@@ -1,8 +1,8 @@
 package dev.breakglass.bot.adapter.sshcert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.SlackView;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.SlackView;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.Workflow;

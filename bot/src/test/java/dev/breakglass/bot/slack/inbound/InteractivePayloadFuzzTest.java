@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.breakglass.bot.sandbox.BotAnswer;
-import dev.breakglass.bot.sandbox.Message;
-import dev.breakglass.bot.sandbox.SlackView;
+import dev.breakglass.bot.sandbox.transport.BotAnswer;
+import dev.breakglass.bot.sandbox.state.Message;
+import dev.breakglass.bot.sandbox.state.SlackView;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
@@ -85,7 +85,7 @@ class InteractivePayloadFuzzTest {
             bot.deliver().slashCommand(Workflow.ALICE, "C0GENERAL", "");
             SlackView form = bot.slack().openModal(Workflow.ALICE).orElseThrow();
             submission = bot.deliver().viewSubmissionPayload(Workflow.ALICE, form.id(),
-                    dev.breakglass.bot.sandbox.ViewInput.create());
+                    dev.breakglass.bot.sandbox.transport.ViewInput.create());
             before = grants();
             targetCalls = receiver.calls().size();
             logs.start();
