@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  *       e.g. the grant's database role).</li>
  *   <li>{@code action}: the kind, like {@code statement}, {@code login}, {@code command}: a letter first, then
  *       letters, digits, {@code -}, {@code _}, {@code .}; at most {@value #MAX_ACTION}; kept lower-case.</li>
- *   <li>{@code detail}: may be empty (a login has none), at most {@value #MAX_DETAIL} characters before masking.
- *       Longer text is refused, not cut: a cut could end inside a literal and leave half a secret.</li>
+ *   <li>{@code detail}: may be empty (a login has none), at most {@value #MAX_DETAIL} characters once masked (so
+ *       what is stored always reads back). Longer text is refused, not cut: a cut could end inside a literal and
+ *       leave half a secret.</li>
  *   <li>{@code source}: where it was read, like {@code postgres-log}, {@code pg_stat_activity}, {@code ingest};
  *       same form as {@code action}.</li>
  * </ul>
@@ -39,7 +40,7 @@ public record Activity(GrantId grant, Instant at, String actor, String action, S
     public static final int MAX_ACTOR = 200;
     /** Longest action kind. */
     public static final int MAX_ACTION = 64;
-    /** Longest detail, before masking. */
+    /** Longest detail, once masked. */
     public static final int MAX_DETAIL = 16_000;
 
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9._-]{0," + (MAX_ACTION - 1) + "}");
@@ -56,10 +57,30 @@ public record Activity(GrantId grant, Instant at, String actor, String action, S
         if (detail == null) {
             detail = "";
         }
+        detail = SecretMask.mask(detail);
         if (detail.length() > MAX_DETAIL) {
             throw new IllegalArgumentException("detail is " + detail.length() + " characters; at most " + MAX_DETAIL);
         }
-        detail = SecretMask.mask(detail);
+    }
+
+    /**
+     * SHA-256 (lower-case hex) of the activity's fields, each length-prefixed so that no two activities share a
+     * text: what the audit chain keeps instead of the statement, so the chain proves the stored activity was not
+     * changed without carrying its text.
+     */
+    public String digest() {
+        StringBuilder canonical = new StringBuilder();
+        for (String field : new String[] {grant.toString(), at.toString(), actor, action, detail, source,
+                completeness.word()}) {
+            canonical.append(field.length()).append(':').append(field).append('\n');
+        }
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static String word(String value, String field) {

@@ -52,4 +52,21 @@ class ActivityTest {
         assertEquals("complete", Completeness.COMPLETE.word());
         assertEquals("sampled", Completeness.SAMPLED.word());
     }
+
+    @Test
+    void theDigestChangesWithEveryFieldAndIsStable() {
+        Activity a = new Activity(BG7, AT, "bg_7", "statement", "select 1", "ingest", Completeness.COMPLETE);
+        assertEquals(a.digest(), new Activity(BG7, AT, "bg_7", "statement", "select 1", "ingest",
+                Completeness.COMPLETE).digest());
+        assertEquals(64, a.digest().length());
+        java.util.Set<String> digests = java.util.Set.of(a.digest(),
+                new Activity(new GrantId(8), AT, "bg_7", "statement", "select 1", "ingest", Completeness.COMPLETE).digest(),
+                new Activity(BG7, AT.plusNanos(1000), "bg_7", "statement", "select 1", "ingest", Completeness.COMPLETE).digest(),
+                new Activity(BG7, AT, "bg_8", "statement", "select 1", "ingest", Completeness.COMPLETE).digest(),
+                new Activity(BG7, AT, "bg_7", "command", "select 1", "ingest", Completeness.COMPLETE).digest(),
+                new Activity(BG7, AT, "bg_7", "statement", "select 2", "ingest", Completeness.COMPLETE).digest(),
+                new Activity(BG7, AT, "bg_7", "statement", "select 1", "other", Completeness.COMPLETE).digest(),
+                new Activity(BG7, AT, "bg_7", "statement", "select 1", "ingest", Completeness.SAMPLED).digest());
+        assertEquals(8, digests.size());
+    }
 }
