@@ -1,7 +1,10 @@
-package dev.breakglass.bot.persistence;
+package dev.breakglass.bot.activity;
 
 import dev.breakglass.activity.Activity;
 import dev.breakglass.activity.Completeness;
+import dev.breakglass.bot.audit.AuditEntry;
+import dev.breakglass.bot.audit.JdbcAuditLog;
+import dev.breakglass.bot.persistence.PersistenceException;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.ActivityLog;
 import jakarta.inject.Singleton;
@@ -15,12 +18,17 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The {@link ActivityLog} on the bot's database (tables {@code grant_activity} and {@code activity_positions},
- * V15). Rows and the source's position are written in one transaction; a second replica racing to store the same
+ * V15), with an {@code ActivityRecorded} entry in the audit chain per row: its sequence number, kind, source,
+ * completeness, flag phrase and the {@link Activity#digest()}, never the detail itself (the chain is forwarded to
+ * a SIEM and printed by {@code audit export}; the digest proves the stored row unchanged). Rows, their audit
+ * entries and the source's position are written in one transaction; a second replica racing to store the same
  * source's first position fails on the primary key and its rows roll back with it, so nothing is stored twice.
  */
 @Singleton
@@ -28,10 +36,15 @@ public class JdbcActivityLog implements ActivityLog {
     private static final String COLUMNS = "seq, grant_id, at, actor, action, detail, source, completeness, flag, "
             + "recorded_at";
 
-    private final DataSource dataSource;
+    /** The audit entry type of one stored activity. */
+    public static final String AUDIT_TYPE = "ActivityRecorded";
 
-    public JdbcActivityLog(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final JdbcAuditLog audit;
+
+    public JdbcActivityLog(DataSource dataSource, JdbcAuditLog audit) {
         this.dataSource = dataSource;
+        this.audit = audit;
     }
 
     @Override
@@ -65,10 +78,14 @@ public class JdbcActivityLog implements ActivityLog {
                         ps.setString(9, a.digest());
                         ps.setObject(10, recordedAt.atOffset(ZoneOffset.UTC));
                         ps.executeUpdate();
+                        long seq;
                         try (ResultSet keys = ps.getGeneratedKeys()) {
                             keys.next();
-                            out.add(new Recorded(keys.getLong(1), a, Optional.ofNullable(flags.get(i)), recordedAt));
+                            seq = keys.getLong(1);
                         }
+                        Recorded recorded = new Recorded(seq, a, Optional.ofNullable(flags.get(i)), recordedAt);
+                        audit.appendIn(c, recordedAt, grant.value(), AUDIT_TYPE, AuditEntry.SYSTEM, details(recorded));
+                        out.add(recorded);
                     }
                 }
                 if (position.isPresent()) {
@@ -83,6 +100,19 @@ public class JdbcActivityLog implements ActivityLog {
         } catch (SQLException e) {
             throw new PersistenceException("could not store the activity of " + grant, e);
         }
+    }
+
+    /** What the audit chain keeps of a stored activity: no detail, no actor text from the target. */
+    private static Map<String, Object> details(Recorded r) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("activity_seq", r.seq());
+        d.put("action", r.activity().action());
+        d.put("source", r.activity().source());
+        d.put("completeness", r.activity().completeness().word());
+        d.put("at", r.activity().at().toString());
+        d.put("digest", r.activity().digest());
+        r.flag().ifPresent(f -> d.put("flag", f));
+        return d;
     }
 
     private static void savePosition(Connection c, GrantId grant, String source, String position)
