@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * <p>An optional capability: a {@link TargetAdapter} offers it through {@link TargetAdapter#activity()}, which is
  * empty by default (plugins written before activity capture keep working; their grants simply show no activity
- * unless something posts it to {@code POST /activity}). The bot polls while a grant is active and for a while
+ * unless something pushes it, through the signed {@code POST /activity} DESIGN.md names, not served yet). The bot polls while a grant is active and for a while
  * after it ends (a session can outlive revoke).
  *
  * <p>Contract: {@link #read} returns actions in the order they happened, each once across calls when the bot
