@@ -42,6 +42,8 @@ import java.util.Set;
  *                        with a message, never queued
  * @param stepUp          bot-wide step-up rules: emergencies, who may reset someone's second factor, which factor
  *                        (null is {@link StepUpPolicy#DEFAULT})
+ * @param activity        which actions under a grant are flagged, globally and per target (null is
+ *                        {@link ActivityPolicy#NONE}); per-target patterns must name targets of this policy
  */
 public record Policy(
         Channels channels,
@@ -52,7 +54,8 @@ public record Policy(
         Duration warnBefore,
         ReviewPolicy review,
         int requestsPerHour,
-        StepUpPolicy stepUp) {
+        StepUpPolicy stepUp,
+        ActivityPolicy activity) {
 
     /** pending-timeout when not given: 30 minutes. */
     public static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(30);
@@ -96,6 +99,13 @@ public record Policy(
         warnBefore = Checks.positive(warnBefore, DEFAULT_WARN_BEFORE, "warn-before");
         review = review == null ? ReviewPolicy.DEFAULT : review;
         stepUp = stepUp == null ? StepUpPolicy.DEFAULT : stepUp;
+        activity = activity == null ? ActivityPolicy.NONE : activity;
+        for (String name : activity.targetFlag().keySet()) {
+            if (!targets.containsKey(name)) {
+                throw new InvalidPolicyException(List.of("targets", String.valueOf(name), "activity"),
+                        "activity flags are given for " + name + ", which is not a target");
+            }
+        }
         if (requestsPerHour < 1) {
             throw InvalidPolicyException.at("requests-per-hour",
                     "requests-per-hour must be at least 1, not " + requestsPerHour);
@@ -114,12 +124,20 @@ public record Policy(
         }
     }
 
+    /** Every rule but {@code activity}, which is {@link ActivityPolicy#NONE}. */
+    public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
+                  Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review,
+                  int requestsPerHour, StepUpPolicy stepUp) {
+        this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review, requestsPerHour,
+                stepUp, null);
+    }
+
     /** Every rule but {@code stepUp}, which is {@link StepUpPolicy#DEFAULT}. */
     public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
                   Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review,
                   int requestsPerHour) {
         this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review, requestsPerHour,
-                null);
+                null, null);
     }
 
     /** Channels and targets; every bot-wide rule at its default. */
@@ -131,7 +149,7 @@ public record Policy(
     public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
                   Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review) {
         this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review,
-                DEFAULT_REQUESTS_PER_HOUR, null);
+                DEFAULT_REQUESTS_PER_HOUR, null, null);
     }
 
     /** The target with exactly this name (case-sensitive); empty for unknown names and null. */

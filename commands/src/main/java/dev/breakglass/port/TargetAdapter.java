@@ -57,6 +57,15 @@ public interface TargetAdapter {
         throw new TargetException("this target cannot move the end of access");
     }
 
+    /**
+     * How the bot sees what is done under this target's grants, for adapters that can watch their target (e.g.
+     * {@code postgres} reading its server log). Empty by default: the grant's activity then comes only from
+     * outside (the signed {@code POST /activity} DESIGN.md names, not served yet). See docs/adapters.md.
+     */
+    default java.util.Optional<ActivitySource> activity() {
+        return java.util.Optional.empty();
+    }
+
     /** Rotates shared secrets after use, for targets that have them; by default there is nothing to rotate. */
     default void rotate() throws TargetException {
     }

@@ -92,6 +92,15 @@ public final class MeteredTarget implements TargetAdapter {
         return adapter.extending();
     }
 
+    /**
+     * The adapter's own source, passed through unmeasured: the bot polls it every few seconds while a grant is
+     * active, and an audit entry per poll would bury the grant's real steps; what it reads is audited as activity.
+     */
+    @Override
+    public java.util.Optional<dev.breakglass.port.ActivitySource> activity() {
+        return adapter.activity();
+    }
+
     /** Audited with the grant's current request; the new end is in the grant's own events, not here. */
     @Override
     public Provisioned extend(Provisioned provisioned, Instant newEnd) throws TargetException {

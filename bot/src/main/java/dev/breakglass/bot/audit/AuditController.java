@@ -10,17 +10,12 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.server.types.files.StreamedFile;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import jakarta.inject.Named;
 
 import java.io.IOException;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +40,7 @@ import java.util.regex.Pattern;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AuditController {
     /** The JSON Lines media type. */
-    public static final String NDJSON = "application/x-ndjson";
+    public static final String NDJSON = JsonLines.NDJSON;
     private static final Pattern GRANT = Pattern.compile("(?:BG-)?([1-9][0-9]{0,17})", Pattern.CASE_INSENSITIVE);
     private static final ObjectMapper JSON = JsonMappers.standard();
 
@@ -67,51 +62,18 @@ public class AuditController {
         if (refused != null) {
             return refused;
         }
-        Long grantNo = null;
-        if (grant != null) {
-            Matcher m = GRANT.matcher(grant.strip());
-            if (!m.matches()) {
-                return HttpResponse.badRequest("{\"error\":\"grant must look like BG-7\"}")
-                        .contentType(MediaType.APPLICATION_JSON_TYPE);
-            }
-            grantNo = Long.parseLong(m.group(1));
+        Optional<Long> grantNo = grantParameter(grant);
+        if (grant != null && grantNo.isEmpty()) {
+            return badGrant();
         }
-        FailingPipe in = new FailingPipe();
-        PipedOutputStream out;
-        try {
-            out = new PipedOutputStream(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Long only = grantNo;
-        writers.execute(() -> {
-            try {
-                java.util.function.Consumer<AuditEntry> write = e -> {
-                    try {
-                        out.write((AuditChain.jsonLine(e) + "\n").getBytes(StandardCharsets.UTF_8));
-                    } catch (IOException io) {
-                        // The client went away (the pipe is closed): stop reading the log.
-                        throw new UncheckedIOException(io);
-                    }
-                };
-                if (only == null) {
-                    log.each(write);
-                } else {
-                    log.forGrant(only).forEach(write);
-                }
-                out.close();
-            } catch (RuntimeException | IOException e) {
-                // Mark the failure before closing, so the reader never sees a clean end of file.
-                in.fail(e);
-                try {
-                    out.close();
-                } catch (IOException ignored) {
-                    // the reader is gone or will see the failure
-                }
+        Long only = grantNo.orElse(null);
+        return JsonLines.stream(writers, "the audit export", sink -> {
+            if (only == null) {
+                log.each(e -> sink.accept(AuditChain.jsonLine(e)));
+            } else {
+                log.forGrant(only).forEach(e -> sink.accept(AuditChain.jsonLine(e)));
             }
         });
-        return HttpResponse.ok(new StreamedFile(in, MediaType.of(NDJSON)))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
     @Get("/verify")
@@ -146,8 +108,28 @@ public class AuditController {
                 .header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
+    /** The number of an export's {@code ?grant=} ({@code BG-7} or {@code 7}); empty when absent or malformed. */
+    public static Optional<Long> grantParameter(String grant) {
+        Matcher m = grant == null ? null : GRANT.matcher(grant.strip());
+        return m != null && m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
+    }
+
+    /** The answer to a malformed {@code ?grant=}: 400 with a JSON error. */
+    public static HttpResponse<?> badGrant() {
+        return HttpResponse.badRequest("{\"error\":\"grant must look like BG-7\"}")
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
     /** Null when the request may proceed; else the 404 (endpoints off) or 401 to answer. */
     private HttpResponse<?> refusal(String authorization) {
+        return refusal(settings, authorization);
+    }
+
+    /**
+     * The token rule of every export endpoint ({@code /audit/*}, {@code /activity/export}): null when the request
+     * may proceed; else 404 when no token is configured (as if the endpoint did not exist) or 401.
+     */
+    public static HttpResponse<?> refusal(AuditSettings settings, String authorization) {
         if (!settings.endpointsEnabled()) {
             return HttpResponse.notFound();
         }
@@ -156,44 +138,5 @@ public class AuditController {
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"breakglass-audit\"");
         }
         return null;
-    }
-
-    /** A pipe whose reader sees the writer's failure as an error instead of a normal end of the export. */
-    private static final class FailingPipe extends PipedInputStream {
-        private volatile IOException failure;
-
-        FailingPipe() {
-            super(64 * 1024);
-        }
-
-        void fail(Exception e) {
-            failure = new IOException("the audit export failed while reading the log", e);
-        }
-
-        @Override
-        public synchronized int read() throws IOException {
-            check();
-            int b = super.read();
-            if (b < 0) {
-                check();
-            }
-            return b;
-        }
-
-        @Override
-        public synchronized int read(byte[] b, int off, int len) throws IOException {
-            check();
-            int n = super.read(b, off, len);
-            if (n < 0) {
-                check();
-            }
-            return n;
-        }
-
-        private void check() throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
-        }
     }
 }

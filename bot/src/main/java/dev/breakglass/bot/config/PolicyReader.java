@@ -3,6 +3,7 @@ package dev.breakglass.bot.config;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.EditDistance;
 import dev.breakglass.command.JustificationRules;
+import dev.breakglass.policy.ActivityPolicy;
 import dev.breakglass.policy.Channels;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.InvalidPolicyException;
@@ -55,12 +56,13 @@ import java.util.regex.Pattern;
  */
 final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
-            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up");
+            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up", "activity");
     static final List<String> CHANNEL_KEYS = List.of("approvals", "notify", "security");
     static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
             "default-duration", "min-duration", "approvals", "requesters", "approvers", "revokers", "reviewers",
-            "emergency", "settings", "step-up");
+            "emergency", "settings", "step-up", "activity");
+    static final List<String> ACTIVITY_KEYS = List.of("flag");
     static final List<String> STEP_UP_KEYS = List.of("emergency", "admins", "factor", "settings");
     static final List<String> EMERGENCY_KEYS = List.of("after", "max-duration");
     static final List<String> JUSTIFICATION_KEYS = List.of("min-length", "max-length");
@@ -75,6 +77,8 @@ final class PolicyReader {
     private final String[] lines;
     /** Line of every target and of every value under a target's settings, by field path. */
     private final Map<String, Integer> positions = new LinkedHashMap<>();
+    /** Each target's {@code activity: flag:} patterns, by target name, filled while the targets are read. */
+    private final Map<String, List<String>> targetFlags = new LinkedHashMap<>();
 
     /**
      * @param file the name used in messages
@@ -122,8 +126,10 @@ final class PolicyReader {
         int requestsPerHour = top.optional("requests-per-hour")
                 .map(n -> wholeNumber(n, top.path("requests-per-hour"))).orElse(Policy.DEFAULT_REQUESTS_PER_HOUR);
         StepUpPolicy stepUp = top.optional("step-up").map(n -> readStepUp(top, n)).orElse(null);
+        List<String> flags = top.optional("activity").map(n -> readActivityFlags(top, n)).orElse(null);
+        ActivityPolicy activity = new ActivityPolicy(flags, targetFlags);
         return build(top, () -> new Policy(channels, targets, justification, pendingTimeout, revealLimit,
-                warnBefore, review, requestsPerHour, stepUp));
+                warnBefore, review, requestsPerHour, stepUp, activity));
     }
 
     // ---- the policy's parts -------------------------------------------------------------------------------
@@ -259,6 +265,7 @@ final class PolicyReader {
                     "step-up is \"" + word + "\"; write " + StepUpRule.vocabulary() + " (who must pass a second factor:"
                             + " the requester, each approver, or both)"));
         }).orElse(null);
+        t.optional("activity").map(n -> readActivityFlags(t, n)).ifPresent(flags -> targetFlags.put(name, flags));
         List<Principal> requestersFinal = requesters;
         return build(t, () -> new TargetPolicy(name, description, adapter, roles, min, dflt, max, approvals,
                 requestersFinal, approvers, revokers, reviewers, emergency, settings, stepUp));
@@ -283,6 +290,35 @@ final class PolicyReader {
         Map<String, Object> settings = s.optional("settings").map(n -> readSettings(n, s.path("settings")))
                 .orElse(null);
         return build(s, () -> new StepUpPolicy(always, admins, factor, settings));
+    }
+
+    /**
+     * {@code activity: {flag: [DROP, rm -rf]}}, at the top or under a target; each pattern checked here so a
+     * problem names its own line.
+     */
+    private List<String> readActivityFlags(Section parent, Node node) {
+        Section s = section(node, parent.keyNode("activity"), parent.path("activity"), ACTIVITY_KEYS);
+        if (!s.has("flag")) {
+            return List.of();
+        }
+        String path = s.path("flag");
+        List<Node> items = s.optional("flag").map(n -> list(n, path, "[DROP, TRUNCATE, rm -rf]")).orElse(List.of());
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String itemPath = index(path, i);
+            String pattern = text(item, itemPath, "a word or phrase", "DROP");
+            Optional<String> problem = ActivityPolicy.problem(pattern);
+            if (problem.isPresent()) {
+                throw new PolicyException(file, line(item), itemPath, problem.get());
+            }
+            if (!seen.add(ActivityPolicy.normal(pattern))) {
+                throw new PolicyException(file, line(item), itemPath, "flag lists \"" + pattern.trim() + "\" twice");
+            }
+            out.add(pattern);
+        }
+        return out;
     }
 
     private EmergencyPolicy readEmergency(Section target, Node node) {

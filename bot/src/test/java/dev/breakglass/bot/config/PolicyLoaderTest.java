@@ -450,4 +450,65 @@ class PolicyLoaderTest {
         assertThrows(UnsupportedOperationException.class, () -> ((List<?>) s.get("grant-options")).clear());
         assertFalse(s.get("role-map") instanceof HashMap<?, ?>);
     }
+
+    @Test
+    void activityFlagsAreReadGloballyAndPerTarget() {
+        Policy p = loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                activity:
+                  flag: [DROP, TRUNCATE, rm -rf]
+                targets:
+                  orders-db:
+                    adapter: postgres
+                    max-duration: 1h
+                    approvers: [U0CAROL]
+                    activity: {flag: [ALTER ROLE]}
+                  bastion:
+                    adapter: ssh-cert
+                    max-duration: 1h
+                    approvers: [U0CAROL]
+                """);
+        assertEquals(List.of("DROP", "TRUNCATE", "rm -rf"), p.activity().flag());
+        assertEquals(java.util.Map.of("orders-db", List.of("ALTER ROLE")), p.activity().targetFlag());
+        assertEquals(java.util.Optional.of("ALTER ROLE"), p.activity().flagged("orders-db", "alter role x login"));
+        assertEquals(java.util.Optional.empty(), p.activity().flagged("bastion", "alter role x login"));
+    }
+
+    @Test
+    void activityFlagProblemsNameTheirLine() {
+        PolicyException twice = assertThrows(PolicyException.class, () -> loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                targets:
+                  orders-db:
+                    adapter: postgres
+                    max-duration: 1h
+                    approvers: [U0CAROL]
+                    activity:
+                      flag:
+                        - DROP
+                        - drop
+                """));
+        assertEquals(10, twice.line());
+        assertEquals("targets.orders-db.activity.flag[1]", twice.field());
+        assertEquals("flag lists \"drop\" twice", twice.problem());
+
+        PolicyException typo = assertThrows(PolicyException.class, () -> loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                activity: {flags: [DROP]}
+                targets:
+                  orders-db: {adapter: postgres, max-duration: 1h, approvers: [U0CAROL]}
+                """));
+        assertEquals(2, typo.line());
+        assertTrue(typo.field().startsWith("activity.flags"), typo.field());
+
+        PolicyException empty = assertThrows(PolicyException.class, () -> loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                activity:
+                  flag: ["  "]
+                targets:
+                  orders-db: {adapter: postgres, max-duration: 1h, approvers: [U0CAROL]}
+                """));
+        assertEquals(3, empty.line());
+        assertEquals("activity.flag[0]", empty.field());
+    }
 }
