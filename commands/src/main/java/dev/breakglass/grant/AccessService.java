@@ -95,7 +95,7 @@ public final class AccessService {
     public Outcome provision(GrantId id) {
         Instant start = clock.instant();
         Outcome claimed = changes.change(id, Action.PROVISION,
-                g -> Reply.of(g.id(), " is ", Words.word(g.state()), ", nothing to provision."),
+                g -> Reply.named("access.nothingToProvision", "id", g.id(), "state", Words.word(g.state())),
                 g -> Step.quiet(g.provisioningStarted(start, start.plus(timings.lease()))));
         if (!(claimed instanceof Outcome.Done done)) {
             return claimed;
@@ -142,10 +142,11 @@ public final class AccessService {
         Optional<String> fingerprint = made.credentials().map(Credentials::fingerprint);
         try {
             outcome = changes.change(mine.id(), current -> current.version() != mine.version()
-                    ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
+                    ? Step.stop(new Outcome.Unchanged(current,
+                    Reply.named("grant.changedMeanwhile", "id", current.id())))
                     : Step.save(current.activated(made.handle(), start),
                     saved -> new GrantEvent.Activated(saved, fingerprint),
-                    Reply.of(current.id(), " is active."), window::schedule));
+                    Reply.named("access.active", "id", current.id()), window::schedule));
         } catch (RuntimeException e) {
             return rollBack(mine, made, "the grant could not be recorded as active (" + e.getClass().getSimpleName() + ")");
         }
@@ -170,12 +171,12 @@ public final class AccessService {
         try {
             Instant now = clock.instant();
             claim = changes.change(mine.id(), g -> g.version() != mine.version()
-                    ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
+                    ? Step.stop(new Outcome.Unchanged(g, Reply.named("grant.changedMeanwhile", "id", g.id())))
                     : Step.quiet(g.rollbackClaimed(handle, why, now, now.plus(timings.lease()))));
         } catch (RuntimeException storeFailing) {
             takeBack(mine, made.withoutCredentials(), false);
-            return new Outcome.Refused(Reply.of("Provisioning ", mine.id(), " failed (", why, ") and could not be "
-                    + "recorded; the access was revoked and the sweeper records the rollback."));
+            return new Outcome.Refused(Reply.named("access.rollbackNotRecorded", "id", mine.id(),
+                    "why", why));
         }
         if (claim instanceof Outcome.Done done) {
             return settle(done.grant(), mine, takeBack(done.grant(), made.withoutCredentials(), false));
@@ -192,18 +193,18 @@ public final class AccessService {
      * an extension moves the end, and its own timer warns again.
      */
     public Outcome warn(GrantId id) {
-        Function<Grant, Reply> noWarning = g -> Reply.of(g.id(), " needs no warning now.");
+        Function<Grant, Reply> noWarning = g -> Reply.named("access.noWarning", "id", g.id());
         return changes.change(id, Action.WARN, noWarning, grant -> {
             if (grant.expiresAt().isEmpty()
                     || clock.instant().plusSeconds(1).isBefore(grant.expiresAt().get().minus(window.warning(grant)))) {
                 return Step.stop(new Outcome.Unchanged(grant, noWarning.apply(grant)));
             }
             if (grant.warnedOfCurrentEnd()) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of("The requester of ", grant.id(),
-                        " was already warned.")));
+                return Step.stop(new Outcome.Unchanged(grant, Reply.named("access.alreadyWarned",
+                        "id", grant.id())));
             }
             return Step.save(grant.warned(clock.instant()), GrantEvent.ExpiryWarned::new,
-                    Reply.of("Warned the requester of ", grant.id(), "."), saved -> { });
+                    Reply.named("access.warned", "id", grant.id()), saved -> { });
         });
     }
 
@@ -225,16 +226,16 @@ public final class AccessService {
         }
         Optional<Grant> found = store.find(id);
         if (found.isEmpty()) {
-            return new Outcome.Refused(Reply.of("There is no grant ", id, " that you can see."));
+            return new Outcome.Refused(Reply.named("permission.notVisible", "id", id));
         }
         Grant grant = found.get();
         if (permissions.may(Act.REVOKE, grant, by) instanceof Permission.Refused no) {
             return new Outcome.Refused(no.reply());
         }
         Optional<Outcome> notNow = Step.whyNot(grant, Action.REVOKE, g -> g.state() == GrantState.PROVISIONING
-                ? Reply.of(g.id(), " is being provisioned right now; end it once it is active. Access that does not"
-                + " become active is taken back by itself.")
-                : Reply.of(g.id(), " holds no access (", Words.word(g.state()), "); nothing to revoke."));
+                ? Reply.named("access.beingProvisioned", "id", g.id())
+                : Reply.named("access.nothingToRevoke", "id", g.id(), "state",
+                Words.word(g.state())));
         if (notNow.isPresent()) {
             return notNow.get();
         }
@@ -263,14 +264,14 @@ public final class AccessService {
             if (permissions.may(Act.RESOLVE, grant, by) instanceof Permission.Refused no) {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
-            Optional<Step> notNow = Step.unless(grant, Action.RESOLVE, g -> Reply.of(g.id(), " is ", Words.word(g.state()),
-                    ", not failing to revoke."));
+            Optional<Step> notNow = Step.unless(grant, Action.RESOLVE, g -> Reply.named("access.notFailing",
+                    "id", g.id(), "state", Words.word(g.state())));
             if (notNow.isPresent()) {
                 return notNow.get();
             }
             return Step.save(grant.revocationResolved(by, why, clock.instant()),
                     saved -> new GrantEvent.RevocationResolved(saved, by),
-                    Reply.of("Marked ", grant.id(), " as revoked by hand."), saved -> {
+                    Reply.named("access.resolved", "id", grant.id()), saved -> {
                         vault.destroy(saved.id());
                         openReview(saved);
                     });
@@ -295,13 +296,14 @@ public final class AccessService {
     private Outcome endAccess(GrantId id, Predicate<Grant> due, Claim claim) {
         Grant[] before = new Grant[1];
         Outcome claimed = changes.change(id, Action.END_ACCESS,
-                g -> Reply.of(g.id(), " holds no access (", Words.word(g.state()), ")."), g -> {
+                g -> Reply.named("access.holdsNoAccess", "id", g.id(), "state",
+                        Words.word(g.state())), g -> {
                     Instant now = clock.instant();
                     if (g.revocation().claimedAt(now)) {
-                        return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is being revoked right now.")));
+                        return Step.stop(new Outcome.Unchanged(g, Reply.named("access.beingRevoked", "id", g.id())));
                     }
                     if (!due.test(g)) {
-                        return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " is not due for revocation.")));
+                        return Step.stop(new Outcome.Unchanged(g, Reply.named("access.notDue", "id", g.id())));
                     }
                     before[0] = g;
                     return Step.quiet(claim.claimed(g, now, now.plus(timings.lease())));
@@ -364,7 +366,8 @@ public final class AccessService {
     private Outcome recordEnd(Grant claimed, Grant before, Instant confirmedAt) {
         vault.destroy(claimed.id());
         boolean recovered = before.state() == GrantState.REVOKE_FAILED;
-        return changes.change(claimed.id(), Action.END_ACCESS, g -> Reply.of(g.id(), " was already ended."), g -> {
+        return changes.change(claimed.id(), Action.END_ACCESS,
+                g -> Reply.named("access.alreadyEnded", "id", g.id()), g -> {
             Grant ended = g.revocationSucceeded(clock.instant());
             // Measured to the target's confirmation (revoke and verify answered), not to when the call started.
             Duration lag = g.expiresAt().map(t -> Duration.between(t, confirmedAt))
@@ -380,7 +383,7 @@ public final class AccessService {
                     events.add(new GrantEvent.RevocationRecovered(saved));
                 }
                 return events;
-            }, Reply.of("Access of ", g.id(), " removed."), this::openReview);
+            }, Reply.named("access.removed", "id", g.id()), this::openReview);
         });
     }
 
@@ -396,12 +399,12 @@ public final class AccessService {
         boolean first = before.state() != GrantState.REVOKE_FAILED;
         return changes.change(claimed.id(), g -> {
             if (!g.state().holdsAccess() || g.revocation().attempts() != attempt) {
-                return Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")));
+                return Step.stop(new Outcome.Unchanged(g, Reply.named("grant.changedMeanwhile", "id", g.id())));
             }
             Instant next = clock.instant().plus(timings.backoff(attempt));
             return Step.save(g.revocationFailed(error, next, clock.instant()),
                     saved -> new GrantEvent.RevocationFailed(saved, attempt, error, first),
-                    Reply.of("Revoking ", g.id(), " failed: ", error, ". Retrying."),
+                    Reply.named("access.revokeFailed", "id", g.id(), "error", error),
                     saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.REVOKE_RETRY, next));
         });
     }
@@ -453,14 +456,14 @@ public final class AccessService {
                 // An approved extension that never reached the target (the process died): try it again.
                 action = () -> {
                     scheduler.schedule(g.id(), GrantScheduler.Due.EXTEND, now);
-                    return new Outcome.Done(g, Reply.of("Scheduled the extension of ", g.id(), " again."));
+                    return new Outcome.Done(g, Reply.named("access.extensionRescheduled", "id", g.id()));
                 };
             } else if (g.state() == GrantState.APPROVED && !now.isBefore(g.updatedAt().plus(STUCK_APPROVED))) {
                 // Approved but never provisioned (the process died between saving and scheduling): schedule again.
                 // provision() claims the grant (PROVISIONING) before asking the target, so this never provisions twice.
                 action = () -> {
                     scheduler.schedule(g.id(), GrantScheduler.Due.PROVISION, now);
-                    return new Outcome.Done(g, Reply.of("Scheduled provisioning of ", g.id(), " again."));
+                    return new Outcome.Done(g, Reply.named("access.provisioningRescheduled", "id", g.id()));
                 };
             }
             if (action != null) {
@@ -481,8 +484,9 @@ public final class AccessService {
     private Outcome fail(Grant mine, String reason) {
         String why = reason == null || reason.isBlank() ? "no reason given" : reason;
         return changes.change(mine.id(), current -> current.version() != mine.version()
-                ? Step.stop(new Outcome.Unchanged(current, Reply.of(current.id(), " changed meanwhile.")))
+                ? Step.stop(new Outcome.Unchanged(current,
+                    Reply.named("grant.changedMeanwhile", "id", current.id())))
                 : Step.save(current.failed(why, clock.instant()), saved -> new GrantEvent.ProvisioningFailed(saved, why),
-                Reply.of("Provisioning ", current.id(), " failed: ", why), saved -> { }));
+                Reply.named("access.provisioningFailed", "id", current.id(), "why", why), saved -> { }));
     }
 }

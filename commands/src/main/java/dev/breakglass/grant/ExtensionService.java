@@ -92,29 +92,29 @@ public final class ExtensionService {
             if (permissions.may(Act.EXTEND, grant, user) instanceof Permission.Refused no) {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
-            Optional<Step> notNow = Step.unless(grant, Action.REQUEST_EXTENSION, g -> Reply.of(g.id(), " is ",
-                    Words.word(g.state()), "; only active access can be extended."));
+            Optional<Step> notNow = Step.unless(grant, Action.REQUEST_EXTENSION, g -> Reply.named("extension.notActive",
+                    "id", g.id(), "state", Words.word(g.state())));
             if (notNow.isPresent()) {
                 return notNow.get();
             }
             if (grant.extension().isPresent()) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of("An extension of ", grant.id(),
-                        " is already waiting for approval.")));
+                return Step.stop(new Outcome.Unchanged(grant, Reply.named("extension.alreadyWaiting",
+                        "id", grant.id())));
             }
             if (extending(grant) == Extending.UNSUPPORTED) {
-                return Step.stop(new Outcome.Refused(Reply.of(grant.target(), " cannot move the end of access it has"
-                        + " given, so ", grant.id(), " cannot be extended; request new access when this one ends.")));
+                return Step.stop(new Outcome.Refused(Reply.named("extension.fixedEnd",
+                        "target", grant.target(), "id", grant.id())));
             }
             TargetPolicy target = targetOf(grant);
             Duration cap = grant.emergency() ? target.emergency().map(EmergencyPolicy::maxDuration)
                     .orElse(target.maxDuration()) : target.maxDuration();
             Duration total = grant.duration().plus(more);
             if (total.compareTo(cap) > 0) {
-                return Step.stop(new Outcome.Refused(Reply.of("Extending ", grant.id(), " by ",
-                        DurationText.format(more), " would make ", DurationText.format(total), " in total; the most for ",
-                        grant.target(), " is ", DurationText.format(cap), ". Ask for at most ",
+                return Step.stop(new Outcome.Refused(Reply.named("extension.tooLong",
+                        "id", grant.id(), "more", DurationText.format(more), "total", DurationText.format(total),
+                        "target", grant.target(), "max", DurationText.format(cap), "left",
                         DurationText.format(cap.minus(grant.duration()).isNegative() ? Duration.ZERO
-                                : cap.minus(grant.duration())), ", or request new access."), Optional.of(Field.DURATION)));
+                                : cap.minus(grant.duration()))), Optional.of(Field.DURATION)));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.EXTEND, user, proof,
                     Reply.of("Extending ", grant.id()));
@@ -123,8 +123,8 @@ public final class ExtensionService {
             }
             return Step.save(stepUp.verified(grant.extensionRequested(more, why, clock.instant()), user, proof),
                     saved -> new GrantEvent.ExtensionRequested(saved, Actor.person(user)),
-                    Reply.of("Asked for ", DurationText.format(more), " more on ", grant.id(), "; it needs ",
-                            Words.approvals(grant.approvalsRequired()), "."), saved -> { });
+                    Reply.named("extension.asked", "more", DurationText.format(more), "id", grant.id(),
+                            "approvals", grant.approvalsRequired(), "oneApproval", grant.approvalsRequired() == 1), saved -> { });
         });
     }
 
@@ -145,11 +145,11 @@ public final class ExtensionService {
                 return Step.stop(no.get());
             }
             if (grant.extension().get().approvedBy().contains(approver)) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved this extension.")));
+                return Step.stop(new Outcome.Unchanged(grant, Reply.named("extension.alreadyApproved")));
             }
             if (grant.extensionApproved()) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of("The extension of ", grant.id(),
-                        " is already approved and is being applied.")));
+                return Step.stop(new Outcome.Unchanged(grant, Reply.named("extension.beingApplied",
+                        "id", grant.id())));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.APPROVE_EXTENSION, approver,
                     proof, Reply.of("Approving more time on ", grant.id()));
@@ -160,18 +160,18 @@ public final class ExtensionService {
             Grant next = stepUp.verified(grant.extensionApprovedBy(approver, clock.instant()), approver, proof);
             if (!next.extensionApproved()) {
                 return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
-                        Reply.of("You approved the extension of ", grant.id(), "; it needs more approvals."),
+                        Reply.named("extension.approvalRecorded", "id", grant.id()),
                         saved -> { });
             }
             if (extending(grant) == Extending.MOVES_THE_END) {
                 return Step.save(next, saved -> new GrantEvent.ExtensionApprovalRecorded(saved, approver),
-                        Reply.of("You approved ", DurationText.format(added), " more on ", grant.id(),
-                                "; the end is being moved at ", grant.target(), "."),
+                        Reply.named("extension.approvedMoving", "added", DurationText.format(added),
+                                "id", grant.id(), "target", grant.target()),
                         saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.EXTEND, clock.instant()));
             }
             return Step.save(next.extended(Optional.empty(), clock.instant()),
                     saved -> new GrantEvent.Extended(saved, approver, added, Optional.empty()),
-                    Reply.of("You approved ", DurationText.format(added), " more on ", grant.id(), "."),
+                    Reply.named("extension.approved", "added", DurationText.format(added), "id", grant.id()),
                     window::schedule);
         });
     }
@@ -186,12 +186,12 @@ public final class ExtensionService {
     public Outcome extendAtTarget(GrantId id) {
         Optional<Grant> found = store.find(id);
         if (found.isEmpty()) {
-            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+            return new Outcome.Refused(Reply.named("grant.notFound", "id", id));
         }
         Grant grant = found.get();
         if (grant.state() != GrantState.ACTIVE || !grant.extensionApproved() || grant.extendedEnd().isEmpty()
                 || grant.revocation().revokedBy().isPresent()) {
-            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " has no approved extension to apply."));
+            return new Outcome.Unchanged(grant, Reply.named("extension.nothingToApply", "id", grant.id()));
         }
         Instant newEnd = grant.extendedEnd().get();
         Duration added = grant.extension().get().duration();
@@ -210,19 +210,20 @@ public final class ExtensionService {
             String why = e instanceof TargetException && e.getMessage() != null ? e.getMessage()
                     : "the " + grant.target() + " adapter failed unexpectedly (" + e.getClass().getSimpleName() + ")";
             return changes.change(id, g -> g.state() != GrantState.ACTIVE || !g.extensionApproved()
-                    ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
+                    ? Step.stop(new Outcome.Unchanged(g, Reply.named("grant.changedMeanwhile", "id", g.id())))
                     : Step.save(g.extensionDropped(clock.instant()), saved -> new GrantEvent.ExtensionFailed(saved, why),
-                    Reply.of("Extending ", g.id(), " failed at ", g.target(), ": ", why,
-                            ". The access still ends at the old time."), saved -> { }));
+                    Reply.named("extension.failed", "id", g.id(), "target", g.target(),
+                            "why", why), saved -> { }));
         }
         moved.credentials().ifPresent(c -> vault.seal(grant.id(), c));
         Optional<String> fingerprint = moved.credentials().map(c -> c.fingerprint());
         Optional<String> handle = Optional.of(moved.handle()).filter(h -> !h.equals(grant.handle().orElse(null)));
         return changes.change(id, g -> g.state() != GrantState.ACTIVE || !g.extensionApproved()
-                ? Step.stop(new Outcome.Unchanged(g, Reply.of(g.id(), " changed meanwhile.")))
+                ? Step.stop(new Outcome.Unchanged(g, Reply.named("grant.changedMeanwhile", "id", g.id())))
                 : Step.save(g.extended(handle, clock.instant()),
                 saved -> new GrantEvent.Extended(saved, approver, added, fingerprint),
-                Reply.of(g.id(), " now ends ", DurationText.format(added), " later, at ", g.target(), " too."),
+                Reply.named("extension.extended", "id", g.id(), "added", DurationText.format(added),
+                        "target", g.target()),
                 window::schedule));
     }
 
@@ -244,12 +245,12 @@ public final class ExtensionService {
             }
             return Step.save(grant.extensionDropped(clock.instant()),
                     saved -> new GrantEvent.ExtensionDenied(saved, approver, why),
-                    Reply.of("You denied the extension of ", grant.id(), "."), saved -> { });
+                    Reply.named("extension.denied", "id", grant.id()), saved -> { });
         });
     }
 
     private Optional<Outcome> extensionDecisionRefused(Grant grant, String approver) {
-        Function<Grant, Reply> noneWaiting = g -> Reply.of(g.id(), " has no extension waiting.");
+        Function<Grant, Reply> noneWaiting = g -> Reply.named("extension.noneWaiting", "id", g.id());
         Optional<Outcome> notNow = Step.whyNot(grant, Action.DECIDE_EXTENSION, noneWaiting);
         if (notNow.isPresent() || grant.extension().isEmpty()) {
             return notNow.or(() -> Optional.of(new Outcome.Unchanged(grant, noneWaiting.apply(grant))));

@@ -78,8 +78,8 @@ public final class RequestService {
     public Outcome request(String requester, RequestDraft draft, Optional<StepUpProof> proof) {
         Optional<TargetPolicy> found = policy.target(draft.target());
         if (found.isEmpty()) {
-            return Words.refused(Field.TARGET, "There is no target named \"", draft.target(), "\". Targets you may request: ",
-                    requestableNames(requester), ".");
+            return Words.refused(Field.TARGET, Reply.named("request.noSuchTarget", "target", draft.target(),
+                    "targets", requestableNames(requester), "noTargets", requestableNames(requester).isEmpty()));
         }
         TargetPolicy target = found.get();
         if (permissions.mayRequest(target, requester) instanceof Permission.Refused no) {
@@ -92,17 +92,18 @@ public final class RequestService {
         }
         Optional<String> role = draft.role().isPresent() ? draft.role() : target.defaultRole();
         if (draft.role().isPresent() && !target.hasRole(draft.role().get())) {
-            return Words.refused(Field.ROLE, target.name(), target.roles().isEmpty() ? " has no roles" : " has no role \""
-                    + draft.role().get() + "\". Roles: " + String.join(", ", target.roles()), ".");
+            return Words.refused(Field.ROLE, Reply.named("request.noSuchRole", "target", target.name(),
+                    "role", draft.role().get(), "roles", String.join(", ", target.roles()),
+                    "noRoles", target.roles().isEmpty()));
         }
         Duration duration = draft.duration().orElse(target.defaultDuration());
         if (duration.compareTo(target.maxDuration()) > 0) {
-            return Words.refused(Field.DURATION, DurationText.format(duration), " is longer than the ", target.name(),
-                    " maximum of ", DurationText.format(target.maxDuration()), ". Ask for less; you can extend later.");
+            return Words.refused(Field.DURATION, Reply.named("request.tooLong", "duration",
+                    DurationText.format(duration), "target", target.name(), "max", DurationText.format(target.maxDuration())));
         }
         if (duration.compareTo(target.minDuration()) < 0) {
-            return Words.refused(Field.DURATION, DurationText.format(duration), " is shorter than the ", target.name(),
-                    " minimum of ", DurationText.format(target.minDuration()), ".");
+            return Words.refused(Field.DURATION, Reply.named("request.tooShort", "duration",
+                    DurationText.format(duration), "target", target.name(), "min", DurationText.format(target.minDuration())));
         }
         String justification = draft.justification().strip();
         Optional<String> problem = policy.justification().problem(justification);
@@ -117,8 +118,7 @@ public final class RequestService {
         Instant now = clock.instant();
         int recent = store.countRequestedSince(requester, now.minus(Duration.ofHours(1)));
         if (recent >= policy.requestsPerHour()) {
-            return Words.refused(null, "You made ", recent, " requests in the last hour, the most the policy allows"
-                    + " (requests-per-hour). Wait a while, or use one you already made: /breakglass list shows them.");
+            return Words.refused(null, Reply.named("request.tooMany", "recent", recent));
         }
         Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
                 target.approvals(), now, proof.filter(p -> p.vouchesFor(requester, now)).isPresent()),
@@ -126,9 +126,10 @@ public final class RequestService {
         scheduler.schedule(grant.id(), GrantScheduler.Due.PENDING_TIMEOUT, now.plus(policy.pendingTimeout()));
         target.emergency().ifPresent(e ->
                 scheduler.schedule(grant.id(), GrantScheduler.Due.EMERGENCY_OFFER, now.plus(e.after())));
-        return new Outcome.Done(grant, Reply.of("Requested ", grant.id(), ": ", target.name(),
-                role.map(r -> ":" + r).orElse(""), " for ", DurationText.format(duration), ". It needs ",
-                Words.approvals(target.approvals()), "; you will hear here and in a direct message."));
+        return new Outcome.Done(grant, Reply.named("request.requested", "id", grant.id(),
+                "target", target.name(), "role", role.orElse(""), "hasRole", role.isPresent(),
+                "duration", DurationText.format(duration), "approvals", target.approvals(),
+                "oneApproval", target.approvals() == 1));
     }
 
     /** An approval by {@code approver}; provisioning starts once enough distinct peers approved. */
@@ -143,8 +144,9 @@ public final class RequestService {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
             if (grant.approvedBy().contains(approver)) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of("You already approved ", grant.id(),
-                        "; it still needs ", Words.approvals(grant.approvalsMissing()), ".")));
+                return Step.stop(new Outcome.Unchanged(grant, Reply.named("request.alreadyApproved",
+                        "id", grant.id(), "missing", grant.approvalsMissing(),
+                        "oneMissing", grant.approvalsMissing() == 1)));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.APPROVE, approver, proof,
                     Reply.of("Approving ", grant.id()));
@@ -154,12 +156,12 @@ public final class RequestService {
             Grant next = stepUp.verified(grant.approvedBy(approver, clock.instant()), approver, proof);
             if (next.state() == GrantState.APPROVED) {
                 return Step.save(next, saved -> new GrantEvent.Approved(saved, approver),
-                        Reply.of("You approved ", grant.id(), ". Access is being provisioned."),
+                        Reply.named("request.approved", "id", grant.id()),
                         saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.PROVISION, clock.instant()));
             }
             return Step.save(next, saved -> new GrantEvent.ApprovalRecorded(saved, approver),
-                    Reply.of("You approved ", grant.id(), "; it needs ", Words.approvals(next.approvalsMissing()),
-                            " more."), saved -> { });
+                    Reply.named("request.approvalRecorded", "id", grant.id(),
+                            "missing", next.approvalsMissing(), "oneMissing", next.approvalsMissing() == 1), saved -> { });
         });
     }
 
@@ -176,7 +178,7 @@ public final class RequestService {
             }
             return Step.save(grant.denied(approver, why, clock.instant()),
                     saved -> new GrantEvent.Denied(saved, approver, why),
-                    Reply.of("You denied ", grant.id(), "."), saved -> { });
+                    Reply.named("request.denied", "id", grant.id()), saved -> { });
         });
     }
 
@@ -187,23 +189,23 @@ public final class RequestService {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
             Optional<Step> notNow = Step.unless(grant, Action.CANCEL, g -> g.state() == GrantState.CANCELLED
-                    ? Reply.of(g.id(), " is already cancelled.") : settled(g));
+                    ? Reply.named("request.alreadyCancelled", "id", g.id()) : settled(g));
             if (notNow.isPresent()) {
                 return notNow.get();
             }
             return Step.save(grant.cancelled(clock.instant()), saved -> new GrantEvent.Cancelled(saved, Actor.person(user)),
-                    Reply.of("You cancelled ", grant.id(), "."), saved -> { });
+                    Reply.named("request.cancelled", "id", grant.id()), saved -> { });
         });
     }
 
     /** The pending timeout fired: a request still undecided after {@code pending-timeout} times out. */
     public Outcome timeOut(GrantId id) {
-        return changes.change(id, Action.TIME_OUT, g -> Reply.of(g.id(), " was decided in time."), grant -> {
+        return changes.change(id, Action.TIME_OUT, g -> Reply.named("request.decidedInTime", "id", g.id()), grant -> {
             if (clock.instant().isBefore(grant.requestedAt().plus(policy.pendingTimeout()))) {
-                return Step.stop(new Outcome.Unchanged(grant, Reply.of(grant.id(), " has not timed out yet.")));
+                return Step.stop(new Outcome.Unchanged(grant, Reply.named("request.notTimedOut", "id", grant.id())));
             }
             return Step.save(grant.timedOut(clock.instant()), GrantEvent.TimedOut::new,
-                    Reply.of(grant.id(), " timed out."), saved -> { });
+                    Reply.named("request.timedOut", "id", grant.id()), saved -> { });
         });
     }
 
@@ -211,20 +213,21 @@ public final class RequestService {
     public Outcome offerEmergency(GrantId id) {
         Optional<Grant> found = store.find(id);
         if (found.isEmpty()) {
-            return new Outcome.Refused(Reply.of("There is no grant ", id, "."));
+            return new Outcome.Refused(Reply.named("grant.notFound", "id", id));
         }
         Grant grant = found.get();
-        Optional<Outcome> notNow = Step.whyNot(grant, Action.OFFER_EMERGENCY, g -> Reply.of(g.id(), " no longer waits."));
+        Optional<Outcome> notNow = Step.whyNot(grant, Action.OFFER_EMERGENCY,
+                g -> Reply.named("request.noLongerWaits", "id", g.id()));
         if (notNow.isPresent()) {
             return notNow.get();
         }
         if (Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency).isEmpty()) {
-            return new Outcome.Unchanged(grant, Reply.of(grant.id(), " no longer waits."));
+            return new Outcome.Unchanged(grant, Reply.named("request.noLongerWaits", "id", grant.id()));
         }
         // Not a state change: the offer is a message; the rule is checked again when the button is pressed. Once
         // per grant, so a timer fired again after a crash does not offer twice.
         store.record(new GrantEvent.EmergencyOffered(grant), true);
-        return new Outcome.Done(grant, Reply.of("Offered emergency access for ", grant.id(), "."));
+        return new Outcome.Done(grant, Reply.named("request.emergencyOffered", "id", grant.id()));
     }
 
     /**
@@ -242,20 +245,19 @@ public final class RequestService {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
             Optional<Step> notNow = Step.unless(grant, Action.BREAK_GLASS, g -> g.emergency()
-                    ? Reply.of("You already broke the glass on ", g.id(), ".") : settled(g));
+                    ? Reply.named("request.alreadyBroken", "id", g.id()) : settled(g));
             if (notNow.isPresent()) {
                 return notNow.get();
             }
             Optional<EmergencyPolicy> emergency = Optional.ofNullable(targetOf(grant)).flatMap(TargetPolicy::emergency);
             if (emergency.isEmpty()) {
-                return Step.stop(new Outcome.Refused(Reply.of(grant.target(),
-                        " has no emergency access: a peer must approve.")));
+                return Step.stop(new Outcome.Refused(Reply.named("request.noEmergency",
+                        "target", grant.target())));
             }
             Instant available = grant.requestedAt().plus(emergency.get().after());
             if (clock.instant().isBefore(available)) {
-                return Step.stop(new Outcome.Refused(Reply.of("Emergency access opens ",
-                        DurationText.format(emergency.get().after()), " after the request, at ", available,
-                        " UTC; until then a peer must approve.")));
+                return Step.stop(new Outcome.Refused(Reply.named("request.emergencyNotYet",
+                        "after", DurationText.format(emergency.get().after()), "at", available)));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.BREAK_GLASS, user, proof,
                     Reply.of("Breaking the glass on ", grant.id()));
@@ -264,9 +266,8 @@ public final class RequestService {
             }
             Grant next = stepUp.verified(grant.brokenGlass(emergency.get().maxDuration(), clock.instant()), user, proof);
             return Step.save(next, saved -> new GrantEvent.GlassBroken(saved, Actor.person(user)),
-                    Reply.of("You broke the glass on ", grant.id(), ": access for ", DurationText.format(next.duration()),
-                            " is being provisioned. Everyone in the notify channels has been told, and a review is"
-                                    + " mandatory."),
+                    Reply.named("request.glassBroken", "id", grant.id(),
+                            "duration", DurationText.format(next.duration())),
                     saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.PROVISION, clock.instant()));
         });
     }
@@ -277,18 +278,20 @@ public final class RequestService {
 
     private String requestableNames(String user) {
         List<TargetPolicy> mine = permissions.requestableTargets(user);
-        return mine.isEmpty() ? "none" : mine.stream().map(TargetPolicy::name).collect(Collectors.joining(", "));
+        return mine.stream().map(TargetPolicy::name).collect(Collectors.joining(", "));
     }
 
     /** Why a decision no longer applies: the grant already left PENDING. */
     private static Reply settled(Grant grant) {
         return switch (grant.state()) {
-            case DENIED -> Reply.of(grant.id(), " was already denied by ", person(grant.decidedBy().orElse("?")), ".");
-            case CANCELLED -> Reply.of(grant.id(), " was cancelled by its requester.");
-            case TIMED_OUT -> Reply.of(grant.id(), " timed out before a decision.");
-            case PENDING -> Reply.of(grant.id(), " is still pending.");
+            case DENIED -> Reply.named("request.alreadyDenied", "id", grant.id(),
+                    "by", person(grant.decidedBy().orElse("?")));
+            case CANCELLED -> Reply.named("request.cancelledByRequester", "id", grant.id());
+            case TIMED_OUT -> Reply.named("request.timedOutUndecided", "id", grant.id());
+            case PENDING -> Reply.named("request.stillPending", "id", grant.id());
             default -> grant.emergency()
-                    ? Reply.of(grant.id(), " was taken as emergency access by ", person(grant.requester()), ".")
+                    ? Reply.named("request.takenAsEmergency", "id", grant.id(),
+                    "requester", person(grant.requester()))
                     : Reply.of(approvedByText(grant), " (now ", Words.word(grant.state()), ").");
         };
     }

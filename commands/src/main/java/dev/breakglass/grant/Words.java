@@ -4,7 +4,7 @@ import dev.breakglass.command.FreeText;
 import dev.breakglass.grant.Outcome.Field;
 import java.util.Optional;
 
-/** Small wordings the use cases share: a state in words, a count of approvals, optional free text. */
+/** Small wordings the use cases share: a state in words, optional free text, refusals. */
 final class Words {
     private Words() {
     }
@@ -14,11 +14,6 @@ final class Words {
         return state.name().toLowerCase().replace('_', ' ');
     }
 
-    /** "1 approval", "2 approvals". */
-    static String approvals(int n) {
-        return n == 1 ? "1 approval" : n + " approvals";
-    }
-
     /** Optional free text: stripped, and empty when blank (then no rule applies to it). */
     /** Optional free text: stripped, and empty when blank (then no rule applies to it). */
     static Optional<String> optional(Optional<String> text) {
@@ -26,6 +21,11 @@ final class Words {
     }
 
     /** A refusal, naming the form field at fault ({@code null}: none). */
+    static Outcome refused(Field field, Reply reply) {
+        return new Outcome.Refused(reply, Optional.ofNullable(field));
+    }
+
+    /** A refusal in words not yet moved to a template, naming the form field at fault ({@code null}: none). */
     static Outcome refused(Field field, Object... pieces) {
         return new Outcome.Refused(Reply.of(pieces), Optional.ofNullable(field));
     }

@@ -64,30 +64,29 @@ public final class Permissions {
     /** Whether {@code user} may {@code act} on {@code grant} now; exhaustive over {@link Act}. */
     public Permission may(Act act, Grant grant, String user) {
         Optional<Reply> no = switch (act) {
-            case APPROVE -> notOwn(grant, user, Reply.of("You cannot approve your own request ", grant.id(),
-                    ". A peer has to.")).or(() -> approverNow(grant, user, "approve"));
-            case DENY -> notOwn(grant, user, Reply.of("To withdraw your own request, cancel it instead."))
+            case APPROVE -> notOwn(grant, user, Reply.named("permission.ownRequest", "id", grant.id()))
+                    .or(() -> approverNow(grant, user, "approve"));
+            case DENY -> notOwn(grant, user, Reply.named("permission.withdrawOwn"))
                     .or(() -> approverNow(grant, user, "deny"));
-            case DECIDE_EXTENSION -> notOwn(grant, user, Reply.of("You cannot approve your own extension."))
-                    .or(() -> approverNow(grant, user, "decide on the extension of"));
+            case DECIDE_EXTENSION -> notOwn(grant, user, Reply.named("permission.ownExtension"))
+                    .or(() -> approverNow(grant, user, "decideExtension"));
             case CANCEL -> onlyRequester(grant, user, "cancel");
-            case BREAK_GLASS -> requesterNow(grant, user, "break the glass on");
+            case BREAK_GLASS -> requesterNow(grant, user, "breakGlass");
             case RECEIVE -> requesterNow(grant, user, "receive");
             case EXTEND -> requesterNow(grant, user, "extend");
             case REVEAL -> grant.requester().equals(user)
-                    ? requesterNow(grant, user, "reveal the credentials of")
-                    : Optional.of(Reply.of("Only the requester can reveal these credentials."));
+                    ? requesterNow(grant, user, "reveal")
+                    : Optional.of(Reply.named("permission.onlyRequesterReveals"));
             case REVOKE -> revoker(grant, user);
             case RESOLVE -> target(grant).filter(t -> Membership.allowsNow(people, t.revokers(), user)).isPresent()
-                    ? Optional.empty() : Optional.of(Reply.of("Only a revoker of ", grant.target(),
-                    " can mark a failed revocation resolved."));
-            case WRITE_REVIEW -> grant.requester().equals(user) ? Optional.empty() : Optional.of(Reply.of("Only ",
-                    person(grant.requester()), " writes the review of ", grant.id(),
-                    ". Reviewers sign it off once it is written."));
-            case SIGN_OFF -> notOwn(grant, user, Reply.of("You cannot sign off the review of your own access; ",
-                    signersText(grant), " does.")).or(() -> Membership.allowsNow(people, signers(grant), user)
-                    ? Optional.empty() : Optional.of(Reply.of("You are not a reviewer of ", grant.target(),
-                    ", so you cannot sign off ", grant.id(), ".")));
+                    ? Optional.empty() : Optional.of(Reply.named("permission.notResolver",
+                    "target", grant.target()));
+            case WRITE_REVIEW -> grant.requester().equals(user) ? Optional.empty() : Optional.of(Reply.named(
+                    "permission.onlyRequesterWrites", "requester", person(grant.requester()), "id", grant.id()));
+            case SIGN_OFF -> notOwn(grant, user, Reply.named("permission.ownReview",
+                    "signers", signersText(grant))).or(() -> Membership.allowsNow(people, signers(grant), user)
+                    ? Optional.empty() : Optional.of(Reply.named("permission.notReviewer",
+                    "target", grant.target(), "id", grant.id())));
         };
         return no.<Permission>map(Permission.Refused::new).orElse(Permission.ALLOWED);
     }
@@ -98,15 +97,13 @@ public final class Permissions {
      */
     public Permission mayRequest(TargetPolicy target, String user) {
         return Membership.allows(people, target.requesters(), user) ? Permission.ALLOWED
-                : new Permission.Refused(Reply.of("You are not allowed to request access to ", target.name(),
-                ". Ask the owners of the policy to add you to its requesters."));
+                : new Permission.Refused(Reply.named("permission.notRequester", "target", target.name()));
     }
 
     /** Whether {@code admin} may reset someone's step-up enrolment: among {@code step-up.admins}, now. */
     public Permission mayResetStepUp(String admin) {
         return Membership.allowsNow(people, policy.stepUp().admins(), admin) ? Permission.ALLOWED
-                : new Permission.Refused(Reply.of("Only the policy's step-up admins (step-up.admins) can reset "
-                + "someone's second factor."));
+                : new Permission.Refused(Reply.named("permission.notStepUpAdmin"));
     }
 
     /**
@@ -162,6 +159,26 @@ public final class Permissions {
         return policy.target(grant.target());
     }
 
+    /**
+     * The acts a refusal can name, each a flag of the {@code reply-permission} sections that say "so you cannot …":
+     * the template words the act, so every flag is passed, exactly one of them set.
+     */
+    static final List<String> ACTS = List.of("approve", "deny", "decideExtension", "cancel", "breakGlass", "receive",
+            "extend", "reveal");
+
+    /** The refusal {@code key} naming the act {@code act} (one of {@link #ACTS}), with its other arguments. */
+    private static Reply refusal(String key, String act, Object... namesAndValues) {
+        if (!ACTS.contains(act)) {
+            throw new IllegalArgumentException("no words for the act " + act);
+        }
+        List<Object> args = new ArrayList<>(List.of(namesAndValues));
+        ACTS.forEach(a -> {
+            args.add(a);
+            args.add(a.equals(act));
+        });
+        return Reply.named(key, args.toArray());
+    }
+
     /** {@code refusal} when {@code user} is the grant's requester, acting where a peer must. */
     private static Optional<Reply> notOwn(Grant grant, String user, Reply refusal) {
         return grant.requester().equals(user) ? Optional.of(refusal) : Optional.empty();
@@ -169,28 +186,28 @@ public final class Permissions {
 
     private static Optional<Reply> onlyRequester(Grant grant, String user, String verb) {
         return grant.requester().equals(user) ? Optional.empty()
-                : Optional.of(Reply.of("Only ", person(grant.requester()), " can ", verb, " ", grant.id(), "."));
+                : Optional.of(refusal("permission.onlyRequester", verb, "requester",
+                        person(grant.requester()), "id", grant.id()));
     }
 
     /** The grant's requester, still among its target's requesters now. */
     private Optional<Reply> requesterNow(Grant grant, String user, String verb) {
         return onlyRequester(grant, user, verb).or(() -> inPolicy(grant, verb)).or(() ->
                 Membership.allowsNow(people, target(grant).orElseThrow().requesters(), user) ? Optional.empty()
-                        : Optional.of(Reply.of("You are no longer allowed to request access to ", grant.target(),
-                        ", so you cannot ", verb, " ", grant.id(), ". Ask the owners of the policy to add you back"
-                                + " to its requesters.")));
+                        : Optional.of(refusal("permission.noLongerRequester", verb, "target",
+                                grant.target(), "id", grant.id())));
     }
 
     /** Among the grant's target's approvers now. */
     private Optional<Reply> approverNow(Grant grant, String user, String verb) {
         return inPolicy(grant, verb).or(() -> Membership.allowsNow(people, target(grant).orElseThrow().approvers(), user)
-                ? Optional.empty() : Optional.of(Reply.of("You are not an approver for ", grant.target(),
-                ", so you cannot ", verb, " ", grant.id(), ".")));
+                ? Optional.empty() : Optional.of(refusal("permission.notApprover", verb,
+                "target", grant.target(), "id", grant.id())));
     }
 
     private Optional<Reply> inPolicy(Grant grant, String verb) {
-        return target(grant).isPresent() ? Optional.empty() : Optional.of(Reply.of(grant.target(),
-                " is no longer in the policy, so you cannot ", verb, " ", grant.id(), "."));
+        return target(grant).isPresent() ? Optional.empty() : Optional.of(refusal("permission.notInPolicy", verb,
+                "target", grant.target(), "id", grant.id()));
     }
 
     /**
@@ -199,13 +216,13 @@ public final class Permissions {
      */
     private Optional<Reply> revoker(Grant grant, String user) {
         if (!maySee(grant, user)) {
-            return Optional.of(Reply.of("There is no grant ", grant.id(), " that you can see."));
+            return Optional.of(Reply.named("permission.notVisible", "id", grant.id()));
         }
         Optional<TargetPolicy> target = target(grant);
         boolean allowed = grant.requester().equals(user) || grant.approvedBy().contains(user)
                 || target.filter(t -> Membership.allowsNow(people, t.approvers(), user)
                 || Membership.allowsNow(people, t.revokers(), user)).isPresent();
-        return allowed ? Optional.empty() : Optional.of(Reply.of("Only the requester, an approver or a revoker of ",
-                grant.target(), " can end ", grant.id(), " early."));
+        return allowed ? Optional.empty() : Optional.of(Reply.named("permission.notEnder",
+                "target", grant.target(), "id", grant.id()));
     }
 }

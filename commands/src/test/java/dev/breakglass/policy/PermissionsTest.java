@@ -1,5 +1,6 @@
 package dev.breakglass.policy;
 
+import dev.breakglass.grant.ShippedWords;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.NewGrant;
@@ -135,8 +136,8 @@ class PermissionsTest {
     }
 
     private String refusal(Act act, Grant g, String user) {
-        return assertInstanceOf(Permission.Refused.class, permissions.may(act, g, user), act + " by " + user)
-                .reply().plain();
+        return ShippedWords.of(assertInstanceOf(Permission.Refused.class, permissions.may(act, g, user),
+                act + " by " + user).reply());
     }
 
     @Test
@@ -188,6 +189,6 @@ class PermissionsTest {
     void onlyStepUpAdminsResetNow() {
         assertInstanceOf(Permission.Allowed.class, permissions.mayResetStepUp(SEC));
         assertEquals("Only the policy's step-up admins (step-up.admins) can reset someone's second factor.",
-                assertInstanceOf(Permission.Refused.class, permissions.mayResetStepUp(BOB)).reply().plain());
+                ShippedWords.of(assertInstanceOf(Permission.Refused.class, permissions.mayResetStepUp(BOB)).reply()));
     }
 }

@@ -13,13 +13,19 @@ import java.util.regex.Pattern;
 public final class ReplyText {
     /** The templates of the core's named replies, compiled at start. */
     public static final List<String> TEMPLATES = List.of("reply-grant", "reply-review", "reply-reveal",
-            "reply-step-up");
+            "reply-step-up", "reply-permission", "reply-access", "reply-extension",
+            "reply-request");
     private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{1,31}");
 
     private final Templates templates;
 
+    /**
+     * Checks every reply template at start against its built-in copy (see {@link Templates#checkLikeBuiltIn}), so an
+     * override missing a section or using an unknown variable stops the start, not a reply in an incident.
+     */
     public ReplyText(Templates templates) {
         this.templates = templates;
+        TEMPLATES.forEach(templates::checkLikeBuiltIn);
     }
 
     /** The reply as mrkdwn, cut to one section. */

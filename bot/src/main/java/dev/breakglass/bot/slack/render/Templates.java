@@ -125,41 +125,69 @@ public final class Templates {
         flags.forEach(f -> say(name, f, data));
     }
 
+    /**
+     * {@link #check} for a template whose sections and variables are those of its built-in copy (the core's replies,
+     * whose keys live in Java): every built-in section must still say something in an override, and the override may
+     * use no variable the built-in copy does not.
+     */
+    public void checkLikeBuiltIn(String name) {
+        Template builtIn;
+        try {
+            builtIn = compiler.compile(builtIn(name + ".mustache"));
+        } catch (MustacheException e) {
+            throw new TemplateException("built-in " + name + ".mustache does not compile: " + e.getMessage(), e);
+        }
+        java.util.Set<String> outer = names(builtIn, false);
+        java.util.Set<String> inner = new java.util.LinkedHashSet<>(names(builtIn, true));
+        inner.removeAll(outer);
+        check(name, outer, inner);
+    }
+
+    /** The section names of {@code template}: only the outermost, or (deep) every section's and variable's name. */
+    private static java.util.Set<String> names(Template template, boolean deep) {
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        template.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {
+            }
+
+            @Override
+            public void visitVariable(String variable) {
+                if (deep) {
+                    found.add(variable);
+                }
+            }
+
+            @Override
+            public boolean visitInclude(String include) {
+                return false;
+            }
+
+            @Override
+            public boolean visitSection(String section) {
+                found.add(section);
+                return deep;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String section) {
+                if (deep) {
+                    found.add(section);
+                }
+                return deep;
+            }
+        });
+        return found;
+    }
+
     private Template template(String name) {
         return template(name, false);
     }
 
     /** The names of the outermost sections of template {@code name}. */
     private java.util.Set<String> sections(String name) {
-        return sections.computeIfAbsent(name, n -> {
-            java.util.Set<String> found = new java.util.HashSet<>();
-            template(n).visit(new Mustache.Visitor() {
-                @Override
-                public void visitText(String text) {
-                }
-
-                @Override
-                public void visitVariable(String variable) {
-                }
-
-                @Override
-                public boolean visitInclude(String include) {
-                    return false;
-                }
-
-                @Override
-                public boolean visitSection(String section) {
-                    found.add(section);
-                    return false; // only the outermost: a section inside a message may share a variable's name
-                }
-
-                @Override
-                public boolean visitInvertedSection(String section) {
-                    return false;
-                }
-            });
-            return java.util.Set.copyOf(found);
-        });
+        // only the outermost: a section inside a message may share a variable's name
+        return sections.computeIfAbsent(name, n -> java.util.Set.copyOf(names(template(n), false)));
     }
 
     private Template template(String name, boolean plain) {
@@ -185,12 +213,19 @@ public final class Templates {
             if (overrides.isPresent() && Files.isRegularFile(overrides.get().resolve(file))) {
                 return Files.readString(overrides.get().resolve(file), StandardCharsets.UTF_8);
             }
-            try (InputStream in = Templates.class.getResourceAsStream("/templates/" + file)) {
-                if (in == null) {
-                    throw new TemplateException("no template named " + file);
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return builtIn(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read template " + file, e);
+        }
+    }
+
+    /** The built-in copy of {@code file}, packed into the jar. */
+    private static String builtIn(String file) {
+        try (InputStream in = Templates.class.getResourceAsStream("/templates/" + file)) {
+            if (in == null) {
+                throw new TemplateException("no template named " + file);
             }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read template " + file, e);
         }

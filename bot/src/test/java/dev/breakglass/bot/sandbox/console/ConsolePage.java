@@ -150,8 +150,11 @@ final class ConsolePage implements AutoCloseable {
 
     /** Whether a visible message contains the text now (no waiting). */
     boolean shows(String text) {
-        return driver.findElements(By.cssSelector(".message")).stream()
-                .anyMatch(m -> m.isDisplayed() && m.getText().contains(text));
+        // Read the page as it is now, but look again when it redraws under us (after a user switch it may).
+        // (As a word: the wait treats a false answer as "not yet".)
+        return awaitValue("the messages to stay still", () -> Optional.of(String.valueOf(driver.findElements(
+                By.cssSelector(".message")).stream().anyMatch(m -> m.isDisplayed() && m.getText().contains(text)))))
+                .equals("true");
     }
 
     String mainText() {
