@@ -340,6 +340,8 @@ class LoadAndChaosIT {
         final AtomicInteger resent = new AtomicInteger();
         final AtomicInteger notTaken = new AtomicInteger();
         final AtomicInteger tooLate = new AtomicInteger();
+        /** One lock per approver: what a person does in a modal they do one at a time. */
+        final Map<String, Object> desks = new ConcurrentHashMap<>();
         final List<Long> acks = Collections.synchronizedList(new ArrayList<>());
         final List<Long> toCard = Collections.synchronizedList(new ArrayList<>());
         final List<Long> toActive = Collections.synchronizedList(new ArrayList<>());
@@ -440,15 +442,22 @@ class LoadAndChaosIT {
             }
         }
 
+        /**
+         * Deny with a reason. One approver fills one deny form at a time, as a person does: {@code views.open}
+         * replaces the modal the user had open (in Slack and in the emulator), so two of their denials at once would
+         * close each other's form before it is submitted.
+         */
         private void deny(Decision p, Message card) {
-            GrantId id = p.id();
-            int n = (int) id.value();
-            click(n, p.approver(), card, GrantCard.DENY, id);
-            SlackView form = awaitValue(() -> cluster.slack.modals(p.approver()).stream()
-                    .filter(v -> !v.closed() && id.toString().equals(v.privateMetadata())).findFirst(),
-                    "the deny form of " + id);
-            send(n, d -> d.viewSubmission(p.approver(), form.id(), ViewInput.create()
-                    .plainText("reason", "reason_input", "not during the freeze, use the replica")));
+            synchronized (desks.computeIfAbsent(p.approver(), a -> new Object())) {
+                GrantId id = p.id();
+                int n = (int) id.value();
+                click(n, p.approver(), card, GrantCard.DENY, id);
+                SlackView form = awaitValue(() -> cluster.slack.modals(p.approver()).stream()
+                        .filter(v -> !v.closed() && id.toString().equals(v.privateMetadata())).findFirst(),
+                        "the deny form of " + id);
+                send(n, d -> d.viewSubmission(p.approver(), form.id(), ViewInput.create()
+                        .plainText("reason", "reason_input", "not during the freeze, use the replica")));
+            }
         }
 
         /** The requester asks for 5 s more; the approver approves on the card if it still offers it. */
