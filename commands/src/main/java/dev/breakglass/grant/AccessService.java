@@ -151,7 +151,8 @@ public final class AccessService {
             return rollBack(mine, made, "the grant could not be recorded as active (" + e.getClass().getSimpleName() + ")");
         }
         return outcome instanceof Outcome.Done ? outcome
-                : rollBack(mine, made, "the grant could not be recorded as active: " + outcome.reply().plain());
+                // the stored reason is shown on the card: say what happened, not the reply's key
+                : rollBack(mine, made, "the grant could not be recorded as active: it changed meanwhile");
     }
 
     /**
