@@ -2,7 +2,7 @@ package dev.breakglass.bot.activity;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.breakglass.bot.audit.AuditController;
+import dev.breakglass.bot.audit.ExportRequest;
 import dev.breakglass.bot.audit.AuditSettings;
 import dev.breakglass.bot.audit.JsonLines;
 import dev.breakglass.bot.json.JsonMappers;
@@ -54,30 +54,24 @@ public class ActivityController {
     @Get("/export")
     public HttpResponse<?> export(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                   @Nullable @QueryValue("grant") String grant) {
-        HttpResponse<?> refused = AuditController.refusal(settings, authorization);
-        if (refused != null) {
-            return refused;
-        }
-        java.util.Optional<Long> number = AuditController.grantParameter(grant);
-        if (grant != null && number.isEmpty()) {
-            return AuditController.badGrant();
-        }
-        GrantId one = number.map(GrantId::new).orElse(null);
-        return JsonLines.stream(writers, "the activity export", sink -> {
-            if (one != null) {
-                log.of(one).forEach(r -> sink.accept(line(r)));
-                return;
-            }
-            long after = 0;
-            List<Recorded> page;
-            do {
-                page = log.after(after, PAGE);
-                for (Recorded r : page) {
-                    sink.accept(line(r));
-                    after = r.seq();
+        return switch (ExportRequest.of(settings, authorization, grant)) {
+            case ExportRequest.Refused r -> r.answer();
+            case ExportRequest.Allowed a -> JsonLines.stream(writers, "the activity export", sink -> {
+                if (a.grant().isPresent()) {
+                    log.of(new GrantId(a.grant().get())).forEach(r -> sink.accept(line(r)));
+                    return;
                 }
-            } while (page.size() == PAGE);
-        });
+                long after = 0;
+                List<Recorded> page;
+                do {
+                    page = log.after(after, PAGE);
+                    for (Recorded r : page) {
+                        sink.accept(line(r));
+                        after = r.seq();
+                    }
+                } while (page.size() == PAGE);
+            });
+        };
     }
 
     /** One stored activity as its export line. */

@@ -20,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /audit/export} (JSON Lines, one {@link AuditChain#jsonLine} per entry, oldest first, streamed) and
@@ -41,7 +39,6 @@ import java.util.regex.Pattern;
 public class AuditController {
     /** The JSON Lines media type. */
     public static final String NDJSON = JsonLines.NDJSON;
-    private static final Pattern GRANT = Pattern.compile("(?:BG-)?([1-9][0-9]{0,17})", Pattern.CASE_INSENSITIVE);
     private static final ObjectMapper JSON = JsonMappers.standard();
 
     private final AuditSettings settings;
@@ -58,22 +55,16 @@ public class AuditController {
     @Get("/export")
     public HttpResponse<?> export(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                   @Nullable @QueryValue("grant") String grant) {
-        HttpResponse<?> refused = refusal(authorization);
-        if (refused != null) {
-            return refused;
-        }
-        Optional<Long> grantNo = grantParameter(grant);
-        if (grant != null && grantNo.isEmpty()) {
-            return badGrant();
-        }
-        Long only = grantNo.orElse(null);
-        return JsonLines.stream(writers, "the audit export", sink -> {
-            if (only == null) {
-                log.each(e -> sink.accept(AuditChain.jsonLine(e)));
-            } else {
-                log.forGrant(only).forEach(e -> sink.accept(AuditChain.jsonLine(e)));
-            }
-        });
+        return switch (ExportRequest.of(settings, authorization, grant)) {
+            case ExportRequest.Refused r -> r.answer();
+            case ExportRequest.Allowed a -> JsonLines.stream(writers, "the audit export", sink -> {
+                if (a.grant().isEmpty()) {
+                    log.each(e -> sink.accept(AuditChain.jsonLine(e)));
+                } else {
+                    log.forGrant(a.grant().get()).forEach(e -> sink.accept(AuditChain.jsonLine(e)));
+                }
+            });
+        };
     }
 
     @Get("/verify")
@@ -106,18 +97,6 @@ public class AuditController {
         });
         return HttpResponse.ok(JSON.writeValueAsString(body)).contentType(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store");
-    }
-
-    /** The number of an export's {@code ?grant=} ({@code BG-7} or {@code 7}); empty when absent or malformed. */
-    public static Optional<Long> grantParameter(String grant) {
-        Matcher m = grant == null ? null : GRANT.matcher(grant.strip());
-        return m != null && m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
-    }
-
-    /** The answer to a malformed {@code ?grant=}: 400 with a JSON error. */
-    public static HttpResponse<?> badGrant() {
-        return HttpResponse.badRequest("{\"error\":\"grant must look like BG-7\"}")
-                .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     /** Null when the request may proceed; else the 404 (endpoints off) or 401 to answer. */
