@@ -8,6 +8,7 @@ import dev.breakglass.command.FreeText;
 import dev.breakglass.command.JustificationRules;
 import dev.breakglass.command.ParseError;
 import dev.breakglass.command.TargetRef;
+import dev.breakglass.grant.Reply;
 import dev.breakglass.grant.Review;
 import dev.breakglass.grant.ReviewQuestion;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 class ProblemWordsGoldenTest {
     private static final String WHY = "investigating failed payments INC-123";
     private final CommandReplies replies = new CommandReplies(new Templates(Optional.empty(), CommandReplies.TEMPLATES));
+    private final ReplyText words = new ReplyText(new Templates(Optional.empty(), ReplyText.TEMPLATES));
     private final CommandParser parser = new CommandParser(JustificationRules.DEFAULT);
 
     @Test
@@ -87,8 +89,8 @@ class ProblemWordsGoldenTest {
         cases.assertMatches("problem-words.txt");
     }
 
-    private static String words(Optional<String> problem) {
-        return problem.orElse("(no problem)");
+    private String words(Optional<Reply> problem) {
+        return problem.map(words::plain).orElse("(no problem)");
     }
 
     private static String cut(String typed) {
