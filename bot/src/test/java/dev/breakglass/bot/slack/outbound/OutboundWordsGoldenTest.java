@@ -98,7 +98,7 @@ class OutboundWordsGoldenTest {
     void theButtonsOfTheHomeTabAndThePostMortem() throws IOException {
         HomeView home = new HomeView(templates);
         PostMortemView postMortem = new PostMortemView(templates);
-        PostMortemView.Context context = new PostMortemView.Context(true, Duration.ofHours(24), "a reviewer of orders-db");
+        PostMortemView.Context context = new PostMortemView.Context(true, Duration.ofHours(24), dev.breakglass.grant.Reply.named("permission.signersOf", "target", "orders-db", "approvers", false));
         new Golden.Cases()
                 .add("home", BlocksText.of(home.blocks(SampleGrants.BOB, new HomeView.Sections(
                         List.of(SampleGrants.pending()), List.of(SampleGrants.active()), List.of(SampleGrants.pending()),

@@ -46,7 +46,7 @@ class PostMortemViewTest {
     private static final String BOB = "U0BOB";
     private static final String SECURITY = "U0SECLEAD";
     private static final PostMortemView.Context CONTEXT = new PostMortemView.Context(true, Duration.ofHours(24),
-            "a reviewer of orders-db");
+            dev.breakglass.grant.Reply.named("permission.signersOf", "target", "orders-db", "approvers", false));
 
     private final TestDatabase db = TestDatabase.h2();
     private final ManualClock clock = new ManualClock(T0);
