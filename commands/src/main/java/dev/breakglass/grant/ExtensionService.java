@@ -117,7 +117,7 @@ public final class ExtensionService {
                                 : cap.minus(grant.duration()))), Optional.of(Field.DURATION)));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.EXTEND, user, proof,
-                    Reply.of("Extending ", grant.id()));
+                    Reply.named("stepUp.extending", "id", grant.id()));
             if (noStepUp.isPresent()) {
                 return Step.stop(noStepUp.get());
             }
@@ -152,7 +152,7 @@ public final class ExtensionService {
                         "id", grant.id())));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.APPROVE_EXTENSION, approver,
-                    proof, Reply.of("Approving more time on ", grant.id()));
+                    proof, Reply.named("stepUp.approvingMoreTimeOn", "id", grant.id()));
             if (noStepUp.isPresent()) {
                 return Step.stop(noStepUp.get());
             }

@@ -25,6 +25,14 @@ public enum GrantState {
     PENDING, APPROVED, ACTIVE, EXPIRED, REVOKED, REVOKE_FAILED, REVIEWED, DENIED, CANCELLED, TIMED_OUT, FAILED,
     PROVISIONING, ROLLED_BACK;
 
+    /**
+     * The state as people read it ("revoke failed"), a named reply worded by the section of
+     * {@code templates/reply-state.mustache} named like {@code revokeFailed}.
+     */
+    public Reply word() {
+        return Reply.word("state", this);
+    }
+
     /** What asking to move from this state, or to take an {@link Action} on a grant in it, amounts to. */
     public enum Move {
         /** Go on: the step applies here. */

@@ -62,6 +62,13 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
             }
         }
 
+        /** People, in order, by chat user id: a template lists them (jmustache's {@code -first} / {@code -last}). */
+        record People(List<String> userIds) implements Part {
+            public People {
+                userIds = List.copyOf(userIds);
+            }
+        }
+
         /**
          * Another named reply, worded where it is used: a phrase shared by several messages (a field's name, a hint
          * on how to write a duration) or a whole message quoted by another (a refusal that gives the problem).
@@ -74,6 +81,11 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
                 }
             }
         }
+    }
+
+    /** A list of people, for {@link #named}: the template joins them. */
+    public static Part.People people(List<String> userIds) {
+        return new Part.People(userIds);
     }
 
     /** A person part, for {@link #of} and {@link #named}. */
@@ -122,6 +134,19 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
         return new Reply(List.of(), key, arguments);
     }
 
+    /**
+     * The word for an enum constant: the message {@code area.<constant in camel case>} without arguments, like
+     * {@code state.revokeFailed} for {@code REVOKE_FAILED}.
+     */
+    public static Reply word(String area, Enum<?> constant) {
+        String[] parts = constant.name().toLowerCase(java.util.Locale.ROOT).split("_");
+        StringBuilder camel = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) {
+            camel.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+        }
+        return named(area + "." + camel);
+    }
+
     /** True when the chat side words this reply from a template. */
     public boolean isNamed() {
         return !key.isEmpty();
@@ -142,13 +167,15 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
      * A named reply's template data: each text as {@code text} shows it (escaped for the chat, or as written), each
      * person as {@code person} shows them, each reply said inside this one as {@code said} words it. The values are
      * final: the chat side renders them into the template as they are, so escaping happens here, once, by kind.
+     * People are a list of their {@code person} renderings; every other value is a string.
      */
-    public Map<String, String> values(Function<String, String> text, Function<String, String> person,
+    public Map<String, Object> values(Function<String, String> text, Function<String, String> person,
                                       Function<Reply, String> said) {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Object> values = new LinkedHashMap<>();
         arguments.forEach((name, part) -> values.put(name, switch (part) {
             case Part.Text t -> text.apply(t.text());
             case Part.Person p -> person.apply(p.userId());
+            case Part.People p -> p.userIds().stream().map(person).toList();
             case Part.Said s -> said.apply(s.reply());
         }));
         return values;
@@ -173,6 +200,7 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
             switch (p) {
                 case Part.Text t -> out.append(t.text());
                 case Part.Person person -> out.append('@').append(person.userId());
+                case Part.People people -> out.append(people.userIds().stream().map(id -> "@" + id).toList());
                 case Part.Said said -> out.append(said.reply().plain());
             }
         }

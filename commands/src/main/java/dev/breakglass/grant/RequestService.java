@@ -86,7 +86,7 @@ public final class RequestService {
             return new Outcome.Refused(no.reply(), Optional.of(Field.TARGET));
         }
         Optional<Outcome> noStepUp = stepUp.missing(target.name(), StepUpPolicy.Action.REQUEST, requester, proof,
-                Reply.of("Requests for ", target.name()));
+                Reply.named("stepUp.requestsFor", "target", target.name()));
         if (noStepUp.isPresent()) {
             return noStepUp.get();
         }
@@ -149,7 +149,7 @@ public final class RequestService {
                         "oneMissing", grant.approvalsMissing() == 1)));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.APPROVE, approver, proof,
-                    Reply.of("Approving ", grant.id()));
+                    Reply.named("stepUp.approvingGrant", "id", grant.id()));
             if (noStepUp.isPresent()) {
                 return Step.stop(noStepUp.get());
             }
@@ -260,7 +260,7 @@ public final class RequestService {
                         "after", DurationText.format(emergency.get().after()), "at", available)));
             }
             Optional<Outcome> noStepUp = stepUp.missing(grant.target(), StepUpPolicy.Action.BREAK_GLASS, user, proof,
-                    Reply.of("Breaking the glass on ", grant.id()));
+                    Reply.named("stepUp.breakingGlassOn", "id", grant.id()));
             if (noStepUp.isPresent()) {
                 return Step.stop(noStepUp.get());
             }
@@ -292,18 +292,8 @@ public final class RequestService {
             default -> grant.emergency()
                     ? Reply.named("request.takenAsEmergency", "id", grant.id(),
                     "requester", person(grant.requester()))
-                    : Reply.of(approvedByText(grant), " (now ", Words.word(grant.state()), ").");
+                    : Reply.named("request.alreadyApprovedBy", "id", grant.id(),
+                    "approvers", Reply.people(grant.approvedBy()), "state", Words.word(grant.state()));
         };
-    }
-
-    private static Reply approvedByText(Grant grant) {
-        Object[] parts = new Object[2 + grant.approvedBy().size() * 2];
-        parts[0] = grant.id();
-        parts[1] = " was already approved by ";
-        for (int i = 0; i < grant.approvedBy().size(); i++) {
-            parts[2 + i * 2] = i == 0 ? "" : " and ";
-            parts[3 + i * 2] = person(grant.approvedBy().get(i));
-        }
-        return Reply.of(parts);
     }
 }

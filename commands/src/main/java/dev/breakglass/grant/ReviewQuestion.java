@@ -17,12 +17,7 @@ public enum ReviewQuestion {
 
     /** The question as people read it. */
     public Reply text() {
-        String[] words = name().toLowerCase(Locale.ROOT).split("_");
-        StringBuilder camel = new StringBuilder(words[0]);
-        for (int i = 1; i < words.length; i++) {
-            camel.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
-        }
-        return Reply.named("question." + camel);
+        return Reply.word("question", this);
     }
 
     /** A stable name for forms and storage: lower case with dashes, like {@code normal-access}. */

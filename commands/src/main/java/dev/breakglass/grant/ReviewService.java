@@ -174,7 +174,7 @@ public final class ReviewService {
         });
     }
 
-    private String signersText(Grant g) {
+    private Reply signersText(Grant g) {
         return Permissions.signersText(policy, g);
     }
 

@@ -21,16 +21,14 @@ final class StepUpGuard {
      * Why {@code action} by {@code user} does not count yet: the policy asks for step-up on {@code target} and
      * {@code proof} does not vouch for {@code user} now. Empty when it may go on.
      *
-     * @param what the action, for the message: "Approving BG-7"…
+     * @param what the action, for the message: "Approving BG-7"… (a named reply of {@code reply-step-up})
      */
     Optional<Outcome> missing(String target, StepUpPolicy.Action action, String user,
                             Optional<StepUpProof> proof, Reply what) {
         if (!policy.stepUpRequired(target, action) || proof.filter(p -> p.vouchesFor(user, clock.instant())).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(new Outcome.Refused(Reply.of(what, " needs step-up: enter the code from your authenticator"
-                + " app in the form that the button (or /breakglass alone) opens. Nothing was changed."),
-                Optional.of(Field.STEP_UP)));
+        return Optional.of(new Outcome.Refused(Reply.named("stepUp.needed", "what", what), Optional.of(Field.STEP_UP)));
     }
 
     /** {@code next}, recording that {@code user} passed step-up when {@code proof} vouches for them. */

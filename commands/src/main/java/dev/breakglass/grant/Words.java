@@ -9,12 +9,11 @@ final class Words {
     private Words() {
     }
 
-    /** A state as a word in a reply: "revoke failed". */
-    static String word(GrantState state) {
-        return state.name().toLowerCase().replace('_', ' ');
+    /** A state as a word in a reply ("revoke failed"): worded by {@code reply-state}, see {@link GrantState#word()}. */
+    static Reply word(GrantState state) {
+        return state.word();
     }
 
-    /** Optional free text: stripped, and empty when blank (then no rule applies to it). */
     /** Optional free text: stripped, and empty when blank (then no rule applies to it). */
     static Optional<String> optional(Optional<String> text) {
         return text.map(FreeText::strip).filter(s -> !s.isEmpty());
@@ -23,10 +22,5 @@ final class Words {
     /** A refusal, naming the form field at fault ({@code null}: none). */
     static Outcome refused(Field field, Reply reply) {
         return new Outcome.Refused(reply, Optional.ofNullable(field));
-    }
-
-    /** A refusal in words not yet moved to a template, naming the form field at fault ({@code null}: none). */
-    static Outcome refused(Field field, Object... pieces) {
-        return new Outcome.Refused(Reply.of(pieces), Optional.ofNullable(field));
     }
 }

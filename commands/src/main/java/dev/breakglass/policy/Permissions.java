@@ -145,13 +145,17 @@ public final class Permissions {
         return target(grant).map(t -> t.reviewers().isEmpty() ? t.approvers() : t.reviewers()).orElse(List.of());
     }
 
-    /** Who signs off reviews of {@code g}, in words: "a reviewer of orders-db" or "an approver of orders-db". */
-    public static String signersText(Policy policy, Grant g) {
-        return policy.target(g.target()).map(t -> t.reviewers().isEmpty() ? "an approver of " + t.name()
-                : "a reviewer of " + t.name()).orElse("a reviewer");
+    /**
+     * Who signs off reviews of {@code g} ("a reviewer of orders-db", "an approver of orders-db" when the target names
+     * no reviewers, "a reviewer" when it left the policy): the section {@code signersOf} of {@code reply-permission}.
+     */
+    public static Reply signersText(Policy policy, Grant g) {
+        Optional<TargetPolicy> target = policy.target(g.target());
+        return Reply.named("permission.signersOf", "target", target.map(TargetPolicy::name).orElse(""),
+                "approvers", target.map(t -> t.reviewers().isEmpty()).orElse(false));
     }
 
-    private String signersText(Grant g) {
+    private Reply signersText(Grant g) {
         return signersText(policy, g);
     }
 

@@ -45,7 +45,8 @@ public interface StepUp {
     /**
      * What a person needs to enrol.
      *
-     * @param instructions what to do, for people (plain text)
+     * @param instructions what to do, for people (plain text); empty for a code factor that needs no words of its
+     *                     own: the enrolment modal then says "scan the QR code…" from its template
      * @param otpauthUri   for code factors, the {@code otpauth://} URI that carries the secret: shown in the
      *                     enrolment modal only, as text and as a QR code, and nowhere else
      */

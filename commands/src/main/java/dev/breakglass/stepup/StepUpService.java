@@ -88,6 +88,11 @@ public final class StepUpService {
         return Reply.named("stepUp.howToEnrol", "what", what);
     }
 
+    /** {@link #howToEnrol(String)} naming the action by a named reply. */
+    public static Reply howToEnrol(Reply what) {
+        return Reply.named("stepUp.howToEnrol", "what", what);
+    }
+
     /**
      * Checks {@code code} of {@code user}, typed for {@code action} (on {@code grant}, when it exists already).
      *
@@ -229,14 +234,15 @@ public final class StepUpService {
         return code == null ? "" : code.replaceAll("[\\s-]", "");
     }
 
-    private static String describe(StepUpPolicy.Action action, Optional<GrantId> grant) {
-        String what = switch (action) {
-            case REQUEST -> "Requesting access";
-            case APPROVE -> "Approving";
-            case BREAK_GLASS -> "Breaking the glass";
-            case EXTEND -> "Asking for more time";
-            case APPROVE_EXTENSION -> "Approving more time";
+    /** The action waiting for step-up ("Approving (BG-7)"): a section of {@code reply-step-up} per action. */
+    private static Reply describe(StepUpPolicy.Action action, Optional<GrantId> grant) {
+        String section = switch (action) {
+            case REQUEST -> "requestingAccess";
+            case APPROVE -> "approving";
+            case BREAK_GLASS -> "breakingTheGlass";
+            case EXTEND -> "askingForMoreTime";
+            case APPROVE_EXTENSION -> "approvingMoreTime";
         };
-        return what + grant.map(id -> " (" + id + ")").orElse("");
+        return Reply.named("stepUp." + section, "id", grant.map(GrantId::toString).orElse(""));
     }
 }

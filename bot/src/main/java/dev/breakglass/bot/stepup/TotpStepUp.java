@@ -107,8 +107,7 @@ public class TotpStepUp implements StepUp {
         });
         String uri = new QrData.Builder().label(user).secret(secret).issuer(ISSUER).algorithm(HashingAlgorithm.SHA1)
                 .digits(DIGITS).period(PERIOD).build().getUri();
-        return new Enrolment("Scan the QR code with an authenticator app (or add the otpauth link by hand), then "
-                + "enter the 6-digit code it shows to confirm.", Optional.of(uri));
+        return new Enrolment("", Optional.of(uri)); // the modal's own words (enrolScanCode) say what to do
     }
 
     @Override

@@ -231,7 +231,7 @@ public class GrantActionsHandler implements BoltRegistration {
             return ctx.ack();
         }
         Outcome outcome = reveals.reveal(id.get(), user, new SlackCredentialDisplay(ctx.client(),
-                req.getPayload().getTriggerId(), later.replies()));
+                req.getPayload().getTriggerId(), later.replies(), forms));
         if (!(outcome instanceof Outcome.Done)) {
             String text = words.mrkdwn(outcome.reply());
             later.run(id, answer -> ButtonActions.respond(ctx, answer), () -> text);

@@ -24,16 +24,19 @@ final class SlackCredentialDisplay implements CredentialDisplay {
     private final String triggerId;
 
     private final dev.breakglass.bot.slack.render.CommandReplies replies;
+    private final dev.breakglass.bot.slack.render.FormWords forms;
 
-    SlackCredentialDisplay(MethodsClient client, String triggerId, dev.breakglass.bot.slack.render.CommandReplies replies) {
+    SlackCredentialDisplay(MethodsClient client, String triggerId, dev.breakglass.bot.slack.render.CommandReplies replies,
+                           dev.breakglass.bot.slack.render.FormWords forms) {
         this.replies = replies;
+        this.forms = forms;
         this.client = client;
         this.triggerId = triggerId;
     }
 
     @Override
     public Shown show(Grant grant, Credentials credentials, int remaining) {
-        CredentialsView.Fitted fitted = CredentialsView.build(grant.id(), credentials, remaining);
+        CredentialsView.Fitted fitted = CredentialsView.build(grant.id(), credentials, remaining, forms);
         if (fitted instanceof CredentialsView.Fitted.TooLarge tooLarge) {
             LOG.warn("The credentials of {} do not fit a Slack window; the reveal was not used", grant.id());
             return new Shown.NotShown(tooLarge.why());

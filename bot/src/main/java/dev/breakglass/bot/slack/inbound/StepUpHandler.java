@@ -241,7 +241,8 @@ public class StepUpHandler implements BoltRegistration {
      */
     static View enrolmentModal(StepUp.Enrolment enrolment, Optional<String> qrImage, FormWords forms) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        blocks.add(section(s -> s.text(plainText(enrolment.instructions()))));
+        String instructions = enrolment.instructions().isBlank() ? forms.plain("enrolScanCode") : enrolment.instructions();
+        blocks.add(section(s -> s.text(plainText(instructions))));
         enrolment.otpauthUri().ifPresent(uri -> {
             qrImage.ifPresent(url -> blocks.add(image(i -> i.imageUrl(url).altText(forms.plain("qrAlt")))));
             blocks.add(section(s -> s.text(markdownText(forms.mrkdwn("enrolByHand", "uri", uri)))));

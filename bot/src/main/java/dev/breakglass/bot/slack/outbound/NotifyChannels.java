@@ -54,6 +54,8 @@ public class NotifyChannels implements EventConsumer {
     public static final String TEMPLATE = "notification";
     /** What happened, one section per event told as a line. */
     public static final String WHAT = "notification-what";
+    /** Each line's emoji: the sections of {@link #WHAT}, and {@code other} for the events an alert tells. */
+    public static final String EMOJI = "notification-emoji";
     /** The fuller alerts: emergencies and revocation trouble (and step-up lockouts, told by StepUpAlerts). */
     public static final String ALERT = "alert";
     private static final List<String> WHAT_FLAGS = List.of("requested", "approvalRecorded", "approved", "denied",
@@ -90,6 +92,8 @@ public class NotifyChannels implements EventConsumer {
         this.templates = templates;
         templates.render(TEMPLATE, sample()); // a broken override stops the start, not an incident
         templates.check(WHAT, WHAT_FLAGS, WHAT_VARIABLES);
+        templates.check(EMOJI, java.util.stream.Stream.concat(WHAT_FLAGS.stream(), java.util.stream.Stream.of("other"))
+                .toList(), List.of());
         templates.check(ALERT, ALERT_FLAGS, ALERT_VARIABLES);
     }
 
@@ -209,10 +213,13 @@ public class NotifyChannels implements EventConsumer {
         };
     }
 
-    /** What a one-line message says: its emoji, what happened (a section of {@link #WHAT}), and its free text. */
-    private record Line(String emoji, String what, String detail) {
-        Line(String emoji, String what) {
-            this(emoji, what, "");
+    /**
+     * What a one-line message says: its kind (the section of {@link #EMOJI} that gives its emoji), what happened (a
+     * section of {@link #WHAT}), and its free text.
+     */
+    private record Line(String kind, String what, String detail) {
+        Line(String kind, String what) {
+            this(kind, what, "");
         }
     }
 
@@ -225,50 +232,50 @@ public class NotifyChannels implements EventConsumer {
     private Map<String, Object> line(GrantEvent event, NotifyTarget.Event kind, Grant g, String url) {
         String end = g.expiresAt().map(RequesterMessages.TIME::format).orElse("?");
         Line l = switch (event) {
-            case GrantEvent.Requested e -> new Line(":inbox_tray:", what("requested"), g.justification());
-            case GrantEvent.ApprovalRecorded a -> new Line(":ballot_box_with_check:", what("approvalRecorded",
+            case GrantEvent.Requested e -> new Line("requested", what("requested"), g.justification());
+            case GrantEvent.ApprovalRecorded a -> new Line("approvalRecorded", what("approvalRecorded",
                     "approver", ReplyText.mention(a.approver()), "missing", g.approvalsMissing()));
-            case GrantEvent.Approved a -> new Line(":white_check_mark:", what("approved", "approver",
+            case GrantEvent.Approved a -> new Line("approved", what("approved", "approver",
                     ReplyText.mention(a.approver())));
-            case GrantEvent.Denied d -> new Line(":no_entry:", what("denied", "approver",
+            case GrantEvent.Denied d -> new Line("denied", what("denied", "approver",
                     ReplyText.mention(d.approver())), d.reason());
-            case GrantEvent.Cancelled e -> new Line(":leftwards_arrow_with_hook:", what("cancelled"));
-            case GrantEvent.TimedOut e -> new Line(":alarm_clock:", what("timedOut"));
-            case GrantEvent.EmergencyOffered e -> new Line(":rotating_light:", what("emergencyOffered"));
-            case GrantEvent.Activated e -> new Line(":unlock:", what("activated", "end", end));
-            case GrantEvent.ProvisioningFailed f -> new Line(":x:", what("provisioningFailed"), f.reason());
-            case GrantEvent.RolledBack r -> new Line(":x:", what("rolledBack"), r.reason());
-            case GrantEvent.ExpiryWarned e -> new Line(":hourglass:", what("expiryWarned", "end", end));
-            case GrantEvent.ExtensionRequested e -> new Line(":hourglass_flowing_sand:", what("extensionRequested",
+            case GrantEvent.Cancelled e -> new Line("cancelled", what("cancelled"));
+            case GrantEvent.TimedOut e -> new Line("timedOut", what("timedOut"));
+            case GrantEvent.EmergencyOffered e -> new Line("emergencyOffered", what("emergencyOffered"));
+            case GrantEvent.Activated e -> new Line("activated", what("activated", "end", end));
+            case GrantEvent.ProvisioningFailed f -> new Line("provisioningFailed", what("provisioningFailed"), f.reason());
+            case GrantEvent.RolledBack r -> new Line("rolledBack", what("rolledBack"), r.reason());
+            case GrantEvent.ExpiryWarned e -> new Line("expiryWarned", what("expiryWarned", "end", end));
+            case GrantEvent.ExtensionRequested e -> new Line("extensionRequested", what("extensionRequested",
                     "extra", g.extension().map(x -> DurationText.format(x.duration())).orElse("?")),
                     g.extension().map(x -> x.justification()).orElse(""));
-            case GrantEvent.ExtensionApprovalRecorded a -> new Line(":ballot_box_with_check:",
+            case GrantEvent.ExtensionApprovalRecorded a -> new Line("extensionApprovalRecorded",
                     what("extensionApprovalRecorded", "approver", ReplyText.mention(a.approver()), "complete",
                             g.extensionApproved()));
-            case GrantEvent.ExtensionFailed e -> new Line(":warning:", what("extensionFailed", "end", end), e.error());
-            case GrantEvent.Extended e -> new Line(":heavy_plus_sign:", what("extended", "added",
+            case GrantEvent.ExtensionFailed e -> new Line("extensionFailed", what("extensionFailed", "end", end), e.error());
+            case GrantEvent.Extended e -> new Line("extended", what("extended", "added",
                     DurationText.format(e.added()), "approver", ReplyText.mention(e.approver()), "end", end));
-            case GrantEvent.ExtensionDenied e -> new Line(":no_entry_sign:", what("extensionDenied", "approver",
+            case GrantEvent.ExtensionDenied e -> new Line("extensionDenied", what("extensionDenied", "approver",
                     ReplyText.mention(e.approver())), e.reason());
-            case GrantEvent.Expired e -> new Line(":lock:", what("expired"));
-            case GrantEvent.Revoked e -> new Line(":lock:", what("revoked", "by", g.revocation().revokedBy()
+            case GrantEvent.Expired e -> new Line("expired", what("expired"));
+            case GrantEvent.Revoked e -> new Line("revoked", what("revoked", "by", g.revocation().revokedBy()
                     .map(ReplyText::mention).orElse("")), g.revocation().reason().orElse(""));
-            case GrantEvent.ReviewReminded r -> new Line(":bell:", what("reviewReminded", "requester",
+            case GrantEvent.ReviewReminded r -> new Line("reviewReminded", what("reviewReminded", "requester",
                     ReplyText.mention(g.requester()), "number", r.number()));
-            case GrantEvent.ReviewWritten e -> new Line(":pencil:", what("reviewWritten", "requester",
+            case GrantEvent.ReviewWritten e -> new Line("reviewWritten", what("reviewWritten", "requester",
                     ReplyText.mention(g.requester())));
-            case GrantEvent.Reviewed r -> new Line(":white_check_mark:", what("reviewed", "by",
+            case GrantEvent.Reviewed r -> new Line("reviewed", what("reviewed", "by",
                     ReplyText.mention(r.by())));
             // Told as alerts (said), or never routed here (NotifyTarget.Event.of).
-            case GrantEvent.GlassBroken e -> new Line(":information_source:", kind.policyName());
-            case GrantEvent.CredentialsRevealed e -> new Line(":information_source:", kind.policyName());
-            case GrantEvent.RevocationFailed e -> new Line(":information_source:", kind.policyName());
-            case GrantEvent.RevocationRecovered e -> new Line(":information_source:", kind.policyName());
-            case GrantEvent.RevocationResolved e -> new Line(":information_source:", kind.policyName());
-            case GrantEvent.PostMortemOpened e -> new Line(":information_source:", kind.policyName());
+            case GrantEvent.GlassBroken e -> new Line("other", kind.policyName());
+            case GrantEvent.CredentialsRevealed e -> new Line("other", kind.policyName());
+            case GrantEvent.RevocationFailed e -> new Line("other", kind.policyName());
+            case GrantEvent.RevocationRecovered e -> new Line("other", kind.policyName());
+            case GrantEvent.RevocationResolved e -> new Line("other", kind.policyName());
+            case GrantEvent.PostMortemOpened e -> new Line("other", kind.policyName());
         };
         Map<String, Object> d = new HashMap<>();
-        d.put("emoji", l.emoji());
+        d.put("emoji", templates.say(EMOJI, l.kind(), Map.of()));
         d.put("id", g.id().toString());
         d.put("what", l.what());
         d.put("event", kind.policyName());

@@ -96,13 +96,13 @@ public final class CommandReplies {
     public String list(List<Grant> grants) {
         // The first LIST_SHOWN, then a count: a reply stays readable (and within Slack's limits) however many.
         List<Grant> shown = grants.subList(0, Math.min(grants.size(), LIST_SHOWN));
-        return fit(templates.render("grant-list", Map.of("grants", shown.stream().map(GrantCard::data).toList(),
+        return fit(templates.render("grant-list", Map.of("grants", shown.stream().map(g -> GrantCard.data(g, templates)).toList(),
                 "none", grants.isEmpty(), "more", grants.size() - shown.size(), "hasMore", grants.size() > shown.size())));
     }
 
     /** {@code /breakglass status <id>}: one grant in full. */
     public String status(Grant grant) {
-        return fit(templates.render("grant-status", GrantCard.data(grant)));
+        return fit(templates.render("grant-status", GrantCard.data(grant, templates)));
     }
 
     /**

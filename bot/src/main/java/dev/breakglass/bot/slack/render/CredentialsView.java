@@ -18,7 +18,7 @@ import static com.slack.api.model.view.Views.viewTitle;
 /**
  * The Reveal modal: each credential field as its label and its value in a code block, a long value (a
  * kubeconfig, a JSON key) split over several sections that join back to exactly the value, and how many reveals
- * are left. A pure function of its input.
+ * are left, worded by {@code forms.mustache}. A pure function of its input.
  *
  * <p>Limits: every section stays within Slack's {@value SlackText#SECTION_LIMIT} characters after escaping, a
  * value is cut only between characters (never inside a surrogate pair or an escape), preferably after a line
@@ -49,13 +49,13 @@ public final class CredentialsView {
     /**
      * @param remaining how many more reveals the policy allows
      */
-    public static Fitted build(GrantId id, Credentials credentials, int remaining) {
+    public static Fitted build(GrantId id, Credentials credentials, int remaining, FormWords words) {
         List<LayoutBlock> blocks = new ArrayList<>();
         boolean split = false;
         for (Map.Entry<String, String> field : credentials.fields().entrySet()) {
             String label = "*" + SlackText.escape(SlackText.oneLine(field.getKey(), LABEL_LIMIT)) + "*\n";
             if (field.getValue().isEmpty()) {
-                blocks.add(section(s -> s.text(markdownText(label + "_(empty)_"))));
+                blocks.add(section(s -> s.text(markdownText(label + words.mrkdwn("credentialsEmpty")))));
                 continue;
             }
             // Every piece gets the first one's budget, so the label never pushes a section over the limit.
@@ -68,19 +68,16 @@ public final class CredentialsView {
             }
         }
         if (split) {
-            blocks.add(0, section(s -> s.text(markdownText("Long values are split over several boxes: copy them in "
-                    + "order and join them end to end, with nothing in between."))));
+            blocks.add(0, section(s -> s.text(markdownText(words.mrkdwn("credentialsSplit")))));
         }
-        blocks.add(section(s -> s.text(markdownText(remaining == 0
-                ? "This is the only time these are shown. Copy what you need now."
-                : remaining + " more reveal(s) allowed."))));
+        blocks.add(section(s -> s.text(markdownText(remaining == 0 ? words.mrkdwn("credentialsLastReveal")
+                : words.mrkdwn("credentialsReveals", "remaining", remaining)))));
         if (blocks.size() > MAX_BLOCKS) {
-            return new Fitted.TooLarge("These credentials are too long to show in Slack: they would need "
-                    + blocks.size() + " sections, and one window holds " + MAX_BLOCKS + ".");
+            return new Fitted.TooLarge(words.plain("credentialsTooLarge", "sections", blocks.size(), "max", MAX_BLOCKS));
         }
         return new Fitted.Fits(view(v -> v.type("modal").callbackId(CALLBACK)
-                .title(viewTitle(t -> t.type("plain_text").text("Credentials " + id)))
-                .close(viewClose(t -> t.type("plain_text").text("Done")))
+                .title(viewTitle(t -> t.type("plain_text").text(words.plain("credentialsTitle", "id", id))))
+                .close(viewClose(t -> t.type("plain_text").text(words.plain("credentialsDone"))))
                 .blocks(blocks)));
     }
 }

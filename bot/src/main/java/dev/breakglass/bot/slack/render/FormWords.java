@@ -3,7 +3,7 @@ package dev.breakglass.bot.slack.render;
 import java.util.List;
 
 /**
- * The words of the bot's modals (request, deny, extend, step-up code, step-up enrolment, review), from
+ * The words of the bot's modals (request, deny, extend, step-up code, step-up enrolment, review, credentials), from
  * {@code forms.mustache}: one section per title, label, hint and button. Most are plain text (Slack shows a modal's
  * title, labels and hints as typed); the few sentences shown as mrkdwn inside a modal are {@link #mrkdwn}.
  *
@@ -22,10 +22,12 @@ public final class FormWords {
             "extendTitle", "extendSubmit", "extraTimeLabel", "extraTimeHint", "extendWhyLabel",
             "codeLabel", "codeHint", "firstCodeLabel",
             "stepUpTitle", "approveVerb", "breakGlassVerb", "approveExtensionVerb", "stepUpNeeds",
-            "enrolTitle", "enrolSubmit", "qrAlt", "enrolByHand",
-            "reviewTitle", "reviewSubmit", "reviewIntro");
+            "enrolTitle", "enrolSubmit", "enrolScanCode", "qrAlt", "enrolByHand",
+            "reviewTitle", "reviewSubmit", "reviewIntro",
+            "credentialsTitle", "credentialsDone", "credentialsEmpty", "credentialsSplit", "credentialsLastReveal",
+            "credentialsReveals", "credentialsTooLarge");
     private static final List<String> VARIABLES = List.of("id", "target", "role", "max", "hint", "verb", "uri",
-            "duration", "emergency");
+            "duration", "emergency", "remaining", "sections");
 
     private final Templates templates;
     private final ReplyText replies;

@@ -58,7 +58,7 @@ public final class GrantCard {
 
     /** The card: what was asked and where it stands, with Approve / Deny while it waits. */
     public List<LayoutBlock> card(Grant g) {
-        Map<String, Object> data = data(g);
+        Map<String, Object> data = data(g, templates);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(headerText(data)))));
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card", data))))));
@@ -86,14 +86,14 @@ public final class GrantCard {
 
     /** Plain-text fallback of the card (notifications, screen readers). */
     public String cardText(Grant g) {
-        Map<String, Object> data = data(g);
+        Map<String, Object> data = data(g, templates);
         data.put("header", headerText(data));
         return templates.sayPlain("fallback-text", "card", data);
     }
 
     /** A message to the requester about their grant, with the buttons that fit the moment. */
     public List<LayoutBlock> requesterUpdate(Grant g, String headline, String... buttonActions) {
-        Map<String, Object> data = data(g);
+        Map<String, Object> data = data(g, templates);
         data.put("headline", headline);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("requester-update", data))))));
@@ -140,7 +140,7 @@ public final class GrantCard {
     }
 
     /** The template variables of one grant (see templates/README.md); mentions are pre-rendered. */
-    static Map<String, Object> data(Grant g) {
+    static Map<String, Object> data(Grant g, Templates templates) {
         Map<String, Object> d = new HashMap<>();
         d.put("id", g.id().toString());
         d.put("requester", ReplyText.mention(g.requester()));
@@ -157,7 +157,7 @@ public final class GrantCard {
         d.put("reason", g.reason().orElse(""));
         d.put("expiresAt", g.expiresAt().map(TIME::format).orElse(""));
         d.put("emergency", g.emergency());
-        d.put("state", stateWord(g.state()));
+        d.put("state", templates.sayPlain("reply-state", g.state().word().section(), Map.of()));
         d.put("extension", g.extension().map(e -> DurationText.format(e.duration())).orElse(""));
         d.put("extensionWhy", g.extension().map(e -> e.justification()).orElse(""));
         d.put("extensionApprovers", g.extension().map(e -> e.approvedBy().stream().map(ReplyText::mention)
@@ -175,9 +175,6 @@ public final class GrantCard {
         return d;
     }
 
-    private static String stateWord(GrantState s) {
-        return s.name().toLowerCase().replace('_', ' ');
-    }
 
     private static String fit(String mrkdwn) {
         return SlackText.fit(mrkdwn, SlackText.SECTION_LIMIT);

@@ -99,7 +99,7 @@ public final class HomeView {
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("home-section",
                 Map.of(kind.flag, true, "none", grants.isEmpty())))))));
         for (Grant g : grants.subList(0, Math.min(grants.size(), ITEMS_PER_SECTION))) {
-            Map<String, Object> data = GrantCard.data(g);
+            Map<String, Object> data = GrantCard.data(g, templates);
             data.put(kind.flag, true);
             data.put("timeLeft", g.expiresAt().map(end -> DurationText.format(roundedLeft(now, end))).orElse(""));
             data.put("why", shortened(g.justification()));

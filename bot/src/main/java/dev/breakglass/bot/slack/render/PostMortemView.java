@@ -73,9 +73,9 @@ public final class PostMortemView {
      *
      * @param required    whether the review is required (reminders run until it is written)
      * @param remindEvery the policy's reminder interval
-     * @param signers     who signs off, in words (bot-written, e.g. "a reviewer of orders-db")
+     * @param signers     who signs off (worded by {@code reply-permission}: "a reviewer of orders-db")
      */
-    public record Context(boolean required, Duration remindEvery, String signers) {
+    public record Context(boolean required, Duration remindEvery, dev.breakglass.grant.Reply signers) {
     }
 
     /** The opening message's mrkdwn (template {@code post-mortem}), before it is split into sections. */
@@ -99,7 +99,7 @@ public final class PostMortemView {
 
     /** Plain-text fallback of the opening message. */
     public String openingText(Grant g) {
-        return templates.sayPlain("fallback-text", "postMortem", GrantCard.data(g));
+        return templates.sayPlain("fallback-text", "postMortem", GrantCard.data(g, templates));
     }
 
     /**
@@ -128,7 +128,7 @@ public final class PostMortemView {
      */
     /** Plain-text fallback of the written review's reply. */
     public String reviewFallback(Grant g) {
-        return templates.sayPlain("fallback-text", "review", GrantCard.data(g));
+        return templates.sayPlain("fallback-text", "review", GrantCard.data(g, templates));
     }
 
     /** The short reply in the thread once the review is signed off by {@code by}. */
@@ -151,7 +151,7 @@ public final class PostMortemView {
 
     /** The variables of post-mortem.mustache (see templates/README.md). */
     Map<String, Object> data(Grant g, List<AuditEntry> entries, Context context) {
-        Map<String, Object> d = GrantCard.data(g);
+        Map<String, Object> d = GrantCard.data(g, templates);
         Instant day = g.requestedAt();
         d.put("date", DAY.format(day));
         d.put("justification", SlackText.quote(g.justification()));
@@ -176,7 +176,7 @@ public final class PostMortemView {
         d.put("questions", questions);
         d.put("required", context.required());
         d.put("remindEvery", DurationText.format(context.remindEvery()));
-        d.put("signers", context.signers());
+        d.put("signers", replies.plain(context.signers()));
         PostMortem pm = g.postMortem();
         d.put("written", pm.review().isPresent());
         d.put("writtenAt", pm.review().map(r -> at(r.writtenAt(), day)).orElse(""));

@@ -38,6 +38,7 @@ public final class ReplyText {
             switch (part) {
                 case Reply.Part.Text t -> out.append(SlackText.escape(t.text()));
                 case Reply.Part.Person p -> out.append(mention(p.userId()));
+                case Reply.Part.People p -> out.append(String.join(", ", p.userIds().stream().map(ReplyText::mention).toList()));
                 case Reply.Part.Said s -> out.append(said(s.reply()));
             }
         }

@@ -69,8 +69,7 @@ class FormsGoldenTest {
                 .add("enrolment, no link", json(StepUpHandler.enrolmentModal(
                         new StepUp.Enrolment("Ask security for a hardware key.", Optional.empty()),
                         Optional.empty(), forms)));
-        cases.add("enrolment, the built-in code factor", json(StepUpHandler.enrolmentModal(new StepUp.Enrolment(
-                "Scan the QR code with an authenticator app (or add the otpauth link by hand), then enter the 6-digit code it shows to confirm.",
+        cases.add("enrolment, the built-in code factor", json(StepUpHandler.enrolmentModal(new StepUp.Enrolment("",
                 Optional.of("otpauth://totp/Breakglass:U0ALICE?secret=EXAMPLEONLY&issuer=Breakglass")),
                 Optional.empty(), forms)));
         cases.assertMatches("forms.txt");
