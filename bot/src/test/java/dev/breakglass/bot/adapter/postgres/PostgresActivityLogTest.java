@@ -2,6 +2,7 @@ package dev.breakglass.bot.adapter.postgres;
 
 import dev.breakglass.activity.Activity;
 import dev.breakglass.activity.Completeness;
+import dev.breakglass.bot.adapter.ActivityReads;
 import dev.breakglass.bot.adapter.EnvironmentVariables;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.ActivitySource;
@@ -82,7 +83,7 @@ class PostgresActivityLogTest {
         ActivitySource source = adapter.activity().orElseThrow();
         assertEquals(Completeness.COMPLETE, source.completeness());
 
-        ActivitySource.Page first = readUntil(source, p, Optional.empty(), page -> page.activities().stream()
+        ActivitySource.Page first = ActivityReads.until(source, p, Optional.empty(), page -> page.activities().stream()
                 .anyMatch(a -> a.action().equals("logout")));
 
         List<String> statements = first.activities().stream().filter(a -> a.action().equals("statement"))
@@ -111,7 +112,7 @@ class PostgresActivityLogTest {
             s.execute("SELECT 'after rotation'");
         }
         ActivitySource restarted = adapter(perGrant()).activity().orElseThrow();
-        ActivitySource.Page second = readUntil(restarted, p, Optional.of(first.position()),
+        ActivitySource.Page second = ActivityReads.until(restarted, p, Optional.of(first.position()),
                 page -> details(page).contains("SELECT 'after rotation'"));
 
         assertEquals(List.of("SET application_name = 'PostgreSQL JDBC Driver'", "SELECT 'after rotation'"), second.activities().stream()
@@ -134,7 +135,7 @@ class PostgresActivityLogTest {
             assertThrows(SQLException.class, () -> s.execute("SELECT 'after revoke'"), "revoke ends the session");
         }
 
-        ActivitySource.Page page = readUntil(source, p, Optional.empty(), pg -> pg.activities().stream()
+        ActivitySource.Page page = ActivityReads.until(source, p, Optional.empty(), pg -> pg.activities().stream()
                 .anyMatch(a -> a.action().equals("error") && a.detail().contains("administrator command")));
 
         assertTrue(details(page).contains("SELECT 'before revoke'"), details(page).toString());
@@ -153,7 +154,7 @@ class PostgresActivityLogTest {
         ActivitySource viaServer = adapter.activity().orElseThrow();
         ActivitySource viaFolder = adapter(folder).activity().orElseThrow();
 
-        List<Activity> server = readUntil(viaServer, p, Optional.empty(),
+        List<Activity> server = ActivityReads.until(viaServer, p, Optional.empty(),
                 page -> details(page).stream().anyMatch(d -> d.contains("line two"))).activities();
         List<Activity> files = viaFolder.read(p, Optional.empty()).activities();
 
@@ -183,7 +184,7 @@ class PostgresActivityLogTest {
         }
         ActivitySource source = adapter.activity().orElseThrow();
 
-        List<String> seen = details(readUntil(source, later, Optional.empty(),
+        List<String> seen = details(ActivityReads.until(source, later, Optional.empty(),
                 page -> details(page).contains("SELECT 'under the later grant'")));
 
         assertFalse(seen.contains("SELECT 'under the earlier grant'"), seen.toString());
@@ -203,27 +204,6 @@ class PostgresActivityLogTest {
             }
         }
         return messages.stream().map(m -> m.substring(m.indexOf(' ') + 1)).toList();
-    }
-
-    /** Reads until {@code done} holds for what was read so far (the collector writes with a short delay). */
-    private static ActivitySource.Page readUntil(ActivitySource source, Provisioned p, Optional<String> from,
-                                                 Predicate<ActivitySource.Page> done) throws Exception {
-        List<Activity> all = new ArrayList<>();
-        Optional<String> position = from;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            ActivitySource.Page page = source.read(p, position);
-            all.addAll(page.activities());
-            position = Optional.of(page.position());
-            ActivitySource.Page sofar = new ActivitySource.Page(all, page.position());
-            if (done.test(sofar)) {
-                return sofar;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not seen in 10 s; read: " + details(sofar));
-            }
-            Thread.sleep(100);
-        }
     }
 
     private static List<String> details(ActivitySource.Page page) {
