@@ -3,6 +3,7 @@ package dev.breakglass.bot.adapter.mysql;
 import dev.breakglass.activity.Activity;
 import dev.breakglass.activity.Completeness;
 import dev.breakglass.activity.SecretMask;
+import dev.breakglass.bot.adapter.LogTail;
 import dev.breakglass.bot.adapter.mysql.MysqlSettings.Capture;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.ActivitySource;
@@ -12,9 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -244,77 +242,21 @@ final class MysqlActivity implements ActivitySource {
     private Page audit(Connection c, GrantId grant, String user, long inode, long offset)
             throws SQLException, Unavailable {
         Path current = settings.auditLog().orElseThrow(() -> new Unavailable("settings.activity-audit-log is not set"));
-        List<Path> files = auditFiles(current);
-        if (files.isEmpty()) {
+        LogTail.Read read;
+        try {
+            read = LogTail.after(current, inode, offset, MAX_BYTES);
+        } catch (NoSuchFileException e) {
             throw new Unavailable("the audit log " + current + " does not exist (is server_audit_logging ON with "
                     + "server_audit_output_type=file?)");
+        } catch (IOException e) {
+            throw new Unavailable("cannot read the audit log " + current + ": " + e.getMessage());
         }
         ZoneOffset zone = serverOffset(c);
-        List<Long> inodes = new ArrayList<>();
-        for (Path f : files) {
-            inodes.add(inode(f));
-        }
-        int index = Math.max(0, inodes.indexOf(inode));
-        long at = inodes.contains(inode) ? offset : 0;
         List<Activity> out = new ArrayList<>();
-        int budget = MAX_BYTES;
-        while (budget > 0) {
-            byte[] chunk = read(files.get(index), at, budget);
-            int end = chunk.length - 1;
-            while (end >= 0 && chunk[end] != '\n') {
-                end--;
-            }
-            // A newline byte is never inside a UTF-8 sequence: decoding up to it splits no character.
-            for (String line : new String(chunk, 0, end + 1, StandardCharsets.UTF_8).split("\n")) {
-                auditActivity(grant, user, line, zone).ifPresent(out::add);
-            }
-            boolean atEnd = chunk.length < budget;
-            at += end + 1;
-            budget -= end + 1;
-            if (atEnd && index + 1 < files.size()) {
-                index++; // a renamed file is complete: go on with the next newer one
-                at = 0;
-                continue;
-            }
-            if (atEnd || end < 0) {
-                break;
-            }
+        for (String line : read.lines()) {
+            auditActivity(grant, user, line, zone).ifPresent(out::add);
         }
-        return new Page(out, "audit:" + inodes.get(index) + ":" + at);
-    }
-
-    /** {@code file.N} … {@code file.1}, {@code file}: oldest first, as the plugin renames them. */
-    private static List<Path> auditFiles(Path current) {
-        List<Path> files = new ArrayList<>();
-        for (int n = 999; n >= 1; n--) {
-            Path rotated = current.resolveSibling(current.getFileName() + "." + n);
-            if (Files.exists(rotated)) {
-                files.add(rotated);
-            }
-        }
-        if (Files.exists(current)) {
-            files.add(current);
-        }
-        return files;
-    }
-
-    private static long inode(Path file) throws Unavailable {
-        try {
-            return ((Number) Files.getAttribute(file, "unix:ino")).longValue();
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new Unavailable("cannot read the inode of " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static byte[] read(Path file, long offset, int length) throws Unavailable {
-        try (InputStream in = Files.newInputStream(file)) {
-            in.skipNBytes(offset);
-            return in.readNBytes(length);
-        } catch (NoSuchFileException | java.io.EOFException gone) {
-            return new byte[0];
-        } catch (IOException e) {
-            throw new Unavailable("cannot read the audit log " + file + ": " + e.getMessage());
-        }
+        return new Page(out, "audit:" + read.position());
     }
 
     /**

@@ -100,6 +100,15 @@ public final class SshCertAdapter implements TargetAdapter {
         return krl.file();
     }
 
+    /**
+     * The logins and logouts of each grant's certificate from sshd's log ({@link SshdLogActivity}), when
+     * {@code settings.activity-log} names it; empty otherwise.
+     */
+    @Override
+    public Optional<dev.breakglass.port.ActivitySource> activity() {
+        return settings.activityLog().map(log -> new SshdLogActivity(target, log, clock));
+    }
+
     /** The key id of a grant's certificates: {@code breakglass:BG-7:U0ALICE}. */
     static String keyId(GrantRequest request) {
         // Slack ids are letters and digits; anything else is replaced so the id stays one plain token in logs.
