@@ -47,10 +47,14 @@ public final class LogTail {
      * The lines after {@code inode}/{@code offset} (0/0 for a first read: from the oldest file), at most
      * {@code maxBytes} of them.
      *
+     * @param notBefore on a first read, files last written before this are skipped (they cannot hold anything of a
+     *                  grant that started then); {@link java.time.Instant#MIN} reads them all
+     *
      * @throws NoSuchFileException when neither {@code current} nor a renamed copy exists
      * @throws IOException         when a file cannot be read
      */
-    public static Read after(Path current, long inode, long offset, int maxBytes) throws IOException {
+    public static Read after(Path current, long inode, long offset, int maxBytes, java.time.Instant notBefore)
+            throws IOException {
         List<Path> files = new ArrayList<>();
         for (int n = 99; n >= 1; n--) {
             Path renamed = current.resolveSibling(current.getFileName() + "." + n);
@@ -69,6 +73,12 @@ public final class LogTail {
             inodes.add(((Number) Files.getAttribute(f, "unix:ino")).longValue());
         }
         int index = Math.max(0, inodes.indexOf(inode));
+        if (!inodes.contains(inode)) {
+            while (index + 1 < files.size()
+                    && Files.getLastModifiedTime(files.get(index)).toInstant().isBefore(notBefore)) {
+                index++;
+            }
+        }
         long at = inodes.contains(inode) && Files.size(files.get(index)) >= offset ? offset : 0;
         List<String> lines = new ArrayList<>();
         int budget = maxBytes;

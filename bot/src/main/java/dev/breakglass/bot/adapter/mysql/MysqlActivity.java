@@ -244,7 +244,7 @@ final class MysqlActivity implements ActivitySource {
         Path current = settings.auditLog().orElseThrow(() -> new Unavailable("settings.activity-audit-log is not set"));
         LogTail.Read read;
         try {
-            read = LogTail.after(current, inode, offset, MAX_BYTES);
+            read = LogTail.after(current, inode, offset, MAX_BYTES, Instant.MIN);
         } catch (NoSuchFileException e) {
             throw new Unavailable("the audit log " + current + " does not exist (is server_audit_logging ON with "
                     + "server_audit_output_type=file?)");

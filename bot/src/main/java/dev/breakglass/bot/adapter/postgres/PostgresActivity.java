@@ -56,7 +56,8 @@ import java.util.regex.Pattern;
  * <p>Positions: {@code log:<offset>:<file>} (the byte after the last complete record read) or
  * {@code sample:<query_start µs>:<pid>}. A log position whose file is gone (rotated away) starts again from the
  * oldest file there; one whose file is shorter than the offset (truncated on rotation) from that file's start; a
- * position that cannot be parsed starts afresh. Each read takes at most {@link #MAX_READ} bytes of log, so a big
+ * position that cannot be parsed starts afresh. A first read skips the files last written more than
+ * {@link #LOG_CLOCK_MARGIN} before the handle's {@code since}. Each read takes at most {@link #MAX_READ} bytes of log, so a big
  * backlog is read over several polls.
  */
 final class PostgresActivity implements ActivitySource {
@@ -68,6 +69,8 @@ final class PostgresActivity implements ActivitySource {
     private static final int MAX_RECORD = 64 * 1024 * 1024;
     private static final Pattern EXECUTE = Pattern.compile("(?s)^execute [^:]*: (.*)$");
     private static final String HIDDEN = "<insufficient privilege>";
+    /** How much earlier than a grant's {@code since} a log file is still read on a first read. */
+    static final java.time.Duration LOG_CLOCK_MARGIN = java.time.Duration.ofMinutes(10);
 
     private final String target;
     private final PostgresSettings settings;
@@ -105,14 +108,14 @@ final class PostgresActivity implements ActivitySource {
             }
             if (from.orElse(null) instanceof Position.InLog inLog) {
                 try {
-                    return readLog(log(s), grant, whose, Optional.of(inLog));
+                    return readLog(log(s), grant, whose, Optional.of(inLog), Optional.empty());
                 } catch (Unavailable u) {
                     throw failed(grant, "the server log cannot be read: " + u.getMessage());
                 }
             }
             if (settings.activity() == ActivityCapture.LOG) {
                 try {
-                    return readLog(log(s), grant, whose, Optional.empty());
+                    return readLog(log(s), grant, whose, Optional.empty(), since(provisioned));
                 } catch (Unavailable u) {
                     LOG.warn("postgres activity {} on {}: the server log cannot be read ({}); sampling "
                             + "pg_stat_activity instead, which misses short statements", grant, target, u.getMessage());
@@ -164,8 +167,17 @@ final class PostgresActivity implements ActivitySource {
                 : ServerLog.server(s);
     }
 
-    private Page readLog(ServerLog log, GrantId grant, Whose whose, Optional<Position.InLog> from)
-            throws Failure, Unavailable {
+    /** Where a first read starts: the grant's {@code since}, less a margin for the clocks of bot and server. */
+    private static Optional<Instant> since(Provisioned provisioned) {
+        try {
+            return PostgresHandle.parse(provisioned.handle()).since().map(t -> t.minus(LOG_CLOCK_MARGIN));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Page readLog(ServerLog log, GrantId grant, Whose whose, Optional<Position.InLog> from,
+                         Optional<Instant> since) throws Failure, Unavailable {
         List<LogFile> files = log.files();
         if (files.isEmpty()) {
             return new Page(List.of(), from.orElse(new Position.InLog("", 0)).text());
@@ -177,6 +189,11 @@ final class PostgresActivity implements ActivitySource {
             if (at.isPresent()) {
                 file = at.get();
                 offset = files.get(file).size() < from.get().offset() ? 0 : from.get().offset();
+            }
+        } else if (since.isPresent()) {
+            // Files last written before the grant began hold nothing of it.
+            while (file + 1 < files.size() && files.get(file).modified().isBefore(since.get())) {
+                file++;
             }
         }
         List<Activity> out = new ArrayList<>();

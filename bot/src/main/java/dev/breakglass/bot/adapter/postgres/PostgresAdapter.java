@@ -101,7 +101,8 @@ public final class PostgresAdapter implements TargetAdapter {
         try {
             String verifier = Passwords.verifier(password);
             String login;
-            Optional<Instant> since = Optional.empty();
+            // Where activity capture starts reading the server log (per-grant: the bot's clock; shared: the server's).
+            Optional<Instant> since = Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS));
             if (settings.mode() == PostgresMode.PER_GRANT) {
                 login = perGrant.grant(request, member.get(), verifier);
                 LOG.info("postgres grant {} on {}: role {} can log in until {}, member of {}{}", request.id(), target,

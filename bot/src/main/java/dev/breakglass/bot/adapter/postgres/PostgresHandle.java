@@ -13,8 +13,9 @@ import java.util.Optional;
  * What a grant stored about itself (never secret): {@code {"role":"bg_7_u0alice","mode":"per-grant",
  * "granted":"orders_ro"}}. {@code role} is the login role (the per-grant role or the shared account),
  * {@code granted} the PostgreSQL role it was made a member of, when any (for people reading the audit trail).
- * A shared-account grant also stores {@code since}, the instant (ISO-8601) its password was set: its sessions are
- * the account's sessions that started from then on ({@link PostgresActivity}).
+ * {@code since} is the instant (ISO-8601) of the grant: the activity reader skips log files last written before it
+ * (less a margin), and in shared-account mode, where it is the server's time when the grant set the password, the
+ * grant's sessions are the account's sessions that started from then on ({@link PostgresActivity}).
  *
  * <p>Revoke and verify follow the handle's mode, not the current setting, so a target switched between modes still
  * removes what an earlier grant made. The bot hands back {@code {}} when a grant stored no handle: then every field

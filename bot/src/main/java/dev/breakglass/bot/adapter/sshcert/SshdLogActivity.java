@@ -55,6 +55,8 @@ final class SshdLogActivity implements ActivitySource {
     /** Most bytes of log one read takes. */
     static final int MAX_READ = 4 * 1024 * 1024;
     static final int MAX_OPEN = 20;
+    /** How much earlier than a certificate's start a renamed log file is still read on a first read. */
+    static final java.time.Duration LOG_CLOCK_MARGIN = java.time.Duration.ofMinutes(10);
     private static final Pattern SYSLOG = Pattern.compile("^(?:(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?"
             + "(?:Z|[+-]\\d\\d:?\\d\\d))|([A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d))\\s+(\\S+)\\s+"
             + "sshd(?:-session|-auth)?\\[\\d+]:\\s+(.*)$");
@@ -105,7 +107,9 @@ final class SshdLogActivity implements ActivitySource {
         }
         LogTail.Read read;
         try {
-            read = LogTail.after(log, inode, offset, MAX_READ);
+            // The grant's logins come after its certificate's start; a margin for hosts' clocks.
+            read = LogTail.after(log, inode, offset, MAX_READ,
+                    handle.validAfter().map(t -> t.minus(LOG_CLOCK_MARGIN)).orElse(Instant.MIN));
         } catch (NoSuchFileException e) {
             throw failed(request.id(), "sshd's log " + log + " does not exist (settings.activity-log)");
         } catch (IOException e) {
