@@ -126,7 +126,7 @@ final class MysqlActivity implements ActivitySource {
         }
     }
 
-    private Page first(Connection c, GrantId grant, String user) throws SQLException, TargetException {
+    private Page first(Connection c, GrantId grant, String user) throws SQLException, TargetException, Unavailable {
         Capture capture = settings.activity();
         if (capture == Capture.AUDIT_LOG || capture == Capture.AUTO && settings.auditLog().isPresent()) {
             try {
@@ -215,7 +215,10 @@ final class MysqlActivity implements ActivitySource {
         return new Page(out, "general:" + last + ":" + atLast);
     }
 
-    private Page sample(Connection c, GrantId grant, String user, long lastStart) throws SQLException {
+    /** MySQL's process list has no {@code TIME_MS}: sampling to the second would repeat or lose statements. */
+    private static final int ER_BAD_FIELD = 1054;
+
+    private Page sample(Connection c, GrantId grant, String user, long lastStart) throws SQLException, Unavailable {
         String sql = "SELECT CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED) - TIME_MS * 1000, INFO "
                 + "FROM information_schema.PROCESSLIST WHERE USER = ? AND INFO IS NOT NULL AND ID <> CONNECTION_ID() "
                 + "ORDER BY 1, ID";
@@ -223,7 +226,7 @@ final class MysqlActivity implements ActivitySource {
         long last = lastStart;
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
+            try (ResultSet rs = executeSample(ps)) {
                 while (rs.next()) {
                     long start = rs.getLong(1);
                     if (start <= lastStart + SAME_START_MICROS) {
@@ -236,6 +239,18 @@ final class MysqlActivity implements ActivitySource {
             }
         }
         return new Page(out, "sample:" + last);
+    }
+
+    private static ResultSet executeSample(PreparedStatement ps) throws SQLException, Unavailable {
+        try {
+            return ps.executeQuery();
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ER_BAD_FIELD) {
+                throw new Unavailable("this server's process list has no TIME_MS (MySQL): process list samples need "
+                        + "MariaDB; turn on the general log table instead (activity: general-log)");
+            }
+            throw e;
+        }
     }
 
     /** The audit log from {@code inode}/{@code offset} (0/0: from the oldest file there). */
