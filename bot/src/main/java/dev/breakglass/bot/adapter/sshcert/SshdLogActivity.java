@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
  * year). The host in the prefix becomes part of the actor ({@code root@web-1}).
  *
  * <p>Position: {@code <inode>:<offset>:<open sessions>} ({@link LogTail}); the open sessions
- * ({@code host|address|port}, at most {@value #MAX_OPEN}) carry a login read in one poll over to its logout read in
- * a later one.
+ * ({@code host|address|port}, at most {@value #MAX_OPEN}, fewer when long host names would make the position longer
+ * than 1000 characters; the oldest give way) carry a login read in one poll over to its logout read in a later one.
  */
 final class SshdLogActivity implements ActivitySource {
     /** Most bytes of log one read takes. */
@@ -120,7 +120,8 @@ final class SshdLogActivity implements ActivitySource {
         for (String line : read.lines()) {
             line(request.id(), keyId, handle.caFingerprint(), line, now, open).ifPresent(out::add);
         }
-        while (open.size() > MAX_OPEN) {
+        // The oldest open sessions give way when there are many, or long host names would outgrow a position.
+        while (open.size() > MAX_OPEN || read.position().length() + 1 + String.join(";", open).length() > 1000) {
             open.remove(open.iterator().next());
         }
         return new Page(out, read.position() + ":" + String.join(";", open));
