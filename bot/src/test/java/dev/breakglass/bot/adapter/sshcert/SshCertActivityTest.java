@@ -112,6 +112,26 @@ class SshCertActivityTest {
         assertEquals(List.of(), adapter(Map.of("activity-log", sshd.logFile().toString())).activity().orElseThrow()
                 .read(mine.withoutCredentials(), Optional.of(page.position())).activities());
         assertTrue(adapter(Map.of()).activity().isEmpty(), "no activity-log, no capture");
+
+        // The same lines as a central syslog file has them, from two hosts: each line's time and host are kept.
+        StringBuilder syslog = new StringBuilder();
+        for (String line : sshd.log().lines().toList()) {
+            syslog.append("2026-12-03T08:20:00.250000+00:00 web-1 sshd[4242]: ").append(line).append('\n');
+            syslog.append("Dec  3 08:21:00 web-2 sshd[77]: ").append(line).append('\n');
+        }
+        Path central = Files.writeString(dir.resolve("auth.log"), syslog);
+        List<Activity> fromSyslog = adapter(Map.of("activity-log", central.toString())).activity().orElseThrow()
+                .read(mine.withoutCredentials(), Optional.empty()).activities();
+        assertEquals(List.of("root@web-1 login", "root@web-2 login", "root@web-1 session", "root@web-2 session",
+                "root@web-1 logout", "root@web-2 logout"), fromSyslog.stream().map(a -> a.actor() + " " + a.action())
+                .toList());
+        assertEquals(Instant.parse("2026-12-03T08:20:00.250Z"), fromSyslog.get(0).at());
+        Instant bsd = java.time.LocalDateTime.of(Instant.now().atZone(java.time.ZoneOffset.UTC).getYear(), 12, 3, 8,
+                21).toInstant(java.time.ZoneOffset.UTC);
+        // This year's 3 December, or last year's while that is still ahead (a December line read in January).
+        Instant expected = bsd.isAfter(Instant.now().plus(Duration.ofDays(1)))
+                ? bsd.atZone(java.time.ZoneOffset.UTC).minusYears(1).toInstant() : bsd;
+        assertEquals(expected, fromSyslog.get(1).at(), "BSD times in the bot's zone (UTC)");
     }
 
     @Test
