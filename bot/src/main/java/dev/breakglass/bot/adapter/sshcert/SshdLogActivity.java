@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.MonthDay;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -181,14 +180,11 @@ final class SshdLogActivity implements ActivitySource {
                 }
             }
             ZoneId zone = clock.getZone();
-            MonthDay day = MonthDay.parse(bsd.substring(0, 6), DateTimeFormatter.ofPattern("MMM ppd", Locale.ENGLISH));
-            int year = now.atZone(zone).getYear();
-            LocalDateTime local = LocalDateTime.parse(year + " " + bsd,
-                    DateTimeFormatter.ofPattern("yyyy " + "MMM ppd HH:mm:ss", Locale.ENGLISH));
+            LocalDateTime local = LocalDateTime.parse(now.atZone(zone).getYear() + " " + bsd,
+                    DateTimeFormatter.ofPattern("yyyy MMM ppd HH:mm:ss", Locale.ENGLISH));
             Instant t = local.atZone(zone).toInstant();
-            // A December line read in January belongs to last year.
-            return Optional.of(t.isAfter(now.plusSeconds(86_400)) && day.getMonthValue() == 12
-                    ? local.minusYears(1).atZone(zone).toInstant() : t);
+            // The line has no year: one more than a day ahead is last year's (a December line read in January).
+            return Optional.of(t.isAfter(now.plusSeconds(86_400)) ? local.minusYears(1).atZone(zone).toInstant() : t);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
