@@ -2,12 +2,14 @@ package dev.breakglass.bot.slack.inbound;
 
 import com.slack.api.util.json.GsonFactory;
 import dev.breakglass.bot.config.PolicyLoader;
+import dev.breakglass.bot.slack.render.CredentialsView;
 import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.bot.testing.Golden;
 import dev.breakglass.bot.testing.SampleGrants;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.policy.Policy;
+import dev.breakglass.port.Credentials;
 import dev.breakglass.port.StepUp;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +70,29 @@ class FormsGoldenTest {
                         new StepUp.Enrolment("Ask security for a hardware key.", Optional.empty()),
                         Optional.empty(), forms)));
         cases.assertMatches("forms.txt");
+    }
+
+    @Test
+    void theCredentialsWindow() throws IOException {
+        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+        fields.put("username", "bg_7_alice");
+        fields.put("password", "example-only <not> & secret");
+        fields.put("note", "");
+        Credentials few = new Credentials(fields);
+        Credentials longOne = new Credentials(java.util.Map.of("kubeconfig", "line of example config\n".repeat(300)));
+        Credentials tooLong = new Credentials(java.util.Map.of("blob", "x".repeat(60 * 3000)));
+        new Golden.Cases()
+                .add("the only reveal", credentials(few, 0))
+                .add("two more reveals", credentials(few, 2))
+                .add("a value split over boxes", credentials(longOne, 0))
+                .add("too large", credentials(tooLong, 0))
+                .assertMatches("credentials.txt");
+    }
+
+    private String credentials(Credentials c, int remaining) {
+        return switch (CredentialsView.build(ID, c, remaining)) {
+            case CredentialsView.Fitted.Fits fits -> json(fits.view());
+            case CredentialsView.Fitted.TooLarge tooLarge -> "(too large) " + tooLarge.why();
+        };
     }
 }
