@@ -9,13 +9,16 @@ import java.util.regex.Pattern;
  * <p>What is masked, each replaced by {@value #MASK} (quotes around a literal become {@code '***'}):
  * <ul>
  *   <li>the literal after {@code PASSWORD} (with or without {@code =} or {@code (}, as in PostgreSQL's
- *       {@code ALTER ROLE … PASSWORD '…'} and MySQL's {@code PASSWORD('…')}) and after {@code IDENTIFIED BY},
+ *       {@code ALTER ROLE … PASSWORD '…'} and MySQL's {@code PASSWORD('…')}), also as the first argument of a
+ *       function call there ({@code password = crypt('…', gen_salt('bf'))}, {@code encode(digest('…', …), …)}:
+ *       the first literal only; later arguments such as a salt stay), and after {@code IDENTIFIED BY},
  *       {@code IDENTIFIED WITH <plugin> BY|AS} (MySQL/MariaDB), keywords in any case;</li>
  *   <li>literals of every SQL form: {@code '…'} with {@code ''} or {@code \'} inside, {@code E'…'} with backslash
  *       escapes, {@code "…"}, and dollar quoting {@code $$…$$} / {@code $tag$…$tag$}. A literal that never ends
  *       masks the rest of the text: over-masking is safe, a half-masked password is not;</li>
  *   <li>{@code key=value} and {@code key: value} where the key names a secret (password, passwd, pwd, secret,
- *       token, api-key, access-key, PGPASSWORD, MYSQL_PWD, …), quoted or not;</li>
+ *       token, api-key, access-key, PGPASSWORD, MYSQL_PWD, …), quoted or not; an unquoted value that is a function
+ *       call ({@code password = crypt(…)}) is left to the rule above;</li>
  *   <li>the password in a URL's user info ({@code postgres://user:…@host});</li>
  *   <li>bearer tokens, Slack tokens ({@code xox?-…}), GitHub tokens, AWS access key ids and {@code sk-…} keys.</li>
  * </ul>
@@ -30,13 +33,13 @@ public final class SecretMask {
 
     /** Keywords after which a SQL literal is a password; the literal starts where the match ends. */
     private static final Pattern SQL_KEYWORD = Pattern.compile(
-            "(?i)\\b(?:PASSWORD\\s*(?:=\\s*)?(?:\\(\\s*)?"
+            "(?i)\\b(?:PASSWORD\\s*(?:=\\s*)?(?:(?:[A-Za-z_][\\w.]*\\s*)?\\(\\s*)*"
                     + "|IDENTIFIED\\s+(?:WITH\\s+[\\w$'\"`.]+\\s+)?(?:BY|AS)\\s+(?:PASSWORD\\s*(?:\\(\\s*)?)?)");
 
     private static final Pattern KEY_VALUE = Pattern.compile(
             "(?i)\\b([A-Z0-9_]*?(?:password|passwd|pwd|secret|client[_-]?secret|token|access[_-]?token"
                     + "|api[_-]?key|access[_-]?key|secret[_-]?key|private[_-]?key)\\b\"?\\s*[=:]\\s*)"
-                    + "(\"(?:[^\"\\\\]|\\\\.)*\"?|'(?:[^'\\\\]|\\\\.|'')*'?|[^\\s&;,'\"]+)");
+                    + "(\"(?:[^\"\\\\]|\\\\.)*\"?|'(?:[^'\\\\]|\\\\.|'')*'?|(?>[^\\s&;,'\"(]+)(?!\\s*\\())");
 
     private static final Pattern URL_PASSWORD = Pattern.compile(
             "(?i)(\\b[a-z][a-z0-9+.-]*://[^\\s:/@]+:)([^\\s@/]+)(@)");
@@ -72,6 +75,26 @@ public final class SecretMask {
             return MASK;
         });
         return out;
+    }
+
+    /**
+     * {@code text} masked, then cut to at most {@code max} characters with a note of its full length when longer:
+     * for captures whose records may exceed {@link Activity#MAX_DETAIL}. Masking comes first, so a cut can never
+     * leave half a secret.
+     *
+     * @param max at least 100
+     */
+    public static String maskAndFit(String text, int max) {
+        if (max < 100) {
+            throw new IllegalArgumentException("max must be at least 100");
+        }
+        String masked = mask(text);
+        if (masked.length() <= max) {
+            return masked;
+        }
+        String note = " … (cut: " + masked.length() + " characters in all)";
+        // Room for what masking the cut text again may add (an open literal closed as '***').
+        return masked.substring(0, max - note.length() - 8) + note;
     }
 
     /** Whether masking changed anything: the text held a secret. */

@@ -39,6 +39,14 @@ class SecretMaskTest {
             "{\"token\": \"abc123\"}|{\"token\": \"***\"}",
             "SELECT passwords_reset FROM t|SELECT passwords_reset FROM t",
             "DROP TABLE orders|DROP TABLE orders",
+            "UPDATE users SET password = crypt('x', gen_salt('bf')) WHERE id = 1"
+                    + "|UPDATE users SET password = crypt('***', gen_salt('bf')) WHERE id = 1",
+            "SELECT 1 FROM users WHERE password = crypt('typed', password)"
+                    + "|SELECT 1 FROM users WHERE password = crypt('***', password)",
+            "UPDATE u SET password = encode(digest('x', 'sha256'), 'hex')"
+                    + "|UPDATE u SET password = encode(digest('***', 'sha256'), 'hex')",
+            "UPDATE u SET password = pg_catalog.md5 ( 'x' )|UPDATE u SET password = pg_catalog.md5 ( '***' )",
+            "ALTER ROLE a PASSWORD NULL VALID UNTIL 'x'|ALTER ROLE a PASSWORD NULL VALID UNTIL 'x'",
     })
     void masks(String in, String out) {
         assertEquals(out, SecretMask.mask(in));
@@ -68,6 +76,19 @@ class SecretMaskTest {
     void everySecretInOneLineIsMasked() {
         String in = "ALTER ROLE a PASSWORD 'one'; ALTER ROLE b PASSWORD 'two'";
         assertEquals("ALTER ROLE a PASSWORD '***'; ALTER ROLE b PASSWORD '***'", SecretMask.mask(in));
+    }
+
+    @Test
+    void maskAndFitMasksFirstThenCuts() {
+        String long_ = "ALTER ROLE a PASSWORD 'secret-value'; SELECT '" + "x".repeat(500) + "'";
+        String fitted = SecretMask.maskAndFit(long_, 200);
+        assertTrue(fitted.length() <= 200, fitted.length() + "");
+        assertTrue(fitted.startsWith("ALTER ROLE a PASSWORD '***'; SELECT 'xxx"), fitted);
+        assertTrue(fitted.endsWith(" … (cut: " + SecretMask.mask(long_).length() + " characters in all)"), fitted);
+        assertFalse(SecretMask.mask(fitted).contains("secret-value"));
+        assertEquals("select 1", SecretMask.maskAndFit("select 1", 100));
+        String cutInPassword = "x".repeat(150) + " PASSWORD 'abc" + "d".repeat(100);
+        assertFalse(SecretMask.maskAndFit(cutInPassword, 160).contains("abc"));
     }
 
     @Test

@@ -6,7 +6,8 @@
  * the adapters share lives here: {@link dev.breakglass.bot.adapter.AdapterFactory}, the shape of every built-in
  * factory; {@link dev.breakglass.bot.adapter.AdapterSettings}, the one reader of a target's {@code settings};
  * {@link dev.breakglass.bot.adapter.EnvironmentVariables}, which resolves the {@code ${NAME}} references that keep
- * secrets out of the policy file; and {@link dev.breakglass.bot.adapter.ChildProcess}, the one way an adapter runs a
- * program.
+ * secrets out of the policy file; {@link dev.breakglass.bot.adapter.ChildProcess}, the one way an adapter runs a
+ * program; and {@link dev.breakglass.bot.adapter.LogTail}, which reads a target's log file for activity capture from
+ * a position that survives restarts and rotation.
  */
 package dev.breakglass.bot.adapter;

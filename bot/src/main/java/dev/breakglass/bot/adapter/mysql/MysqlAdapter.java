@@ -72,12 +72,29 @@ public final class MysqlAdapter implements TargetAdapter {
     private final Clock clock;
     private final Supplier<String> passwords;
     private final org.mariadb.jdbc.Driver driver = new org.mariadb.jdbc.Driver();
+    private final MysqlActivity activity;
 
     MysqlAdapter(String target, MysqlSettings settings, Clock clock, Supplier<String> passwords) {
         this.target = Objects.requireNonNull(target, "target");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.passwords = Objects.requireNonNull(passwords, "passwords");
+        this.activity = new MysqlActivity(target, settings, () -> {
+            try {
+                return connect();
+            } catch (Failure f) {
+                throw new TargetException(f.getMessage());
+            }
+        });
+    }
+
+    /**
+     * The statements of a grant's account: from the audit plugin's file, the general log table, or process list
+     * samples ({@link MysqlActivity}); empty with {@code activity: off}.
+     */
+    @Override
+    public Optional<dev.breakglass.port.ActivitySource> activity() {
+        return settings.activity() == MysqlSettings.Capture.OFF ? Optional.empty() : Optional.of(activity);
     }
 
     /** The target this adapter serves. */

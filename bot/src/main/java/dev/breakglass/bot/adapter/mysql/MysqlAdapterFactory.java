@@ -65,6 +65,11 @@ public final class MysqlAdapterFactory extends AdapterFactory<MysqlSettings, Mys
                     + "unencrypted unless the server requires TLS. Add ?sslMode=verify-full", target,
                     parsed.url().hostAndPort());
         }
+        if (parsed.auditLog().isPresent() && !java.nio.file.Files.isReadable(parsed.auditLog().get())) {
+            LOG.warn("Target {}: settings.activity-audit-log {} cannot be read by the bot; until it can, new grants "
+                    + "are captured from the general log table or sampled (activity: auto) or not at all (audit-log)",
+                    target, parsed.auditLog().get());
+        }
         return new MysqlAdapter(target, parsed, clock, passwords);
     }
 

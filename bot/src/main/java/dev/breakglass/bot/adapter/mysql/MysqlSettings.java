@@ -31,6 +31,12 @@ import java.util.regex.Pattern;
  *   <li>{@code host} (optional, default {@code %}): the host pattern of the accounts made, {@link MysqlAccount#HOST}.</li>
  *   <li>{@code connect-timeout} (optional, default 10s, at most 2m): per connection of the bot to the server.</li>
  *   <li>{@code max-connections} (optional, default 10, 1 to 1000): {@code MAX_USER_CONNECTIONS} of each account.</li>
+ *   <li>{@code activity} (optional, default {@code auto}): how a grant's statements are captured
+ *       ({@link MysqlActivity}): {@code audit-log}, {@code general-log}, {@code sampled}, {@code off}, or
+ *       {@code auto} (the audit log when {@code activity-audit-log} is set, else the general log when the server
+ *       writes it to its table, else samples).</li>
+ *   <li>{@code activity-audit-log} (optional): the absolute path, as the bot sees it, of the file MariaDB's audit
+ *       plugin writes ({@code server_audit_file_path}); required with {@code activity: audit-log}.</li>
  * </ul>
  * Which policy roles exist is not known here (the SPI hands over settings only): a role missing from {@code roles}
  * fails that grant, with a message naming the role.
@@ -38,7 +44,8 @@ import java.util.regex.Pattern;
  */
 public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword,
                             Map<String, List<PrivilegeGrant>> roles, Optional<List<PrivilegeGrant>> defaultGrants,
-                            String host, Duration connectTimeout, int maxConnections) {
+                            String host, Duration connectTimeout, int maxConnections, Capture activity,
+                            Optional<java.nio.file.Path> auditLog) {
     public static final String DEFAULT_HOST = "%";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(2);
@@ -46,7 +53,26 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
     public static final int MAX_MAX_CONNECTIONS = 1000;
     /** The keys {@link #parse} reads, in the order messages list them. */
     public static final List<String> KEYS = List.of("url", "admin-user", "admin-password", "roles", "default-grants",
-            "host", "connect-timeout", "max-connections");
+            "host", "connect-timeout", "max-connections", "activity", "activity-audit-log");
+
+    /** How a target captures what its grants do ({@code settings.activity}). */
+    public enum Capture {
+        /** The best the server offers, chosen at each grant's first read. The default. */
+        AUTO,
+        /** The audit plugin's file ({@code activity-audit-log}). */
+        AUDIT_LOG,
+        /** {@code mysql.general_log}. */
+        GENERAL_LOG,
+        /** Samples of the process list. */
+        SAMPLED,
+        /** Nothing. */
+        OFF;
+
+        /** The setting's value. */
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** Role names as the policy allows them. */
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
@@ -92,7 +118,23 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
         String host = host(given.get("host"));
         Duration timeout = given.duration("connect-timeout", DEFAULT_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT, null);
         int maxConnections = maxConnections(given.get("max-connections"));
-        return new MysqlSettings(url, adminUser, adminPassword, roles, defaultGrants, host, timeout, maxConnections);
+        Capture activity = capture(given.get("activity"));
+        Optional<java.nio.file.Path> auditLog = given.optionalText("activity-audit-log").map(java.nio.file.Path::of);
+        if (auditLog.isPresent() && !auditLog.get().isAbsolute()) {
+            throw new IllegalArgumentException("settings.activity-audit-log: " + quote(auditLog.get().toString())
+                    + " is not an absolute path; write the audit plugin's file as the bot sees it, e.g. "
+                    + "/var/lib/mysql/server_audit.log");
+        }
+        if (activity == Capture.AUDIT_LOG && auditLog.isEmpty()) {
+            throw new IllegalArgumentException("settings.activity-audit-log is missing: activity: audit-log reads the "
+                    + "audit plugin's file, e.g. activity-audit-log: /var/lib/mysql/server_audit.log");
+        }
+        if (auditLog.isPresent() && activity != Capture.AUDIT_LOG && activity != Capture.AUTO) {
+            throw new IllegalArgumentException("settings.activity-audit-log is only read with activity: audit-log or "
+                    + "auto; remove it, or change activity");
+        }
+        return new MysqlSettings(url, adminUser, adminPassword, roles, defaultGrants, host, timeout, maxConnections,
+                activity, auditLog);
     }
 
     /** The grants for a request's role: the role's entries, or {@code default-grants} when it has none. */
@@ -105,7 +147,20 @@ public record MysqlSettings(MysqlUrl url, String adminUser, String adminPassword
         return "MysqlSettings[url=" + url + ", admin-user=" + adminUser + ", admin-password=(hidden), roles="
                 + roles + ", default-grants=" + defaultGrants.map(Object::toString).orElse("none") + ", host=" + host
                 + ", connect-timeout=" + DurationText.format(connectTimeout) + ", max-connections=" + maxConnections
-                + "]";
+                + ", activity=" + activity.text() + auditLog.map(p -> ", activity-audit-log=" + p).orElse("") + "]";
+    }
+
+    private static Capture capture(Object value) {
+        if (value == null) {
+            return Capture.AUTO;
+        }
+        for (Capture c : Capture.values()) {
+            if (c.text().equals(value)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("settings.activity: " + (value instanceof String s ? quote(s) : value)
+                + " is not a capture; write auto, audit-log, general-log, sampled or off");
     }
 
     /** {@link AdapterSettings#requiredText}, where white space alone counts as empty too. */

@@ -9,5 +9,7 @@
  * {@link dev.breakglass.bot.adapter.mysql.MysqlAccount} names the account and is the handle;
  * {@link dev.breakglass.bot.adapter.mysql.MysqlAdapter} runs the statements. Every piece of SQL is assembled from
  * whitelisted parts, and statements that carry a password are never logged or quoted in messages.
+ * {@link dev.breakglass.bot.adapter.mysql.MysqlActivity} reads what a grant's account did (audit plugin file, general
+ * log table, or process list samples).
  */
 package dev.breakglass.bot.adapter.mysql;

@@ -329,6 +329,39 @@ final class AdminSession implements AutoCloseable {
         }
     }
 
+    /** Reads a result set. */
+    @FunctionalInterface
+    interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs one query with {@code args} bound in order and reads its rows; on failure the message is
+     * {@code could not <what>: <reason>} and the {@link Failure} carries the SQLSTATE (42501: no privilege).
+     */
+    <T> T select(String sql, String what, Rows<T> rows, Object... args) throws Failure {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rows.read(rs);
+            }
+        } catch (SQLException e) {
+            throw new Failure("could not " + what + ": " + reason(e), e.getSQLState());
+        }
+    }
+
+    /** The server's {@code now()}: the start of the current transaction, by the server's clock. */
+    Instant now() throws Failure {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT now()")) {
+            rs.next();
+            return rs.getTimestamp(1).toInstant();
+        } catch (SQLException e) {
+            throw new Failure("could not read the server's time: " + reason(e), e.getSQLState());
+        }
+    }
+
     /** Takes the advisory lock of {@code role} too, until the end of the current transaction. */
     void lock(String role) throws Failure {
         try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {

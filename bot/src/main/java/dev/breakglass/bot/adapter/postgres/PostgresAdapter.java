@@ -54,6 +54,7 @@ public final class PostgresAdapter implements TargetAdapter {
     private final Clock clock;
     private final PerGrantAccess perGrant;
     private final SharedAccountAccess shared;
+    private final PostgresActivity activity;
 
     PostgresAdapter(String target, PostgresSettings settings, Clock clock) {
         this.target = Objects.requireNonNull(target, "target");
@@ -62,6 +63,7 @@ public final class PostgresAdapter implements TargetAdapter {
         this.perGrant = new PerGrantAccess(target, settings);
         this.shared = settings.mode() == PostgresMode.SHARED_ACCOUNT
                 ? new SharedAccountAccess(target, settings, clock) : null;
+        this.activity = new PostgresActivity(target, settings, clock);
     }
 
     /** The target this adapter serves. */
@@ -99,19 +101,22 @@ public final class PostgresAdapter implements TargetAdapter {
         try {
             String verifier = Passwords.verifier(password);
             String login;
+            // Where activity capture starts reading the server log (per-grant: the bot's clock; shared: the server's).
+            Optional<Instant> since = Optional.of(clock.instant().truncatedTo(ChronoUnit.SECONDS));
             if (settings.mode() == PostgresMode.PER_GRANT) {
                 login = perGrant.grant(request, member.get(), verifier);
                 LOG.info("postgres grant {} on {}: role {} can log in until {}, member of {}{}", request.id(), target,
                         login, time(request), member.get(), settings.logStatements() ? ", statements logged" : "");
             } else {
                 SharedAccountAccess.Taken taken = shared.grant(request, member, verifier);
+                since = Optional.of(taken.since().truncatedTo(ChronoUnit.SECONDS));
                 login = shared.account();
                 LOG.info("postgres grant {} on {}: shared account {} can log in until {}{}{}{}", request.id(), target,
                         login, time(request), member.map(m -> ", member of " + m).orElse(""),
                         settings.logStatements() ? ", statements logged" : "",
                         taken.retry() ? " (new password for the same grant)" : "");
             }
-            PostgresHandle handle = PostgresHandle.of(settings.mode(), login, member);
+            PostgresHandle handle = PostgresHandle.of(settings.mode(), login, member, since);
             return new Provisioned(request, handle.json(), Optional.of(credentials(request, login, password)));
         } catch (Failure f) {
             LOG.warn("postgres grant {} on {} failed: {}", request.id(), target, f.getMessage());
@@ -219,6 +224,15 @@ public final class PostgresAdapter implements TargetAdapter {
         return moved;
     }
 
+    /**
+     * The statements of a grant's login, from the server log or sampled ({@link PostgresActivity}); empty with
+     * {@code activity: off}.
+     */
+    @Override
+    public Optional<dev.breakglass.port.ActivitySource> activity() {
+        return settings.activity() == PostgresSettings.ActivityCapture.OFF ? Optional.empty() : Optional.of(activity);
+    }
+
     /** Shared-account mode: a fresh password nobody knows for the idle account. Per-grant mode: nothing to do. */
     @Override
     public void rotate() throws TargetException {
@@ -237,7 +251,9 @@ public final class PostgresAdapter implements TargetAdapter {
     /**
      * Connects and checks what can be checked before the first grant: the admin can log in, create roles and end
      * sessions (and set {@code log_statement} when asked to), every configured role exists, and (per-grant mode) the
-     * orphan owner exists and is safe, made when missing ({@link OrphanOwner}). Then it finds out whether the server
+     * orphan owner exists and is safe, made when missing ({@link OrphanOwner}). What stands in the way of activity
+     * capture is a warning ({@link PostgresActivity#problems}; an unreadable {@code activity-log-dir} is an error).
+     * Then it finds out whether the server
      * checks a login's password and warns when it does not.
      *
      * @return what the password probe found
@@ -275,6 +291,9 @@ public final class PostgresAdapter implements TargetAdapter {
                 throw new IllegalArgumentException("settings.account: the shared account " + settings.account().get()
                         + " does not exist on " + settings.url().origin() + "; create it with CREATE ROLE "
                         + settings.account().get() + " NOLOGIN");
+            }
+            for (String problem : activity.problems(s, self)) {
+                LOG.warn("Target {}: activity capture: {}", target, problem);
             }
             if (settings.mode() == PostgresMode.PER_GRANT) {
                 s.inTransaction(settings.orphanOwner(), () -> {
@@ -362,10 +381,7 @@ public final class PostgresAdapter implements TargetAdapter {
             return shared;
         }
         try {
-            return new SharedAccountAccess(target, new PostgresSettings(settings.url(), settings.adminUser(),
-                    settings.adminPassword(), settings.adminPasswordLiteral(), PostgresMode.SHARED_ACCOUNT,
-                    settings.roles(), settings.defaultRole(), Optional.of(t.role()), settings.logStatements(),
-                    settings.connectionLimit(), settings.connectTimeout(), false, settings.orphanOwner()), clock);
+            return new SharedAccountAccess(target, settings.forAccount(t.role()), clock);
         } catch (IllegalArgumentException e) {
             throw failed(action, request, e.getMessage());
         }

@@ -13,23 +13,29 @@ import java.util.Optional;
  * What a grant stored about itself (never secret): {@code {"role":"bg_7_u0alice","mode":"per-grant",
  * "granted":"orders_ro"}}. {@code role} is the login role (the per-grant role or the shared account),
  * {@code granted} the PostgreSQL role it was made a member of, when any (for people reading the audit trail).
+ * {@code since} is the instant (ISO-8601) of the grant: the activity reader skips log files last written before it
+ * (less a margin), and in shared-account mode, where it is the server's time when the grant set the password, the
+ * grant's sessions are the account's sessions that started from then on ({@link PostgresActivity}).
  *
  * <p>Revoke and verify follow the handle's mode, not the current setting, so a target switched between modes still
  * removes what an earlier grant made. The bot hands back {@code {}} when a grant stored no handle: then every field
  * is empty and the adapter derives the role from the grant and the settings.
  */
-record PostgresHandle(Optional<PostgresMode> mode, Optional<String> role, Optional<String> granted) {
+record PostgresHandle(Optional<PostgresMode> mode, Optional<String> role, Optional<String> granted,
+                      Optional<java.time.Instant> since) {
     private static final JsonMapper MAPPER = JsonMappers.standard();
 
     PostgresHandle {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(granted, "granted");
+        Objects.requireNonNull(since, "since");
     }
 
     /** The handle of a grant just made. */
-    static PostgresHandle of(PostgresMode mode, String role, Optional<String> granted) {
-        return new PostgresHandle(Optional.of(mode), Optional.of(role), granted);
+    static PostgresHandle of(PostgresMode mode, String role, Optional<String> granted,
+                             Optional<java.time.Instant> since) {
+        return new PostgresHandle(Optional.of(mode), Optional.of(role), granted, since);
     }
 
     /** Compact JSON, {@code role} first. */
@@ -38,6 +44,7 @@ record PostgresHandle(Optional<PostgresMode> mode, Optional<String> role, Option
         role.ifPresent(r -> node.put("role", r));
         mode.ifPresent(m -> node.put("mode", m.text()));
         granted.ifPresent(g -> node.put("granted", g));
+        since.ifPresent(t -> node.put("since", t.toString()));
         return node.toString();
     }
 
@@ -63,7 +70,15 @@ record PostgresHandle(Optional<PostgresMode> mode, Optional<String> role, Option
             mode = Optional.of(PostgresMode.of(text).orElseThrow(() ->
                     new IllegalArgumentException("the stored handle names an unknown mode " + dev.breakglass.bot.adapter.SettingText.quote(text))));
         }
-        return new PostgresHandle(mode, text(node, "role"), text(node, "granted"));
+        Optional<java.time.Instant> since = Optional.empty();
+        if (node.hasNonNull("since")) {
+            try {
+                since = Optional.of(java.time.Instant.parse(node.get("since").asText()));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("the stored handle's since is not an ISO-8601 instant");
+            }
+        }
+        return new PostgresHandle(mode, text(node, "role"), text(node, "granted"), since);
     }
 
     private static Optional<String> text(JsonNode node, String field) {

@@ -39,6 +39,12 @@ import java.util.Optional;
  *   <li>{@code orphan-owner} (default {@value #DEFAULT_ORPHAN_OWNER}): the {@code NOLOGIN} role without privileges
  *       that receives what a per-grant login still owns at revoke. It must be a role of its own: not the admin,
  *       the shared account, or a mapped role.</li>
+ *   <li>{@code activity} (default {@code log}): how the grant's statements are captured ({@link PostgresActivity}):
+ *       {@code log} reads the server's own jsonlog/csvlog and falls back to sampling {@code pg_stat_activity} when
+ *       the log cannot be read; {@code sampled} always samples; {@code off} captures nothing.</li>
+ *   <li>{@code activity-log-dir} (optional, with {@code activity: log}): a folder where the bot itself can read the
+ *       server's log files (same host or a mounted volume), instead of reading them through the admin connection
+ *       ({@code pg_read_binary_file}).</li>
  * </ul>
  * Role names are PostgreSQL identifiers of 1 to 63 bytes without NUL; they are always quoted in SQL, so case and
  * any other character are kept as written. {@link #toString()} never shows the password.
@@ -46,7 +52,8 @@ import java.util.Optional;
 public record PostgresSettings(PostgresUrl url, String adminUser, String adminPassword, boolean adminPasswordLiteral,
                                PostgresMode mode, Map<String, String> roles, Optional<String> defaultRole,
                                Optional<String> account, boolean logStatements, int connectionLimit,
-                               Duration connectTimeout, boolean checkOnStart, String orphanOwner) {
+                               Duration connectTimeout, boolean checkOnStart, String orphanOwner,
+                               ActivityCapture activity, Optional<java.nio.file.Path> activityLogDir) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(2);
     public static final int DEFAULT_CONNECTION_LIMIT = 10;
@@ -57,7 +64,8 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
     public static final int MAX_NAME_BYTES = 63;
     /** The keys {@link #parse} reads, in the order messages list them. */
     public static final List<String> KEYS = List.of("url", "admin-user", "admin-password", "mode", "roles",
-            "default-role", "account", "log-statements", "connection-limit", "connect-timeout", "check-on-start", "orphan-owner");
+            "default-role", "account", "log-statements", "connection-limit", "connect-timeout", "check-on-start", "orphan-owner",
+            "activity", "activity-log-dir");
 
     public PostgresSettings {
         Objects.requireNonNull(url, "url");
@@ -69,6 +77,30 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(orphanOwner, "orphanOwner");
+        Objects.requireNonNull(activity, "activity");
+        Objects.requireNonNull(activityLogDir, "activityLogDir");
+    }
+
+    /** How a target captures what its grants do ({@code settings.activity}). */
+    public enum ActivityCapture {
+        /** The server log, or a sample where it cannot be read. The default. */
+        LOG,
+        /** Samples of {@code pg_stat_activity} only. */
+        SAMPLED,
+        /** Nothing. */
+        OFF;
+
+        /** The setting's value. */
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The same settings naming {@code account} as the shared account (a handle's, which may differ from now's). */
+    PostgresSettings forAccount(String account) {
+        return new PostgresSettings(url, adminUser, adminPassword, adminPasswordLiteral, PostgresMode.SHARED_ACCOUNT,
+                roles, defaultRole, Optional.of(account), logStatements, connectionLimit, connectTimeout, false,
+                orphanOwner, activity, activityLogDir);
     }
 
     /**
@@ -133,8 +165,19 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
                     + "user, the shared account or a mapped role; name a role of its own that has no privileges, e.g. "
                     + DEFAULT_ORPHAN_OWNER);
         }
+        ActivityCapture activity = activity(given.get("activity"));
+        Optional<java.nio.file.Path> logDir = given.optionalText("activity-log-dir").map(java.nio.file.Path::of);
+        if (logDir.isPresent() && activity != ActivityCapture.LOG) {
+            throw new IllegalArgumentException("settings.activity-log-dir is only read with activity: log; remove it, "
+                    + "or set activity: log");
+        }
+        if (logDir.isPresent() && !logDir.get().isAbsolute()) {
+            throw new IllegalArgumentException("settings.activity-log-dir: " + quote(logDir.get().toString())
+                    + " is not an absolute path; write the folder of the server's log files, e.g. "
+                    + "/var/log/postgresql/orders");
+        }
         return new PostgresSettings(url, adminUser, adminPassword, literal, mode, roles, defaultRole, account,
-                logStatements, connectionLimit, timeout, check, orphanOwner);
+                logStatements, connectionLimit, timeout, check, orphanOwner, activity, logDir);
     }
 
     /**
@@ -159,7 +202,8 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
                 + (adminPassword.isEmpty() ? "(none)" : "(hidden)") + ", mode=" + mode + ", roles=" + roles
                 + ", default-role=" + defaultRole.orElse("(none)") + ", account=" + account.orElse("(none)")
                 + ", log-statements=" + logStatements + ", connection-limit=" + connectionLimit
-                + ", connect-timeout=" + DurationText.format(connectTimeout) + ", check-on-start=" + checkOnStart + ", orphan-owner=" + orphanOwner + "]";
+                + ", connect-timeout=" + DurationText.format(connectTimeout) + ", check-on-start=" + checkOnStart + ", orphan-owner=" + orphanOwner + ", activity=" + activity.text()
+                + activityLogDir.map(d -> ", activity-log-dir=" + d).orElse("") + "]";
     }
 
     private static Optional<String> optionalName(AdapterSettings settings, String key) {
@@ -188,6 +232,19 @@ public record PostgresSettings(PostgresUrl url, String adminUser, String adminPa
         Optional<PostgresMode> mode = value instanceof String s ? PostgresMode.of(s) : Optional.empty();
         return mode.orElseThrow(() -> new IllegalArgumentException("settings.mode: "
                 + (value instanceof String s ? quote(s) : value) + " is not a mode; write per-grant or shared-account"));
+    }
+
+    private static ActivityCapture activity(Object value) {
+        if (value == null) {
+            return ActivityCapture.LOG;
+        }
+        for (ActivityCapture c : ActivityCapture.values()) {
+            if (c.text().equals(value)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("settings.activity: " + (value instanceof String s ? quote(s) : value)
+                + " is not a capture; write log (the server log, sampled where it cannot be read), sampled or off");
     }
 
     private static Map<String, String> roles(Object value) {

@@ -96,8 +96,18 @@ final class SharedAccountAccess {
                                 "turn on statement logging (log_statement) for the shared account " + account);
                     }
                     boolean retry = info.canLogin() && holder.equals(mine);
+                    // A retry keeps the sessions the grant already has: they are its own from their start.
+                    java.time.Instant since = s.now();
+                    if (retry) {
+                        java.sql.Timestamp first = s.select("SELECT min(backend_start) FROM pg_stat_activity "
+                                + "WHERE usename = ?", "read when the sessions of " + account + " started",
+                                rs -> rs.next() ? rs.getTimestamp(1) : null, account);
+                        if (first != null && first.toInstant().isBefore(since)) {
+                            since = first.toInstant();
+                        }
+                    }
                     return new Taken(retry, info.canLogin() ? holder.filter(h -> !h.equals(request.id()))
-                            : Optional.empty(), 0);
+                            : Optional.empty(), 0, since);
                 });
             } catch (Failure f) {
                 throw new Failure(f.getMessage() + undo(request.id()), f.sqlState());
@@ -116,7 +126,7 @@ final class SharedAccountAccess {
             }
             taken.from().ifPresent(old -> LOG.info("postgres grant {} on {}: took the shared account {} over from {},"
                     + " whose window had passed; {} of its sessions ended", request.id(), target, account, old, ended));
-            return new Taken(false, taken.from(), ended);
+            return new Taken(false, taken.from(), ended, taken.since());
         }
     }
 
@@ -126,8 +136,10 @@ final class SharedAccountAccess {
      * @param retry whether this grant already held the account (its sessions were kept)
      * @param from  the earlier holder whose window had passed unrevoked, if any
      * @param ended sessions terminated
+     * @param since the server's time when the grant set the password (its transaction's start): the account's
+     *              sessions from then on are this grant's
      */
-    record Taken(boolean retry, Optional<GrantId> from, int ended) {
+    record Taken(boolean retry, Optional<GrantId> from, int ended, java.time.Instant since) {
     }
 
     /**

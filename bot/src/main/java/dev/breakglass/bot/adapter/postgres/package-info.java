@@ -8,6 +8,8 @@
  * ({@code PerGrantAccess}) or one dedicated emergency account ({@code SharedAccountAccess}). {@code AdminSession} is
  * the admin connection, one per call. {@code OrphanOwner} receives what a per-grant login still owns at revoke and
  * makes its routines unusable; {@code PasswordCheckProbe} finds out at start whether the server checks passwords.
+ * {@code PostgresActivity} reads what a grant's login did from the server's structured log ({@code ServerLog},
+ * {@code LogRecord}), or samples {@code pg_stat_activity} where the log cannot be read.
  *
  * <p>Passwords never reach a log: the server is sent only their SCRAM verifiers ({@code Passwords}), statements are
  * never logged here, and error messages carry the server's reason without the statement.

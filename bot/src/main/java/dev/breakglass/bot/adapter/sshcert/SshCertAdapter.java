@@ -100,6 +100,15 @@ public final class SshCertAdapter implements TargetAdapter {
         return krl.file();
     }
 
+    /**
+     * The logins and logouts of each grant's certificate from sshd's log ({@link SshdLogActivity}), when
+     * {@code settings.activity-log} names it; empty otherwise.
+     */
+    @Override
+    public Optional<dev.breakglass.port.ActivitySource> activity() {
+        return settings.activityLog().map(log -> new SshdLogActivity(target, log, clock));
+    }
+
     /** The key id of a grant's certificates: {@code breakglass:BG-7:U0ALICE}. */
     static String keyId(GrantRequest request) {
         // Slack ids are letters and digits; anything else is replaced so the id stays one plain token in logs.
@@ -151,8 +160,9 @@ public final class SshCertAdapter implements TargetAdapter {
         }
         long serial = request.id().value();
         String keyId = keyId(request);
-        SshKeygen.CertificateSpec spec = new SshKeygen.CertificateSpec(keyId, principals,
-                now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS), validBefore, serial, settings.extensions());
+        Instant validAfter = now.minus(CLOCK_SKEW).truncatedTo(ChronoUnit.SECONDS);
+        SshKeygen.CertificateSpec spec = new SshKeygen.CertificateSpec(keyId, principals, validAfter, validBefore,
+                serial, settings.extensions());
         String privateKey;
         String certificate;
         try (PrivateDir dir = privateDir("bg-ssh-" + action + "-")) {
@@ -172,7 +182,7 @@ public final class SshCertAdapter implements TargetAdapter {
         }
         LOG.info("ssh-cert {} {} on {}: certificate serial {}, key id {}, principals {}, valid until {}, CA {}",
                 action, request.id(), target, serial, keyId, principals, validBefore, ca.fingerprint());
-        SshCertHandle handle = new SshCertHandle(serial, keyId, ca.fingerprint(), validBefore);
+        SshCertHandle handle = new SshCertHandle(serial, keyId, ca.fingerprint(), validBefore, validAfter);
         return new Provisioned(request, handle.json(),
                 Optional.of(credentials(request, principals, validBefore, privateKey, certificate)));
     }

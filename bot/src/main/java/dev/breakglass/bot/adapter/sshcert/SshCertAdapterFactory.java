@@ -74,6 +74,9 @@ public final class SshCertAdapterFactory extends AdapterFactory<SshCertSettings,
         Optional<SessionKiller> killer = parsed.sessionKill().map(SessionKiller::check);
         SshCertAdapter adapter = new SshCertAdapter(target, parsed, keygen, ca.key(), krl, killer, clock, workBase);
         adapter.selfTest();
+        parsed.activityLog().filter(log -> !java.nio.file.Files.isReadable(log)).ifPresent(log -> LOG.warn(
+                "Target {}: settings.activity-log {} cannot be read (yet); reading the grants' logins fails until it "
+                        + "can", target, log));
         LOG.info("Target {}: ssh-cert with CA {} ({}), KRL {}", target, ca.key().fingerprint(), parsed.caKey(),
                 krl.file());
         if (killer.isEmpty()) {

@@ -41,17 +41,22 @@ import java.util.regex.Pattern;
  *       and fixed arguments, run on every revoke with the certificate's key id appended; see
  *       {@link SessionKiller}. {@code session-kill-timeout} (optional, default {@code 30s}, at most
  *       {@code 5m}) bounds it; it is refused without a command.</li>
+ *   <li>{@code activity-log} (optional): the file where the bot reads sshd's log (an {@code sshd -E} file, or a
+ *       syslog file such as {@code /var/log/auth.log}, collected from the hosts); with it the target offers the
+ *       logins and logouts of each grant's certificate ({@link SshdLogActivity}).</li>
  * </ul>
  * Paths may be absolute or relative to the bot's working directory; every text may be a {@code ${NAME}}
  * reference. {@link #toString()} never shows the passphrase.
  */
 record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, Principals principals,
                        KeyType keyType, List<String> extensions, Optional<String> host, Optional<Integer> port,
-                       Logins user, String sshKeygen, Optional<SessionKiller.Command> sessionKill) {
+                       Logins user, String sshKeygen, Optional<SessionKiller.Command> sessionKill,
+                       Optional<Path> activityLog) {
 
     /** The keys {@link #parse} reads, in the order messages list them. */
     static final List<String> KEYS = List.of("ca-key", "ca-key-passphrase", "krl", "principals", "key-type",
-            "extensions", "host", "port", "user", "ssh-keygen", "session-kill-command", "session-kill-timeout");
+            "extensions", "host", "port", "user", "ssh-keygen", "session-kill-command", "session-kill-timeout",
+            "activity-log");
     /** The extensions OpenSSH defines for user certificates. */
     static final List<String> EXTENSIONS = List.of("permit-pty", "permit-port-forwarding",
             "permit-agent-forwarding", "permit-X11-forwarding", "permit-user-rc");
@@ -76,6 +81,7 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(sshKeygen, "sshKeygen");
         Objects.requireNonNull(sessionKill, "sessionKill");
+        Objects.requireNonNull(activityLog, "activityLog");
     }
 
     /**
@@ -105,8 +111,9 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         Logins user = user(given.get("user"));
         String sshKeygen = resolved(given, "ssh-keygen").orElse(defaultSshKeygen);
         Optional<SessionKiller.Command> kill = sessionKill(given);
+        Optional<Path> activityLog = resolved(given, "activity-log").map(text -> toPath("activity-log", text));
         return new SshCertSettings(caKey, passphrase, krl, principals, keyType, extensions, host, port, user,
-                sshKeygen, kill);
+                sshKeygen, kill, activityLog);
     }
 
     @Override
@@ -114,7 +121,8 @@ record SshCertSettings(Path caKey, Optional<String> caKeyPassphrase, Path krl, P
         return "SshCertSettings[ca-key=" + caKey + (caKeyPassphrase.isPresent() ? ", passphrase (hidden)" : "")
                 + ", krl=" + krl + ", principals=" + principals + ", key-type=" + keyType.setting()
                 + ", extensions=" + extensions + ", host=" + host.orElse("-") + ", ssh-keygen=" + sshKeygen
-                + ", session-kill=" + sessionKill.map(Object::toString).orElse("none") + "]";
+                + ", session-kill=" + sessionKill.map(Object::toString).orElse("none")
+                + activityLog.map(p -> ", activity-log=" + p).orElse("") + "]";
     }
 
     private static Path path(AdapterSettings settings, String key, String what) {

@@ -12,5 +12,7 @@
  * as a list of arguments with a deadline ({@link dev.breakglass.bot.adapter.sshcert.ExternalProcess}) in a
  * directory only the bot's user can enter ({@link dev.breakglass.bot.adapter.sshcert.PrivateDir}). Private keys
  * exist only there, and in the credentials handed to the requester.
+ * {@link dev.breakglass.bot.adapter.sshcert.SshdLogActivity} reads the logins and logouts of a grant's certificate
+ * from sshd's log; the commands come from the session recorder in {@code deploy/recorder}.
  */
 package dev.breakglass.bot.adapter.sshcert;

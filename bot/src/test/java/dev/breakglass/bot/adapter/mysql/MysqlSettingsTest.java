@@ -56,6 +56,27 @@ class MysqlSettingsTest {
     }
 
     @Test
+    void activityCaptureIsChosenAndCheckedWithoutTheServer() {
+        assertEquals(MysqlSettings.Capture.AUTO, parse(minimal()).activity());
+        assertEquals(java.util.Optional.empty(), parse(minimal()).auditLog());
+        Map<String, Object> audit = with("activity", "audit-log");
+        audit.put("activity-audit-log", "/var/lib/mysql/server_audit.log");
+        assertEquals(java.util.Optional.of(java.nio.file.Path.of("/var/lib/mysql/server_audit.log")),
+                parse(audit).auditLog());
+        assertEquals(MysqlSettings.Capture.GENERAL_LOG, parse(with("activity", "general-log")).activity());
+        assertTrue(parse(with("activity", "off")).activity() == MysqlSettings.Capture.OFF);
+
+        assertEquals("settings.activity: \"all\" is not a capture; write auto, audit-log, general-log, sampled or off",
+                problem(with("activity", "all")));
+        assertTrue(problem(with("activity", "audit-log")).startsWith("settings.activity-audit-log is missing"));
+        assertTrue(problem(with("activity-audit-log", "audit.log")).startsWith("settings.activity-audit-log: "
+                + "\"audit.log\" is not an absolute path"));
+        Map<String, Object> sampled = with("activity", "sampled");
+        sampled.put("activity-audit-log", "/var/lib/mysql/server_audit.log");
+        assertTrue(problem(sampled).startsWith("settings.activity-audit-log is only read with activity: audit-log"));
+    }
+
+    @Test
     void theMinimalSettingsGetDefaults() {
         MysqlSettings s = parse(minimal());
 

@@ -223,7 +223,8 @@ class PostgresPasswordAuthTest {
             PostgresAdapter adapter = adapter(checked);
 
             assertEquals(PasswordCheckProbe.Result.CHECKED, adapter.check());
-            assertEquals(List.of(), log.warnings());
+            // This cluster has no logging collector: activity capture warns that it will sample, nothing else does.
+            assertEquals(List.of(), log.warnings().stream().filter(w -> !w.contains("activity capture")).toList());
         }
         cluster.sql("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname LIKE 'bg\\_probe\\_%') THEN "
                 + "RAISE 'a probe role was left behind'; END IF; END $$");

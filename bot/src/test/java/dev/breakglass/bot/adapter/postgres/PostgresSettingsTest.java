@@ -44,6 +44,11 @@ class PostgresSettingsTest {
         assertFalse(s.checkOnStart());
         assertEquals("breakglass_orphans", s.orphanOwner());
         assertEquals("my_orphans", parse(with("orphan-owner", "my_orphans")).orphanOwner());
+        assertEquals(PostgresSettings.ActivityCapture.LOG, s.activity());
+        assertEquals(Optional.empty(), s.activityLogDir());
+        assertEquals(PostgresSettings.ActivityCapture.SAMPLED, parse(with("activity", "sampled")).activity());
+        assertEquals(Optional.of(java.nio.file.Path.of("/var/log/postgresql")),
+                parse(with("activity-log-dir", "/var/log/postgresql")).activityLogDir());
     }
 
     @Test
@@ -138,6 +143,13 @@ class PostgresSettingsTest {
                 Arguments.of(with("account", "oncall"), "settings.account is only read in shared-account mode"),
                 Arguments.of(with("log-statements", "yes"), "settings.log-statements: \"yes\" is not true or false"),
                 Arguments.of(with("check-on-start", 1), "settings.check-on-start: 1 is not true or false"),
+                Arguments.of(with("activity", "all"), "settings.activity: \"all\" is not a capture; write log (the "
+                        + "server log, sampled where it cannot be read), sampled or off"),
+                Arguments.of(with("activity-log-dir", "log"), "settings.activity-log-dir: \"log\" is not an "
+                        + "absolute path"),
+                Arguments.of(with("activity-log-dir", ""), "settings.activity-log-dir is empty"),
+                Arguments.of(withAll(Map.of("activity", "off", "activity-log-dir", "/var/log/pg")),
+                        "settings.activity-log-dir is only read with activity: log"),
                 Arguments.of(with("connection-limit", 0), "settings.connection-limit: 0 is out of range"),
                 Arguments.of(with("connection-limit", "5"), "settings.connection-limit: \"5\" is not a whole number"),
                 Arguments.of(with("connect-timeout", 10), "settings.connect-timeout: 10 has no unit"),
@@ -237,6 +249,12 @@ class PostgresSettingsTest {
     private static Map<String, Object> with(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>(MINIMAL);
         m.put(key, value);
+        return m;
+    }
+
+    private static Map<String, Object> withAll(Map<String, Object> more) {
+        Map<String, Object> m = new LinkedHashMap<>(MINIMAL);
+        m.putAll(more);
         return m;
     }
 

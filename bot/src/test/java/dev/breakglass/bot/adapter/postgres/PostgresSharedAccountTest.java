@@ -88,8 +88,12 @@ class PostgresSharedAccountTest {
         assertEquals(account, c.get("username"));
         assertTrue(c.get("password").matches("[A-Za-z0-9]{32}"));
         assertEquals("jdbc:postgresql://127.0.0.1:5432/test?user=" + account, c.get("jdbc"));
+        Map<?, ?> handle = JsonMapper.builder().build().readValue(p.handle(), Map.class);
+        assertEquals(java.util.Set.of("role", "mode", "granted", "since"), handle.keySet());
         assertEquals(Map.of("role", account, "mode", "shared-account", "granted", ro),
-                JsonMapper.builder().build().readValue(p.handle(), Map.class));
+                Map.of("role", handle.get("role"), "mode", handle.get("mode"), "granted", handle.get("granted")));
+        Instant since = Instant.parse((String) handle.get("since"));
+        assertTrue(Duration.between(since, Instant.now()).abs().toSeconds() < 60, "since is the grant's time: " + since);
         try (Connection as = pg.login(account, c.get("password")); Statement s = as.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + ".orders")) {
                 rs.next();
@@ -147,7 +151,14 @@ class PostgresSharedAccountTest {
             String hash = rolpassword();
             Provisioned second = adapter.grant(request);
 
-            assertEquals(first.handle(), second.handle());
+            Map<?, ?> before = new java.util.HashMap<>(JsonMapper.builder().build().readValue(first.handle(), Map.class));
+            Map<?, ?> after = new java.util.HashMap<>(JsonMapper.builder().build().readValue(second.handle(), Map.class));
+            Instant sessionStart = Instant.parse(pg.value("SELECT to_char(min(backend_start) AT TIME ZONE 'UTC', "
+                    + "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM pg_stat_activity WHERE usename = ?", account));
+            assertTrue(!Instant.parse((String) after.remove("since")).isAfter(sessionStart),
+                    "the open session is the retried grant's: " + second.handle());
+            before.remove("since");
+            assertEquals(before, after);
             assertNotEquals(first.credentials().orElseThrow().fields().get("password"),
                     second.credentials().orElseThrow().fields().get("password"));
             assertNotEquals(hash, rolpassword());
@@ -233,8 +244,9 @@ class PostgresSharedAccountTest {
 
         Provisioned p = adapter.grant(request(pg.newGrantId(), null, Duration.ofMinutes(30)));
 
-        assertEquals(Map.of("role", account, "mode", "shared-account"),
-                JsonMapper.builder().build().readValue(p.handle(), Map.class));
+        Map<?, ?> handle = new java.util.HashMap<>(JsonMapper.builder().build().readValue(p.handle(), Map.class));
+        assertTrue(handle.remove("since") instanceof String, p.handle());
+        assertEquals(Map.of("role", account, "mode", "shared-account"), handle);
         try (Connection as = pg.login(account, "")) {
             as.createStatement().execute("SELECT * FROM " + schema + ".orders");
         }

@@ -51,6 +51,14 @@ final class ThrowawayCluster implements AutoCloseable {
 
     /** Starts a cluster whose superuser {@code postgres} has {@code superPassword}; skips when it cannot. */
     static ThrowawayCluster start(String superPassword) {
+        return start(superPassword, "");
+    }
+
+    /**
+     * The same, with more server options ({@code -c name=value …}), e.g. the logging collector writing jsonlog into
+     * {@link #logDir()}.
+     */
+    static ThrowawayCluster start(String superPassword, String options) {
         Path bin = binaries();
         if (bin == null) {
             SharedPostgres.skipOrFail("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin "
@@ -79,7 +87,7 @@ final class ThrowawayCluster implements AutoCloseable {
             run(root, dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w", "-t", "30",
                     "-l", dir.resolve("server.log").toString(), "-o",
                     "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                            + " -c full_page_writes=off -c max_connections=40", "start");
+                            + " -c full_page_writes=off -c max_connections=40 " + options, "start");
             ThrowawayCluster cluster = new ThrowawayCluster(dir, bin, root, port, superPassword);
             // Every admin statement is logged, so the log shows what the adapter sent (and that no password is in it).
             cluster.sql("ALTER ROLE postgres SET log_statement = 'all'");
@@ -115,6 +123,11 @@ final class ThrowawayCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Where the logging collector writes with the default {@code log_directory} ({@code log} in the data folder). */
+    Path logDir() {
+        return dir.resolve("data").resolve("log");
     }
 
     Connection login(String user, String password) throws SQLException {

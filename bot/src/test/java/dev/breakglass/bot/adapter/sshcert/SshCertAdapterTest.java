@@ -129,9 +129,11 @@ class SshCertAdapterTest {
         Provisioned p = adapter().grant(request(7, Optional.empty(), now.plus(Duration.ofMinutes(30))));
 
         assertEquals("{\"serial\":7,\"key_id\":\"breakglass:BG-7:U0ALICE\",\"ca_fingerprint\":\"" + caFingerprint
-                + "\",\"valid_before\":\"" + now.plus(Duration.ofMinutes(30)) + "\"}", p.handle());
+                + "\",\"valid_before\":\"" + now.plus(Duration.ofMinutes(30)) + "\",\"valid_after\":\""
+                + now.minus(SshCertAdapter.CLOCK_SKEW).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}",
+                p.handle());
         JsonNode handle = JSON.readTree(p.handle());
-        assertEquals(4, handle.size());
+        assertEquals(5, handle.size());
         assertFalse(p.handle().contains("PRIVATE"));
         assertFalse(p.toString().contains("PRIVATE KEY"), "credentials are hidden in toString");
     }

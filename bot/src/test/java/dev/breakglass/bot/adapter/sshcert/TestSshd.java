@@ -124,6 +124,11 @@ final class TestSshd implements AutoCloseable {
         return port;
     }
 
+    /** The file sshd logs to ({@code sshd -e}, redirected): lines without a time or pid, as {@code sshd -E} writes. */
+    Path logFile() {
+        return log;
+    }
+
     /** What sshd logged so far. */
     String log() {
         try {
