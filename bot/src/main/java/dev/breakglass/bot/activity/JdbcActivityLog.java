@@ -36,6 +36,9 @@ public class JdbcActivityLog implements ActivityLog {
     private static final String COLUMNS = "seq, grant_id, at, actor, action, detail, source, completeness, flag, "
             + "recorded_at";
 
+    /** SQLSTATE of a unique-key violation, in PostgreSQL and in H2. */
+    private static final String DUPLICATE_KEY = "23505";
+
     /** The audit entry type of one stored activity. */
     public static final String AUDIT_TYPE = "ActivityRecorded";
 
@@ -50,6 +53,34 @@ public class JdbcActivityLog implements ActivityLog {
     @Override
     public List<Recorded> append(GrantId grant, String source, List<Activity> activities, List<String> flags,
                                  Optional<String> position, Instant recordedAt) {
+        return store(grant, activities, flags, recordedAt, c -> {
+            if (position.isPresent()) {
+                savePosition(c, grant, source, position.get());
+            }
+        });
+    }
+
+    @Override
+    public List<Recorded> appendRead(GrantId grant, String source, Optional<String> from, String to,
+                                     List<Activity> activities, List<String> flags, Instant recordedAt) {
+        try {
+            return store(grant, activities, flags, recordedAt, c -> movePosition(c, grant, source, from, to));
+        } catch (PersistenceException e) {
+            if (e.getCause() instanceof SQLException sql && DUPLICATE_KEY.equals(sql.getSQLState())) {
+                throw new PositionMoved(grant, source); // another reader stored the first position
+            }
+            throw e;
+        }
+    }
+
+    /** What is written with the rows, in their transaction. */
+    @FunctionalInterface
+    private interface Also {
+        void in(Connection c) throws SQLException;
+    }
+
+    private List<Recorded> store(GrantId grant, List<Activity> activities, List<String> flags, Instant recordedAt,
+                                 Also also) {
         if (activities.size() != flags.size()) {
             throw new IllegalArgumentException(activities.size() + " activities but " + flags.size() + " flags");
         }
@@ -88,9 +119,7 @@ public class JdbcActivityLog implements ActivityLog {
                         out.add(recorded);
                     }
                 }
-                if (position.isPresent()) {
-                    savePosition(c, grant, source, position.get());
-                }
+                also.in(c);
                 c.commit();
                 return List.copyOf(out);
             } catch (SQLException | RuntimeException e) {
@@ -113,6 +142,31 @@ public class JdbcActivityLog implements ActivityLog {
         d.put("digest", r.activity().digest());
         r.flag().ifPresent(f -> d.put("flag", f));
         return d;
+    }
+
+    /** Moves the position from {@code from} to {@code to}, or throws {@link PositionMoved}. */
+    private static void movePosition(Connection c, GrantId grant, String source, Optional<String> from, String to)
+            throws SQLException {
+        if (from.isEmpty()) {
+            try (PreparedStatement in = c.prepareStatement(
+                    "INSERT INTO activity_positions (grant_id, source, position) VALUES (?, ?, ?)")) {
+                in.setLong(1, grant.value());
+                in.setString(2, source);
+                in.setString(3, to);
+                in.executeUpdate();
+            }
+            return;
+        }
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE activity_positions SET position = ? WHERE grant_id = ? AND source = ? AND position = ?")) {
+            up.setString(1, to);
+            up.setLong(2, grant.value());
+            up.setString(3, source);
+            up.setString(4, from.get());
+            if (up.executeUpdate() == 0) {
+                throw new PositionMoved(grant, source);
+            }
+        }
     }
 
     private static void savePosition(Connection c, GrantId grant, String source, String position)
@@ -151,8 +205,17 @@ public class JdbcActivityLog implements ActivityLog {
 
     @Override
     public List<Recorded> of(GrantId grant) {
-        return query("SELECT " + COLUMNS + " FROM grant_activity WHERE grant_id = ? ORDER BY seq", grant.value(),
+        return query("SELECT " + COLUMNS + " FROM grant_activity WHERE grant_id = ? ORDER BY seq", List.of(grant.value()),
                 Integer.MAX_VALUE, "the activity of " + grant);
+    }
+
+    @Override
+    public List<Recorded> of(GrantId grant, long after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        return query("SELECT " + COLUMNS + " FROM grant_activity WHERE grant_id = ? AND seq > ? ORDER BY seq",
+                List.of(grant.value(), after), limit, "the activity of " + grant);
     }
 
     @Override
@@ -160,13 +223,15 @@ public class JdbcActivityLog implements ActivityLog {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1");
         }
-        return query("SELECT " + COLUMNS + " FROM grant_activity WHERE seq > ? ORDER BY seq", after, limit,
+        return query("SELECT " + COLUMNS + " FROM grant_activity WHERE seq > ? ORDER BY seq", List.of(after), limit,
                 "activity");
     }
 
-    private List<Recorded> query(String sql, long parameter, int limit, String what) {
+    private List<Recorded> query(String sql, List<Long> parameters, int limit, String what) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, parameter);
+            for (int i = 0; i < parameters.size(); i++) {
+                ps.setLong(i + 1, parameters.get(i));
+            }
             ps.setMaxRows(limit == Integer.MAX_VALUE ? 0 : limit);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Recorded> out = new ArrayList<>();
