@@ -13,13 +13,12 @@ import dev.breakglass.policy.Principal;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.ActivityLog;
 import dev.breakglass.port.ActivitySource;
-import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.MemoryActivityLog;
 import dev.breakglass.port.Provisioned;
-import dev.breakglass.port.TargetAdapter;
 import dev.breakglass.port.TargetException;
 import dev.breakglass.port.TargetRegistry;
 import dev.breakglass.testing.ManualClock;
+import dev.breakglass.testing.WatchingTarget;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -45,7 +44,8 @@ class ActivityServiceTest {
     private final Fakes.MemoryGrantStore store = new Fakes.MemoryGrantStore();
     private final MemoryActivityLog log = new MemoryActivityLog();
     private final Source source = new Source();
-    private final TargetRegistry targets = name -> Optional.of(new Target(name.equals("orders-db") ? source : null));
+    private final TargetRegistry targets = name -> Optional.of(new WatchingTarget(
+            name.equals("orders-db") ? Optional.of(source) : Optional.empty()));
     private final ActivityService service = new ActivityService(store, targets, log, policy(), clock,
             ActivityService.DEFAULT_GRACE);
 
@@ -81,28 +81,6 @@ class ActivityServiceTest {
                 throw new TargetException(failWith);
             }
             return pages.isEmpty() ? new Page(List.of(), position.orElse("0")) : pages.remove(0);
-        }
-    }
-
-    /** A target whose adapter offers {@code source} (none when null). */
-    private record Target(ActivitySource source) implements TargetAdapter {
-        @Override
-        public Provisioned grant(GrantRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void revoke(Provisioned provisioned) {
-        }
-
-        @Override
-        public boolean verifyRevoked(Provisioned provisioned) {
-            return true;
-        }
-
-        @Override
-        public Optional<ActivitySource> activity() {
-            return Optional.ofNullable(source);
         }
     }
 

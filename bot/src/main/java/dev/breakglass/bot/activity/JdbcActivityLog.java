@@ -28,12 +28,13 @@ import java.util.Optional;
  * V15), with an {@code ActivityRecorded} entry in the audit chain per row: its sequence number, kind, source,
  * completeness, flag phrase and the {@link Activity#digest()}, never the detail itself (the chain is forwarded to
  * a SIEM and printed by {@code audit export}; the digest proves the stored row unchanged). Rows, their audit
- * entries and the source's position are written in one transaction; a second replica racing to store the same
+ * entries, the source's position and each row's place in the feed's outbox ({@code activity_unposted}, V16: what
+ * {@link JdbcActivityFeed} has still to post in the grant's thread) are written in one transaction; a second replica racing to store the same
  * source's first position fails on the primary key and its rows roll back with it, so nothing is stored twice.
  */
 @Singleton
 public class JdbcActivityLog implements ActivityLog {
-    private static final String COLUMNS = "seq, grant_id, at, actor, action, detail, source, completeness, flag, "
+    static final String COLUMNS = "seq, grant_id, at, actor, action, detail, source, completeness, flag, "
             + "recorded_at";
 
     /** SQLSTATE of a unique-key violation, in PostgreSQL and in H2. */
@@ -95,7 +96,9 @@ public class JdbcActivityLog implements ActivityLog {
             c.setAutoCommit(false);
             try {
                 List<Recorded> out = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(insert, new String[] {"seq"})) {
+                try (PreparedStatement ps = c.prepareStatement(insert, new String[] {"seq"});
+                     PreparedStatement unposted = c.prepareStatement(
+                             "INSERT INTO activity_unposted (seq, grant_id) VALUES (?, ?)")) {
                     for (int i = 0; i < activities.size(); i++) {
                         Activity a = activities.get(i);
                         ps.setLong(1, grant.value());
@@ -114,6 +117,9 @@ public class JdbcActivityLog implements ActivityLog {
                             keys.next();
                             seq = keys.getLong(1);
                         }
+                        unposted.setLong(1, seq);
+                        unposted.setLong(2, grant.value());
+                        unposted.executeUpdate();
                         Recorded recorded = new Recorded(seq, a, Optional.ofNullable(flags.get(i)), recordedAt);
                         audit.appendIn(c, recordedAt, grant.value(), AUDIT_TYPE, AuditEntry.SYSTEM, details(recorded));
                         out.add(recorded);
@@ -227,7 +233,8 @@ public class JdbcActivityLog implements ActivityLog {
                 "activity");
     }
 
-    private List<Recorded> query(String sql, List<Long> parameters, int limit, String what) {
+    /** Reads stored rows: {@code sql} selects {@link #COLUMNS} (prefixed {@code a.} when joined) with these numbers. */
+    List<Recorded> query(String sql, List<Long> parameters, int limit, String what) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 ps.setLong(i + 1, parameters.get(i));

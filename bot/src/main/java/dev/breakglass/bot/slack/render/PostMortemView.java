@@ -109,8 +109,8 @@ public final class PostMortemView {
         return sections(reviewText(g));
     }
 
-    /** Long mrkdwn as sections, split at line ends, at most {@link #MAX_SECTIONS}. */
-    private static List<LayoutBlock> sections(String mrkdwn) {
+    /** Long mrkdwn as sections, split at line ends, at most {@link #MAX_SECTIONS} (also the activity feed's). */
+    static List<LayoutBlock> sections(String mrkdwn) {
         List<String> pieces = SlackText.pieces(mrkdwn, SlackText.SECTION_LIMIT);
         List<LayoutBlock> blocks = new ArrayList<>();
         for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
