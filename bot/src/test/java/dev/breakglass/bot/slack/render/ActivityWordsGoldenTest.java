@@ -1,0 +1,67 @@
+package dev.breakglass.bot.slack.render;
+
+import dev.breakglass.activity.Activity;
+import dev.breakglass.activity.Completeness;
+import dev.breakglass.bot.testing.BlocksText;
+import dev.breakglass.bot.testing.Golden;
+import dev.breakglass.bot.testing.SampleGrants;
+import dev.breakglass.grant.Grant;
+import dev.breakglass.port.ActivityLog.Recorded;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The live feed's words ({@code activity-feed.mustache}) against golden files: a batch, a long batch cut to the
+ * lines shown with every flagged line kept, a sampled batch, and the security alert. The statements try to ping,
+ * mention and link, so the file also shows they stay text.
+ */
+class ActivityWordsGoldenTest {
+    private static final Instant AT = Instant.parse("2026-12-03T08:15:02Z");
+    private final ActivityView view = new ActivityView(new Templates(Optional.empty(), List.of()));
+    private final Grant g = SampleGrants.active();
+
+    private Recorded row(long seq, String detail, String flag, Completeness completeness) {
+        return new Recorded(seq, new Activity(g.id(), AT.plusSeconds(seq), "bg_alice_7", "statement", detail,
+                "postgres-log", completeness), Optional.ofNullable(flag), AT.plusSeconds(seq + 1));
+    }
+
+    @Test
+    void theFeedAndTheAlert() throws IOException {
+        Golden.Cases cases = new Golden.Cases();
+        List<Recorded> few = List.of(row(1, "select * from orders where id = 7", null, Completeness.COMPLETE),
+                row(2, "ALTER ROLE bg_alice_7 PASSWORD 'hunter2'", null, Completeness.COMPLETE),
+                row(3, "select '<!channel> <@U0CAROL> <https://evil.example|click> & more'", null,
+                        Completeness.COMPLETE),
+                row(4, "DROP TABLE orders", "DROP", Completeness.COMPLETE));
+        cases.add("a batch", BlocksText.of(ActivityView.sections(view.batch(g, few, 20))));
+        List<Recorded> many = new ArrayList<>();
+        for (int i = 1; i <= 30; i++) {
+            many.add(row(i, "update orders set n = " + i + (i == 27 ? "; truncate audit" : ""),
+                    i == 27 ? "TRUNCATE" : null, Completeness.COMPLETE));
+        }
+        cases.add("30 lines, 5 shown", BlocksText.of(ActivityView.sections(view.batch(g, many, 5))));
+        cases.add("sampled", BlocksText.of(ActivityView.sections(view.batch(g, List.of(
+                row(1, "select pg_sleep(1)", null, Completeness.SAMPLED)), 20))));
+        cases.add("the alert", BlocksText.of(ActivityView.sections(view.alert(g, List.of(few.get(3),
+                row(9, "TRUNCATE audit", "TRUNCATE", Completeness.COMPLETE)), 1,
+                "https://example.slack.com/archives/C0APPROVALS/p1700000000000100"))));
+        cases.assertMatches("activity-feed.txt");
+    }
+
+    @Test
+    void theFirstLinesThenEveryFlaggedOneUpToAsManyAgain() {
+        List<Recorded> rows = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            rows.add(row(i, "line " + i, i >= 4 ? "DROP" : null, Completeness.COMPLETE));
+        }
+        assertEquals(List.of(1L, 2L, 4L, 5L), ActivityView.picked(rows, 2).stream().map(Recorded::seq).toList());
+        assertEquals(List.of(1L), ActivityView.picked(rows.subList(0, 1), 2).stream().map(Recorded::seq).toList());
+    }
+}
