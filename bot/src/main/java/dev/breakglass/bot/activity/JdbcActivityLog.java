@@ -1,6 +1,7 @@
 package dev.breakglass.bot.activity;
 
 import dev.breakglass.activity.Activity;
+import dev.breakglass.activity.ActivitySummary;
 import dev.breakglass.activity.Completeness;
 import dev.breakglass.bot.audit.AuditEntry;
 import dev.breakglass.bot.audit.JdbcAuditLog;
@@ -222,6 +223,31 @@ public class JdbcActivityLog implements ActivityLog {
         }
         return query("SELECT " + COLUMNS + " FROM grant_activity WHERE grant_id = ? AND seq > ? ORDER BY seq",
                 List.of(grant.value(), after), limit, "the activity of " + grant);
+    }
+
+    /** How many activities, and how many flagged, each of {@code grants} has; grants without any are left out. */
+    public Map<GrantId, ActivitySummary.Counts> counts(java.util.Collection<GrantId> grants) {
+        Map<GrantId, ActivitySummary.Counts> out = new java.util.HashMap<>();
+        if (grants.isEmpty()) {
+            return out;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(grants.size(), "?"));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT grant_id, COUNT(*), COUNT(flag) FROM grant_activity WHERE grant_id IN (" + marks
+                        + ") GROUP BY grant_id")) {
+            int i = 1;
+            for (GrantId g : grants) {
+                ps.setLong(i++, g.value());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(new GrantId(rs.getLong(1)), new ActivitySummary.Counts(rs.getInt(2), rs.getInt(3)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new PersistenceException("could not count activity", e);
+        }
     }
 
     @Override

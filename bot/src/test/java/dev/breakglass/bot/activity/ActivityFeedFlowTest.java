@@ -164,4 +164,22 @@ class ActivityFeedFlowTest {
             target().completeness(Completeness.COMPLETE);
         }
     }
+
+    @Test
+    void thePostMortemSummarisesTheActivity() {
+        GrantId id = flow.activeGrant(ALICE, CAROL, "orders-db:admin 30m " + WHY);
+        target().run(id, "statement", "select 1");
+        target().run(id, "statement", "TRUNCATE audit");
+        awaitFeed(bot, flow, id, 1);
+        flow.command(ALICE, "revoke " + id + " done");
+        String cardTs = flow.card(id).ts();
+        RunningBot.await(Workflow.WAIT, () -> bot.slack().thread(APPROVALS, cardTs).stream()
+                        .anyMatch(m -> m.blocks() != null && m.blocks().toString().contains("Post-mortem of")
+                                && m.blocks().toString().contains("2 action(s) (statement 2)")),
+                () -> "the post-mortem never summarised the activity: " + bot.slack().thread(APPROVALS, cardTs));
+        Message opening = bot.slack().thread(APPROVALS, cardTs).stream()
+                .filter(m -> m.blocks() != null && m.blocks().toString().contains("Post-mortem of")).findFirst()
+                .orElseThrow();
+        assertTrue(shown(opening).contains("TRUNCATE audit · :warning: *flagged: TRUNCATE*"), shown(opening));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.breakglass.bot.slack.render;
 
 import com.slack.api.model.block.LayoutBlock;
+import dev.breakglass.activity.ActivitySummary;
 import dev.breakglass.activity.Completeness;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.port.ActivityLog.Recorded;
@@ -26,9 +27,12 @@ public final class ActivityView {
     /** The feed's template: sections {@code batch}, {@code entry}, {@code alert}. */
     public static final String TEMPLATE = "activity-feed";
     /** The sections of {@link #TEMPLATE} and their variables, checked at start. */
-    public static final List<String> FLAGS = List.of("batch", "entry", "alert");
+    public static final List<String> FLAGS = List.of("batch", "entry", "alert", "summary");
     public static final List<String> VARIABLES = List.of("id", "sampled", "lines", "more", "at", "action", "actor",
-            "detail", "flag", "requester", "target", "count", "link");
+            "detail", "flag", "requester", "target", "count", "link", "total", "kinds", "name", "first", "last",
+            "flaggedLines", "moreFlagged", "flagged");
+    /** Flagged lines listed in a summary; the rest are counted. */
+    static final int SUMMARY_FLAGGED = 50;
     /** Longest detail shown in Slack (the store keeps it whole). */
     public static final int DETAIL_LIMIT = 300;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -76,6 +80,29 @@ public final class ActivityView {
                 "link", link,
                 "lines", lines(picked),
                 "more", count(flagged.size() - picked.size())));
+    }
+
+    /**
+     * The summary of a grant's activity for the review (section {@code summary}): counts by kind, the first and last
+     * action, every flagged line (up to {@value #SUMMARY_FLAGGED}, the rest counted), and "sampled" when any was;
+     * empty when nothing was recorded.
+     */
+    public String summary(ActivitySummary s) {
+        if (s.total() == 0) {
+            return "";
+        }
+        List<java.util.Map<String, Object>> kinds = new ArrayList<>();
+        s.byKind().forEach((kind, n) -> kinds.add(java.util.Map.of("name", kind, "count", n)));
+        List<Recorded> listed = s.flagged().subList(0, Math.min(SUMMARY_FLAGGED, s.flagged().size()));
+        return templates.say(TEMPLATE, "summary", Templates.vars(
+                "total", s.total(),
+                "kinds", kinds,
+                "sampled", s.sampled(),
+                "first", s.first().map(this::entry).orElse(""),
+                "last", s.last().map(this::entry).orElse(""),
+                "flaggedLines", lines(listed),
+                "moreFlagged", count(s.flagged().size() - listed.size()),
+                "flagged", !s.flagged().isEmpty()));
     }
 
     /** The first {@code shown} rows, then up to {@code shown} flagged ones among the rest, in order. */

@@ -23,9 +23,10 @@ public final class FormWords {
             "codeLabel", "codeHint", "firstCodeLabel",
             "stepUpTitle", "approveVerb", "breakGlassVerb", "approveExtensionVerb", "stepUpNeeds",
             "enrolTitle", "enrolSubmit", "qrAlt", "enrolByHand",
-            "reviewTitle", "reviewSubmit", "reviewIntro");
+            "reviewTitle", "reviewSubmit", "reviewIntro",
+            "reviewActivity");
     private static final List<String> VARIABLES = List.of("id", "target", "role", "max", "hint", "verb", "uri",
-            "duration", "emergency");
+            "duration", "emergency", "summary");
 
     private final Templates templates;
 

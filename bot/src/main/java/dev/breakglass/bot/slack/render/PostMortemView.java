@@ -72,8 +72,14 @@ public final class PostMortemView {
      * @param required    whether the review is required (reminders run until it is written)
      * @param remindEvery the policy's reminder interval
      * @param signers     who signs off, in words (bot-written, e.g. "a reviewer of orders-db")
+     * @param activity    the summary of what was done under the grant, bot-built mrkdwn from
+     *                    {@link ActivityView#summary}; empty when nothing was recorded
      */
-    public record Context(boolean required, Duration remindEvery, String signers) {
+    public record Context(boolean required, Duration remindEvery, String signers, String activity) {
+        /** Without activity. */
+        public Context(boolean required, Duration remindEvery, String signers) {
+            this(required, remindEvery, signers, "");
+        }
     }
 
     /** The opening message's mrkdwn (template {@code post-mortem}), before it is split into sections. */
@@ -175,6 +181,7 @@ public final class PostMortemView {
         d.put("required", context.required());
         d.put("remindEvery", DurationText.format(context.remindEvery()));
         d.put("signers", context.signers());
+        d.put("activity", context.activity());
         PostMortem pm = g.postMortem();
         d.put("written", pm.review().isPresent());
         d.put("writtenAt", pm.review().map(r -> at(r.writtenAt(), day)).orElse(""));

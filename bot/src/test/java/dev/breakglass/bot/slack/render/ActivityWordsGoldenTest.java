@@ -1,6 +1,7 @@
 package dev.breakglass.bot.slack.render;
 
 import dev.breakglass.activity.Activity;
+import dev.breakglass.activity.ActivitySummary;
 import dev.breakglass.activity.Completeness;
 import dev.breakglass.bot.testing.BlocksText;
 import dev.breakglass.bot.testing.Golden;
@@ -10,12 +11,15 @@ import dev.breakglass.port.ActivityLog.Recorded;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The live feed's words ({@code activity-feed.mustache}) against golden files: a batch, a long batch cut to the
@@ -53,6 +57,47 @@ class ActivityWordsGoldenTest {
                 row(9, "TRUNCATE audit", "TRUNCATE", Completeness.COMPLETE)), 1,
                 "https://example.slack.com/archives/C0APPROVALS/p1700000000000100"))));
         cases.assertMatches("activity-feed.txt");
+    }
+
+    /** What a reviewed grant's activity looks like: kinds, flags, a sampled line, hostile text. */
+    private List<Recorded> reviewed() {
+        return List.of(row(1, "login from 10.0.0.7", null, Completeness.COMPLETE),
+                row(2, "select '<!channel> <@U0CAROL>' from orders", null, Completeness.COMPLETE),
+                row(3, "DROP TABLE orders_old", "DROP", Completeness.COMPLETE),
+                row(4, "select pg_sleep(1)", null, Completeness.SAMPLED));
+    }
+
+    @Test
+    void theReviewSurfaces() throws IOException {
+        Templates templates = new Templates(Optional.empty(), List.of());
+        ActivitySummary summary = ActivitySummary.of(reviewed());
+        PostMortemView postMortem = new PostMortemView(templates);
+        HomeView home = new HomeView(templates);
+        Grant ended = SampleGrants.reviewOpened();
+        new Golden.Cases()
+                .add("summary", view.summary(summary))
+                .add("no activity", "(" + view.summary(ActivitySummary.NONE) + ")")
+                .add("post-mortem opening", postMortem.text(ended, List.of(), new PostMortemView.Context(true,
+                        Duration.ofHours(24), "a reviewer of orders-db", view.summary(summary))))
+                .add("home", BlocksText.of(home.blocks(SampleGrants.ALICE, new HomeView.Sections(List.of(),
+                        List.of(SampleGrants.active()), List.of(), List.of(ended),
+                        Map.of(SampleGrants.active().id(), new ActivitySummary.Counts(12, 2))), SampleGrants.T0)))
+                .assertMatches("activity-review.txt");
+    }
+
+    @Test
+    void aSummaryCountsKindsMostFrequentFirstAndFindsTheFirstAndLastByTime() {
+        List<Recorded> rows = new ArrayList<>(reviewed());
+        rows.add(new Recorded(5, new Activity(g.id(), AT.minusSeconds(60), "bg_alice_7", "login", "", "sshd",
+                Completeness.COMPLETE), Optional.empty(), AT));
+        ActivitySummary s = ActivitySummary.of(rows);
+        assertEquals(Map.of("statement", 4, "login", 1), s.byKind());
+        assertEquals(List.of("statement", "login"), List.copyOf(s.byKind().keySet()));
+        assertEquals(5L, s.first().orElseThrow().seq(), "by when it happened, not when it was stored");
+        assertEquals(4L, s.last().orElseThrow().seq());
+        assertEquals(List.of(3L), s.flagged().stream().map(Recorded::seq).toList());
+        assertTrue(s.sampled());
+        assertEquals(5, s.total());
     }
 
     @Test
