@@ -13,6 +13,7 @@ import dev.breakglass.command.BreakglassCommand.Review;
 import dev.breakglass.command.BreakglassCommand.Revoke;
 import dev.breakglass.command.BreakglassCommand.Status;
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -58,7 +59,9 @@ import java.util.regex.Pattern;
  *       white space, unpaired surrogates and bidirectional override controls.</li>
  *   <li>Arguments after the last one a subcommand takes ({@code list foo}, {@code status BG-1 extra}) are an
  *       error, never ignored.</li>
- *   <li>Messages quote the user text they repeat, cut to 40 characters with "…"; they are not escaped for Slack.
+ *   <li>Messages are named replies, worded by {@code templates/reply-parse.mustache} (and the problems of one word
+ *       or of the free text by {@code reply-duration}, {@code reply-target}, {@code reply-text}); they quote the user
+ *       text they repeat, cut to 40 characters with "…", as a text argument that the chat side escapes.
  *       The text is taken as Slack delivers it: decoding Slack's {@code &amp;amp;}, {@code &amp;lt;}, {@code &amp;gt;}
  *       is the caller's job.</li>
  * </ul>
@@ -68,27 +71,26 @@ public final class CommandParser {
     public static final int MAX_REASON_LENGTH = FreeText.REVOKE_REASON.maxLength();
 
     private static final String HELP_FORM = "/breakglass help";
-    private static final Usage OPEN_FORM_USAGE = new Usage("/breakglass", "open the request form");
+    private static final Usage OPEN_FORM_USAGE = new Usage("open", "/breakglass");
 
     /** The subcommands, in the order DESIGN.md lists them. */
     private enum Sub {
-        REQUEST("request", "<target>[:<role>] <duration> <justification…>",
-                "ask for access to a target for a while, saying why"),
-        LIST("list", "", "pending and active grants you can see"),
-        STATUS("status", "<id>", "where one grant stands"),
-        REVOKE("revoke", "<id> [reason…]", "end a grant now, optionally saying why"),
-        EXTEND("extend", "<id> <duration> <justification…>", "ask for more time on a grant (approved again)"),
-        REVIEW("review", "<id>", "open the post-mortem form"),
-        AUDIT("audit", "<id>", "timeline of one grant"),
-        MFA("mfa", "enroll|status|reset <user>", "set up or check your second factor (step-up); admins reset one"),
-        HELP("help", "", "this list");
+        REQUEST("request", "<target>[:<role>] <duration> <justification…>"),
+        LIST("list", ""),
+        STATUS("status", "<id>"),
+        REVOKE("revoke", "<id> [reason…]"),
+        EXTEND("extend", "<id> <duration> <justification…>"),
+        REVIEW("review", "<id>"),
+        AUDIT("audit", "<id>"),
+        MFA("mfa", "enroll|status|reset <user>"),
+        HELP("help", "");
 
         final String keyword;
         final Usage usage;
 
-        Sub(String keyword, String arguments, String meaning) {
+        Sub(String keyword, String arguments) {
             this.keyword = keyword;
-            this.usage = new Usage(("/breakglass " + keyword + " " + arguments).strip(), meaning);
+            this.usage = new Usage(keyword, ("/breakglass " + keyword + " " + arguments).strip());
         }
 
         static Sub named(String word) {
@@ -160,28 +162,25 @@ public final class CommandParser {
     private ParseResult request(Words words) {
         String targetWord = words.next();
         if (targetWord == null) {
-            return error(Sub.REQUEST, "The request is missing its target, duration and justification. Add them in "
-                    + "that order, like: request orders-db 30m followed by why you need access.");
+            return error(Sub.REQUEST, Reply.named("parse.requestEmpty"));
         }
         Optional<TargetRef> target = TargetRef.parse(targetWord);
         if (target.isEmpty()) {
-            return error(Sub.REQUEST, TargetRef.problem(targetWord).orElse("The target name is not valid."));
+            return error(Sub.REQUEST, TargetRef.problem(targetWord).orElseThrow());
         }
         String durationWord = words.next();
         if (durationWord == null) {
-            return error(Sub.REQUEST, "The request is missing its duration and justification. Add them after the "
-                    + "target, like 30m followed by why you need access.");
+            return error(Sub.REQUEST, Reply.named("parse.requestNoDuration"));
         }
         Optional<Duration> duration = DurationText.parse(durationWord);
         if (duration.isEmpty()) {
             if (DurationText.parse(targetWord).isPresent() && TargetRef.parse(durationWord).isPresent()) {
-                return error(Sub.REQUEST, "The duration and the target are the wrong way round. Write the target "
-                        + "first, like: request orders-db 30m followed by why you need access.");
+                return error(Sub.REQUEST, Reply.named("parse.swapped"));
             }
             return error(Sub.REQUEST, durationProblem(durationWord));
         }
         String justification = words.rest();
-        Optional<String> problem = rules.problem(justification);
+        Optional<Reply> problem = rules.problem(justification);
         if (problem.isPresent()) {
             return error(Sub.REQUEST, problem.get());
         }
@@ -191,8 +190,7 @@ public final class CommandParser {
     private ParseResult extend(Words words) {
         String idWord = words.next();
         if (idWord == null) {
-            return error(Sub.EXTEND, "Extend needs a grant id, a duration and a justification, like: "
-                    + "extend BG-42 30m followed by why you need more time.");
+            return error(Sub.EXTEND, Reply.named("parse.extendEmpty"));
         }
         Optional<GrantId> id = GrantId.parse(idWord);
         if (id.isEmpty()) {
@@ -200,15 +198,14 @@ public final class CommandParser {
         }
         String durationWord = words.next();
         if (durationWord == null) {
-            return error(Sub.EXTEND, "Extend is missing the extra time and its justification. Add them after the "
-                    + "id, like: extend " + id.get() + " 30m followed by why you need more time.");
+            return error(Sub.EXTEND, Reply.named("parse.extendNoDuration", "id", id.get()));
         }
         Optional<Duration> duration = DurationText.parse(durationWord);
         if (duration.isEmpty()) {
             return error(Sub.EXTEND, durationProblem(durationWord));
         }
         String justification = words.rest();
-        Optional<String> problem = rules.problem(justification);
+        Optional<Reply> problem = rules.problem(justification);
         if (problem.isPresent()) {
             return error(Sub.EXTEND, problem.get());
         }
@@ -228,7 +225,7 @@ public final class CommandParser {
         if (reason.isEmpty()) {
             return new Revoke(id.get(), Optional.empty());
         }
-        Optional<String> problem = FreeText.REVOKE_REASON.problem(reason);
+        Optional<Reply> problem = FreeText.REVOKE_REASON.problem(reason);
         if (problem.isPresent()) {
             return error(Sub.REVOKE, problem.get());
         }
@@ -239,35 +236,35 @@ public final class CommandParser {
     private ParseResult mfa(Words words) {
         String what = words.next();
         if (what == null) {
-            return error(Sub.MFA, "Mfa needs enroll, status or reset <user>, like: mfa enroll.");
+            return error(Sub.MFA, Reply.named("parse.mfaEmpty"));
         }
         String rest;
         switch (asciiLower(what)) {
             case "enroll", "enrol" -> {
                 rest = words.rest();
-                return rest.isEmpty() ? new MfaEnroll() : error(Sub.MFA, "Mfa enroll takes no arguments, but "
-                        + Text.quote(rest) + " follows it. Send /breakglass mfa enroll on its own.");
+                return rest.isEmpty() ? new MfaEnroll()
+                        : error(Sub.MFA, Reply.named("parse.mfaEnrollExtra", "extra", Text.quote(rest)));
             }
             case "status" -> {
                 rest = words.rest();
-                return rest.isEmpty() ? new MfaStatus() : error(Sub.MFA, "Mfa status takes no arguments, but "
-                        + Text.quote(rest) + " follows it. Send /breakglass mfa status on its own.");
+                return rest.isEmpty() ? new MfaStatus()
+                        : error(Sub.MFA, Reply.named("parse.mfaStatusExtra", "extra", Text.quote(rest)));
             }
             case "reset" -> {
                 String who = words.next();
                 if (who == null) {
-                    return error(Sub.MFA, "Mfa reset needs the person, like: mfa reset @alice.");
+                    return error(Sub.MFA, Reply.named("parse.mfaResetEmpty"));
                 }
                 Matcher m = USER.matcher(who);
                 if (!m.matches()) {
-                    return error(Sub.MFA, Text.quote(who) + " is not a person: mention them, like mfa reset @alice.");
+                    return error(Sub.MFA, Reply.named("parse.mfaResetNotPerson", "shown", Text.quote(who)));
                 }
                 rest = words.rest();
-                return rest.isEmpty() ? new MfaReset(m.group(1) != null ? m.group(1) : m.group(2)) : error(Sub.MFA, "Mfa reset takes only the person, "
-                        + "but " + Text.quote(rest) + " follows it.");
+                return rest.isEmpty() ? new MfaReset(m.group(1) != null ? m.group(1) : m.group(2))
+                        : error(Sub.MFA, Reply.named("parse.mfaResetExtra", "extra", Text.quote(rest)));
             }
             default -> {
-                return error(Sub.MFA, "There is no mfa " + Text.quote(what) + "; use enroll, status or reset <user>.");
+                return error(Sub.MFA, Reply.named("parse.mfaUnknown", "shown", Text.quote(what)));
             }
         }
     }
@@ -291,21 +288,20 @@ public final class CommandParser {
             return command;
         }
         if (id == null) {
-            return error(sub, capitalized(sub.keyword) + " takes no arguments, but " + Text.quote(extra)
-                    + " follows it. Send /breakglass " + sub.keyword + " on its own.");
+            return error(sub, Reply.named("parse.noArguments", "capitalized", capitalized(sub.keyword),
+                    "keyword", sub.keyword, "extra", Text.quote(extra)));
         }
-        return error(sub, capitalized(sub.keyword) + " takes only a grant id, but " + Text.quote(extra)
-                + " follows it. Send /breakglass " + sub.keyword + " " + id + " on its own.");
+        return error(sub, Reply.named("parse.onlyId", "capitalized", capitalized(sub.keyword), "keyword", sub.keyword,
+                "extra", Text.quote(extra), "id", id));
     }
 
     private static ParseError missingId(Sub sub) {
-        return error(sub, capitalized(sub.keyword) + " needs a grant id, like: " + sub.keyword
-                + " BG-42. /breakglass list shows your grants and their ids.");
+        return error(sub, Reply.named("parse.missingId", "capitalized", capitalized(sub.keyword),
+                "keyword", sub.keyword));
     }
 
     /** Why {@code word} is not a grant id, with the id the user probably meant when there is one. */
-    private static String idProblem(String word) {
-        String shown = Text.quote(word) + " is not a grant id";
+    private static Reply idProblem(String word) {
         Optional<GrantId> meant = Optional.empty();
         Matcher digits = DIGITS_ONLY.matcher(word);
         Matcher loose = LOOSE_ID.matcher(word);
@@ -317,29 +313,27 @@ public final class CommandParser {
             String core = EDGE_PUNCTUATION.matcher(word).replaceAll("");
             meant = GrantId.parse(core);
         }
-        return meant.map(id -> shown + "; did you mean " + id + "?")
-                .orElse(shown + "; ids look like BG-42. /breakglass list shows your grants and their ids.");
+        return Reply.named("parse.notId", "shown", Text.quote(word), "meant", meant.map(GrantId::toString).orElse(""));
     }
 
-    private static String durationProblem(String word) {
-        return DurationText.problem(word).orElse(Text.quote(word) + " is not a duration; write "
-                + DurationText.HINT + ".");
+    private static Reply durationProblem(String word) {
+        return DurationText.problem(word).orElseGet(() -> Reply.named("duration.notDuration",
+                "shown", Text.quote(word), "hint", DurationText.hint()));
     }
 
     private static ParseError unknown(String word, Words words) {
         Optional<Sub> guess = suggestion(word);
         if (guess.isPresent()) {
             Sub sub = guess.get();
-            return new ParseError("There is no subcommand " + Text.quote(word) + "; did you mean " + sub.keyword
-                    + "? /breakglass help lists them all.", sub.usage.form());
+            return new ParseError(Reply.named("parse.unknownGuess", "shown", Text.quote(word), "keyword", sub.keyword),
+                    sub.usage.form());
         }
         String next = words.next();
         if (TargetRef.parse(word).isPresent() && next != null && DurationText.parse(next).isPresent()) {
-            return new ParseError("There is no subcommand " + Text.quote(word) + ". To ask for access, put "
-                    + "request first: /breakglass request followed by what you typed.", Sub.REQUEST.usage.form());
+            return new ParseError(Reply.named("parse.unknownRequest", "shown", Text.quote(word)),
+                    Sub.REQUEST.usage.form());
         }
-        return new ParseError("There is no subcommand " + Text.quote(word) + ". /breakglass help lists them all; "
-                + "/breakglass alone opens the request form.", HELP_FORM);
+        return new ParseError(Reply.named("parse.unknown", "shown", Text.quote(word)), HELP_FORM);
     }
 
     /**
@@ -380,7 +374,7 @@ public final class CommandParser {
         return Optional.ofNullable(only);
     }
 
-    private static ParseError error(Sub sub, String message) {
+    private static ParseError error(Sub sub, Reply message) {
         return new ParseError(message, sub.usage.form());
     }
 

@@ -1,7 +1,10 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.Reply;
+
 import java.time.Duration;
 import java.util.Locale;
+
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class DurationText {
     /** How to write a duration, for error messages. */
+    /** {@link #hint()} in English, for operators (policy and settings errors, which are not templated). */
     public static final String HINT = "a number followed by h, m or s, like 90s, 30m or 1h30m";
 
     /** The longest duration the notation reads: 999999h59m59s. */
@@ -53,48 +57,53 @@ public final class DurationText {
     }
 
     /**
-     * Why {@link #parse} refuses {@code text}, as one or two sentences for the user that say how to write it
-     * instead (the text is quoted and cut to 40 characters); empty when {@code parse} accepts it. Never throws.
+     * Why {@link #parse} refuses {@code text}, a reply that says how to write it instead (the text is quoted and cut
+     * to 40 characters; words in {@code templates/reply-duration.mustache}); empty when {@code parse} accepts it.
+     * Never throws.
      */
-    public static Optional<String> problem(String text) {
+    public static Optional<Reply> problem(String text) {
         if (exact(text) != null) {
             return Optional.empty();
         }
+        Reply hint = hint();
         if (text == null || text.isEmpty()) {
-            return Optional.of("The duration is missing; write " + HINT + ".");
+            return Optional.of(Reply.named("duration.missing", "hint", hint));
         }
         String shown = Text.quote(text);
         Matcher m = FORM.matcher(text);
         if (m.matches()) {
             if (total(m).isZero()) {
-                return Optional.of(shown + " is zero; a grant needs time: write " + HINT + ".");
+                return Optional.of(Reply.named("duration.zero", "shown", shown, "hint", hint));
             }
-            return Optional.of(shown + " is longer than the longest duration, " + format(MAX) + ".");
+            return Optional.of(Reply.named("duration.overMax", "shown", shown, "max", format(MAX)));
         }
         if (BARE_NUMBER.matcher(text).matches()) {
             if (Long.parseLong(text) == 0) {
-                return Optional.of(shown + " is zero; a grant needs time: write " + HINT + ".");
+                return Optional.of(Reply.named("duration.zero", "shown", shown, "hint", hint));
             }
-            return Optional.of(shown + " has no unit; add h, m or s, like " + text + "m for " + text + " minutes.");
+            return Optional.of(Reply.named("duration.noUnit", "shown", shown, "number", text));
         }
         Matcher word = WORD_UNIT.matcher(text);
         if (word.matches()) {
             String unit = word.group(2).substring(0, 1).toLowerCase(Locale.ROOT);
-            return Optional.of(shown + " is not a duration; write the unit as one letter: "
-                    + word.group(1) + unit + ".");
+            return Optional.of(Reply.named("duration.wordUnit", "shown", shown, "fix", word.group(1) + unit));
         }
         if (PARTS.matcher(text).matches()) {
             if (BIG_NUMBER.matcher(text).matches()) {
-                return Optional.of(shown + " has a number with more than 6 digits; write " + HINT + ".");
+                return Optional.of(Reply.named("duration.manyDigits", "shown", shown, "hint", hint));
             }
             String lower = text.toLowerCase(Locale.ROOT);
             if (!lower.equals(text) && exact(lower) != null) {
-                return Optional.of(shown + " uses capital letters; write the units in lower case: " + lower + ".");
+                return Optional.of(Reply.named("duration.capitals", "shown", shown, "fix", lower));
             }
-            return Optional.of(shown + " has its units out of order or repeated; write hours, then minutes, "
-                    + "then seconds, each at most once, like 1h30m.");
+            return Optional.of(Reply.named("duration.order", "shown", shown));
         }
-        return Optional.of(shown + " is not a duration; write " + HINT + ".");
+        return Optional.of(Reply.named("duration.notDuration", "shown", shown, "hint", hint));
+    }
+
+    /** How a duration is written, for people: "a number followed by h, m or s, like …" (see {@link #HINT}). */
+    public static Reply hint() {
+        return Reply.named("duration.howTo");
     }
 
     /**

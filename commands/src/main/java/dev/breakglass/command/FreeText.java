@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.Reply;
+
 import java.util.Optional;
 
 /**
@@ -13,30 +15,31 @@ import java.util.Optional;
  * <p>An optional field (a revoke reason, an incident reference) is checked only when it is not blank; callers
  * decide that, since "missing" is a problem for required fields.
  *
- * @param label     what the text is, for messages: "reason", "incident reference"
+ * <p>The field's words live in {@code templates/reply-text.mustache}: its label is the section {@code name}, and the
+ * sentence on what good text says is the section {@code <name>Hint} (given {@code min} and {@code max}).
+ *
+ * @param name      the field, a word like {@code denyReason} that names its words
  * @param minLength at least 1
  * @param maxLength at least {@code minLength}
- * @param hint      one sentence on what good text says, added to "missing" and "too short" messages
  */
-public record FreeText(String label, int minLength, int maxLength, String hint) {
+public record FreeText(String name, int minLength, int maxLength) {
+    // before the fields below: their construction reads it
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z][A-Za-z]*");
+
     /** Why an approver denies a request or an extension; the requester reads it. */
-    public static final FreeText DENY_REASON = new FreeText("reason", 1, 3000,
-            "Say why you deny it: the requester reads your reason.");
+    public static final FreeText DENY_REASON = new FreeText("denyReason", 1, 3000);
     /** Why access is ended early; optional. */
-    public static final FreeText REVOKE_REASON = new FreeText("reason", 1, 3000, "Say why, or leave it out.");
+    public static final FreeText REVOKE_REASON = new FreeText("revokeReason", 1, 3000);
     /** A revoker's note on a failed revocation resolved by hand; optional. */
-    public static final FreeText RESOLVE_NOTE = new FreeText("note", 1, 1000,
-            "Say how you confirmed the access is gone.");
+    public static final FreeText RESOLVE_NOTE = new FreeText("resolveNote", 1, 1000);
     /** The incident a request belongs to; optional. */
-    public static final FreeText INCIDENT = new FreeText("incident reference", 1, 200,
-            "Give the ticket id or link.");
+    public static final FreeText INCIDENT = new FreeText("incident", 1, 200);
     /** One answer of a post-mortem review. */
-    public static final FreeText REVIEW_ANSWER = new FreeText("answer", 1, 3000,
-            "Answer this question; a short answer is fine.");
+    public static final FreeText REVIEW_ANSWER = new FreeText("reviewAnswer", 1, 3000);
 
     public FreeText {
-        if (label == null || label.isBlank()) {
-            throw new IllegalArgumentException("a free-text field needs a label");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a free-text field needs a name like denyReason, not " + name);
         }
         if (minLength < 1) {
             throw new IllegalArgumentException("min-length must be at least 1, not " + minLength);
@@ -45,15 +48,24 @@ public record FreeText(String label, int minLength, int maxLength, String hint) 
             throw new IllegalArgumentException(
                     "max-length (" + maxLength + ") must be at least min-length (" + minLength + ")");
         }
-        hint = hint == null ? "" : hint;
     }
 
     /**
-     * What is wrong with {@code text}, as one or two sentences for the user that give the limit, the actual length
-     * and how to fix it; empty when it is acceptable. Null or blank text is "missing". Never throws.
+     * What is wrong with {@code text}, a reply that gives the limit, the actual length and how to fix it; empty
+     * when it is acceptable. Null or blank text is "missing". Never throws.
      */
-    public Optional<String> problem(String text) {
-        return Text.freeTextProblem(label, text, minLength, maxLength, hint);
+    public Optional<Reply> problem(String text) {
+        return Text.freeTextProblem(this, text);
+    }
+
+    /** What the field is, as its problems name it ("reason", "incident reference"). */
+    public Reply label() {
+        return Reply.named("text." + name);
+    }
+
+    /** One sentence on what good text says, added to "missing" and "too short" problems. */
+    public Reply hint() {
+        return Reply.named("text." + name + "Hint", "min", minLength, "max", maxLength);
     }
 
     /** {@code text} without surrounding white space (any Unicode white space); never null. */

@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.Reply;
+
 import java.util.Optional;
 
 /**
@@ -35,13 +37,12 @@ public record JustificationRules(int minLength, int maxLength) {
     }
 
     /**
-     * What is wrong with {@code justification}, as one or two sentences for the user that give the limit, the
-     * actual length and how to fix it; empty when it is acceptable. Null or blank text is "missing". Never throws.
+     * What is wrong with {@code justification}, a reply that gives the limit, the actual length and how to fix it
+     * (see {@link FreeText#problem}); empty when it is acceptable. Null or blank text is "missing". Never throws.
      * Usable for the request form as well as the command, so both say the same thing.
      */
-    public Optional<String> problem(String justification) {
-        return new FreeText("justification", minLength, maxLength, "Say what is broken and why you need access, in "
-                + minLength + " to " + maxLength + " characters.").problem(justification);
+    public Optional<Reply> problem(String justification) {
+        return new FreeText("justification", minLength, maxLength).problem(justification);
     }
 
     /** True when {@link #problem} finds nothing wrong. */

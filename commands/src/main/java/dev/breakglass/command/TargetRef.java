@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.Reply;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -21,8 +23,6 @@ public record TargetRef(String target, Optional<String> role) {
     public static final int MAX_NAME_LENGTH = 63;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    private static final String NAME_RULE = "names use only a-z, A-Z, 0-9, -, _ and ., start with a letter or "
-            + "digit and are at most " + MAX_NAME_LENGTH + " characters long";
 
     /**
      * @throws IllegalArgumentException when a name breaks the rules above
@@ -63,30 +63,28 @@ public record TargetRef(String target, Optional<String> role) {
     }
 
     /**
-     * Why {@link #parse} refuses {@code text}, as one or two sentences for the user that say how to write it
-     * (user text quoted and cut to 40 characters); empty when {@code parse} accepts it. Never throws.
+     * Why {@link #parse} refuses {@code text}, a reply that says how to write it (user text quoted and cut to 40
+     * characters; words in {@code templates/reply-target.mustache}); empty when {@code parse} accepts it. Never
+     * throws.
      */
-    public static Optional<String> problem(String text) {
+    public static Optional<Reply> problem(String text) {
         if (text == null || text.isEmpty()) {
-            return Optional.of("The target is missing; write it like orders-db or orders-db:admin.");
+            return Optional.of(Reply.named("target.missing"));
         }
         int colon = text.indexOf(':');
         if (colon >= 0 && text.indexOf(':', colon + 1) >= 0) {
-            return Optional.of(Text.quote(text) + " has more than one \":\"; write the target, then optionally "
-                    + "\":\" and one role, like orders-db:admin.");
+            return Optional.of(Reply.named("target.manyColons", "shown", Text.quote(text)));
         }
         if (colon == 0) {
-            return Optional.of(Text.quote(text) + " has no target name before the \":\"; write it like "
-                    + "orders-db:admin.");
+            return Optional.of(Reply.named("target.noTarget", "shown", Text.quote(text)));
         }
         if (colon == text.length() - 1) {
-            return Optional.of(Text.quote(text) + " has no role after the \":\"; name one, like orders-db:admin, "
-                    + "or leave out the \":\" to get the target's default role.");
+            return Optional.of(Reply.named("target.noRole", "shown", Text.quote(text)));
         }
         String target = colon < 0 ? text : text.substring(0, colon);
-        Optional<String> problem = nameProblem("target", target);
+        Optional<Reply> problem = nameProblem(false, target);
         if (problem.isEmpty() && colon >= 0) {
-            problem = nameProblem("role", text.substring(colon + 1));
+            problem = nameProblem(true, text.substring(colon + 1));
         }
         return problem;
     }
@@ -102,23 +100,27 @@ public record TargetRef(String target, Optional<String> role) {
         return colon < 0 ? of(text) : of(text.substring(0, colon), text.substring(colon + 1));
     }
 
-    private static Optional<String> nameProblem(String kind, String name) {
+    private static Optional<Reply> nameProblem(boolean role, String name) {
         if (isValidName(name)) {
             return Optional.empty();
         }
-        String shown = "The " + kind + " name " + Text.quote(name);
+        String shown = Text.quote(name);
+        Reply rule = Reply.named("target.nameRule", "max", MAX_NAME_LENGTH);
         for (int i = 0; i < name.length(); ) {
             int cp = name.codePointAt(i);
             if (!isAsciiLetterOrDigit(cp) && cp != '-' && cp != '_' && cp != '.') {
-                return Optional.of(shown + " contains " + Text.describe(cp) + "; " + NAME_RULE + ".");
+                return Optional.of(Reply.named("target.badCharacter", "role", role, "shown", shown,
+                        "character", Text.describe(cp), "rule", rule));
             }
             i += Character.charCount(cp);
         }
         if (!isAsciiLetterOrDigit(name.charAt(0))) {
-            return Optional.of(shown + " starts with " + Text.describe(name.charAt(0)) + "; " + NAME_RULE + ".");
+            return Optional.of(Reply.named("target.badStart", "role", role, "shown", shown,
+                    "character", Text.describe(name.charAt(0)), "rule", rule));
         }
-        return Optional.of(shown + " is " + Text.characters(Text.length(name)) + " long; names are at most "
-                + MAX_NAME_LENGTH + " characters.");
+        int length = Text.length(name);
+        return Optional.of(Reply.named("target.overMax", "role", role, "shown", shown, "length", length,
+                "max", MAX_NAME_LENGTH));
     }
 
     private static boolean isAsciiLetterOrDigit(int cp) {

@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.Reply;
+
 import java.util.Optional;
 
 /**
@@ -120,38 +122,34 @@ final class Text {
 
     /**
      * What is wrong with a piece of free text, or empty when it is fine. The text is stripped first; length is in
-     * code points; longer text is refused, never truncated.
-     *
-     * @param label what the text is, for the message ("justification", "reason")
-     * @param hint  one sentence on what good text says, appended to "too short" messages
+     * code points; longer text is refused, never truncated. The reply is named {@code text.missing},
+     * {@code text.tooShort}, {@code text.tooLong} or {@code text.hidden}, with the field's {@code label} and
+     * {@code hint} said inside it.
      */
-    static Optional<String> freeTextProblem(String label, String text, int min, int max, String hint) {
+    static Optional<Reply> freeTextProblem(FreeText field, String text) {
         String s = strip(text);
         int length = length(s);
+        Reply label = field.label();
         if (length == 0) {
-            return Optional.of("The " + label + " is missing. " + hint);
+            return Optional.of(Reply.named("text.missing", "label", label, "hint", field.hint()));
         }
-        if (length < min) {
-            return Optional.of("The " + label + " is too short: " + characters(length) + ", at least " + min
-                    + " needed. " + hint);
+        if (length < field.minLength()) {
+            return Optional.of(Reply.named("text.tooShort", "label", label, "length", length,
+                    "oneCharacter", length == 1, "min", field.minLength(), "hint", field.hint()));
         }
-        if (length > max) {
-            return Optional.of("The " + label + " is too long: " + characters(length) + ", at most " + max
-                    + " allowed. Shorten it: longer text is refused, not truncated.");
+        if (length > field.maxLength()) {
+            return Optional.of(Reply.named("text.tooLong", "label", label, "length", length,
+                    "oneCharacter", length == 1, "max", field.maxLength()));
         }
         int position = 1;
         for (int i = 0; i < s.length(); position++) {
             int cp = s.codePointAt(i);
             if (isUnsafe(cp)) {
-                return Optional.of("The " + label + " contains an invisible or broken character ("
-                        + codePointName(cp) + ") at character " + position + ". Remove it and send it again.");
+                return Optional.of(Reply.named("text.hidden", "label", label, "character", codePointName(cp),
+                        "position", position));
             }
             i += Character.charCount(cp);
         }
         return Optional.empty();
-    }
-
-    static String characters(int n) {
-        return n == 1 ? "1 character" : n + " characters";
     }
 }

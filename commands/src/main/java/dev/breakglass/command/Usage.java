@@ -3,17 +3,18 @@ package dev.breakglass.command;
 import java.util.Objects;
 
 /**
- * One line of the help text.
+ * How to type one subcommand: the syntax, not its meaning (what it does is worded in {@code templates/help.mustache},
+ * which names each subcommand by {@link #name}).
  *
- * @param form    how to type it, like {@code /breakglass status <id>}; not blank
- * @param meaning what it does, a short lower-case phrase without a final period; not blank
+ * @param name the subcommand's keyword, or {@code open} for the bare {@code /breakglass}; not blank
+ * @param form how to type it, like {@code /breakglass status <id>}; not blank
  */
-public record Usage(String form, String meaning) {
+public record Usage(String name, String form) {
     public Usage {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(form, "form");
-        Objects.requireNonNull(meaning, "meaning");
-        if (form.isBlank() || meaning.isBlank()) {
-            throw new IllegalArgumentException("a usage needs a form and a meaning");
+        if (name.isBlank() || form.isBlank()) {
+            throw new IllegalArgumentException("a usage needs a name and a form");
         }
     }
 }

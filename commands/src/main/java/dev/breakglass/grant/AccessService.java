@@ -221,7 +221,7 @@ public final class AccessService {
      */
     public Outcome revoke(GrantId id, String by, Optional<String> reason) {
         Optional<String> why = Words.optional(reason);
-        Optional<String> problem = why.flatMap(FreeText.REVOKE_REASON::problem);
+        Optional<Reply> problem = why.flatMap(FreeText.REVOKE_REASON::problem);
         if (problem.isPresent()) {
             return Words.refused(null, problem.get());
         }
@@ -256,7 +256,7 @@ public final class AccessService {
      */
     public Outcome resolveRevocation(GrantId id, String by, String note) {
         Optional<String> written = Words.optional(Optional.ofNullable(note));
-        Optional<String> problem = written.flatMap(FreeText.RESOLVE_NOTE::problem);
+        Optional<Reply> problem = written.flatMap(FreeText.RESOLVE_NOTE::problem);
         if (problem.isPresent()) {
             return Words.refused(null, problem.get());
         }

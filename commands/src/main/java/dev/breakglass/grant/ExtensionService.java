@@ -84,7 +84,7 @@ public final class ExtensionService {
     public Outcome requestExtension(GrantId id, String user, Duration more, String justification,
                                     Optional<StepUpProof> proof) {
         String why = justification == null ? "" : justification.strip();
-        Optional<String> problem = policy.justification().problem(why);
+        Optional<Reply> problem = policy.justification().problem(why);
         if (problem.isPresent()) {
             return Words.refused(Field.JUSTIFICATION, problem.get());
         }
@@ -234,7 +234,7 @@ public final class ExtensionService {
     /** A peer refuses the pending extension, with a reason the requester sees. */
     public Outcome denyExtension(GrantId id, String approver, String reason) {
         String why = FreeText.strip(reason);
-        Optional<String> problem = FreeText.DENY_REASON.problem(why);
+        Optional<Reply> problem = FreeText.DENY_REASON.problem(why);
         if (problem.isPresent()) {
             return Words.refused(null, problem.get());
         }

@@ -61,6 +61,19 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
                 Objects.requireNonNull(userId, "userId");
             }
         }
+
+        /**
+         * Another named reply, worded where it is used: a phrase shared by several messages (a field's name, a hint
+         * on how to write a duration) or a whole message quoted by another (a refusal that gives the problem).
+         */
+        record Said(Reply reply) implements Part {
+            public Said {
+                Objects.requireNonNull(reply, "reply");
+                if (!reply.isNamed()) {
+                    throw new IllegalArgumentException("only a named reply is said inside another");
+                }
+            }
+        }
     }
 
     /** A person part, for {@link #of} and {@link #named}. */
@@ -90,8 +103,9 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
     }
 
     /**
-     * The message {@code key} with its arguments, given as name, value pairs: a {@link Part} stays, a boolean is a
-     * flag ("yes" or empty), anything else is its {@code toString()} as text.
+     * The message {@code key} with its arguments, given as name, value pairs: a {@link Part} stays, a named
+     * {@link Reply} is {@linkplain Part.Said said} in place, a boolean is a flag ("yes" or empty), anything else is its
+     * {@code toString()} as text.
      */
     public static Reply named(String key, Object... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
@@ -101,6 +115,7 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             Object value = namesAndValues[i + 1];
             arguments.put((String) namesAndValues[i], value instanceof Part p ? p
+                    : value instanceof Reply r ? new Part.Said(r)
                     : value instanceof Boolean flag ? new Part.Text(flag ? "yes" : "")
                     : new Part.Text(String.valueOf(value)));
         }
@@ -123,14 +138,26 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
         return key.substring(key.indexOf('.') + 1);
     }
 
-    /** A named reply's template data: each text as written, each person as {@code person} shows them. */
-    public Map<String, String> values(Function<String, String> person) {
+    /**
+     * A named reply's template data: each text as {@code text} shows it (escaped for the chat, or as written), each
+     * person as {@code person} shows them, each reply said inside this one as {@code said} words it. The values are
+     * final: the chat side renders them into the template as they are, so escaping happens here, once, by kind.
+     */
+    public Map<String, String> values(Function<String, String> text, Function<String, String> person,
+                                      Function<Reply, String> said) {
         Map<String, String> values = new LinkedHashMap<>();
         arguments.forEach((name, part) -> values.put(name, switch (part) {
-            case Part.Text t -> t.text();
+            case Part.Text t -> text.apply(t.text());
             case Part.Person p -> person.apply(p.userId());
+            case Part.Said s -> said.apply(s.reply());
         }));
         return values;
+    }
+
+    /** This named reply and every reply said inside it, at any depth: what a check of the words must cover. */
+    public java.util.stream.Stream<Reply> withSaid() {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(this), arguments.values().stream()
+                .flatMap(part -> part instanceof Part.Said s ? s.reply().withSaid() : java.util.stream.Stream.empty()));
     }
 
     /**
@@ -139,13 +166,14 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
      */
     public String plain() {
         if (isNamed()) {
-            return key + " " + values(id -> "@" + id);
+            return key + " " + values(Function.identity(), id -> "@" + id, Reply::plain);
         }
         StringBuilder out = new StringBuilder();
         for (Part p : parts) {
             switch (p) {
                 case Part.Text t -> out.append(t.text());
                 case Part.Person person -> out.append('@').append(person.userId());
+                case Part.Said said -> out.append(said.reply().plain());
             }
         }
         return out.toString();

@@ -106,12 +106,12 @@ public final class RequestService {
                     DurationText.format(duration), "target", target.name(), "min", DurationText.format(target.minDuration())));
         }
         String justification = draft.justification().strip();
-        Optional<String> problem = policy.justification().problem(justification);
+        Optional<Reply> problem = policy.justification().problem(justification);
         if (problem.isPresent()) {
             return Words.refused(Field.JUSTIFICATION, problem.get());
         }
         Optional<String> incident = Words.optional(draft.incident());
-        Optional<String> incidentProblem = incident.flatMap(FreeText.INCIDENT::problem);
+        Optional<Reply> incidentProblem = incident.flatMap(FreeText.INCIDENT::problem);
         if (incidentProblem.isPresent()) {
             return Words.refused(Field.INCIDENT, incidentProblem.get());
         }
@@ -168,7 +168,7 @@ public final class RequestService {
     /** A refusal by an approver, with the reason shown to the requester. */
     public Outcome deny(GrantId id, String approver, String reason) {
         String why = FreeText.strip(reason);
-        Optional<String> problem = FreeText.DENY_REASON.problem(why);
+        Optional<Reply> problem = FreeText.DENY_REASON.problem(why);
         if (problem.isPresent()) {
             return Words.refused(null, problem.get());
         }

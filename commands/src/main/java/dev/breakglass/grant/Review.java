@@ -27,9 +27,9 @@ public record Review(String author, Instant writtenAt, Map<ReviewQuestion, Strin
     public Review {
         Objects.requireNonNull(author, "author");
         Objects.requireNonNull(writtenAt, "writtenAt");
-        Map<ReviewQuestion, String> problems = problems(answers);
+        Map<ReviewQuestion, Reply> problems = problems(answers);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("not a complete review: " + problems);
+            throw new IllegalArgumentException("not a complete review: " + problems.keySet());
         }
         EnumMap<ReviewQuestion, String> stripped = new EnumMap<>(ReviewQuestion.class);
         answers.forEach((q, a) -> stripped.put(q, a.strip()));
@@ -40,8 +40,8 @@ public record Review(String author, Instant writtenAt, Map<ReviewQuestion, Strin
      * What is wrong with these answers, per question, in question order; empty when they make a review.
      * {@code answers} may be null or miss questions (each missing one is a problem).
      */
-    public static Map<ReviewQuestion, String> problems(Map<ReviewQuestion, String> answers) {
-        Map<ReviewQuestion, String> problems = new LinkedHashMap<>();
+    public static Map<ReviewQuestion, Reply> problems(Map<ReviewQuestion, String> answers) {
+        Map<ReviewQuestion, Reply> problems = new LinkedHashMap<>();
         for (ReviewQuestion q : ReviewQuestion.values()) {
             FreeText.REVIEW_ANSWER.problem(answers == null ? null : answers.get(q)).ifPresent(p -> problems.put(q, p));
         }

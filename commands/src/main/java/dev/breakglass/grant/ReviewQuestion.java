@@ -4,23 +4,25 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The five post-mortem questions, in the order the form and the thread ask them. */
+/**
+ * The five post-mortem questions, in the order the form and the thread ask them. Their words are the sections of
+ * {@code templates/reply-question.mustache}, one per question, named like {@code normalAccess}.
+ */
 public enum ReviewQuestion {
-    NECESSARY("Was break glass necessary?"),
-    JUSTIFIED("Were the actions justified and within the incident response plan?"),
-    DURATION("Was the duration right?"),
-    NORMAL_ACCESS("Could a normal access request have served?"),
-    CONCERNS("Any policy violations or suspicious activity?");
-
-    private final String text;
-
-    ReviewQuestion(String text) {
-        this.text = text;
-    }
+    NECESSARY,
+    JUSTIFIED,
+    DURATION,
+    NORMAL_ACCESS,
+    CONCERNS;
 
     /** The question as people read it. */
-    public String text() {
-        return text;
+    public Reply text() {
+        String[] words = name().toLowerCase(Locale.ROOT).split("_");
+        StringBuilder camel = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            camel.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return Reply.named("question." + camel);
     }
 
     /** A stable name for forms and storage: lower case with dashes, like {@code normal-access}. */

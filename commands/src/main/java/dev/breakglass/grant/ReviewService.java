@@ -114,9 +114,9 @@ public final class ReviewService {
      * @param answers one per question; a blank or overlong answer is refused (see {@link Review#problems})
      */
     public Outcome write(GrantId id, String user, Map<ReviewQuestion, String> answers) {
-        Map<ReviewQuestion, String> problems = Review.problems(answers);
+        Map<ReviewQuestion, Reply> problems = Review.problems(answers);
         if (!problems.isEmpty()) {
-            Map.Entry<ReviewQuestion, String> first = problems.entrySet().iterator().next();
+            Map.Entry<ReviewQuestion, Reply> first = problems.entrySet().iterator().next();
             return new Outcome.Refused(Reply.named("review.invalidAnswer", "question", first.getKey().text(),
                     "problem", first.getValue()));
         }

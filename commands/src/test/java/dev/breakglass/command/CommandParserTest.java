@@ -17,6 +17,7 @@ import dev.breakglass.command.BreakglassCommand.Review;
 import dev.breakglass.command.BreakglassCommand.Revoke;
 import dev.breakglass.command.BreakglassCommand.Status;
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.ShippedWords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,12 +40,21 @@ class CommandParserTest {
         return assertInstanceOf(BreakglassCommand.class, result, () -> "expected a command for " + text);
     }
 
-    ParseError error(String text) {
+    /** A parse error as the person reads it: its message in the shipped words. */
+    record Said(String message, String usage) {
+    }
+
+    static Said said(ParseError error) {
+        return new Said(ShippedWords.of(error.message()), error.usage());
+    }
+
+    Said error(String text) {
         ParseResult result = parser.parse(text);
         ParseError error = assertInstanceOf(ParseError.class, result, () -> "expected an error for " + text);
-        assertFalse(error.message().isBlank());
-        assertFalse(error.usage().isBlank());
-        return error;
+        Said said = said(error);
+        assertFalse(said.message().isBlank());
+        assertFalse(said.usage().isBlank());
+        return said;
     }
 
     static void assertContains(String expected, String actual) {
@@ -116,7 +126,7 @@ class CommandParserTest {
 
         @Test
         void justificationOneBelowTheLowerBoundIsRefused() {
-            ParseError e = error("request db 1h 012345678");
+            Said e = error("request db 1h 012345678");
             assertContains("too short", e.message());
             assertContains("9 characters", e.message());
             assertContains("at least 10", e.message());
@@ -131,7 +141,7 @@ class CommandParserTest {
 
         @Test
         void justificationOneAboveTheUpperBoundIsRefusedNotTruncated() {
-            ParseError e = error("request db 1h " + repeat("x", 3001));
+            Said e = error("request db 1h " + repeat("x", 3001));
             assertContains("too long", e.message());
             assertContains("3001 characters", e.message());
             assertContains("at most 3000", e.message());
@@ -153,29 +163,29 @@ class CommandParserTest {
             CommandParser strict = new CommandParser(new JustificationRules(3, 5));
             assertInstanceOf(Request.class, strict.parse("request db 1h abc"));
             assertInstanceOf(Request.class, strict.parse("request db 1h abcde"));
-            ParseError e = assertInstanceOf(ParseError.class, strict.parse("request db 1h abcdef"));
+            Said e = said(assertInstanceOf(ParseError.class, strict.parse("request db 1h abcdef")));
             assertContains("6 characters, at most 5", e.message());
-            e = assertInstanceOf(ParseError.class, strict.parse("request db 1h ab"));
+            e = said(assertInstanceOf(ParseError.class, strict.parse("request db 1h ab")));
             assertContains("2 characters, at least 3", e.message());
         }
 
         @Test
         void missingEverything() {
-            ParseError e = error("request");
+            Said e = error("request");
             assertContains("missing its target, duration and justification", e.message());
             assertEquals(REQUEST_FORM, e.usage());
         }
 
         @Test
         void missingDuration() {
-            ParseError e = error("request orders-db   ");
+            Said e = error("request orders-db   ");
             assertContains("missing its duration and justification", e.message());
             assertEquals(REQUEST_FORM, e.usage());
         }
 
         @Test
         void missingJustification() {
-            ParseError e = error("request orders-db 30m \t ");
+            Said e = error("request orders-db 30m \t ");
             assertContains("justification is missing", e.message());
             assertContains("10 to 3000", e.message());
             assertEquals(REQUEST_FORM, e.usage());
@@ -183,7 +193,7 @@ class CommandParserTest {
 
         @Test
         void badDuration() {
-            ParseError e = error("request orders-db soon " + WHY);
+            Said e = error("request orders-db soon " + WHY);
             assertContains("\"soon\" is not a duration", e.message());
             assertContains("90s, 30m or 1h30m", e.message());
             assertEquals(REQUEST_FORM, e.usage());
@@ -201,14 +211,14 @@ class CommandParserTest {
 
         @Test
         void durationAndTargetSwapped() {
-            ParseError e = error("request 30m orders-db " + WHY);
+            Said e = error("request 30m orders-db " + WHY);
             assertContains("wrong way round", e.message());
             assertEquals(REQUEST_FORM, e.usage());
         }
 
         @Test
         void targetStartingWithPunctuation() {
-            ParseError e = error("request -orders 30m " + WHY);
+            Said e = error("request -orders 30m " + WHY);
             assertContains("The target name \"-orders\" starts with \"-\"", e.message());
             assertContains("a-z, A-Z, 0-9, -, _ and .", e.message());
             assertEquals(REQUEST_FORM, e.usage());
@@ -226,7 +236,7 @@ class CommandParserTest {
         void targetNameLengthBoundary() {
             String longest = repeat("a", 63);
             assertEquals(longest, ((Request) command("request " + longest + " 1h " + WHY)).target().target());
-            ParseError e = error("request " + longest + "b 1h " + WHY);
+            Said e = error("request " + longest + "b 1h " + WHY);
             assertContains("64 characters long", e.message());
             assertContains("at most 63", e.message());
             assertContains("\"" + repeat("a", 39) + "…\"", e.message());
@@ -266,7 +276,7 @@ class CommandParserTest {
 
         @Test
         void extraArgumentIsAnError() {
-            ParseError e = error("list foo");
+            Said e = error("list foo");
             assertContains("takes no arguments", e.message());
             assertContains("\"foo\"", e.message());
             assertContains("/breakglass list on its own", e.message());
@@ -322,7 +332,7 @@ class CommandParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"status", "review", "audit"})
         void missingId(String keyword) {
-            ParseError e = error(keyword + "  ");
+            Said e = error(keyword + "  ");
             assertContains("needs a grant id", e.message());
             assertContains("/breakglass list", e.message());
             assertEquals("/breakglass " + keyword + " <id>", e.usage());
@@ -331,7 +341,7 @@ class CommandParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"status", "review", "audit"})
         void extraArgument(String keyword) {
-            ParseError e = error(keyword + " BG-1 extra stuff");
+            Said e = error(keyword + " BG-1 extra stuff");
             assertContains("takes only a grant id", e.message());
             assertContains("\"extra stuff\"", e.message());
             assertContains("/breakglass " + keyword + " BG-1 on its own", e.message());
@@ -340,7 +350,7 @@ class CommandParserTest {
 
         @Test
         void badIdWithoutAGuess() {
-            ParseError e = error("status foo");
+            Said e = error("status foo");
             assertContains("\"foo\" is not a grant id; ids look like BG-42", e.message());
             assertEquals("/breakglass status <id>", e.usage());
         }
@@ -389,7 +399,7 @@ class CommandParserTest {
 
         @Test
         void oversizedReasonIsRefused() {
-            ParseError e = error("revoke BG-7 " + repeat("r", 3001));
+            Said e = error("revoke BG-7 " + repeat("r", 3001));
             assertContains("reason is too long: 3001 characters, at most 3000", e.message());
             assertEquals(REVOKE_FORM, e.usage());
         }
@@ -401,14 +411,14 @@ class CommandParserTest {
 
         @Test
         void missingId() {
-            ParseError e = error("revoke");
+            Said e = error("revoke");
             assertContains("needs a grant id", e.message());
             assertEquals(REVOKE_FORM, e.usage());
         }
 
         @Test
         void badId() {
-            ParseError e = error("revoke now please");
+            Said e = error("revoke now please");
             assertContains("\"now\" is not a grant id", e.message());
             assertEquals(REVOKE_FORM, e.usage());
         }
@@ -426,7 +436,7 @@ class CommandParserTest {
 
         @Test
         void missingEverything() {
-            ParseError e = error("extend");
+            Said e = error("extend");
             assertContains("needs a grant id, a duration and a justification", e.message());
             assertEquals(EXTEND_FORM, e.usage());
         }
@@ -438,7 +448,7 @@ class CommandParserTest {
 
         @Test
         void missingDuration() {
-            ParseError e = error("extend BG-9");
+            Said e = error("extend BG-9");
             assertContains("missing the extra time and its justification", e.message());
             assertContains("extend BG-9 30m", e.message());
             assertEquals(EXTEND_FORM, e.usage());
@@ -446,14 +456,14 @@ class CommandParserTest {
 
         @Test
         void badDuration() {
-            ParseError e = error("extend BG-9 1m1h " + WHY);
+            Said e = error("extend BG-9 1m1h " + WHY);
             assertContains("\"1m1h\" has its units out of order", e.message());
             assertEquals(EXTEND_FORM, e.usage());
         }
 
         @Test
         void missingJustification() {
-            ParseError e = error("extend BG-9 30m");
+            Said e = error("extend BG-9 30m");
             assertContains("justification is missing", e.message());
             assertEquals(EXTEND_FORM, e.usage());
         }
@@ -477,7 +487,7 @@ class CommandParserTest {
 
         @Test
         void extraArgumentIsAnError() {
-            ParseError e = error("help request");
+            Said e = error("help request");
             assertContains("takes no arguments, but \"request\" follows it", e.message());
             assertEquals("/breakglass help", e.usage());
         }
@@ -487,7 +497,7 @@ class CommandParserTest {
     class UnknownSubcommandTest {
         @Test
         void typoGetsASuggestion() {
-            ParseError e = error("lsit");
+            Said e = error("lsit");
             assertContains("There is no subcommand \"lsit\"; did you mean list?", e.message());
             assertContains("/breakglass help", e.message());
             assertEquals("/breakglass list", e.usage());
@@ -496,7 +506,7 @@ class CommandParserTest {
         @ParameterizedTest
         @ValueSource(strings = {"reqest orders-db 30m x", "requets", "REQEUST", "requestt", "rquest", "req"})
         void nearRequest(String text) {
-            ParseError e = error(text);
+            Said e = error(text);
             assertContains("did you mean request?", e.message());
             assertEquals(REQUEST_FORM, e.usage());
         }
@@ -515,7 +525,7 @@ class CommandParserTest {
 
         @Test
         void farAwayGetsNoSuggestion() {
-            ParseError e = error("frobnicate the database");
+            Said e = error("frobnicate the database");
             assertContains("There is no subcommand \"frobnicate\".", e.message());
             assertFalse(e.message().contains("did you mean"));
             assertContains("/breakglass help", e.message());
@@ -540,7 +550,7 @@ class CommandParserTest {
 
         @Test
         void targetFirstPointsToRequest() {
-            ParseError e = error("orders-db 30m " + WHY);
+            Said e = error("orders-db 30m " + WHY);
             assertContains("put request first", e.message());
             assertEquals(REQUEST_FORM, e.usage());
         }
@@ -548,14 +558,14 @@ class CommandParserTest {
         @Test
         void longUnknownWordIsQuotedAndCut() {
             String word = repeat("z", 100);
-            ParseError e = error(word);
+            Said e = error(word);
             assertContains("\"" + repeat("z", 39) + "…\"", e.message());
             assertFalse(e.message().contains(repeat("z", 40)));
         }
 
         @Test
         void hiddenCharactersAreNotEchoed() {
-            ParseError e = error("\u202Eabc");
+            Said e = error("\u202Eabc");
             assertFalse(e.message().contains("\u202E"));
             assertContains("\"\uFFFDabc\"", e.message());
         }
@@ -577,7 +587,8 @@ class CommandParserTest {
                     "/breakglass audit <id>",
                     "/breakglass mfa enroll|status|reset <user>",
                     "/breakglass help"), forms);
-            CommandParser.usages().forEach(u -> assertFalse(u.meaning().isBlank()));
+            assertEquals(List.of("open", "request", "list", "status", "revoke", "extend", "review", "audit", "mfa", "help"),
+                    CommandParser.usages().stream().map(Usage::name).toList(), "each form names its words in help");
         }
 
         @Test
@@ -585,7 +596,8 @@ class CommandParserTest {
             for (Usage u : CommandParser.usages().subList(1, CommandParser.usages().size())) {
                 String keyword = u.form().split(" ")[1];
                 ParseResult r = parser.parse(keyword);
-                if (r instanceof ParseError e) {
+                if (r instanceof ParseError error) {
+                    Said e = said(error);
                     assertFalse(e.message().contains("no subcommand"), keyword);
                     assertEquals(u.form(), e.usage());
                 }
@@ -622,7 +634,7 @@ class CommandParserTest {
         @Test
         void hugeInputIsHandled() {
             String huge = "request db 1h " + repeat("word ", 200_000);
-            ParseError e = error(huge);
+            Said e = error(huge);
             assertContains("too long", e.message());
             assertNotNull(parser.parse(repeat("\u00A0", 100_000) + "list"));
             assertNotNull(parser.parse(repeat("x", 1_000_000)));
@@ -649,9 +661,9 @@ class CommandParserTest {
                     () -> org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
                             () -> new Status(null)),
                     () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                            () -> new ParseError(" ", "/breakglass help")),
+                            () -> new ParseError(dev.breakglass.grant.Reply.of(" "), "/breakglass help")),
                     () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                            () -> new Usage("/breakglass", "")));
+                            () -> new Usage("open", "")));
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.ShippedWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,7 +63,7 @@ class DurationTextTest {
 
     @Test
     void longTextIsCutInTheProblem() {
-        String problem = DurationText.problem("1".repeat(100)).orElseThrow();
+        String problem = ShippedWords.of(DurationText.problem("1".repeat(100)).orElseThrow());
         assertTrue(problem.startsWith("\"" + "1".repeat(39) + "…\""), problem);
     }
 
@@ -106,7 +108,7 @@ class DurationTextTest {
     }
 
     private static void assertProblem(String text, String expected) {
-        String problem = DurationText.problem(text).orElseThrow();
+        String problem = ShippedWords.of(DurationText.problem(text).orElseThrow());
         assertTrue(problem.contains(expected), () -> "expected <" + expected + "> in <" + problem + ">");
     }
 }

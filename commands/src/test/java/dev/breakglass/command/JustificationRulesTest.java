@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.ShippedWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,12 +45,12 @@ class JustificationRulesTest {
     void problemsSayTheLimitAndTheActualLength() {
         JustificationRules rules = JustificationRules.DEFAULT;
         assertEquals("The justification is too short: 1 character, at least 10 needed. Say what is broken and "
-                + "why you need access, in 10 to 3000 characters.", rules.problem("x").orElseThrow());
+                + "why you need access, in 10 to 3000 characters.", ShippedWords.of(rules.problem("x").orElseThrow()));
         assertEquals("The justification is too long: 3001 characters, at most 3000 allowed. Shorten it: longer "
-                + "text is refused, not truncated.", rules.problem("y".repeat(3001)).orElseThrow());
-        assertTrue(rules.problem(" \t ").orElseThrow().startsWith("The justification is missing."));
-        assertTrue(rules.problem(null).orElseThrow().startsWith("The justification is missing."));
+                + "text is refused, not truncated.", ShippedWords.of(rules.problem("y".repeat(3001)).orElseThrow()));
+        assertTrue(ShippedWords.of(rules.problem(" \t ").orElseThrow()).startsWith("The justification is missing."));
+        assertTrue(ShippedWords.of(rules.problem(null).orElseThrow()).startsWith("The justification is missing."));
         assertEquals("The justification contains an invisible or broken character (U+202E) at character 5. "
-                + "Remove it and send it again.", rules.problem("abcd\u202Eefghijk").orElseThrow());
+                + "Remove it and send it again.", ShippedWords.of(rules.problem("abcd\u202Eefghijk").orElseThrow()));
     }
 }

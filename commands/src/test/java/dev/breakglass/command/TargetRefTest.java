@@ -1,5 +1,7 @@
 package dev.breakglass.command;
 
+import dev.breakglass.grant.ShippedWords;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,8 +50,8 @@ class TargetRefTest {
         assertTrue(TargetRef.isValidName(longest));
         assertFalse(TargetRef.isValidName(longest + "n"));
         assertTrue(TargetRef.parse(longest + ":" + longest).isPresent());
-        assertTrue(TargetRef.problem(longest + "n").orElseThrow().contains("64 characters long"));
-        assertTrue(TargetRef.problem("db:" + longest + "n").orElseThrow().startsWith("The role name"));
+        assertTrue(ShippedWords.of(TargetRef.problem(longest + "n").orElseThrow()).contains("64 characters long"));
+        assertTrue(ShippedWords.of(TargetRef.problem("db:" + longest + "n").orElseThrow()).startsWith("The role name"));
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class ShippedWords {
         if (!reply.isNamed()) {
             return reply.plain();
         }
-        Map<String, Object> data = new HashMap<>(reply.values(id -> "@" + id));
+        Map<String, Object> data = new HashMap<>(reply.values(java.util.function.Function.identity(), id -> "@" + id, ShippedWords::of));
         data.put(reply.section(), true);
         try {
             String template = Files.readString(TEMPLATES.resolve(reply.template() + ".mustache"), StandardCharsets.UTF_8);

@@ -17,6 +17,7 @@ import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.grant.ReviewQuestion;
+import dev.breakglass.grant.ShippedWords;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -124,7 +125,7 @@ class PostMortemFlowTest {
         assertTrue(text.contains("Access ended with its window and was removed"), text);
         assertTrue(text.contains("Revocation latency: *"), text);
         for (ReviewQuestion q : ReviewQuestion.values()) {
-            assertTrue(text.contains(q.text()), q.text());
+            assertTrue(text.contains(ShippedWords.of(q.text())), q.name());
         }
         assertTrue(text.contains("a reviewer of orders-db signs it off"), text);
         assertEquals(List.of(PostMortemView.WRITE_REVIEW), Workflow.buttons(opening.blocks()));
@@ -134,7 +135,9 @@ class PostMortemFlowTest {
         flow.awaitCard(id, "review pending");
 
         RunningBot.await(Workflow.WAIT, () -> notifyLines(id).size() >= 4, () -> "notify: " + notifyLines(id));
-        List<String> lines = notifyLines(id);
+        // the expiry warning's timer is due at once in real time; whether it ran before the test clock passed it
+        // (and so warned) is a race the scheduler decides, so its line is left out of the count
+        List<String> lines = notifyLines(id).stream().filter(l -> !l.contains("expiring at")).toList();
         assertTrue(lines.get(0).contains("requested"), lines.toString());
         assertTrue(lines.get(1).contains("approved by <@U0BOB>"), lines.toString());
         assertTrue(lines.get(2).contains("active until"), lines.toString());
@@ -155,7 +158,7 @@ class PostMortemFlowTest {
         SlackView form = bot.slack().openModal(ALICE).orElseThrow();
         String formText = form.view().toString();
         for (ReviewQuestion q : ReviewQuestion.values()) {
-            assertTrue(formText.contains(q.text()), q.text());
+            assertTrue(formText.contains(ShippedWords.of(q.text())), q.name());
         }
 
         ViewInput blank = answers("yes").plainText(ReviewQuestion.DURATION.key(),

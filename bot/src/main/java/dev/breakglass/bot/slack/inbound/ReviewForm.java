@@ -55,7 +55,7 @@ final class ReviewForm {
                         SlackText.SECTION_LIMIT);
                 blocks.add(section(s -> s.text(markdownText(summary))));
             }
-            blocks.add(input(i -> i.blockId(q.key()).label(plainText(q.text()))
+            blocks.add(input(i -> i.blockId(q.key()).label(plainText(forms.plain(q.text())))
                     .element(plainTextInput(p -> p.actionId(q.key() + INPUT).multiline(true)
                             .maxLength(Review.MAX_ANSWER_LENGTH)))));
         }
@@ -78,9 +78,9 @@ final class ReviewForm {
     }
 
     /** Form errors per block: what {@link Review#problems} says of each answer. */
-    static Map<String, String> errors(Map<ReviewQuestion, String> answers) {
+    static Map<String, String> errors(Map<ReviewQuestion, String> answers, FormWords forms) {
         Map<String, String> errors = new java.util.LinkedHashMap<>();
-        Review.problems(answers).forEach((q, problem) -> errors.put(q.key(), problem));
+        Review.problems(answers).forEach((q, problem) -> errors.put(q.key(), forms.plain(problem)));
         return errors;
     }
 

@@ -65,7 +65,7 @@ public class ReviewHandler implements BoltRegistration {
                 return Forms.error(ctx, ReviewForm.firstBlock(), later.replies().plainAnswer("reviewFormLostGrant"));
             }
             Map<ReviewQuestion, String> answers = ReviewForm.read(req.getPayload().getView().getState());
-            Map<String, String> errors = ReviewForm.errors(answers);
+            Map<String, String> errors = ReviewForm.errors(answers, forms);
             if (!errors.isEmpty()) {
                 return Forms.errors(ctx, errors);
             }

@@ -29,9 +29,11 @@ public final class CommandReplies {
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private final Templates templates;
+    private final ReplyText replies;
 
     public CommandReplies(Templates templates) {
         this.templates = templates;
+        this.replies = new ReplyText(templates);
         templates.check(ANSWER, ANSWER_FLAGS, ANSWER_VARIABLES);
     }
 
@@ -77,12 +79,17 @@ public final class CommandReplies {
         return templates.sayPlain(ANSWER, section, Templates.vars(args));
     }
 
+    /** {@code /breakglass help}: each subcommand's form (from the grammar) with what it does (from the template). */
     public String help() {
-        return fit(templates.render("help", Map.of("usages", CommandParser.usages())));
+        Map<String, String> forms = new java.util.LinkedHashMap<>();
+        CommandParser.usages().forEach(u -> forms.put(u.name(), u.form()));
+        return fit(templates.render("help", Map.of("forms", forms)));
     }
 
+    /** What was wrong with the typed command (its message is mrkdwn already), and the form it should have had. */
     public String parseError(ParseError error) {
-        return fit(templates.render("parse-error", Map.of("message", error.message(), "usage", error.usage())));
+        return fit(templates.render("parse-error", Map.of("message", replies.mrkdwn(error.message()),
+                "usage", error.usage())));
     }
 
     /** {@code /breakglass list}: the open grants the user may see. */

@@ -29,15 +29,22 @@ public final class FormWords {
             "duration", "emergency", "summary");
 
     private final Templates templates;
+    private final ReplyText replies;
 
     public FormWords(Templates templates) {
         this.templates = templates;
+        this.replies = new ReplyText(templates);
         templates.check(TEMPLATE, SECTIONS, VARIABLES); // a broken override stops the start
     }
 
     /** Section {@code section} as plain text; {@code args} are name, value pairs. */
     public String plain(String section, Object... args) {
         return templates.sayPlain(TEMPLATE, section, Templates.vars(args));
+    }
+
+    /** A core reply shown in a form (a review question, a field's problem): plain text, as Slack shows it. */
+    public String plain(dev.breakglass.grant.Reply reply) {
+        return replies.plain(reply);
     }
 
     /** Section {@code section} as mrkdwn, its values escaped; {@code args} are name, value pairs. */

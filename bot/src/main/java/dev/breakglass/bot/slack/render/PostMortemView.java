@@ -57,11 +57,13 @@ public final class PostMortemView {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private final Templates templates;
+    private final ReplyText replies;
 
     private final Buttons buttons;
 
     public PostMortemView(Templates templates) {
         this.templates = templates;
+        this.replies = new ReplyText(templates);
         this.buttons = new Buttons(templates);
         templates.check(TIMELINE, TIMELINE_SECTIONS, TIMELINE_VARIABLES); // a broken override stops the start
     }
@@ -148,7 +150,7 @@ public final class PostMortemView {
         d.put("author", ReplyText.mention(r.author()));
         d.put("writtenAt", at(r.writtenAt(), g.requestedAt()));
         List<Map<String, Object>> answers = new ArrayList<>();
-        r.answers().forEach((q, a) -> answers.add(Map.of("question", q.text(), "answer", SlackText.quote(a))));
+        r.answers().forEach((q, a) -> answers.add(Map.of("question", replies.mrkdwn(q.text()), "answer", SlackText.quote(a))));
         d.put("answers", answers);
         return templates.render("review", d).strip();
     }
@@ -175,7 +177,7 @@ public final class PostMortemView {
         d.put("extensions", extensions == 0 ? "" : extensions); // 0 would count as true in a section
         List<Map<String, Object>> questions = new ArrayList<>();
         for (ReviewQuestion q : ReviewQuestion.values()) {
-            questions.add(Map.of("number", q.ordinal() + 1, "text", q.text()));
+            questions.add(Map.of("number", q.ordinal() + 1, "text", replies.mrkdwn(q.text())));
         }
         d.put("questions", questions);
         d.put("required", context.required());
