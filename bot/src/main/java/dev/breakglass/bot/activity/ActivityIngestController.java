@@ -41,8 +41,8 @@ import java.util.Optional;
  *   <li>404: no secret is configured (the endpoint is off);</li>
  *   <li>413: a body over {@value #MAX_BODY} bytes;</li>
  *   <li>401: unsigned, a bad signature, or a timestamp more than 300 s from the bot's clock either way;</li>
- *   <li>409: the same signature again within the window (a replay; sign a retry afresh);</li>
  *   <li>400: not JSON, or a field that breaks the rules (named, with the activity's index);</li>
+ *   <li>409: the same signature again within the window (a replay; sign a retry afresh);</li>
  *   <li>422: an unknown grant, one that never held access, or one whose access ended longer ago than the grace
  *       window ({@code breakglass.activity.grace}, 10 minutes);</li>
  *   <li>200: {@code {"grant": "BG-7", "stored": n, "flagged": k}}.</li>
