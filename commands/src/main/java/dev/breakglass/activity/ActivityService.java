@@ -156,6 +156,15 @@ public final class ActivityService {
      * within one grace window is far beyond what one bot serves).
      */
     public List<Grant> watched() {
+        Set<String> watching = new java.util.HashSet<>();
+        for (String target : policy.targets().keySet()) {
+            if (targets.adapter(target).flatMap(TargetAdapter::activity).isPresent()) {
+                watching.add(target);
+            }
+        }
+        if (watching.isEmpty()) {
+            return List.of(); // no target can watch itself: nothing to read, not even the grants
+        }
         Instant now = clock.instant();
         List<Grant> out = new ArrayList<>(grants.findByState(HOLDING));
         for (Grant g : grants.findNewestByState(ENDED, ENDED_READ_LIMIT)) {
@@ -163,7 +172,7 @@ public final class ActivityService {
                 out.add(g);
             }
         }
-        out.removeIf(g -> source(g).isEmpty());
+        out.removeIf(g -> !watching.contains(g.target()));
         return out;
     }
 
