@@ -1,5 +1,7 @@
 package dev.breakglass.bot;
 
+import dev.breakglass.activity.ActivityService;
+import dev.breakglass.port.ActivityLog;
 import dev.breakglass.grant.AccessService;
 import dev.breakglass.grant.ExtensionService;
 import dev.breakglass.grant.QueryService;
@@ -68,6 +70,14 @@ public class CoreFactory {
     RevealService revealService(GrantStore store, Policy policy, CredentialVault vault, Clock clock,
                                 Permissions permissions) {
         return new RevealService(store, policy, vault, clock, permissions);
+    }
+
+    /** Activity under grants: the recording window, flags, each page read once. */
+    @Singleton
+    ActivityService activityService(GrantStore store, TargetRegistry targets, ActivityLog log, Policy policy,
+                                    Clock clock,
+                                    @Value("${breakglass.activity.grace:10m}") Duration grace) {
+        return new ActivityService(store, targets, log, policy, clock, grace);
     }
 
     /** Who may do what: the one place that decides, for the use cases and the chat views alike. */

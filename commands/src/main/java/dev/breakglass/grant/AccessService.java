@@ -314,10 +314,18 @@ public final class AccessService {
         }
         Grant mine = done.grant();
         boolean takeover = before[0].revocation().leaseUntil().isPresent();
-        Provisioned stored = new Provisioned(new GrantRequest(mine.id(), mine.target(), mine.role(),
-                mine.requester(), Optional.empty(), mine.expiresAt().orElse(clock.instant()),
-                mine.justification()), mine.handle().orElse(UNKNOWN_HANDLE), Optional.empty());
-        return settle(mine, before[0], takeBack(mine, stored, takeover));
+        return settle(mine, before[0], takeBack(mine, stored(mine, clock.instant()), takeover));
+    }
+
+    /**
+     * What {@code grant} holds on its target as the bot keeps it: the stored handle ({@value #UNKNOWN_HANDLE} when
+     * none was stored, adapters then find the access by grant id), no credentials; the window's end, else
+     * {@code now}. What revoke, verify and activity reads are handed.
+     */
+    public static Provisioned stored(Grant grant, Instant now) {
+        return new Provisioned(new GrantRequest(grant.id(), grant.target(), grant.role(), grant.requester(),
+                Optional.empty(), grant.expiresAt().orElse(now), grant.justification()),
+                grant.handle().orElse(UNKNOWN_HANDLE), Optional.empty());
     }
 
     /**

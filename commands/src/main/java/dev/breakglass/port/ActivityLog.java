@@ -30,6 +30,18 @@ public interface ActivityLog {
     List<Recorded> append(GrantId grant, String source, List<Activity> activities, List<String> flags,
                           Optional<String> position, Instant recordedAt);
 
+    /**
+     * Stores what {@code source} read from {@code from} and moves its position to {@code to}, only while the stored
+     * position is still {@code from}: of two readers that read the same page (two replicas, a poll that outlived its
+     * deadline), one stores it and the other gets {@link PositionMoved} with nothing stored, so no page is kept twice.
+     *
+     * @param from the position the read started at, as {@link #position} gave it; empty for the first read
+     * @throws PositionMoved            when the stored position is no longer {@code from}
+     * @throws IllegalArgumentException as {@link #append}
+     */
+    List<Recorded> appendRead(GrantId grant, String source, Optional<String> from, String to,
+                              List<Activity> activities, List<String> flags, Instant recordedAt);
+
     /** Where {@code source} stopped reading {@code grant}'s activity; empty before its first read. */
     Optional<String> position(GrantId grant, String source);
 
@@ -38,6 +50,16 @@ public interface ActivityLog {
 
     /** Up to {@code limit} activities of every grant after sequence number {@code after}, in order (for exports). */
     List<Recorded> after(long after, int limit);
+
+    /** Another reader stored the page first; nothing was stored. */
+    final class PositionMoved extends RuntimeException {
+        public PositionMoved(GrantId grant, String source) {
+            super("the position of " + source + " for " + grant + " moved while it was read", null, false, false);
+        }
+    }
+
+    /** The grant's activity recorded after sequence number {@code after}, oldest first, at most {@code limit}. */
+    List<Recorded> of(GrantId grant, long after, int limit);
 
     /**
      * One stored activity.

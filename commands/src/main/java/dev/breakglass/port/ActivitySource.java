@@ -13,8 +13,9 @@ import java.util.Optional;
  *
  * <p>An optional capability: a {@link TargetAdapter} offers it through {@link TargetAdapter#activity()}, which is
  * empty by default (plugins written before activity capture keep working; their grants simply show no activity
- * unless something pushes it, through the signed {@code POST /activity} DESIGN.md names, not served yet). The bot polls while a grant is active and for a while
- * after it ends (a session can outlive revoke).
+ * unless something pushes it, through the signed {@code POST /activity}). The bot polls while a grant holds
+ * access and for a grace window after it ends (a session can outlive revoke):
+ * {@link dev.breakglass.activity.ActivityService#poll}.
  *
  * <p>Contract: {@link #read} returns actions in the order they happened, each once across calls when the bot
  * passes back the position it was last given; a position the source no longer understands (a rotated log) starts

@@ -60,7 +60,7 @@ public interface TargetAdapter {
     /**
      * How the bot sees what is done under this target's grants, for adapters that can watch their target (e.g.
      * {@code postgres} reading its server log). Empty by default: the grant's activity then comes only from
-     * outside (the signed {@code POST /activity} DESIGN.md names, not served yet). See docs/adapters.md.
+     * outside (the signed {@code POST /activity}). See docs/adapters.md.
      */
     default java.util.Optional<ActivitySource> activity() {
         return java.util.Optional.empty();

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /** In-memory stand-ins for the ports, for the core's own tests. */
-final class Fakes {
+public final class Fakes {
     private Fakes() {
     }
 
@@ -37,7 +37,7 @@ final class Fakes {
      * Grants in a map; update is a compare-and-set on the version, like the JDBC store, and a save's events land
      * in {@link #events} with it (under the same lock), as the JDBC store writes them in the save's transaction.
      */
-    static class MemoryGrantStore implements GrantStore {
+    public static class MemoryGrantStore implements GrantStore {
         private final Map<GrantId, Grant> grants = new ConcurrentHashMap<>();
         private final AtomicLong ids = new AtomicLong();
         private final Set<String> once = new java.util.HashSet<>();

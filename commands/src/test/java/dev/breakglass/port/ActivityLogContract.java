@@ -124,4 +124,33 @@ public abstract class ActivityLogContract {
         assertEquals("three", rest.get(0).activity().detail());
         assertThrows(IllegalArgumentException.class, () -> log.after(0, 0));
     }
+
+    @Test
+    void aReadIsStoredOnlyFromThePositionItStartedAt() {
+        GrantId grant = newGrant();
+        log.appendRead(grant, "adapter", Optional.empty(), "p1", List.of(statement(grant, 1, "one")), noFlags(1), T0);
+        assertThrows(ActivityLog.PositionMoved.class, () -> log.appendRead(grant, "adapter", Optional.empty(), "p1",
+                List.of(statement(grant, 1, "one")), noFlags(1), T0), "a second first read of the same page");
+        log.appendRead(grant, "adapter", Optional.of("p1"), "p2", List.of(statement(grant, 2, "two")), noFlags(1),
+                T0);
+        assertThrows(ActivityLog.PositionMoved.class, () -> log.appendRead(grant, "adapter", Optional.of("p1"), "p2",
+                List.of(statement(grant, 2, "two")), noFlags(1), T0), "a stale reader of the same page");
+        assertEquals(List.of("one", "two"), log.of(grant).stream().map(r -> r.activity().detail()).toList());
+        assertEquals(Optional.of("p2"), log.position(grant, "adapter"));
+        log.appendRead(grant, "adapter", Optional.of("p2"), "p3", List.of(), List.of(), T0);
+        assertEquals(Optional.of("p3"), log.position(grant, "adapter"), "an empty read moves the position alone");
+    }
+
+    @Test
+    void ofAGrantAfterASequenceNumberPages() {
+        GrantId grant = newGrant();
+        List<Recorded> stored = log.append(grant, "ingest", List.of(statement(grant, 1, "one"),
+                statement(grant, 2, "two"), statement(grant, 3, "three")), noFlags(3), Optional.empty(), T0);
+        assertEquals(List.of("two"), log.of(grant, stored.get(0).seq(), 1).stream()
+                .map(r -> r.activity().detail()).toList());
+        assertEquals(List.of("two", "three"), log.of(grant, stored.get(0).seq(), 10).stream()
+                .map(r -> r.activity().detail()).toList());
+        assertEquals(List.of(), log.of(newGrant(), 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> log.of(grant, 0, 0));
+    }
 }

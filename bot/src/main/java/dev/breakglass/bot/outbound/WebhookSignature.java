@@ -48,6 +48,46 @@ public final class WebhookSignature {
         }
     }
 
+    /** How far a signed request's timestamp may be from the receiver's clock, either way. */
+    public static final long WINDOW_SECONDS = 300;
+
+    /**
+     * Checks a request signed this way, as a receiver does (the bot's own {@code POST /activity}): why it is refused,
+     * or empty when it is valid. A missing or malformed header, a timestamp more than {@value #WINDOW_SECONDS} s from
+     * {@code nowSeconds} either way (a future one as much as a stale one), or a signature of other bytes are refused;
+     * the comparison takes the same time wherever the signatures differ.
+     *
+     * @param body the raw request body exactly as received
+     */
+    public java.util.Optional<String> refusal(String timestampHeader, String signatureHeader, byte[] body,
+                                              long nowSeconds) {
+        if (timestampHeader == null || timestampHeader.isBlank()) {
+            return java.util.Optional.of("unsigned: " + TIMESTAMP_HEADER + " is missing");
+        }
+        if (signatureHeader == null || signatureHeader.isBlank()) {
+            return java.util.Optional.of("unsigned: " + SIGNATURE_HEADER + " is missing");
+        }
+        long timestamp;
+        try {
+            timestamp = Long.parseLong(timestampHeader.strip());
+        } catch (NumberFormatException e) {
+            return java.util.Optional.of(TIMESTAMP_HEADER + " must be Unix seconds");
+        }
+        if (timestamp < nowSeconds - WINDOW_SECONDS) {
+            return java.util.Optional.of("stale: " + TIMESTAMP_HEADER + " is more than " + WINDOW_SECONDS
+                    + " s in the past; sign the request when you send it");
+        }
+        if (timestamp > nowSeconds + WINDOW_SECONDS) {
+            return java.util.Optional.of("from the future: " + TIMESTAMP_HEADER + " is more than " + WINDOW_SECONDS
+                    + " s ahead of the bot's clock");
+        }
+        byte[] expected = sign(timestamp, body).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = signatureHeader.strip().getBytes(StandardCharsets.UTF_8);
+        return java.security.MessageDigest.isEqual(expected, given) ? java.util.Optional.empty()
+                : java.util.Optional.of("bad signature: " + SIGNATURE_HEADER + " is not v1=<hex HMAC-SHA256 of "
+                        + "\"v1:<timestamp>:<body>\"> with the configured secret");
+    }
+
     @Override
     public String toString() {
         return "WebhookSignature[" + VERSION + ", secret hidden]";

@@ -28,29 +28,41 @@ import java.util.Set;
 public class SchedulerLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerLifecycle.class);
     private static final JobKey SWEEP = new JobKey("sweep", "maintenance");
+    private static final JobKey ACTIVITY = new JobKey("activity", "maintenance");
 
     private final Scheduler scheduler;
     private final Duration sweepEvery;
+    private final Duration activityEvery;
 
     public SchedulerLifecycle(Scheduler scheduler,
-                              @Value("${breakglass.sweep-interval:15s}") Duration sweepEvery) {
+                              @Value("${breakglass.sweep-interval:15s}") Duration sweepEvery,
+                              @Value("${breakglass.activity.poll-interval:3s}") Duration activityEvery) {
         this.scheduler = scheduler;
         this.sweepEvery = sweepEvery;
+        this.activityEvery = activityEvery;
     }
 
     @EventListener
     void onStartup(StartupEvent event) throws SchedulerException {
-        // One sweeper for the whole cluster, stored like every other job; each start refreshes its interval.
-        JobDetail sweep = JobBuilder.newJob(SweepJob.class).withIdentity(SWEEP).storeDurably().build();
-        Trigger every = TriggerBuilder.newTrigger().withIdentity(SWEEP.getName(), SWEEP.getGroup())
+        // One sweeper and one activity poll for the whole cluster, stored like every other job; each start
+        // refreshes their intervals.
+        repeat(SweepJob.class, SWEEP, sweepEvery);
+        repeat(ActivityJob.class, ACTIVITY, activityEvery);
+        scheduler.start();
+        LOG.info("Scheduler started (JDBC job store, clustered); sweeping every {} s, reading activity every {} ms",
+                sweepEvery.toSeconds(), activityEvery.toMillis());
+    }
+
+    /** Schedules {@code job} every {@code interval}, replacing what was stored. */
+    private void repeat(Class<? extends org.quartz.Job> job, JobKey key, Duration interval) throws SchedulerException {
+        JobDetail detail = JobBuilder.newJob(job).withIdentity(key).storeDurably().build();
+        Trigger every = TriggerBuilder.newTrigger().withIdentity(key.getName(), key.getGroup())
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule()
-                        .withIntervalInMilliseconds(sweepEvery.toMillis()).repeatForever()
-                        // after downtime, one sweep at once rather than one per missed interval
+                        .withIntervalInMilliseconds(interval.toMillis()).repeatForever()
+                        // after downtime, one run at once rather than one per missed interval
                         .withMisfireHandlingInstructionNextWithRemainingCount())
                 .startNow().build();
-        scheduler.scheduleJob(sweep, Set.of(every), true);
-        scheduler.start();
-        LOG.info("Scheduler started (JDBC job store, clustered); sweeping every {} s", sweepEvery.toSeconds());
+        scheduler.scheduleJob(detail, Set.of(every), true);
     }
 
     /** True when jobs can run. */

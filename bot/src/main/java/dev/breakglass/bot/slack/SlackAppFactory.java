@@ -12,6 +12,7 @@ import dev.breakglass.bot.slack.render.CommandReplies;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.GrantCard;
+import dev.breakglass.bot.slack.render.ActivityView;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.bot.slack.render.Templates;
 import io.micronaut.context.annotation.Bean;
@@ -48,6 +49,7 @@ public class SlackAppFactory {
         List<String> names = new java.util.ArrayList<>(CommandReplies.TEMPLATES);
         names.addAll(GrantCard.TEMPLATES);
         names.addAll(PostMortemView.TEMPLATES);
+        names.add(ActivityView.TEMPLATE);
         names.addAll(ReplyText.TEMPLATES);
         names.add(FormWords.TEMPLATE);
         return new Templates(overrides.isBlank() ? Optional.empty() : Optional.of(Path.of(overrides.trim())), names);
@@ -71,6 +73,11 @@ public class SlackAppFactory {
     @Singleton
     GrantCard grantCard(Templates templates) {
         return new GrantCard(templates);
+    }
+
+    @Singleton
+    ActivityView activityView(Templates templates) {
+        return new ActivityView(templates);
     }
 
     @Singleton

@@ -1,8 +1,8 @@
 package dev.breakglass.bot.adapter;
 
+import dev.breakglass.testing.WatchingTarget;
 import dev.breakglass.activity.Completeness;
 import dev.breakglass.port.ActivitySource;
-import dev.breakglass.port.GrantRequest;
 import dev.breakglass.port.Provisioned;
 import dev.breakglass.port.TargetAdapter;
 import org.junit.jupiter.api.Test;
@@ -30,26 +30,7 @@ class MeteredTargetActivityTest {
     };
 
     private static TargetAdapter adapter(Optional<ActivitySource> activity) {
-        return new TargetAdapter() {
-            @Override
-            public Provisioned grant(GrantRequest request) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void revoke(Provisioned provisioned) {
-            }
-
-            @Override
-            public boolean verifyRevoked(Provisioned provisioned) {
-                return true;
-            }
-
-            @Override
-            public Optional<ActivitySource> activity() {
-                return activity;
-            }
-        };
+        return new WatchingTarget(activity);
     }
 
     @Test

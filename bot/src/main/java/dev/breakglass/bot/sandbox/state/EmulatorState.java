@@ -211,6 +211,24 @@ public final class EmulatorState {
         return found;
     }
 
+    /**
+     * A thread as {@code conversations.replies} gives it: the parent {@code ts} then its replies (not deleted), oldest
+     * first, with {@code oldest < ts} for the replies, at most {@code limit}; empty when no message has that ts.
+     */
+    public synchronized List<MutableMessage> replies(String conversation, String ts, String oldest, int limit) {
+        java.math.BigDecimal from = new java.math.BigDecimal(oldest == null ? "0" : oldest);
+        List<MutableMessage> found = new ArrayList<>();
+        for (MutableMessage m : messages.getOrDefault(conversation, List.of())) {
+            if (found.size() >= limit || m.deleted) {
+                continue;
+            }
+            if (m.ts.equals(ts) || (ts.equals(m.threadTs) && new java.math.BigDecimal(m.ts).compareTo(from) > 0)) {
+                found.add(m);
+            }
+        }
+        return found.isEmpty() || !found.get(0).ts.equals(ts) ? List.of() : found;
+    }
+
     public synchronized Optional<MutableMessage> findMessage(String conversation, String ts) {
         return messages.getOrDefault(conversation, List.of()).stream()
                 .filter(m -> m.ts.equals(ts) && !m.deleted).findFirst();

@@ -62,6 +62,7 @@ public final class WebApi {
         methods.put("views.publish", this::viewsPublish);
         methods.put("conversations.open", this::conversationsOpen);
         methods.put("conversations.history", this::conversationsHistory);
+        methods.put("conversations.replies", this::conversationsReplies);
         methods.put("users.info", this::usersInfo);
         methods.put("usergroups.users.list", this::usergroupsUsersList);
         methods.put("apps.connections.open", p -> appsConnectionsOpen());
@@ -330,20 +331,29 @@ public final class WebApi {
     private ObjectNode conversationsHistory(ObjectNode p) {
         String conversation = state.resolveConversation(Json.text(p, "channel"), false)
                 .orElseThrow(() -> new ApiError("channel_not_found"));
-        int limit = 100;
+        return messages(p, state.history(conversation, Json.text(p, "oldest"), Json.text(p, "latest"),
+                limit(p, 100, 999)));
+    }
+
+    /** The {@code limit} argument: {@code otherwise} when absent, kept within 1..{@code max}. */
+    private static int limit(ObjectNode p, int otherwise, int max) {
         String asked = Json.text(p, "limit");
-        if (asked != null) {
-            try {
-                limit = Math.max(1, Math.min(999, Integer.parseInt(asked)));
-            } catch (NumberFormatException e) {
-                throw new ApiError("invalid_limit");
-            }
+        if (asked == null) {
+            return otherwise;
         }
+        try {
+            return Math.max(1, Math.min(max, Integer.parseInt(asked)));
+        } catch (NumberFormatException e) {
+            throw new ApiError("invalid_limit");
+        }
+    }
+
+    /** A list of messages as Slack answers it, with their metadata when {@code include_all_metadata} asks. */
+    private ObjectNode messages(ObjectNode p, List<EmulatorState.MutableMessage> messages) {
         boolean metadata = Json.flag(p, "include_all_metadata");
         ObjectNode body = ok();
         var list = body.putArray("messages");
-        for (EmulatorState.MutableMessage m : state.history(conversation, Json.text(p, "oldest"),
-                Json.text(p, "latest"), limit)) {
+        for (EmulatorState.MutableMessage m : messages) {
             ObjectNode json = m.json(state.bot, state.team);
             if (metadata && m.metadata != null) {
                 json.set("metadata", m.metadata.deepCopy());
@@ -352,6 +362,21 @@ public final class WebApi {
         }
         body.put("has_more", false);
         return body;
+    }
+
+    /** A thread: the parent then its replies, oldest first ({@code thread_not_found} for an unknown ts). */
+    private ObjectNode conversationsReplies(ObjectNode p) {
+        String conversation = state.resolveConversation(Json.text(p, "channel"), false)
+                .orElseThrow(() -> new ApiError("channel_not_found"));
+        String ts = Json.text(p, "ts");
+        if (ts == null) {
+            throw new ApiError("invalid_arguments");
+        }
+        var thread = state.replies(conversation, ts, Json.text(p, "oldest"), limit(p, 1000, 1000));
+        if (thread.isEmpty()) {
+            throw new ApiError("thread_not_found");
+        }
+        return messages(p, thread);
     }
 
     private ObjectNode conversationsOpen(ObjectNode p) {

@@ -4,6 +4,7 @@ import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.view.View;
 import com.slack.api.model.view.ViewState;
 import dev.breakglass.bot.slack.render.FormWords;
+import dev.breakglass.bot.slack.render.SlackText;
 import dev.breakglass.command.DurationText;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.Review;
@@ -32,13 +33,28 @@ final class ReviewForm {
     private ReviewForm() {
     }
 
-    /** The form for the review of {@code g}; its private metadata is the grant id. */
+    /** The form for the review of {@code g} without an activity summary. */
     static View build(Grant g, FormWords forms) {
+        return build(g, forms, "");
+    }
+
+    /**
+     * The form for the review of {@code g}; its private metadata is the grant id.
+     *
+     * @param activity the summary of what was done under the grant (bot-built mrkdwn, {@code ActivityView#summary}),
+     *                 shown above the question on suspicious activity; empty shows nothing there
+     */
+    static View build(Grant g, FormWords forms, String activity) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String what = forms.mrkdwn("reviewIntro", "id", g.id(), "target", g.target(), "role", g.role().orElse(""),
                 "duration", DurationText.format(g.duration()), "emergency", g.emergency());
         blocks.add(section(s -> s.text(markdownText(what))));
         for (ReviewQuestion q : ReviewQuestion.values()) {
+            if (q == ReviewQuestion.CONCERNS && !activity.isEmpty()) {
+                String summary = SlackText.fit(forms.mrkdwn("reviewActivity", "id", g.id(), "summary", activity),
+                        SlackText.SECTION_LIMIT);
+                blocks.add(section(s -> s.text(markdownText(summary))));
+            }
             blocks.add(input(i -> i.blockId(q.key()).label(plainText(forms.plain(q.text())))
                     .element(plainTextInput(p -> p.actionId(q.key() + INPUT).multiline(true)
                             .maxLength(Review.MAX_ANSWER_LENGTH)))));

@@ -1,5 +1,8 @@
 package dev.breakglass.bot.slack.inbound;
 
+import dev.breakglass.activity.ActivitySummary;
+import dev.breakglass.bot.activity.JdbcActivityLog;
+import dev.breakglass.bot.slack.render.ActivityView;
 import com.slack.api.bolt.App;
 import com.slack.api.bolt.context.builtin.ActionContext;
 import com.slack.api.bolt.request.builtin.BlockActionRequest;
@@ -38,7 +41,13 @@ public class ReviewHandler implements BoltRegistration {
 
     private final FormWords forms;
 
-    public ReviewHandler(ReviewService reviews, AfterAck later, ReplyText words, FormWords forms) {
+    private final JdbcActivityLog activity;
+    private final ActivityView activityView;
+
+    public ReviewHandler(ReviewService reviews, AfterAck later, ReplyText words, FormWords forms,
+                         JdbcActivityLog activity, ActivityView activityView) {
+        this.activity = activity;
+        this.activityView = activityView;
         this.words = words;
         this.forms = forms;
         this.reviews = reviews;
@@ -92,7 +101,8 @@ public class ReviewHandler implements BoltRegistration {
         }
         Grant g = done.grant();
         try {
-            var r = client.viewsOpen(b -> b.triggerId(triggerId).view(ReviewForm.build(g, forms)));
+            String summary = activityView.summary(ActivitySummary.of(activity.of(g.id())));
+            var r = client.viewsOpen(b -> b.triggerId(triggerId).view(ReviewForm.build(g, forms, summary)));
             if (!r.isOk()) {
                 LOG.warn("Opening the review form of {} failed: {}", id, r.getError());
                 return Optional.of(later.replies().answer("reviewFormNotOpened", "error", r.getError()));

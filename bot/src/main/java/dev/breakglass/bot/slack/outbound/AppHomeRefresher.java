@@ -8,7 +8,9 @@ import dev.breakglass.bot.events.EventConsumer;
 import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.slack.render.HomeView;
 import dev.breakglass.event.GrantEvent;
+import dev.breakglass.bot.activity.JdbcActivityLog;
 import dev.breakglass.grant.Grant;
+import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.QueryService;
 import dev.breakglass.grant.GrantState;
 import dev.breakglass.policy.Permissions;
@@ -60,8 +62,11 @@ public class AppHomeRefresher implements EventConsumer {
         return t;
     });
 
+    private final JdbcActivityLog activity;
+
     public AppHomeRefresher(MethodsClient slack, GrantStore store, Permissions permissions, HomeView render,
-                            Clock clock) {
+                            Clock clock, JdbcActivityLog activity) {
+        this.activity = activity;
         this.slack = slack;
         this.store = store;
         this.permissions = permissions;
@@ -173,7 +178,8 @@ public class AppHomeRefresher implements EventConsumer {
                         : g.postMortem().review().isPresent() && permissions.signsOff(g, user)))
                 .sorted(Comparator.comparing(Grant::emergency).reversed()
                         .thenComparing(Comparator.comparing(Grant::updatedAt).reversed())).toList();
-        return new HomeView.Sections(requests, active, approvals, owed);
+        List<GrantId> shown = java.util.stream.Stream.of(active, owed).flatMap(List::stream).map(Grant::id).toList();
+        return new HomeView.Sections(requests, active, approvals, owed, activity.counts(shown));
     }
 
     @PreDestroy

@@ -20,7 +20,8 @@ import java.util.Optional;
  *
  * <p>Edge cases: a conversation the bot cannot read (no {@code channels:history}/{@code groups:history}/
  * {@code im:history} scope, or not a member) answers an error: then the message is posted again, as at-least-once
- * delivery allows, and the reason is logged. Only the newest 200 messages since the event are searched.
+ * delivery allows, and the reason is logged. Only the newest 200 messages since the event are searched (in a
+ * thread, the first 200 replies since then: the activity feed's own repeats).
  */
 @Singleton
 public class DeliveryMarks {
@@ -38,7 +39,12 @@ public class DeliveryMarks {
 
     /** The metadata that names {@code delivery} on the message it posts. */
     static Message.Metadata of(Delivery delivery) {
-        return new Message.Metadata(EVENT_TYPE, Map.of("delivery", delivery.mark()));
+        return of(delivery.mark());
+    }
+
+    /** The metadata that names a message by {@code mark} (a delivery's, or the activity feed's). */
+    static Message.Metadata of(String mark) {
+        return new Message.Metadata(EVENT_TYPE, Map.of("delivery", mark));
     }
 
     /**
@@ -51,32 +57,51 @@ public class DeliveryMarks {
         if (!delivery.repeated()) {
             return Optional.empty();
         }
+        return postedBefore(conversation, Optional.empty(), delivery.mark(), delivery.recordedAt());
+    }
+
+    /**
+     * The ts of a message marked {@code mark} posted in {@code conversation} (in the thread under {@code thread},
+     * read with {@code conversations.replies}, when given) since about {@code since}; empty when there is none or
+     * the conversation cannot be read.
+     */
+    Optional<String> postedBefore(String conversation, Optional<String> thread, String mark, java.time.Instant since) {
         try {
             String channel = conversation;
             if (conversation.startsWith("U") || conversation.startsWith("W")) {
                 var open = patiently(() -> slack.conversationsOpen(b -> b.users(java.util.List.of(conversation))));
                 if (!open.isOk()) {
-                    LOG.warn("Cannot look for an earlier copy of delivery {}: {}", delivery.mark(), open.getError());
+                    LOG.warn("Cannot look for an earlier copy of delivery {}: {}", mark, open.getError());
                     return Optional.empty();
                 }
                 channel = open.getChannel().getId();
             }
             String in = channel;
-            String oldest = String.format("%d.000000", delivery.recordedAt().minus(CLOCK_SKEW).getEpochSecond());
-            var history = patiently(() -> slack.conversationsHistory(b -> b.channel(in).oldest(oldest)
-                    .limit(SEARCHED).includeAllMetadata(true)));
-            if (!history.isOk()) {
-                LOG.warn("Cannot look for an earlier copy of delivery {} in {}: {}", delivery.mark(), in,
-                        history.getError());
+            String oldest = String.format("%d.000000", since.minus(CLOCK_SKEW).getEpochSecond());
+            java.util.List<Message> messages;
+            String error;
+            if (thread.isPresent()) {
+                var replies = patiently(() -> slack.conversationsReplies(b -> b.channel(in).ts(thread.get())
+                        .oldest(oldest).limit(SEARCHED).includeAllMetadata(true)));
+                messages = replies.getMessages();
+                error = replies.isOk() ? null : replies.getError();
+            } else {
+                var history = patiently(() -> slack.conversationsHistory(b -> b.channel(in).oldest(oldest)
+                        .limit(SEARCHED).includeAllMetadata(true)));
+                messages = history.getMessages();
+                error = history.isOk() ? null : history.getError();
+            }
+            if (error != null) {
+                LOG.warn("Cannot look for an earlier copy of delivery {} in {}: {}", mark, in, error);
                 return Optional.empty();
             }
-            return history.getMessages().stream().filter(m -> m.getMetadata() != null
+            return messages.stream().filter(m -> m.getMetadata() != null
                             && EVENT_TYPE.equals(m.getMetadata().getEventType())
                             && m.getMetadata().getEventPayload() != null
-                            && delivery.mark().equals(String.valueOf(m.getMetadata().getEventPayload().get("delivery"))))
+                            && mark.equals(String.valueOf(m.getMetadata().getEventPayload().get("delivery"))))
                     .map(Message::getTs).findFirst();
         } catch (Exception e) {
-            LOG.warn("Cannot look for an earlier copy of delivery {}: {}", delivery.mark(), e.toString());
+            LOG.warn("Cannot look for an earlier copy of delivery {}: {}", mark, e.toString());
             return Optional.empty();
         }
     }

@@ -3,8 +3,11 @@ package dev.breakglass.bot.slack.outbound;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.model.block.LayoutBlock;
+import dev.breakglass.activity.ActivitySummary;
+import dev.breakglass.bot.activity.JdbcActivityLog;
 import dev.breakglass.bot.audit.JdbcAuditLog;
 import dev.breakglass.bot.persistence.JdbcCardStore;
+import dev.breakglass.bot.slack.render.ActivityView;
 import dev.breakglass.bot.slack.render.PostMortemView;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.policy.Permissions;
@@ -24,7 +27,9 @@ import static dev.breakglass.bot.slack.outbound.SlackRetry.patiently;
  * posted once and then updated in place as the review moves on, and the replies (the written review, the
  * sign-off). Called by {@link ApprovalCard} in the card's lane, so it is in order with the card's own updates.
  *
- * <p>Edge cases: the opening message is always rendered from the grant and its audit entries as stored now;
+ * <p>Edge cases: the opening message is always rendered from the grant, its audit entries and the summary of its
+ * activity ({@link ActivityView#summary}) as stored now, so activity recorded in the grace window after the end shows
+ * at the message's next update;
  * any post-mortem event posts it when it is missing (a process that died before posting it), so a reminder
  * never points at a thread that does not exist; a grant without a card has no thread (logged).
  */
@@ -36,9 +41,13 @@ public class PostMortemThread {
     private final JdbcAuditLog audit;
     private final PostMortemView view;
     private final Policy policy;
+    private final JdbcActivityLog activity;
+    private final ActivityView activityView;
 
     public PostMortemThread(MethodsClient slack, JdbcCardStore cards, JdbcAuditLog audit, PostMortemView view,
-                            Policy policy) {
+                            Policy policy, JdbcActivityLog activity, ActivityView activityView) {
+        this.activity = activity;
+        this.activityView = activityView;
         this.slack = slack;
         this.cards = cards;
         this.audit = audit;
@@ -99,6 +108,6 @@ public class PostMortemThread {
 
     private PostMortemView.Context context(Grant g) {
         return new PostMortemView.Context(policy.review().requires(g.emergency()), policy.review().remindEvery(),
-                Permissions.signersText(policy, g));
+                Permissions.signersText(policy, g), activityView.summary(ActivitySummary.of(activity.of(g.id()))));
     }
 }

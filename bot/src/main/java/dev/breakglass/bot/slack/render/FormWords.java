@@ -23,11 +23,11 @@ public final class FormWords {
             "codeLabel", "codeHint", "firstCodeLabel",
             "stepUpTitle", "approveVerb", "breakGlassVerb", "approveExtensionVerb", "stepUpNeeds",
             "enrolTitle", "enrolSubmit", "enrolScanCode", "qrAlt", "enrolByHand",
-            "reviewTitle", "reviewSubmit", "reviewIntro",
+            "reviewTitle", "reviewSubmit", "reviewIntro", "reviewActivity",
             "credentialsTitle", "credentialsDone", "credentialsEmpty", "credentialsSplit", "credentialsLastReveal",
             "credentialsReveals", "credentialsTooLarge");
     private static final List<String> VARIABLES = List.of("id", "target", "role", "max", "hint", "verb", "uri",
-            "duration", "emergency", "remaining", "sections");
+            "duration", "emergency", "summary", "remaining", "sections");
 
     private final Templates templates;
     private final ReplyText replies;

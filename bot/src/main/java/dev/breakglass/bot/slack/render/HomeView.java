@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack.render;
 
+import dev.breakglass.activity.ActivitySummary;
+import dev.breakglass.grant.GrantId;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.element.ButtonElement;
 import com.slack.api.model.view.View;
@@ -52,13 +54,25 @@ public final class HomeView {
         this.templates = templates;
     }
 
-    /** What one user's Home shows, each list in display order. */
-    public record Sections(List<Grant> requests, List<Grant> active, List<Grant> approvals, List<Grant> reviews) {
+    /**
+     * What one user's Home shows, each list in display order.
+     *
+     * @param activity how many actions (and flagged ones) were recorded under the grants shown; a grant without
+     *                 any is left out, and shows no count
+     */
+    public record Sections(List<Grant> requests, List<Grant> active, List<Grant> approvals, List<Grant> reviews,
+                           Map<GrantId, ActivitySummary.Counts> activity) {
         public Sections {
             requests = List.copyOf(requests);
             active = List.copyOf(active);
             approvals = List.copyOf(approvals);
             reviews = List.copyOf(reviews);
+            activity = Map.copyOf(activity);
+        }
+
+        /** Without activity counts. */
+        public Sections(List<Grant> requests, List<Grant> active, List<Grant> approvals, List<Grant> reviews) {
+            this(requests, active, approvals, reviews, Map.of());
         }
 
         public static Sections empty() {
@@ -87,14 +101,15 @@ public final class HomeView {
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("home-intro",
                 Map.of("user", ReplyText.mention(user), "updated", TIME.format(now))))))));
-        addSection(blocks, Kind.REQUESTS, sections.requests(), now);
-        addSection(blocks, Kind.ACTIVE, sections.active(), now);
-        addSection(blocks, Kind.APPROVALS, sections.approvals(), now);
-        addSection(blocks, Kind.REVIEWS, sections.reviews(), now);
+        addSection(blocks, Kind.REQUESTS, sections.requests(), sections.activity(), now);
+        addSection(blocks, Kind.ACTIVE, sections.active(), sections.activity(), now);
+        addSection(blocks, Kind.APPROVALS, sections.approvals(), sections.activity(), now);
+        addSection(blocks, Kind.REVIEWS, sections.reviews(), sections.activity(), now);
         return blocks.size() <= MAX_BLOCKS ? blocks : List.copyOf(blocks.subList(0, MAX_BLOCKS));
     }
 
-    private void addSection(List<LayoutBlock> blocks, Kind kind, List<Grant> grants, Instant now) {
+    private void addSection(List<LayoutBlock> blocks, Kind kind, List<Grant> grants,
+                            Map<GrantId, ActivitySummary.Counts> activity, Instant now) {
         blocks.add(divider());
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("home-section",
                 Map.of(kind.flag, true, "none", grants.isEmpty())))))));
@@ -103,6 +118,9 @@ public final class HomeView {
             data.put(kind.flag, true);
             data.put("timeLeft", g.expiresAt().map(end -> DurationText.format(roundedLeft(now, end))).orElse(""));
             data.put("why", shortened(g.justification()));
+            ActivitySummary.Counts counts = activity.getOrDefault(g.id(), ActivitySummary.Counts.NONE);
+            data.put("activityCount", counts.total() == 0 ? "" : counts.total()); // 0 would open the section
+            data.put("activityFlagged", counts.flagged() == 0 ? "" : counts.flagged());
             String text = fit(templates.render("home-item", data));
             if (kind == Kind.APPROVALS) {
                 blocks.add(section(s -> s.text(markdownText(text)).accessory(approve(g))));

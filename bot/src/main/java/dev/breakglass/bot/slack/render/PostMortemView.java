@@ -74,8 +74,14 @@ public final class PostMortemView {
      * @param required    whether the review is required (reminders run until it is written)
      * @param remindEvery the policy's reminder interval
      * @param signers     who signs off (worded by {@code reply-permission}: "a reviewer of orders-db")
+     * @param activity    the summary of what was done under the grant, bot-built mrkdwn from
+     *                    {@link ActivityView#summary}; empty when nothing was recorded
      */
-    public record Context(boolean required, Duration remindEvery, dev.breakglass.grant.Reply signers) {
+    public record Context(boolean required, Duration remindEvery, dev.breakglass.grant.Reply signers, String activity) {
+        /** Without activity. */
+        public Context(boolean required, Duration remindEvery, dev.breakglass.grant.Reply signers) {
+            this(required, remindEvery, signers, "");
+        }
     }
 
     /** The opening message's mrkdwn (template {@code post-mortem}), before it is split into sections. */
@@ -111,8 +117,8 @@ public final class PostMortemView {
         return sections(reviewText(g));
     }
 
-    /** Long mrkdwn as sections, split at line ends, at most {@link #MAX_SECTIONS}. */
-    private static List<LayoutBlock> sections(String mrkdwn) {
+    /** Long mrkdwn as sections, split at line ends, at most {@link #MAX_SECTIONS} (also the activity feed's). */
+    static List<LayoutBlock> sections(String mrkdwn) {
         List<String> pieces = SlackText.pieces(mrkdwn, SlackText.SECTION_LIMIT);
         List<LayoutBlock> blocks = new ArrayList<>();
         for (String piece : pieces.subList(0, Math.min(pieces.size(), MAX_SECTIONS))) {
@@ -177,6 +183,7 @@ public final class PostMortemView {
         d.put("required", context.required());
         d.put("remindEvery", DurationText.format(context.remindEvery()));
         d.put("signers", replies.plain(context.signers()));
+        d.put("activity", context.activity());
         PostMortem pm = g.postMortem();
         d.put("written", pm.review().isPresent());
         d.put("writtenAt", pm.review().map(r -> at(r.writtenAt(), day)).orElse(""));
