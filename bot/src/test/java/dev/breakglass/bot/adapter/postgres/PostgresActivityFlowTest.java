@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -44,10 +43,7 @@ class PostgresActivityFlowTest {
 
     @BeforeAll
     static void start() {
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        cluster = ThrowawayCluster.start(HexFormat.of().formatHex(random), "-c logging_collector=on "
-                + "-c log_destination=jsonlog -c log_file_mode=0640");
+        cluster = ThrowawayCluster.logging("jsonlog", "");
         cluster.sql("CREATE TABLE orders (id int PRIMARY KEY, item text)", "INSERT INTO orders VALUES (1, 'widget')",
                 "CREATE TABLE scratch (id int)", "CREATE ROLE app_rw NOLOGIN",
                 "GRANT SELECT, UPDATE, INSERT ON orders TO app_rw", "GRANT ALL ON scratch TO app_rw");

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,11 +47,7 @@ class PostgresActivityLogTest {
 
     @BeforeAll
     static void start() {
-        byte[] random = new byte[16];
-        new SecureRandom().nextBytes(random);
-        cluster = ThrowawayCluster.start(HexFormat.of().formatHex(random), "-c logging_collector=on "
-                + "-c log_destination=jsonlog,csvlog -c log_file_mode=0640 -c log_connections=on "
-                + "-c log_disconnections=on");
+        cluster = ThrowawayCluster.logging("jsonlog,csvlog", "-c log_connections=on -c log_disconnections=on");
         cluster.sql("CREATE TABLE orders (id int PRIMARY KEY, item text)",
                 "INSERT INTO orders VALUES (1, 'widget')",
                 "CREATE ROLE app_rw NOLOGIN",

@@ -55,6 +55,17 @@ final class ThrowawayCluster implements AutoCloseable {
     }
 
     /**
+     * A cluster whose logging collector writes {@code destinations} (e.g. {@code jsonlog,csvlog}) into
+     * {@link #logDir()}, readable by its group, with {@code more} options; the superuser's password is random.
+     */
+    static ThrowawayCluster logging(String destinations, String more) {
+        byte[] random = new byte[16];
+        new java.security.SecureRandom().nextBytes(random);
+        return start(java.util.HexFormat.of().formatHex(random), "-c logging_collector=on -c log_destination="
+                + destinations + " -c log_file_mode=0640 " + more);
+    }
+
+    /**
      * The same, with more server options ({@code -c name=value …}), e.g. the logging collector writing jsonlog into
      * {@link #logDir()}.
      */
