@@ -120,6 +120,26 @@ public final class Workflow {
         return grant(id);
     }
 
+    /** Every block's text of the thread under {@code id}'s card (the activity feed, the post-mortem), in order. */
+    public String threadText(GrantId id) {
+        StringBuilder out = new StringBuilder();
+        for (Message m : bot.slack().thread(APPROVALS, card(id).ts())) {
+            if (m.blocks() != null) {
+                for (JsonNode b : m.blocks()) {
+                    out.append(b.path("text").path("text").asText()).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code GET /activity/export?grant=<id>} with the audit token {@code token}. */
+    public java.net.http.HttpResponse<String> activityExport(GrantId id, String token) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        bot.url("/activity/export?grant=" + id)).header("Authorization", "Bearer " + token).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The request card of a grant in the approvals channel, once posted. */
     public Message card(GrantId id) {
         RunningBot.await(WAIT, () -> findCard(id).isPresent(), () -> "no card for " + id);

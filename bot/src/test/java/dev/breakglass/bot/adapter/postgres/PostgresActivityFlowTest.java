@@ -1,6 +1,5 @@
 package dev.breakglass.bot.adapter.postgres;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.RunningBot;
@@ -11,8 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 
 import static dev.breakglass.bot.testing.Workflow.ALICE;
-import static dev.breakglass.bot.testing.Workflow.APPROVALS;
 import static dev.breakglass.bot.testing.Workflow.BOB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -95,16 +91,13 @@ class PostgresActivityFlowTest {
 
             List<String> expected = List.of("SELECT item FROM orders WHERE id = 1",
                     "ALTER ROLE " + login + " PASSWORD '***'", "TRUNCATE scratch", "SELECT 'still open at revoke'");
-            String cardTs = flow.card(id).ts();
-            RunningBot.await(Workflow.WAIT, () -> expected.stream().allMatch(threadText(bot, cardTs)::contains),
-                    () -> "the thread of " + id + " lacks some of " + expected + ":\n" + threadText(bot, cardTs));
-            String thread = threadText(bot, cardTs);
+            RunningBot.await(Workflow.WAIT, () -> expected.stream().allMatch(flow.threadText(id)::contains),
+                    () -> "the thread of " + id + " lacks some of " + expected + ":\n" + flow.threadText(id));
+            String thread = flow.threadText(id);
             assertFalse(thread.contains(secret), "masked in the thread");
             assertFalse(thread.contains("after revoke"), "nothing ran after revoke");
 
-            HttpResponse<String> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            bot.url("/activity/export?grant=" + id)).header("Authorization", "Bearer " + TOKEN).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> export = flow.activityExport(id, TOKEN);
             assertEquals(200, export.statusCode(), export.body());
             for (String statement : expected) {
                 assertTrue(export.body().lines().anyMatch(l -> l.contains(jsonString(statement))),
@@ -119,19 +112,6 @@ class PostgresActivityFlowTest {
             assertTrue(alerts.contains("TRUNCATE scratch"), alerts);
             assertFalse(alerts.contains(secret), alerts);
         }
-    }
-
-    /** Every block's text of the grant's thread (the feed's batches, the post-mortem). */
-    private static String threadText(RunningBot bot, String cardTs) {
-        StringBuilder out = new StringBuilder();
-        for (Message m : bot.slack().thread(APPROVALS, cardTs)) {
-            if (m.blocks() != null) {
-                for (JsonNode b : m.blocks()) {
-                    out.append(b.path("text").path("text").asText()).append('\n');
-                }
-            }
-        }
-        return out.toString();
     }
 
     /** {@code text} as it appears inside a JSON string (quotes escaped). */
