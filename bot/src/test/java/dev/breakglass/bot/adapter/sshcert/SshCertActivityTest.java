@@ -165,9 +165,48 @@ class SshCertActivityTest {
         }
     }
 
+    /**
+     * The acceptance line end to end: the recorder posts to a running bot's {@code POST /activity}, and the commands
+     * appear in the thread under the grant's card. The bot's grant BG-1 is on a sandbox target; the certificate is
+     * issued for the same grant id by an adapter of the test's own CA (the bot's grant and the login agree on the id,
+     * which is all the endpoint checks).
+     */
+    @Test
+    void theRecordersCommandsReachTheRunningBotsThread() throws Exception {
+        String policy = "channels:\n  approvals: C0APPROVALS\n  notify: [C0MGMT]\n"
+                + "targets:\n  web-1:\n    adapter: sandbox\n    max-duration: 1h\n    requesters: [U0ALICE]\n"
+                + "    approvers: [U0BOB]\n";
+        try (dev.breakglass.bot.testing.RunningBot bot = dev.breakglass.bot.testing.RunningBot.builder().policy(policy)
+                .property("breakglass.activity.secret", SECRET).start().awaitHealthy(Duration.ofSeconds(30))) {
+            dev.breakglass.bot.testing.Workflow flow = new dev.breakglass.bot.testing.Workflow(bot);
+            dev.breakglass.grant.GrantId id = flow.activeGrant("U0ALICE", "U0BOB",
+                    "web-1 30m INC-42: the web tier is down, need a shell");
+            Path conf = recorderConfig(bot.url("/activity").toString());
+            sshd = TestSshd.start(dir, Path.of(ca + ".pub"), krl, List.of("ForceCommand " + recorder() + " --config "
+                    + conf));
+            Provisioned p = adapter(Map.of()).grant(SshTools.request(id.value(), Optional.empty(),
+                    Instant.now().plusSeconds(600)));
+            Saved saved = save(p, "bg-" + id.value());
+
+            SshTools.Output out = SshTools.run(sshd.ssh(saved.key(), saved.cert(), "echo recorded-by-the-bot"));
+            assertEquals(0, out.exit(), out.text() + sshd.log());
+            Output shell = interactive(saved, "echo \"typed in a shell\"\nexit\n");
+            assertTrue(shell.text().contains("typed in a shell"), shell.text());
+
+            dev.breakglass.bot.testing.RunningBot.await(dev.breakglass.bot.testing.Workflow.WAIT,
+                    () -> flow.threadText(id).contains("echo recorded-by-the-bot")
+                            && flow.threadText(id).contains("echo \"typed in a shell\""),
+                    () -> "the thread of " + id + ":\n" + flow.threadText(id) + "\nspooled: " + spooledOrUnknown());
+            assertTrue(flow.threadText(id).contains("*command* root"), flow.threadText(id));
+        }
+    }
+
     @Test
     void anUnreachableBotDelaysTheCommandsNotTheSession() throws Exception {
-        Path conf = recorderConfig("http://127.0.0.1:" + closedPort() + "/activity");
+        // A bot that takes the connection and never answers: a recorder that sent before the session went on would
+        // hold it for curl's whole --max-time (10 s).
+        ServerSocket hanging = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Path conf = recorderConfig("http://127.0.0.1:" + hanging.getLocalPort() + "/activity");
         adapter(Map.of());
         sshd = TestSshd.start(dir, Path.of(ca + ".pub"), krl, List.of("ForceCommand " + recorder() + " --config "
                 + conf));
@@ -177,8 +216,9 @@ class SshCertActivityTest {
         long started = System.nanoTime();
         SshTools.Output out = SshTools.run(sshd.ssh(s.key(), s.cert(), "echo while the bot is down"));
         assertEquals("while the bot is down", out.text().strip(), out.text() + sshd.log());
-        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "the session did not wait");
+        assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(9), "the session did not wait");
         awaitSpooled(1);
+        hanging.close();
 
         startReceiver();
         recorderConfig(receiverUrl());
@@ -236,6 +276,14 @@ class SshCertActivityTest {
         assertEquals(n, spooled());
     }
 
+    private String spooledOrUnknown() {
+        try {
+            return Long.toString(spooled());
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     private long spooled() throws IOException {
         Path spool = dir.resolve("spool");
         if (!Files.isDirectory(spool)) {
@@ -266,12 +314,6 @@ class SshCertActivityTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** The shipped recorder: {@code deploy/recorder/breakglass-recorder} in the repository. */
