@@ -44,6 +44,10 @@ import java.util.Set;
  *                        (null is {@link StepUpPolicy#DEFAULT})
  * @param activity        which actions under a grant are flagged, globally and per target (null is
  *                        {@link ActivityPolicy#NONE}); per-target patterns must name targets of this policy
+ * @param emergencies     the emergency kinds break glass is allowed for, in file order; null or empty: none defined,
+ *                        and requests need no kind (as before kinds existed). Ids are unique; each kind's targets
+ *                        must be targets of this policy, its max-duration no shorter than their min-durations, and
+ *                        its approvals possible with their approvers
  */
 public record Policy(
         Channels channels,
@@ -55,7 +59,8 @@ public record Policy(
         ReviewPolicy review,
         int requestsPerHour,
         StepUpPolicy stepUp,
-        ActivityPolicy activity) {
+        ActivityPolicy activity,
+        List<EmergencyKind> emergencies) {
 
     /** pending-timeout when not given: 30 minutes. */
     public static final Duration DEFAULT_PENDING_TIMEOUT = Duration.ofMinutes(30);
@@ -111,6 +116,8 @@ public record Policy(
                     "requests-per-hour must be at least 1, not " + requestsPerHour);
         }
 
+        emergencies = checkedKinds(emergencies, targets);
+
         for (TargetPolicy target : targets.values()) {
             if (target.emergency().isPresent()) {
                 Duration after = target.emergency().get().after();
@@ -122,6 +129,14 @@ public record Policy(
                 }
             }
         }
+    }
+
+    /** Every rule but {@code emergencies}: none defined, so requests need no kind. */
+    public Policy(Channels channels, Map<String, TargetPolicy> targets, JustificationRules justification,
+                  Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review,
+                  int requestsPerHour, StepUpPolicy stepUp, ActivityPolicy activity) {
+        this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review, requestsPerHour,
+                stepUp, activity, null);
     }
 
     /** Every rule but {@code activity}, which is {@link ActivityPolicy#NONE}. */
@@ -150,6 +165,61 @@ public record Policy(
                   Duration pendingTimeout, int revealLimit, Duration warnBefore, ReviewPolicy review) {
         this(channels, targets, justification, pendingTimeout, revealLimit, warnBefore, review,
                 DEFAULT_REQUESTS_PER_HOUR, null, null);
+    }
+
+    /** Whether the policy defines emergency kinds, so that every request must name one. */
+    public boolean kindsRequired() {
+        return !emergencies.isEmpty();
+    }
+
+    /** The emergency kind with exactly this id; empty for unknown ids and null. */
+    public Optional<EmergencyKind> kind(String id) {
+        return emergencies.stream().filter(k -> k.id().equals(id)).findFirst();
+    }
+
+    private static List<EmergencyKind> checkedKinds(List<EmergencyKind> kinds, Map<String, TargetPolicy> targets) {
+        if (kinds == null) {
+            return List.of();
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < kinds.size(); i++) {
+            EmergencyKind kind = kinds.get(i);
+            if (kind == null) {
+                throw new InvalidPolicyException(List.of("emergencies", "[" + i + "]"), "emergencies has an empty entry");
+            }
+            List<String> at = List.of("emergencies", kind.id());
+            Integer first = seen.putIfAbsent(kind.id(), i);
+            if (first != null) {
+                throw new InvalidPolicyException(at, "emergency " + kind.id() + " is defined twice");
+            }
+            for (int t = 0; t < kind.targets().size(); t++) {
+                String name = kind.targets().get(t);
+                if (!targets.containsKey(name)) {
+                    throw new InvalidPolicyException(List.of("emergencies", kind.id(), "targets", "[" + t + "]"),
+                            "emergency " + kind.id() + " names target " + name + ", which is not a target");
+                }
+            }
+            for (TargetPolicy target : targets.values()) {
+                if (!kind.appliesTo(target.name())) {
+                    continue;
+                }
+                if (kind.maxDurationOn(target).compareTo(target.minDuration()) < 0) {
+                    throw new InvalidPolicyException(List.of("emergencies", kind.id(), "max-duration"),
+                            "emergency " + kind.id() + " max-duration (" + Checks.text(kind.maxDurationOn(target))
+                                    + ") is shorter than the min-duration of target " + target.name() + " ("
+                                    + Checks.text(target.minDuration()) + "): no request could fit");
+                }
+                int approvals = kind.approvalsOn(target);
+                List<Principal> approvers = target.approvers();
+                if (approvers.stream().allMatch(p -> p instanceof Principal.UserId) && approvers.size() < approvals) {
+                    throw new InvalidPolicyException(List.of("emergencies", kind.id(), "approvals"),
+                            "emergency " + kind.id() + " approvals (" + approvals + ") is more than the "
+                                    + approvers.size() + " approvers of target " + target.name()
+                                    + ": no such request could ever be approved");
+                }
+            }
+        }
+        return List.copyOf(kinds);
     }
 
     /** The target with exactly this name (case-sensitive); empty for unknown names and null. */

@@ -5,6 +5,7 @@ import dev.breakglass.command.EditDistance;
 import dev.breakglass.command.JustificationRules;
 import dev.breakglass.policy.ActivityPolicy;
 import dev.breakglass.policy.Channels;
+import dev.breakglass.policy.EmergencyKind;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.InvalidPolicyException;
 import dev.breakglass.policy.NotifyTarget;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -56,7 +58,9 @@ import java.util.regex.Pattern;
  */
 final class PolicyReader {
     static final List<String> TOP_KEYS = List.of("channels", "targets", "justification", "pending-timeout",
-            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up", "activity");
+            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up", "activity", "emergencies");
+    static final List<String> KIND_KEYS = List.of("title", "description", "targets", "requesters", "max-duration",
+            "approvals", "notify", "reference", "link");
     static final List<String> CHANNEL_KEYS = List.of("approvals", "notify", "security");
     static final List<String> NOTIFY_KEYS = List.of("channel", "events");
     static final List<String> TARGET_KEYS = List.of("description", "adapter", "roles", "max-duration",
@@ -128,8 +132,10 @@ final class PolicyReader {
         StepUpPolicy stepUp = top.optional("step-up").map(n -> readStepUp(top, n)).orElse(null);
         List<String> flags = top.optional("activity").map(n -> readActivityFlags(top, n)).orElse(null);
         ActivityPolicy activity = new ActivityPolicy(flags, targetFlags);
+        List<EmergencyKind> emergencies = top.optional("emergencies").map(n -> readKinds(top, n, targets))
+                .orElse(null);
         return build(top, () -> new Policy(channels, targets, justification, pendingTimeout, revealLimit,
-                warnBefore, review, requestsPerHour, stepUp, activity));
+                warnBefore, review, requestsPerHour, stepUp, activity, emergencies));
     }
 
     // ---- the policy's parts -------------------------------------------------------------------------------
@@ -317,6 +323,68 @@ final class PolicyReader {
                 throw new PolicyException(file, line(item), itemPath, "flag lists \"" + pattern.trim() + "\" twice");
             }
             out.add(pattern);
+        }
+        return out;
+    }
+
+    /**
+     * {@code emergencies: {outage: {title: …, description: …, targets: […], reference: INC-\d+, …}}}: a mapping by
+     * id, so a repeated id is a duplicate key. Target names and the reference pattern are checked here so the
+     * problem names its own line.
+     */
+    private List<EmergencyKind> readKinds(Section top, Node node, Map<String, TargetPolicy> targets) {
+        String path = top.path("emergencies");
+        if (!(node instanceof MappingNode mapping)) {
+            throw wrongType(node, path, "a mapping of emergency ids to emergencies",
+                    "emergencies: {outage: {title: Production outage, description: …}}");
+        }
+        List<EmergencyKind> out = new ArrayList<>();
+        for (Map.Entry<String, NodeTuple> e : entries(mapping, path).entrySet()) {
+            String id = e.getKey();
+            NodeTuple tuple = e.getValue();
+            String kindPath = join(path, id);
+            if (isNull(tuple.getValueNode())) {
+                throw new PolicyException(file, line(tuple.getKeyNode()), kindPath,
+                        "has no value: an emergency needs at least a title" + commentHint(tuple.getKeyNode()));
+            }
+            Section k = section(tuple.getValueNode(), tuple.getKeyNode(), kindPath, KIND_KEYS);
+            String title = text(k.required("title", "what people read, like Production outage"), k.path("title"),
+                    "text", "Production outage");
+            String description = k.optional("description").map(n -> text(n, k.path("description"), "text", ""))
+                    .orElse(null);
+            List<String> kindTargets = k.optional("targets").map(n -> {
+                List<String> names = texts(n, k.path("targets"), "[orders-db, web-prod]", "a target name",
+                        "orders-db");
+                List<Node> items = ((SequenceNode) n).getValue();
+                for (int i = 0; i < names.size(); i++) {
+                    String name = names.get(i);
+                    if (!targets.containsKey(name)) {
+                        throw new PolicyException(file, line(items.get(i)), index(k.path("targets"), i),
+                                "\"" + name + "\" is not a target" + nearest(name, targets.keySet())
+                                        .map(t -> "; did you mean " + t + "?").orElse(" (targets: "
+                                                + String.join(", ", targets.keySet()) + ")"));
+                    }
+                }
+                return names;
+            }).orElse(null);
+            List<Principal> requesters = k.optional("requesters").map(n -> principals(n, k.path("requesters")))
+                    .orElse(null);
+            Optional<Duration> max = k.optional("max-duration").map(n -> duration(n, k.path("max-duration")));
+            OptionalInt approvals = k.optional("approvals")
+                    .map(n -> OptionalInt.of(wholeNumber(n, k.path("approvals")))).orElse(OptionalInt.empty());
+            List<String> notify = k.optional("notify").map(n -> texts(n, k.path("notify"), "[C0MGMT]",
+                    "a channel id", "C0MGMT")).orElse(null);
+            Optional<String> reference = k.optional("reference").map(n -> {
+                String regex = text(n, k.path("reference"), "a regular expression", "INC-\\d+");
+                EmergencyKind.referenceProblem(regex).ifPresent(p -> {
+                    throw new PolicyException(file, line(n), k.path("reference"), p);
+                });
+                return regex;
+            });
+            Optional<String> link = k.optional("link").map(n -> text(n, k.path("link"), "an address",
+                    "https://incidents.example/" + EmergencyKind.REFERENCE_SLOT));
+            out.add(build(k, () -> new EmergencyKind(id, title, description, kindTargets, requesters, max, approvals,
+                    notify, reference, link)));
         }
         return out;
     }

@@ -106,6 +106,20 @@ class PolicyBrokenFilesTest {
             step-up-bad-emergency           | 12 | step-up.emergency                          | emergency is "yes-please"; write always
             step-up-bad-admin               | 12 | step-up.admins[0]                          | "C0SECURITY" is not a user id
             step-up-unknown-key             | 12 | step-up.admin                              | unknown key; did you mean admins?
+            kinds-list                      | 10 | emergencies                                | expected a mapping of emergency ids to emergencies
+            kind-unknown-target             | 15 | emergencies.outage.targets[1]              | "ordres-db" is not a target; did you mean orders-db?
+            kind-bad-reference              | 15 | emergencies.outage.reference               | reference "INC-(\\d+" is not a valid regular expression: Unclosed group
+            kind-empty-reference            | 15 | emergencies.outage.reference               | reference ".*" matches an empty reference
+            kind-link-without-slot          | 16 | emergencies.outage.link                    | link has no {reference}
+            kind-link-without-reference     | 15 | emergencies.outage.link                    | link needs a reference pattern
+            kind-missing-title              | 15 | emergencies.breach.title                   | missing: what people read, like Production outage
+            kind-duplicate-id               | 15 | emergencies.outage                         | duplicate key (first at line 13)
+            kind-bad-id                     | 15 | emergencies.Data Loss                      | emergency id "Data Loss" must be a lower-case word
+            kind-unknown-key                | 15 | emergencies.outage.refrence                | unknown key; did you mean reference?
+            kind-approvals-zero             | 15 | emergencies.outage.approvals               | approvals must be at least 1, not 0
+            kind-too-many-approvals         | 15 | emergencies.outage.approvals               | emergency outage approvals (3) is more than the 2 approvers of target orders-db
+            kind-max-below-min              | 15 | emergencies.outage.max-duration            | emergency outage max-duration (5m) is shorter than the min-duration of target orders-db (10m)
+            kind-bad-notify                 | 15 | emergencies.outage.notify[0]               | "#incidents" is not a channel id
             """)
     @interface BrokenFiles {
     }

@@ -2,6 +2,7 @@ package dev.breakglass.bot.config;
 
 import dev.breakglass.command.JustificationRules;
 import dev.breakglass.policy.Channels;
+import dev.breakglass.policy.EmergencyKind;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.Policy;
 import dev.breakglass.policy.Principal;
@@ -449,6 +450,64 @@ class PolicyLoaderTest {
         assertThrows(UnsupportedOperationException.class, () -> s.put("x", 1));
         assertThrows(UnsupportedOperationException.class, () -> ((List<?>) s.get("grant-options")).clear());
         assertFalse(s.get("role-map") instanceof HashMap<?, ?>);
+    }
+
+    @Test
+    void demoPolicyShipsTheFourEmergencyKinds() {
+        Policy p = loader.loadDemo();
+        assertEquals(List.of("outage", "breach", "security-patch", "identity-outage"),
+                p.emergencies().stream().map(EmergencyKind::id).toList());
+        assertEquals(List.of("Production outage", "Active breach or ransomware", "Critical security patch",
+                "Identity provider or PAM failure"), p.emergencies().stream().map(EmergencyKind::title).toList());
+        p.emergencies().forEach(k -> assertFalse(k.description().isEmpty(), k.id()));
+        EmergencyKind outage = p.kind("outage").orElseThrow();
+        assertEquals(Optional.of("https://incidents.example/INC-42"), outage.linkTo("INC-42"));
+        assertFalse(outage.accepts(Optional.of("42")));
+        assertEquals(List.of("demo-ssh"), p.kind("security-patch").orElseThrow().targets());
+    }
+
+    @Test
+    void emergencyKindsAreReadWithEveryKey() {
+        Policy p = loader.parse("p.yml", """
+                channels: {approvals: C0APPROVALS}
+                targets:
+                  orders-db:
+                    adapter: postgres
+                    max-duration: 1h
+                    approvals: 1
+                    approvers: [S0SRELEADS]
+                  bastion:
+                    adapter: ssh-cert
+                    max-duration: 1h
+                    approvers: [U0CAROL]
+                emergencies:
+                  outage:
+                    title: "  Production outage "
+                    description: A customer-facing service is down.
+                    targets: [orders-db]
+                    requesters: [S0ONCALL, U0ALICE]
+                    max-duration: 20m
+                    approvals: 2
+                    notify: [C0IR]
+                    reference: INC-\\d+
+                    link: https://incidents.example/{reference}
+                  breach:
+                    title: Active breach
+                """);
+        EmergencyKind outage = new EmergencyKind("outage", "Production outage", "A customer-facing service is down.",
+                List.of("orders-db"), ids("S0ONCALL", "U0ALICE"), Optional.of(Duration.ofMinutes(20)),
+                java.util.OptionalInt.of(2), List.of("C0IR"), Optional.of("INC-\\d+"),
+                Optional.of("https://incidents.example/{reference}"));
+        assertEquals(List.of(outage, new EmergencyKind("breach", "Active breach", null, null, null, null, null,
+                null, null, null)), p.emergencies());
+        assertEquals(2, outage.approvalsOn(p.target("orders-db").orElseThrow()));
+    }
+
+    @Test
+    void aPolicyWithoutEmergenciesRequiresNoKind() {
+        Policy p = loader.load(resource("valid-base.yml"));
+        assertEquals(List.of(), p.emergencies());
+        assertFalse(p.kindsRequired());
     }
 
     @Test

@@ -59,7 +59,7 @@ class DocsPolicyExamplesTest {
     private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     private static final Set<String> POLICY_KEYS = Set.of("channels", "targets", "justification", "pending-timeout",
-            "reveal-limit", "warn-before", "review");
+            "reveal-limit", "warn-before", "review", "requests-per-hour", "step-up", "activity", "emergencies");
     /** Adapter types the docs use for a plugin of the reader's own (docs/adapters.md writes one). */
     private static final Set<String> PLUGIN_EXAMPLES = Set.of("marker-file");
 
