@@ -95,7 +95,7 @@ public final class AccessService {
     public Outcome provision(GrantId id) {
         Instant start = clock.instant();
         Outcome claimed = changes.change(id, Action.PROVISION,
-                g -> Reply.named("access.nothingToProvision", "id", g.id(), "state", Words.word(g.state())),
+                g -> Reply.named("access.nothingToProvision", "id", g.id(), "state", g.state().word()),
                 g -> Step.quiet(g.provisioningStarted(start, start.plus(timings.lease()))));
         if (!(claimed instanceof Outcome.Done done)) {
             return claimed;
@@ -236,7 +236,7 @@ public final class AccessService {
         Optional<Outcome> notNow = Step.whyNot(grant, Action.REVOKE, g -> g.state() == GrantState.PROVISIONING
                 ? Reply.named("access.beingProvisioned", "id", g.id())
                 : Reply.named("access.nothingToRevoke", "id", g.id(), "state",
-                Words.word(g.state())));
+                g.state().word()));
         if (notNow.isPresent()) {
             return notNow.get();
         }
@@ -266,7 +266,7 @@ public final class AccessService {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
             Optional<Step> notNow = Step.unless(grant, Action.RESOLVE, g -> Reply.named("access.notFailing",
-                    "id", g.id(), "state", Words.word(g.state())));
+                    "id", g.id(), "state", g.state().word()));
             if (notNow.isPresent()) {
                 return notNow.get();
             }
@@ -298,7 +298,7 @@ public final class AccessService {
         Grant[] before = new Grant[1];
         Outcome claimed = changes.change(id, Action.END_ACCESS,
                 g -> Reply.named("access.holdsNoAccess", "id", g.id(), "state",
-                        Words.word(g.state())), g -> {
+                        g.state().word()), g -> {
                     Instant now = clock.instant();
                     if (g.revocation().claimedAt(now)) {
                         return Step.stop(new Outcome.Unchanged(g, Reply.named("access.beingRevoked", "id", g.id())));

@@ -93,7 +93,7 @@ public final class ExtensionService {
                 return Step.stop(new Outcome.Refused(no.reply()));
             }
             Optional<Step> notNow = Step.unless(grant, Action.REQUEST_EXTENSION, g -> Reply.named("extension.notActive",
-                    "id", g.id(), "state", Words.word(g.state())));
+                    "id", g.id(), "state", g.state().word()));
             if (notNow.isPresent()) {
                 return notNow.get();
             }

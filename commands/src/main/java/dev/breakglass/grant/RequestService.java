@@ -293,7 +293,7 @@ public final class RequestService {
                     ? Reply.named("request.takenAsEmergency", "id", grant.id(),
                     "requester", person(grant.requester()))
                     : Reply.named("request.alreadyApprovedBy", "id", grant.id(),
-                    "approvers", Reply.people(grant.approvedBy()), "state", Words.word(grant.state()));
+                    "approvers", Reply.people(grant.approvedBy()), "state", grant.state().word());
         };
     }
 }

@@ -137,7 +137,7 @@ public final class ReviewService {
         }
         Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED || x.postMortem().review().isPresent()
                 ? Reply.named("review.alreadyWritten", "id", x.id())
-                : Reply.named("review.notYet", "id", x.id(), "state", Words.word(x.state()), "holdsAccess",
+                : Reply.named("review.notYet", "id", x.id(), "state", x.state().word(), "holdsAccess",
                 x.state().holdsAccess());
         Optional<Outcome> notNow = Step.whyNot(g, GrantState.Action.WRITE_REVIEW, why);
         if (notNow.isPresent()) {
@@ -157,7 +157,7 @@ public final class ReviewService {
         Function<Grant, Reply> why = x -> x.state() == GrantState.REVIEWED
                 ? Reply.named("review.alreadySignedOff", "id", x.id(), "by",
                 person(x.postMortem().signOff().map(SignOff::by).orElse("?")))
-                : Reply.named("review.nothingToSignOff", "id", x.id(), "state", Words.word(x.state()));
+                : Reply.named("review.nothingToSignOff", "id", x.id(), "state", x.state().word());
         return changes.change(id, GrantState.Action.SIGN_OFF, why, g -> {
             if (!g.awaitsReview()) {
                 return Step.stop(new Outcome.Refused(why.apply(g)));

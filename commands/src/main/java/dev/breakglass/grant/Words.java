@@ -9,10 +9,6 @@ final class Words {
     private Words() {
     }
 
-    /** A state as a word in a reply ("revoke failed"): worded by {@code reply-state}, see {@link GrantState#word()}. */
-    static Reply word(GrantState state) {
-        return state.word();
-    }
 
     /** Optional free text: stripped, and empty when blank (then no rule applies to it). */
     static Optional<String> optional(Optional<String> text) {

@@ -35,6 +35,7 @@ public final class Templates {
     private final Map<String, Template> compiled = new ConcurrentHashMap<>();
     private final Map<String, Template> compiledPlain = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> sections = new ConcurrentHashMap<>();
+    private final java.util.Set<String> checkedLikeBuiltIn = ConcurrentHashMap.newKeySet();
 
     /**
      * @param overrides folder of user templates; must exist when given
@@ -131,6 +132,9 @@ public final class Templates {
      * use no variable the built-in copy does not.
      */
     public void checkLikeBuiltIn(String name) {
+        if (checkedLikeBuiltIn.contains(name)) {
+            return; // templates do not change after start: each renderer that asks gets the one check
+        }
         Template builtIn;
         try {
             builtIn = compiler.compile(builtIn(name + ".mustache"));
@@ -141,6 +145,7 @@ public final class Templates {
         java.util.Set<String> inner = new java.util.LinkedHashSet<>(names(builtIn, true));
         inner.removeAll(outer);
         check(name, outer, inner);
+        checkedLikeBuiltIn.add(name);
     }
 
     /** The section names of {@code template}: only the outermost, or (deep) every section's and variable's name. */
