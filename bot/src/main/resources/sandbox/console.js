@@ -433,7 +433,7 @@ async function compose(event) {
 // ---------------------------------------------------------------- guided tour
 
 const STEPS = [
-  ['ask', 'As <b>Alice</b>, ask for access: type <code>/breakglass</code> for the form, or <code>/breakglass request demo-db 2m disk full on the primary</code>.'],
+  ['ask', 'As <b>Alice</b>, ask for access: type <code>/breakglass</code> for the form, or <code>/breakglass request demo-db 2m kind:outage incident:INC-42 disk full on the primary</code>.'],
   ['approve', 'Switch to <b>Bob</b> and press <b>Approve</b> on the card in <b>#breakglass-approvals</b>.'],
   ['reveal', 'Back as <b>Alice</b>, open the DM with Breakglass and press <b>Reveal credentials</b> — it works once.'],
   ['end', 'Watch it end: press <b>I\'m done</b>, or let the time run out. <b>#security</b> and <b>#mgmt</b> see every step.'],

@@ -20,17 +20,29 @@ public sealed interface BreakglassCommand extends ParseResult {
     }
 
     /**
-     * {@code request <target>[:<role>] <duration> <justification…>}: ask for access.
+     * {@code request <target>[:<role>] <duration> [kind:<id>] [incident:<reference>] <justification…>}: ask for
+     * access.
      *
      * @param target        what to access, with the role if one was named
      * @param duration      how long, positive
+     * @param kind          the emergency it is for ({@code kind:<id>}), as typed; whether the policy knows it is the
+     *                      use case's to say
+     * @param incident      the incident reference ({@code incident:<reference>}), as typed
      * @param justification why, as typed (newlines kept), without surrounding white space; not blank
      */
-    record Request(TargetRef target, Duration duration, String justification) implements BreakglassCommand {
+    record Request(TargetRef target, Duration duration, Optional<String> kind, Optional<String> incident,
+                   String justification) implements BreakglassCommand {
         public Request {
             Objects.requireNonNull(target, "target");
             requirePositive(duration);
+            requireWord(kind, "kind");
+            requireWord(incident, "incident");
             requireText(justification, "justification");
+        }
+
+        /** A request that names no emergency kind and no incident. */
+        public Request(TargetRef target, Duration duration, String justification) {
+            this(target, duration, Optional.empty(), Optional.empty(), justification);
         }
     }
 
@@ -119,6 +131,15 @@ public sealed interface BreakglassCommand extends ParseResult {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive: " + duration);
         }
+    }
+
+    private static void requireWord(Optional<String> word, String what) {
+        Objects.requireNonNull(word, what);
+        word.ifPresent(w -> {
+            if (w.isEmpty() || w.codePoints().anyMatch(Text::isWhitespace)) {
+                throw new IllegalArgumentException(what + " must be one word: " + w);
+            }
+        });
     }
 
     private static void requireText(String text, String what) {

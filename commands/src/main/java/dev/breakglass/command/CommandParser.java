@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * /breakglass                                         open the request form
- * /breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; &lt;justification…&gt;
+ * /breakglass request &lt;target&gt;[:&lt;role&gt;] &lt;duration&gt; [kind:&lt;id&gt;] [incident:&lt;reference&gt;] &lt;justification…&gt;
  * /breakglass list
  * /breakglass status &lt;id&gt;
  * /breakglass revoke &lt;id&gt; [reason…]
@@ -52,6 +52,11 @@ import java.util.regex.Pattern;
  *   <li>Targets and roles: see {@link TargetRef}; durations: see {@link DurationText}; ids: see
  *       {@link GrantId#parse} ({@code bg-7} is accepted, {@code BG-07} and {@code BG7} are refused with a
  *       suggestion).</li>
+ *   <li>A request's options {@code kind:<id>} (the emergency) and {@code incident:<reference>} may stand anywhere
+ *       between the target and the justification, each at most once; the option's name ignores ASCII case, and so
+ *       does the kind's id ({@code Kind:Outage} is {@code outage}); the reference is kept as typed. An option with
+ *       nothing after its colon is an error, never the start of the justification. Whether the kind exists and the
+ *       reference fits it is the use case's to say: the parser does not know the policy.</li>
  *   <li>A justification or reason is the rest of the text after the last fixed argument, without surrounding white
  *       space, otherwise exactly as typed (inner newlines and repeated spaces kept). A justification must satisfy
  *       the {@link JustificationRules} given (code points; longer is refused, never truncated). A revoke reason is
@@ -75,7 +80,7 @@ public final class CommandParser {
 
     /** The subcommands, in the order DESIGN.md lists them. */
     private enum Sub {
-        REQUEST("request", "<target>[:<role>] <duration> <justification…>"),
+        REQUEST("request", "<target>[:<role>] <duration> [kind:<id>] [incident:<reference>] <justification…>"),
         LIST("list", ""),
         STATUS("status", "<id>"),
         REVOKE("revoke", "<id> [reason…]"),
@@ -168,7 +173,15 @@ public final class CommandParser {
         if (target.isEmpty()) {
             return error(Sub.REQUEST, TargetRef.problem(targetWord).orElseThrow());
         }
+        RequestOptions options = new RequestOptions();
         String durationWord = words.next();
+        while (durationWord != null && RequestOptions.isOption(durationWord)) {
+            Optional<Reply> problem = options.take(durationWord);
+            if (problem.isPresent()) {
+                return error(Sub.REQUEST, problem.get());
+            }
+            durationWord = words.next();
+        }
         if (durationWord == null) {
             return error(Sub.REQUEST, Reply.named("parse.requestNoDuration"));
         }
@@ -179,12 +192,19 @@ public final class CommandParser {
             }
             return error(Sub.REQUEST, durationProblem(durationWord));
         }
+        for (String word = words.peek(); word != null && RequestOptions.isOption(word); word = words.peek()) {
+            words.next();
+            Optional<Reply> problem = options.take(word);
+            if (problem.isPresent()) {
+                return error(Sub.REQUEST, problem.get());
+            }
+        }
         String justification = words.rest();
         Optional<Reply> problem = rules.problem(justification);
         if (problem.isPresent()) {
             return error(Sub.REQUEST, problem.get());
         }
-        return new Request(target.get(), duration.get(), justification);
+        return new Request(target.get(), duration.get(), options.kind, options.incident, justification);
     }
 
     private ParseResult extend(Words words) {
@@ -391,6 +411,42 @@ public final class CommandParser {
         return Character.toUpperCase(keyword.charAt(0)) + keyword.substring(1);
     }
 
+    /** A request's {@code kind:} and {@code incident:} options, as they are read. */
+    private static final class RequestOptions {
+        private static final String KIND = "kind:";
+        private static final String INCIDENT = "incident:";
+        private Optional<String> kind = Optional.empty();
+        private Optional<String> incident = Optional.empty();
+
+        static boolean isOption(String word) {
+            return startsWith(word, KIND) || startsWith(word, INCIDENT);
+        }
+
+        /** Takes an option word; the problem when its value is empty, bad, or it was given before. */
+        Optional<Reply> take(String word) {
+            boolean isKind = startsWith(word, KIND);
+            String name = isKind ? "kind" : "incident";
+            String value = word.substring(isKind ? KIND.length() : INCIDENT.length());
+            if (value.isEmpty()) {
+                return Optional.of(Reply.named("parse.optionEmpty", "option", name, "kind", isKind));
+            }
+            if ((isKind ? kind : incident).isPresent()) {
+                return Optional.of(Reply.named("parse.optionTwice", "option", name));
+            }
+            if (isKind) {
+                kind = Optional.of(asciiLower(value));
+                return Optional.empty();
+            }
+            Optional<Reply> problem = FreeText.INCIDENT.problem(value);
+            incident = Optional.of(value);
+            return problem;
+        }
+
+        private static boolean startsWith(String word, String prefix) {
+            return word.length() >= prefix.length() && asciiLower(word.substring(0, prefix.length())).equals(prefix);
+        }
+    }
+
     /** The text as white-space-separated words, read left to right; the rest can be taken as typed. */
     private static final class Words {
         private final String text;
@@ -425,6 +481,14 @@ public final class CommandParser {
                 pos += Character.charCount(cp);
             }
             return text.substring(start, pos);
+        }
+
+        /** The next word without taking it, or null when only white space is left. */
+        String peek() {
+            int at = pos;
+            String word = next();
+            pos = at;
+            return word;
         }
 
         /** Everything left, without surrounding white space, as typed; empty when nothing is left. */

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Character rules shared by the grammar: what separates tokens, how user text is echoed in messages, and which
  * characters free text (justifications, reasons) may not contain.
  */
-final class Text {
+public final class Text {
     /** Echoed user text is cut to this many characters, the ellipsis included. */
     static final int ECHO_LIMIT = 40;
 
@@ -60,7 +60,7 @@ final class Text {
      * invisible or broken characters (controls, bidirectional overrides, unpaired surrogates) become U+FFFD, and
      * anything longer than {@value #ECHO_LIMIT} characters is cut to 39 and ends with "…". Not escaped for Slack.
      */
-    static String quote(String text) {
+    public static String quote(String text) {
         String s = strip(text);
         StringBuilder shown = new StringBuilder();
         int count = 0;

@@ -106,8 +106,12 @@ public final class ExtensionService {
                         "target", grant.target(), "id", grant.id())));
             }
             TargetPolicy target = targetOf(grant);
+            // The tightest of the target's maximum, the solo break glass's and the emergency kind's.
             Duration cap = grant.emergency() ? target.emergency().map(EmergencyPolicy::maxDuration)
                     .orElse(target.maxDuration()) : target.maxDuration();
+            Duration kindCap = grant.kind().flatMap(policy::kind).map(k -> k.maxDurationOn(target))
+                    .orElse(target.maxDuration());
+            cap = kindCap.compareTo(cap) < 0 ? kindCap : cap;
             Duration total = grant.duration().plus(more);
             if (total.compareTo(cap) > 0) {
                 return Step.stop(new Outcome.Refused(Reply.named("extension.tooLong",

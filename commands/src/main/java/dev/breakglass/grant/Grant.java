@@ -19,7 +19,9 @@ import java.util.Optional;
  * (attempts, the claim of the process working on it, errors); {@code extension} is a pending request for more
  * time; {@code postMortem} is the review once access is gone ({@link PostMortem#NONE} before);
  * {@code stepUpVerified} lists who passed step-up (a second factor) for their part in this grant — the requester for
- * the request or the break glass, each approver for their approval — in the order they did, each once.
+ * the request or the break glass, each approver for their approval — in the order they did, each once;
+ * {@code kind} is the id of the emergency kind the request named (empty where the policy defined none when it was
+ * made); it may name a kind the policy no longer has.
  */
 public record Grant(
         GrantId id,
@@ -31,6 +33,7 @@ public record Grant(
         Duration duration,
         String justification,
         Optional<String> incident,
+        Optional<String> kind,
         int approvalsRequired,
         List<String> approvedBy,
         boolean emergency,
@@ -56,6 +59,7 @@ public record Grant(
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(justification, "justification");
         Objects.requireNonNull(incident, "incident");
+        Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(decidedBy, "decidedBy");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(handle, "handle");
@@ -89,7 +93,7 @@ public record Grant(
     /** A new PENDING grant at version 1, as the store creates it. */
     public static Grant pending(GrantId id, NewGrant request) {
         return new Grant(id, 1, GrantState.PENDING, request.requester(), request.target(), request.role(),
-                request.duration(), request.justification(), request.incident(), request.approvalsRequired(),
+                request.duration(), request.justification(), request.incident(), request.kind(), request.approvalsRequired(),
                 List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), request.requestedAt(),
                 Optional.empty(), Optional.empty(), request.requestedAt(), Revocation.NONE, Optional.empty(), PostMortem.NONE,
                 Optional.empty(), request.stepUpVerified() ? List.of(request.requester()) : List.of());
@@ -97,7 +101,7 @@ public record Grant(
 
     /** This grant as a store saved it, at {@code version}. */
     public Grant savedAs(long version) {
-        return new Grant(id, version, state, requester, target, role, duration, justification, incident,
+        return new Grant(id, version, state, requester, target, role, duration, justification, incident, kind,
                 approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, requestedAt, activatedAt,
                 expiresAt, updatedAt, revocation, extension, postMortem, warnedFor, stepUpVerified);
     }
@@ -464,7 +468,7 @@ public record Grant(
 
         Grant build() {
             return new Grant(g.id, g.version, state, g.requester, g.target, g.role, duration, g.justification,
-                    g.incident, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
+                    g.incident, g.kind, g.approvalsRequired, approvedBy, emergency, decidedBy, reason, handle, g.requestedAt,
                     activatedAt, expiresAt, updatedAt, revocation, extension, postMortem, warnedFor, stepUpVerified);
         }
     }

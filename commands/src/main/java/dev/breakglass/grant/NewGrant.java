@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param approvalsRequired distinct peer approvals needed, from the target's policy at request time (a later
  *                          policy change does not move the goalposts of a pending request)
  * @param stepUpVerified    the requester passed step-up for this request
+ * @param kind              the id of the emergency kind it is for, when the policy defines kinds
  */
 public record NewGrant(
         String requester,
@@ -21,7 +22,8 @@ public record NewGrant(
         Optional<String> incident,
         int approvalsRequired,
         Instant requestedAt,
-        boolean stepUpVerified) {
+        boolean stepUpVerified,
+        Optional<String> kind) {
 
     public NewGrant {
         Objects.requireNonNull(requester, "requester");
@@ -31,6 +33,7 @@ public record NewGrant(
         Objects.requireNonNull(justification, "justification");
         Objects.requireNonNull(incident, "incident");
         Objects.requireNonNull(requestedAt, "requestedAt");
+        Objects.requireNonNull(kind, "kind");
         if (approvalsRequired < 1) {
             throw new IllegalArgumentException("approvalsRequired must be at least 1: " + approvalsRequired);
         }
@@ -39,6 +42,7 @@ public record NewGrant(
     /** A request made without step-up. */
     public NewGrant(String requester, String target, Optional<String> role, Duration duration, String justification,
                     Optional<String> incident, int approvalsRequired, Instant requestedAt) {
-        this(requester, target, role, duration, justification, incident, approvalsRequired, requestedAt, false);
+        this(requester, target, role, duration, justification, incident, approvalsRequired, requestedAt, false,
+                Optional.empty());
     }
 }

@@ -25,5 +25,5 @@ public sealed interface Outcome {
     }
 
     /** The request form's fields, for errors shown next to the right one. */
-    enum Field { TARGET, ROLE, DURATION, JUSTIFICATION, INCIDENT, STEP_UP }
+    enum Field { TARGET, KIND, ROLE, DURATION, JUSTIFICATION, INCIDENT, STEP_UP }
 }

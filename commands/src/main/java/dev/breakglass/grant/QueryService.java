@@ -53,6 +53,14 @@ public final class QueryService {
         return permissions.requestableTargets(user);
     }
 
+    /**
+     * The emergency kinds {@code user} may name on at least one target they may request, in policy order; empty when
+     * the policy defines none.
+     */
+    public List<dev.breakglass.policy.EmergencyKind> invocableKinds(String user) {
+        return permissions.invocableKinds(user);
+    }
+
     /** The audit timeline of grant {@code id}, oldest first, if {@code user} may see the grant; else empty. */
     public Optional<List<AuditLog.Entry>> timeline(GrantId id, String user) {
         return status(id, user).map(g -> audit.timeline(g.id()));

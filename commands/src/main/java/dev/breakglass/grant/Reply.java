@@ -81,6 +81,22 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
                 }
             }
         }
+
+        /** Named replies, in order, each {@linkplain Said said} in place: a template lists them. */
+        record SaidEach(List<Reply> replies) implements Part {
+            public SaidEach {
+                replies = List.copyOf(replies);
+                replies.forEach(Said::new);
+            }
+        }
+    }
+
+    /**
+     * Several named replies said in a row, like the choices a refusal offers: the template gets them as a list of
+     * their words and joins them (jmustache's {@code -first} / {@code -last}), as it does {@link Part.People}.
+     */
+    public static Part.SaidEach each(List<Reply> replies) {
+        return new Part.SaidEach(replies);
     }
 
     /** A list of people, for {@link #named}: the template joins them. */
@@ -167,7 +183,7 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
      * A named reply's template data: each text as {@code text} shows it (escaped for the chat, or as written), each
      * person as {@code person} shows them, each reply said inside this one as {@code said} words it. The values are
      * final: the chat side renders them into the template as they are, so escaping happens here, once, by kind.
-     * People are a list of their {@code person} renderings; every other value is a string.
+     * People and {@link Part.SaidEach} are lists of their renderings; every other value is a string.
      */
     public Map<String, Object> values(Function<String, String> text, Function<String, String> person,
                                       Function<Reply, String> said) {
@@ -177,6 +193,7 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
             case Part.Person p -> person.apply(p.userId());
             case Part.People p -> p.userIds().stream().map(person).toList();
             case Part.Said s -> said.apply(s.reply());
+            case Part.SaidEach each -> each.replies().stream().map(said).toList();
         }));
         return values;
     }
@@ -184,7 +201,11 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
     /** This named reply and every reply said inside it, at any depth: what a check of the words must cover. */
     public java.util.stream.Stream<Reply> withSaid() {
         return java.util.stream.Stream.concat(java.util.stream.Stream.of(this), arguments.values().stream()
-                .flatMap(part -> part instanceof Part.Said s ? s.reply().withSaid() : java.util.stream.Stream.empty()));
+                .flatMap(part -> switch (part) {
+                    case Part.Said s -> s.reply().withSaid();
+                    case Part.SaidEach each -> each.replies().stream().flatMap(Reply::withSaid);
+                    default -> java.util.stream.Stream.empty();
+                }));
     }
 
     /**
@@ -202,6 +223,7 @@ public record Reply(List<Part> parts, String key, Map<String, Part> arguments) {
                 case Part.Person person -> out.append('@').append(person.userId());
                 case Part.People people -> out.append(people.userIds().stream().map(id -> "@" + id).toList());
                 case Part.Said said -> out.append(said.reply().plain());
+                case Part.SaidEach each -> out.append(each.replies().stream().map(Reply::plain).toList());
             }
         }
         return out.toString();

@@ -2,10 +2,12 @@ package dev.breakglass.grant;
 
 import dev.breakglass.command.DurationText;
 import dev.breakglass.command.FreeText;
+import dev.breakglass.command.Text;
 import dev.breakglass.event.Actor;
 import dev.breakglass.event.GrantEvent;
 import dev.breakglass.grant.GrantState.Action;
 import dev.breakglass.grant.Outcome.Field;
+import dev.breakglass.policy.EmergencyKind;
 import dev.breakglass.policy.EmergencyPolicy;
 import dev.breakglass.policy.Permission;
 import dev.breakglass.policy.Permissions.Act;
@@ -90,6 +92,13 @@ public final class RequestService {
         if (noStepUp.isPresent()) {
             return noStepUp.get();
         }
+        Optional<EmergencyKind> kind;
+        switch (kindOf(target, requester, draft.kind())) {
+            case KindCheck.Refused refused -> {
+                return refused.outcome();
+            }
+            case KindCheck.Named named -> kind = named.kind();
+        }
         Optional<String> role = draft.role().isPresent() ? draft.role() : target.defaultRole();
         if (draft.role().isPresent() && !target.hasRole(draft.role().get())) {
             return Words.refused(Field.ROLE, Reply.named("request.noSuchRole", "target", target.name(),
@@ -97,9 +106,11 @@ public final class RequestService {
                     "noRoles", target.roles().isEmpty()));
         }
         Duration duration = draft.duration().orElse(target.defaultDuration());
-        if (duration.compareTo(target.maxDuration()) > 0) {
+        Duration max = kind.map(k -> k.maxDurationOn(target)).orElse(target.maxDuration());
+        if (duration.compareTo(max) > 0) {
             return Words.refused(Field.DURATION, Reply.named("request.tooLong", "duration",
-                    DurationText.format(duration), "target", target.name(), "max", DurationText.format(target.maxDuration())));
+                    DurationText.format(duration), "target", target.name(), "max", DurationText.format(max),
+                    "kind", max.equals(target.maxDuration()) ? "" : kind.get().title()));
         }
         if (duration.compareTo(target.minDuration()) < 0) {
             return Words.refused(Field.DURATION, Reply.named("request.tooShort", "duration",
@@ -115,21 +126,26 @@ public final class RequestService {
         if (incidentProblem.isPresent()) {
             return Words.refused(Field.INCIDENT, incidentProblem.get());
         }
+        if (kind.isPresent() && !kind.get().accepts(incident)) {
+            return Words.refused(Field.INCIDENT, Reply.named("request.badReference", "kind", kind.get().title(),
+                    "pattern", kind.get().reference().orElseThrow(), "given", incident.map(Text::quote).orElse("")));
+        }
+        int approvals = kind.map(k -> k.approvalsOn(target)).orElse(target.approvals());
         Instant now = clock.instant();
         int recent = store.countRequestedSince(requester, now.minus(Duration.ofHours(1)));
         if (recent >= policy.requestsPerHour()) {
             return Words.refused(null, Reply.named("request.tooMany", "recent", recent));
         }
         Grant grant = store.create(new NewGrant(requester, target.name(), role, duration, justification, incident,
-                target.approvals(), now, proof.filter(p -> p.vouchesFor(requester, now)).isPresent()),
+                approvals, now, proof.filter(p -> p.vouchesFor(requester, now)).isPresent(), kind.map(EmergencyKind::id)),
                 created -> List.of(new GrantEvent.Requested(created, Actor.person(requester))));
         scheduler.schedule(grant.id(), GrantScheduler.Due.PENDING_TIMEOUT, now.plus(policy.pendingTimeout()));
         target.emergency().ifPresent(e ->
                 scheduler.schedule(grant.id(), GrantScheduler.Due.EMERGENCY_OFFER, now.plus(e.after())));
         return new Outcome.Done(grant, Reply.named("request.requested", "id", grant.id(),
                 "target", target.name(), "role", role.orElse(""), "hasRole", role.isPresent(),
-                "duration", DurationText.format(duration), "approvals", target.approvals(),
-                "oneApproval", target.approvals() == 1));
+                "duration", DurationText.format(duration), "approvals", approvals, "oneApproval", approvals == 1,
+                "kind", kind.map(EmergencyKind::title).orElse("")));
     }
 
     /** An approval by {@code approver}; provisioning starts once enough distinct peers approved. */
@@ -270,6 +286,45 @@ public final class RequestService {
                             "duration", DurationText.format(next.duration())),
                     saved -> scheduler.schedule(saved.id(), GrantScheduler.Due.PROVISION, clock.instant()));
         });
+    }
+
+    /** The emergency kind a request names, as far as the policy allows it: a kind, none, or a refusal. */
+    private sealed interface KindCheck {
+        /** The kind named (empty where the policy defines none). */
+        record Named(Optional<EmergencyKind> kind) implements KindCheck {
+        }
+
+        record Refused(Outcome outcome) implements KindCheck {
+        }
+    }
+
+    /**
+     * Where the policy defines emergency kinds, the request must name one the requester may invoke on the target;
+     * the refusal lists those. Where it defines none, naming one is refused too (it would mean nothing).
+     */
+    private KindCheck kindOf(TargetPolicy target, String requester, Optional<String> named) {
+        if (!policy.kindsRequired()) {
+            return named.<KindCheck>map(id -> new KindCheck.Refused(Words.refused(Field.KIND,
+                    Reply.named("request.noKinds", "given", Text.quote(id))))).orElse(new KindCheck.Named(Optional.empty()));
+        }
+        List<EmergencyKind> allowed = permissions.invocableKinds(target, requester);
+        Reply.Part.SaidEach choices = Reply.each(allowed.stream().map(k -> Reply.named("request.kindChoice",
+                "id", k.id(), "title", k.title(), "pattern", k.reference().orElse(""))).toList());
+        if (allowed.isEmpty()) {
+            return new KindCheck.Refused(Words.refused(Field.KIND, Reply.named("request.noKindFor",
+                    "target", target.name())));
+        }
+        if (named.isEmpty()) {
+            return new KindCheck.Refused(Words.refused(Field.KIND, Reply.named("request.kindMissing",
+                    "target", target.name(), "kinds", choices)));
+        }
+        Optional<EmergencyKind> kind = allowed.stream().filter(k -> k.id().equals(named.get())).findFirst();
+        if (kind.isEmpty()) {
+            return new KindCheck.Refused(Words.refused(Field.KIND, Reply.named("request.kindNotAllowed",
+                    "given", Text.quote(named.get()), "known", policy.kind(named.get()).isPresent(),
+                    "target", target.name(), "kinds", choices)));
+        }
+        return new KindCheck.Named(kind);
     }
 
     private TargetPolicy targetOf(Grant grant) {

@@ -127,6 +127,23 @@ public final class Permissions {
         return policy.targets().values().stream().filter(t -> Membership.allows(people, t.requesters(), user)).toList();
     }
 
+    /**
+     * The emergency kinds {@code user} may name for a request on {@code target}, in policy order: those that apply to
+     * the target and whose requesters (none: anyone who may request the target) include the user. Empty when the
+     * policy defines no kinds. Whether the user may request the target at all is {@link #mayRequest}'s to say.
+     */
+    public List<EmergencyKind> invocableKinds(TargetPolicy target, String user) {
+        return policy.emergencies().stream().filter(k -> k.appliesTo(target.name()))
+                .filter(k -> k.requesters().isEmpty() || Membership.allows(people, k.requesters(), user)).toList();
+    }
+
+    /** The emergency kinds {@code user} may name on at least one target they may request, in policy order. */
+    public List<EmergencyKind> invocableKinds(String user) {
+        java.util.Set<EmergencyKind> mine = requestableTargets(user).stream()
+                .flatMap(t -> invocableKinds(t, user).stream()).collect(java.util.stream.Collectors.toSet());
+        return policy.emergencies().stream().filter(mine::contains).toList();
+    }
+
     /** Whether {@code user} is among the approvers of {@code grant}'s target, for showing (short cache). */
     public boolean approves(Grant grant, String user) {
         return target(grant).filter(t -> Membership.allows(people, t.approvers(), user)).isPresent();

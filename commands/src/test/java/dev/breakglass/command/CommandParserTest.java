@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class CommandParserTest {
-    static final String REQUEST_FORM = "/breakglass request <target>[:<role>] <duration> <justification…>";
+    static final String REQUEST_FORM = "/breakglass request <target>[:<role>] <duration> [kind:<id>] [incident:<reference>] <justification…>";
     static final String EXTEND_FORM = "/breakglass extend <id> <duration> <justification…>";
     static final String REVOKE_FORM = "/breakglass revoke <id> [reason…]";
     static final String WHY = "investigating failed payments INC-123";
@@ -102,6 +102,65 @@ class CommandParserTest {
         void keywordIgnoresCase(String keyword) {
             assertEquals(new Request(TargetRef.of("orders-db"), Duration.ofSeconds(90), WHY),
                     command(keyword + " orders-db 90s " + WHY));
+        }
+
+        @Test
+        void kindAndIncidentAfterTheDuration() {
+            assertEquals(new Request(TargetRef.of("orders-db"), Duration.ofMinutes(30), Optional.of("outage"),
+                            Optional.of("INC-42"), WHY),
+                    command("request orders-db 30m kind:outage incident:INC-42 " + WHY));
+        }
+
+        @Test
+        void optionsMayStandBeforeTheDurationInEitherOrderAndTheirNamesIgnoreCase() {
+            Request r = (Request) command("request orders-db INCIDENT:inc-7 Kind:Outage 30m " + WHY);
+            assertEquals(Optional.of("outage"), r.kind(), "the kind's id is lower-cased");
+            assertEquals(Optional.of("inc-7"), r.incident(), "the reference is kept as typed");
+            assertEquals(Duration.ofMinutes(30), r.duration());
+            assertEquals(WHY, r.justification());
+        }
+
+        @Test
+        void anOptionInsideTheJustificationIsPartOfIt() {
+            Request r = (Request) command("request orders-db 30m kind:breach " + WHY + " kind:outage");
+            assertEquals(Optional.of("breach"), r.kind());
+            assertEquals(WHY + " kind:outage", r.justification());
+        }
+
+        @Test
+        void withoutOptionsTheRequestNamesNoKindAndNoIncident() {
+            Request r = (Request) command("request orders-db 30m " + WHY);
+            assertEquals(Optional.empty(), r.kind());
+            assertEquals(Optional.empty(), r.incident());
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"request orders-db 30m kind: " + WHY, "request orders-db kind: 30m " + WHY,
+                "request orders-db 30m incident: " + WHY})
+        void anOptionWithoutAValueIsRefusedNotTakenAsJustification(String text) {
+            Said e = error(text);
+            assertContains("needs a value right after the colon", e.message());
+            assertEquals(REQUEST_FORM, e.usage());
+        }
+
+        @Test
+        void anOptionGivenTwiceIsRefused() {
+            assertContains("kind: is given twice", error("request orders-db kind:outage 30m kind:breach " + WHY).message());
+            assertContains("incident: is given twice",
+                    error("request orders-db 30m incident:INC-1 incident:INC-2 " + WHY).message());
+        }
+
+        @Test
+        void aReferenceLongerThanTheIncidentFieldIsRefused() {
+            Said e = error("request orders-db 30m incident:" + "x".repeat(201) + " " + WHY);
+            assertEquals(REQUEST_FORM, e.usage());
+            assertContains("200", e.message());
+        }
+
+        @Test
+        void optionsAloneAreNotADuration() {
+            Said e = error("request orders-db kind:outage");
+            assertContains("missing its duration", e.message());
         }
 
         @Test

@@ -87,6 +87,19 @@ public abstract class GrantStoreContract {
         assertEquals(text, found.justification());
         assertEquals(Optional.empty(), found.role());
         assertEquals(Optional.empty(), found.incident());
+        assertEquals(Optional.empty(), found.kind());
+    }
+
+    @Test
+    void theEmergencyKindAndTheStepUpOfARequestAreStoredWithIt() {
+        Grant created = store().create(new NewGrant("U0ALICE", "orders-db", Optional.empty(), Duration.ofMinutes(30),
+                "restore the orders replica", Optional.of("INC-42"), 1, T0, true, Optional.of("identity-outage")),
+                none -> java.util.List.of());
+        Grant found = store().find(created.id()).orElseThrow();
+        assertEquals(created, found);
+        assertEquals(Optional.of("identity-outage"), found.kind());
+        assertEquals(Optional.of("INC-42"), found.incident());
+        assertTrue(found.stepUpVerifiedBy("U0ALICE"));
     }
 
     @Test

@@ -51,7 +51,7 @@ public class JdbcGrantStore implements GrantStore {
             + " activated_at, expires_at, updated_at, revoked_by, revoke_reason, revoke_attempts, last_error,"
             + " lease_until, next_attempt_at, ended_at, ext_duration_s, ext_justification, ext_requested_at,"
             + " ext_approved_by, pm_opened_at, pm_reminders, pm_next_reminder_at, review_author, review_written_at,"
-            + " review_answers, signed_off_by, signed_off_at, warned_for, pm_predates_reviews, step_up_verified";
+            + " review_answers, signed_off_by, signed_off_at, warned_for, pm_predates_reviews, step_up_verified, kind";
     private static final ObjectMapper JSON = JsonMappers.standard();
 
     private final DataSource dataSource;
@@ -113,8 +113,8 @@ public class JdbcGrantStore implements GrantStore {
 
     private Grant insert(Connection c, NewGrant request) throws SQLException {
         String sql = "INSERT INTO grants (version, state, requester, target, role, duration_s, justification,"
-                + " incident, approvals_required, requested_at, updated_at, step_up_verified)"
-                + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " incident, approvals_required, requested_at, updated_at, step_up_verified, kind)"
+                + " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
             ps.setString(1, GrantState.PENDING.name());
             ps.setString(2, request.requester());
@@ -127,6 +127,7 @@ public class JdbcGrantStore implements GrantStore {
             setInstant(ps, 9, request.requestedAt());
             setInstant(ps, 10, request.requestedAt());
             ps.setString(11, request.stepUpVerified() ? request.requester() : "");
+            setOptional(ps, 12, request.kind());
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -311,6 +312,7 @@ public class JdbcGrantStore implements GrantStore {
                 Duration.ofSeconds(rs.getLong("duration_s")),
                 rs.getString("justification"),
                 Optional.ofNullable(rs.getString("incident")),
+                Optional.ofNullable(rs.getString("kind")),
                 rs.getInt("approvals_required"),
                 approvers(rs.getString("approved_by")),
                 rs.getBoolean("emergency"),

@@ -76,7 +76,7 @@ class AbuseLimitsTest {
              RunningBot one = RunningBot.builder().database(db).start().awaitHealthy(Duration.ofSeconds(30));
              RunningBot two = RunningBot.builder().database(db).start().awaitHealthy(Duration.ofSeconds(30))) {
             JsonNode payload = one.deliver().slashCommandPayload("/breakglass", "U0ALICE", "C0GENERAL",
-                    "request demo-db 5m the demo database is down, restarting it");
+                    "request demo-db 5m kind:outage incident:INC-42 the demo database is down, restarting it");
             Map<String, String> fields = new LinkedHashMap<>();
             payload.fields().forEachRemaining(e -> fields.put(e.getKey(), e.getValue().asText()));
             String body = HttpDelivery.formBody(fields);

@@ -105,7 +105,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
             throws IOException, SlackApiException {
         return switch (command) {
             case BreakglassCommand.OpenForm f -> openForm(ctx, user, triggerId);
-            case BreakglassCommand.Help h -> replies.help();
+            case BreakglassCommand.Help h -> replies.help(queries.invocableKinds(user));
             case BreakglassCommand.Request r -> stepUp.requiredForRequest(r.target().target())
                     ? requestWithStepUp(ctx, user, triggerId, r) : request(user, r);
             case BreakglassCommand.Revoke r -> {
@@ -139,7 +139,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
 
     private String request(String user, BreakglassCommand.Request r) {
         return words.mrkdwn(requests.request(user, new RequestDraft(r.target().target(), r.target().role(),
-                Optional.of(r.duration()), r.justification(), Optional.empty())).reply());
+                Optional.of(r.duration()), r.justification(), r.incident(), r.kind())).reply());
     }
 
     /**
@@ -153,6 +153,8 @@ public class BreakglassCommandHandler implements BoltRegistration {
             return words.mrkdwn(dev.breakglass.stepup.StepUpService.howToEnrol(replies.plainAnswer("requesting",
                     "target", r.target().target()))) + " " + replies.answer("requestAgain", "ref", r.target().toString(),
                     "duration", dev.breakglass.command.DurationText.format(r.duration()),
+                    "options", (r.kind().map(k -> "kind:" + k + " ").orElse("")
+                            + r.incident().map(i -> "incident:" + i + " ").orElse("")).replace('`', '\''),
                     "justification", r.justification().replace('`', '\'')); // a backtick would end the code span
         }
         List<TargetPolicy> mine = queries.requestableTargets(user);
@@ -161,8 +163,8 @@ public class BreakglassCommandHandler implements BoltRegistration {
         }
         String choice = r.target().target() + r.target().role().map(role -> ":" + role).orElse("");
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId).view(RequestForm.build(mine,
-                policy.justification(), Optional.of(new RequestForm.Prefill(choice, r.duration(), r.justification())),
-                forms)));
+                queries.invocableKinds(user), policy.justification(), Optional.of(new RequestForm.Prefill(choice,
+                        r.duration(), r.kind(), r.incident(), r.justification())), forms)));
         if (!opened.isOk()) {
             return replies.answer("formNotOpened", "error", opened.getError());
         }
@@ -180,7 +182,7 @@ public class BreakglassCommandHandler implements BoltRegistration {
             return replies.noTarget();
         }
         var opened = ctx.client().viewsOpen(b -> b.triggerId(triggerId)
-                .view(RequestForm.build(mine, policy.justification(), forms)));
+                .view(RequestForm.build(mine, queries.invocableKinds(user), policy.justification(), forms)));
         if (!opened.isOk()) {
             return replies.answer("formNotOpenedUseCommand", "error", opened.getError());
         }

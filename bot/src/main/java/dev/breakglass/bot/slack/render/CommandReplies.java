@@ -7,6 +7,7 @@ import dev.breakglass.command.ParseError;
 import dev.breakglass.grant.Grant;
 import dev.breakglass.grant.GrantId;
 
+import dev.breakglass.policy.EmergencyKind;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +23,7 @@ public final class CommandReplies {
             "stepUpFormNotOpened", "enrolmentNotOpened", "requestNeedsStepUp", "requesting", "requestAgain",
             "stepUpSetUp", "windowNotOpened", "formLostGrant", "reviewFormLostGrant", "extraTimeFormat");
     private static final List<String> ANSWER_VARIABLES = List.of("id", "error", "target", "ref", "duration",
-            "justification", "hint");
+            "options", "justification", "hint");
     /** How many grants {@code /breakglass list} shows before "…and N more". */
     public static final int LIST_SHOWN = 20;
     private static final java.time.format.DateTimeFormatter STAMP =
@@ -62,7 +63,8 @@ public final class CommandReplies {
      * name, value pairs of plain text (escaped here). Sections: {@code noGrantButton}, {@code formNotOpened} and
      * {@code formNotOpenedUseCommand} ({@code error}), {@code formNotOpenedClickAgain}, {@code reviewFormNotOpened},
      * {@code stepUpFormNotOpened}, {@code enrolmentNotOpened} ({@code error}, may be empty), {@code requestNeedsStepUp}
-     * ({@code target}), {@code requestAgain} ({@code ref}, {@code duration}, {@code justification}),
+     * ({@code target}), {@code requestAgain} ({@code ref}, {@code duration}, {@code options}: the {@code kind:} and
+     * {@code incident:} typed, each followed by a space, or empty; {@code justification}),
      * {@code stepUpSetUp}.
      */
     public String answer(String section, Object... args) {
@@ -79,11 +81,16 @@ public final class CommandReplies {
         return templates.sayPlain(ANSWER, section, Templates.vars(args));
     }
 
-    /** {@code /breakglass help}: each subcommand's form (from the grammar) with what it does (from the template). */
-    public String help() {
+    /**
+     * {@code /breakglass help}: each subcommand's form (from the grammar) with what it does (from the template), and
+     * the emergency kinds the person may name ({@code kinds}: empty where the policy defines none).
+     */
+    public String help(List<EmergencyKind> kinds) {
         Map<String, String> forms = new java.util.LinkedHashMap<>();
         CommandParser.usages().forEach(u -> forms.put(u.name(), u.form()));
-        return fit(templates.render("help", Map.of("forms", forms)));
+        List<Map<String, String>> named = kinds.stream().map(k -> Map.of("id", k.id(), "title", k.title(),
+                "description", k.description(), "reference", k.reference().orElse(""))).toList();
+        return fit(templates.render("help", Map.of("forms", forms, "kinds", named, "hasKinds", !named.isEmpty())));
     }
 
     /** What was wrong with the typed command (its message is mrkdwn already), and the form it should have had. */

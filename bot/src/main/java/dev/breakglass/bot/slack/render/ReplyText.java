@@ -40,6 +40,7 @@ public final class ReplyText {
                 case Reply.Part.Person p -> out.append(mention(p.userId()));
                 case Reply.Part.People p -> out.append(String.join(", ", p.userIds().stream().map(ReplyText::mention).toList()));
                 case Reply.Part.Said s -> out.append(said(s.reply()));
+                case Reply.Part.SaidEach each -> out.append(String.join(", ", each.replies().stream().map(this::said).toList()));
             }
         }
         return SlackText.fit(out.toString(), SlackText.SECTION_LIMIT);

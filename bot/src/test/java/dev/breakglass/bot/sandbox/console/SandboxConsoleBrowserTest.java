@@ -82,7 +82,7 @@ class SandboxConsoleBrowserTest {
     @Test
     @Order(2)
     void requestByCommandPostsTheCard() {
-        alice.type("/breakglass request demo-db 2m " + WHY);
+        alice.type("/breakglass request demo-db 2m kind:outage incident:INC-42 " + WHY);
         String reply = alice.text("Requested BG-1");
         assertTrue(reply.contains("Only visible to you"), reply);
         String card = alice.text("Break-glass request BG-1");
@@ -101,6 +101,7 @@ class SandboxConsoleBrowserTest {
         alice.type("/breakglass");
         assertEquals("Break glass", alice.modalTitle());
         alice.choose("Target and role", "demo-ssh — login (max 10m)");
+        alice.choose("What is the emergency?", "Critical security patch");
         alice.fill("Duration", "soon");
         alice.fill("Justification", "bastion is unreachable, need to check sshd");
         alice.submitModal();
@@ -255,7 +256,7 @@ class SandboxConsoleBrowserTest {
     void aPeerDeniesWithAReason() {
         alice.switchTo(ALICE);
         alice.open(APPROVALS);
-        alice.type("/breakglass request demo-payments 3m refund job is stuck, need to rerun it");
+        alice.type("/breakglass request demo-payments 3m kind:identity-outage refund job is stuck, need to rerun it");
         bob.press("Break-glass request BG-3", "Deny");
         bob.fill("Why? The requester sees this.", "use the runbook's retry first");
         bob.shot("17-deny-reason");

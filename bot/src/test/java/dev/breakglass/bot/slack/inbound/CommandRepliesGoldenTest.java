@@ -29,10 +29,12 @@ class CommandRepliesGoldenTest {
 
     @Test
     void eachCommandReply() throws IOException {
-        Golden.Cases cases = new Golden.Cases().add("help", replies.help());
+        Golden.Cases cases = new Golden.Cases().add("help", replies.help(List.of()))
+                .add("help, with the demo policy's emergency kinds",
+                        replies.help(new dev.breakglass.bot.config.PolicyLoader().loadDemo().emergencies()));
         for (String typed : List.of("frobnicate", "request", "request orders-db", "request orders-db 5x because",
                 "request orders-db 30m short", "status BG-x", "revoke", "extend BG-7 30m", "mfa reset", "mfa",
-                "statsu BG-7")) {
+                "statsu BG-7", "request orders-db 30m kind: why it is needed")) {
             cases.add("parse error: " + typed, replies.parseError(assertInstanceOf(ParseError.class,
                     parser.parse(typed))));
         }
@@ -74,7 +76,7 @@ class CommandRepliesGoldenTest {
                 .add("enrolment not opened, no error", replies.answer("enrolmentNotOpened", "error", ""))
                 .add("request needs step-up", replies.answer("requestNeedsStepUp", "target", "orders-db"))
                 .add("request again", replies.answer("requestAgain", "ref", "orders-db:admin", "duration", "30m",
-                        "justification", "Orders API returns 500s " + hostile))
+                        "options", "kind:outage incident:INC-42 ", "justification", "Orders API returns 500s " + hostile))
                 .add("step-up set up", replies.answer("stepUpSetUp"))
                 .add("(plain) form lost its grant", replies.plainAnswer("formLostGrant"))
                 .add("(plain) review form lost its grant", replies.plainAnswer("reviewFormLostGrant"))

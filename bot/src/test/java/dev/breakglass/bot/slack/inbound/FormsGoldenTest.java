@@ -46,12 +46,14 @@ class FormsGoldenTest {
     @Test
     void eachModal() throws IOException {
         Golden.Cases cases = new Golden.Cases()
-                .add("request", json(RequestForm.build(List.copyOf(policy.targets().values()), policy.justification(), forms)))
-                .add("request, filled in", json(RequestForm.build(List.copyOf(policy.targets().values()), policy.justification(),
-                        Optional.of(new RequestForm.Prefill("demo-db:admin", Duration.ofMinutes(5),
-                                "Orders API returns 500s " + SampleGrants.HOSTILE)), forms)))
-                .add("request, with a step-up code", json(RequestForm.build(List.copyOf(stepUp.targets().values()),
-                        stepUp.justification(), forms)))
+                .add("request", json(RequestForm.build(List.copyOf(policy.targets().values()), policy.emergencies(),
+                        policy.justification(), forms)))
+                .add("request, filled in", json(RequestForm.build(List.copyOf(policy.targets().values()),
+                        policy.emergencies(), policy.justification(),
+                        Optional.of(new RequestForm.Prefill("demo-db:admin", Duration.ofMinutes(5), Optional.of("breach"),
+                                Optional.of("INC-42"), "Orders API returns 500s " + SampleGrants.HOSTILE)), forms)))
+                .add("request, with a step-up code, no emergency kinds", json(RequestForm.build(
+                        List.copyOf(stepUp.targets().values()), List.of(), stepUp.justification(), forms)))
                 .add("review", json(ReviewForm.build(SampleGrants.emergency(), forms)))
                 .add("review, not an emergency", json(ReviewForm.build(SampleGrants.active(), forms)))
                 .add("deny", json(ReasonForm.build(ReasonForm.Decision.DENY, ID, forms)))
