@@ -1,19 +1,33 @@
 package dev.breakglass.grant;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The five post-mortem questions, in the order the form and the thread ask them. Their words are the sections of
- * {@code templates/reply-question.mustache}, one per question, named like {@code normalAccess}.
+ * The post-mortem questions, in the order the form and the thread ask them. Their words are the sections of
+ * {@code templates/reply-question.mustache}, one per question, named like {@code normalAccess}. {@link #KIND} is
+ * asked only about a grant that named an emergency kind ({@link #askedAbout}); the other five always.
  */
 public enum ReviewQuestion {
     NECESSARY,
     JUSTIFIED,
     DURATION,
     NORMAL_ACCESS,
-    CONCERNS;
+    CONCERNS,
+    /** Was the emergency kind the request named the right one? Only for a grant that named one. */
+    KIND;
+
+    /** The questions asked about {@code grant}, in order: the five, and {@link #KIND} when it named a kind. */
+    public static List<ReviewQuestion> askedAbout(Grant grant) {
+        return asked(grant.kind().isPresent());
+    }
+
+    /** The questions asked, in order: the five, and {@link #KIND} when {@code withKind}. */
+    public static List<ReviewQuestion> asked(boolean withKind) {
+        return Arrays.stream(values()).filter(q -> withKind || q != KIND).toList();
+    }
 
     /** The question as people read it. */
     public Reply text() {

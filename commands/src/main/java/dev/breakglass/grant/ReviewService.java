@@ -12,6 +12,7 @@ import dev.breakglass.port.PeopleDirectory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -111,21 +112,26 @@ public final class ReviewService {
     /**
      * The requester's answers: stored once, reminders stop, and the thread and channels are told.
      *
-     * @param answers one per question; a blank or overlong answer is refused (see {@link Review#problems})
+     * @param answers one per question asked about the grant ({@link ReviewQuestion#askedAbout}); a missing, blank or
+     *                overlong answer is refused (see {@link Review#problems}), an answer to a question not asked is
+     *                dropped
      */
     public Outcome write(GrantId id, String user, Map<ReviewQuestion, String> answers) {
-        Map<ReviewQuestion, Reply> problems = Review.problems(answers);
-        if (!problems.isEmpty()) {
-            Map.Entry<ReviewQuestion, Reply> first = problems.entrySet().iterator().next();
-            return new Outcome.Refused(Reply.named("review.invalidAnswer", "question", first.getKey().text(),
-                    "problem", first.getValue()));
-        }
         return changes.change(id, g -> {
             Optional<Outcome> no = writeRefusal(g, user);
             if (no.isPresent()) {
                 return Step.stop(no.get());
             }
-            Review review = new Review(user, clock.instant(), answers);
+            List<ReviewQuestion> asked = ReviewQuestion.askedAbout(g);
+            Map<ReviewQuestion, Reply> problems = Review.problems(answers, asked);
+            if (!problems.isEmpty()) {
+                Map.Entry<ReviewQuestion, Reply> first = problems.entrySet().iterator().next();
+                return Step.stop(new Outcome.Refused(Reply.named("review.invalidAnswer",
+                        "question", first.getKey().text(), "problem", first.getValue())));
+            }
+            Map<ReviewQuestion, String> kept = new java.util.EnumMap<>(ReviewQuestion.class);
+            asked.forEach(q -> kept.put(q, answers.get(q))); // an answer to a question not asked is not kept
+            Review review = new Review(user, clock.instant(), kept);
             return Step.save(g.reviewWritten(review), saved -> new GrantEvent.ReviewWritten(saved, Actor.person(user)),
                     Reply.named("review.written", "id", g.id(), "signers", signersText(g)), saved -> { });
         });

@@ -91,6 +91,19 @@ class EmergencyKindRequestTest {
     }
 
     @Test
+    void theReviewOfAGrantThatNamedAKindAlsoAsksWhetherItWasTheRightOne() {
+        Grant outage = ((Outcome.Done) grants.requests().request(ALICE, draft("orders-db", null, "INC-1", "outage"))).grant();
+        assertEquals(ReviewQuestion.asked(true), ReviewQuestion.askedAbout(outage));
+        assertTrue(ReviewQuestion.askedAbout(outage).contains(ReviewQuestion.KIND));
+        Map<ReviewQuestion, String> five = new java.util.EnumMap<>(ReviewQuestion.class);
+        ReviewQuestion.asked(false).forEach(q -> five.put(q, "yes"));
+        assertEquals(java.util.Set.of(ReviewQuestion.KIND),
+                Review.problems(five, ReviewQuestion.askedAbout(outage)).keySet(), "the kind question is required");
+        assertTrue(Review.problems(five).isEmpty(), "a review without the kind answer is whole for a grant without one");
+        assertFalse(ReviewQuestion.asked(false).contains(ReviewQuestion.KIND));
+    }
+
+    @Test
     void anExtensionStaysWithinTheKindsMaximum() {
         Grant g = ((Outcome.Done) grants.requests().request(BOB, draft("orders-db", Duration.ofMinutes(6), null,
                 "breach"))).grant();

@@ -89,6 +89,7 @@ public class AuditRecorder implements EventConsumer {
             case GrantEvent.Requested e -> {
                 d.put("justification", g.justification());
                 g.incident().ifPresent(i -> d.put("incident", i));
+                g.kind().ifPresent(k -> d.put("kind", k));
                 d.put("approvals_required", g.approvalsRequired());
             }
             case GrantEvent.ApprovalRecorded e -> { }

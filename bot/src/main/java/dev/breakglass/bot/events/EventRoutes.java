@@ -16,8 +16,9 @@ import java.util.List;
  *   <li>{@value #AUDIT}, {@value #CARD}, {@value #REQUESTER}, {@value #HOME}, {@value #METRICS}: every event, one
  *       lane per grant, so a grant's story is told in order and a slow grant delays only itself;</li>
  *   <li>{@value #NOTIFY}: the notify channels whose filter accepts the event's kind
- *       ({@link NotifyTarget.Event#of}), one lane per channel, so each channel reads in order and a rate-limited
- *       channel delays only itself. Routed by the policy in force when the event was stored.</li>
+ *       ({@link NotifyTarget.Event#of}), and the {@code notify} channels of the grant's emergency kind (every line,
+ *       not filtered; a channel that is both hears it once), one lane per channel, so each channel reads in order and
+ *       a rate-limited channel delays only itself. Routed by the policy in force when the event was stored.</li>
  * </ul>
  */
 @Singleton
@@ -52,8 +53,13 @@ public class EventRoutes {
         for (String perGrant : List.of(AUDIT, CARD, REQUESTER)) {
             routes.add(new Route(perGrant, grant));
         }
-        NotifyTarget.Event.of(event).ifPresent(kind -> policy.channels().notifyTargets().stream()
-                .filter(t -> t.accepts(kind)).forEach(t -> routes.add(new Route(NOTIFY, t.channel()))));
+        NotifyTarget.Event.of(event).ifPresent(kind -> {
+            policy.channels().notifyTargets().stream()
+                    .filter(t -> t.accepts(kind)).forEach(t -> routes.add(new Route(NOTIFY, t.channel())));
+            // The emergency kind's own channels hear every notify line of its grants, once each.
+            event.grant().kind().flatMap(policy::kind).ifPresent(k -> k.notifyChannels().stream()
+                    .map(channel -> new Route(NOTIFY, channel)).filter(r -> !routes.contains(r)).forEach(routes::add));
+        });
         routes.add(new Route(HOME, grant));
         routes.add(new Route(METRICS, grant));
         return routes;

@@ -9,6 +9,7 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.methods.MethodsClient;
 import dev.breakglass.bot.config.SlackEndpoint;
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.EmergencyKinds;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.FormWords;
 import dev.breakglass.bot.slack.render.GrantCard;
@@ -56,8 +57,8 @@ public class SlackAppFactory {
     }
 
     @Singleton
-    CommandReplies commandReplies(Templates templates) {
-        return new CommandReplies(templates);
+    CommandReplies commandReplies(Templates templates, EmergencyKinds kinds) {
+        return new CommandReplies(templates, kinds);
     }
 
     @Singleton
@@ -71,8 +72,8 @@ public class SlackAppFactory {
     }
 
     @Singleton
-    GrantCard grantCard(Templates templates) {
-        return new GrantCard(templates);
+    GrantCard grantCard(Templates templates, EmergencyKinds kinds) {
+        return new GrantCard(templates, kinds);
     }
 
     @Singleton
@@ -81,8 +82,14 @@ public class SlackAppFactory {
     }
 
     @Singleton
-    PostMortemView postMortemView(Templates templates) {
-        return new PostMortemView(templates);
+    PostMortemView postMortemView(Templates templates, EmergencyKinds kinds) {
+        return new PostMortemView(templates, kinds);
+    }
+
+    /** The policy's emergency kinds, for showing a grant's kind and incident link. */
+    @Singleton
+    EmergencyKinds emergencyKinds(dev.breakglass.policy.Policy policy) {
+        return new EmergencyKinds(policy.emergencies());
     }
 
     @Singleton

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Home view as a pure function: Slack's limits hold however many grants and however long the text. */
 class AppHomeViewTest {
     private static final Instant NOW = Instant.parse("2025-01-01T10:00:00Z");
-    private final HomeView home = new HomeView(new Templates(Optional.empty(), HomeView.TEMPLATES));
+    private final HomeView home = new HomeView(new Templates(Optional.empty(), HomeView.TEMPLATES), dev.breakglass.bot.slack.render.EmergencyKinds.NONE);
 
     private static Grant grant(long id, String why) {
         return Grant.pending(new GrantId(id), new NewGrant("U0ALICE", "orders-db", Optional.of("admin"),

@@ -11,7 +11,10 @@ import dev.breakglass.grant.GrantId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.breakglass.grant.ReviewQuestion;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import static dev.breakglass.bot.testing.Workflow.ALICE;
@@ -24,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Emergency kinds as Slack drives them: under a policy with {@code emergencies:}, the one-line request names one
  * with {@code kind:<id>} and its incident with {@code incident:<reference>}, the form asks "What is the emergency?",
  * and a request that names no kind the requester may invoke, or a reference the kind's pattern refuses, is refused
- * with what is allowed and posts nothing.
+ * with what is allowed and posts nothing. The card, the notify lines (also in the kind's own channel), App Home and
+ * the post-mortem show the kind and the linked incident, and the review asks whether the kind was right.
  */
 class EmergencyKindFlowTest {
     private static final String WHY = "orders DB is down, need to restart the replica";
@@ -36,6 +40,7 @@ class EmergencyKindFlowTest {
                 description: A customer-facing service is down.
                 reference: INC-\\d+
                 link: https://incidents.example/{reference}
+                notify: [C0MGMT]
               breach:
                 title: Active breach
                 requesters: [U0BOB]
@@ -44,7 +49,7 @@ class EmergencyKindFlowTest {
 
     @RegisterExtension
     static final BotExtension RUNNING = BotExtension.with((bot, receiver) -> bot.policy(Workflow.policy(receiver)
-            + KINDS));
+            .replace("notify: [C0SECURITY, C0MGMT]", "notify: [C0SECURITY]") + KINDS));
 
     private RunningBot bot;
     private Workflow flow;
@@ -138,6 +143,72 @@ class EmergencyKindFlowTest {
                 + "`INC-\\d+`. A customer-facing service is down."), alice);
         assertFalse(alice.contains("`breach`"), alice);
         assertTrue(say(BOB, "help").contains("• `breach` — Active breach"));
+    }
+
+    @Test
+    void theCardTheNotifyLinesAndTheKindsOwnChannelShowTheKindAndTheLinkedIncident() {
+        bot.deliver().appHomeOpened(BOB);
+        GrantId id = flow.request(ALICE, "orders-db 30m kind:outage incident:INC-7 " + WHY);
+        String linked = "<https://incidents.example/INC-7|*INC-7*>";
+        String card = flow.card(id).blocks().toString();
+        assertTrue(card.contains("for *30m* · emergency: *Production outage* · incident " + linked), card);
+        String audit = say(ALICE, "audit " + id);
+        assertTrue(audit.contains("kind") && audit.contains("outage"), "the audit record keeps the kind: " + audit);
+
+        RunningBot.await(Workflow.WAIT, () -> lines("C0SECURITY", id).size() == 1 && lines("C0MGMT", id).size() == 1,
+                () -> "security " + lines("C0SECURITY", id) + ", mgmt " + lines("C0MGMT", id));
+        for (String channel : new String[] {"C0SECURITY", "C0MGMT"}) {
+            String line = lines(channel, id).get(0);
+            assertTrue(line.contains("· Production outage · incident " + linked), channel + ": " + line);
+        }
+        RunningBot.await(Workflow.WAIT, () -> bot.slack().homeView(BOB).map(h -> h.view().toString()
+                .contains("Production outage")).orElse(false), () -> "Bob's Home: " + bot.slack().homeView(BOB));
+        assertTrue(bot.slack().homeView(BOB).orElseThrow().view().toString().contains(linked));
+
+        GrantId breach = flow.request(BOB, "orders-db 5m kind:breach " + WHY);
+        RunningBot.await(Workflow.WAIT, () -> lines("C0SECURITY", breach).size() == 1, () -> "no line for " + breach);
+        assertTrue(lines("C0SECURITY", breach).get(0).contains("· Active breach"), lines("C0SECURITY", breach).get(0));
+        assertEquals(0, lines("C0MGMT", breach).size(), "only the outage kind adds #mgmt");
+        assertEquals(1, lines("C0MGMT", id).size(), "told once in the kind's channel");
+    }
+
+    @Test
+    void thePostMortemShowsTheKindAndTheReviewAsksWhetherItWasRight() {
+        GrantId id = flow.activeGrant(ALICE, BOB, "orders-db 30m kind:outage incident:INC-8 " + WHY);
+        say(ALICE, "revoke " + id + " fixed");
+        flow.awaitState(id, dev.breakglass.grant.GrantState.REVOKED);
+        String question = dev.breakglass.grant.ShippedWords.of(ReviewQuestion.KIND.text());
+        RunningBot.await(Workflow.WAIT, () -> flow.threadText(id).contains("Post-mortem of " + id)
+                && flow.threadText(id).contains(question), () -> "thread: " + flow.threadText(id));
+        String thread = flow.threadText(id);
+        assertTrue(thread.contains("emergency: *Production outage* · incident <https://incidents.example/INC-8|*INC-8*>"),
+                thread);
+
+        say(ALICE, "review " + id);
+        SlackView form = bot.slack().openModal(ALICE).orElseThrow();
+        assertTrue(form.view().toString().contains(question), form.view().toString());
+        bot.deliver().viewSubmission(ALICE, form.id(), answers(ReviewQuestion.asked(false)));
+        SlackView refused = bot.slack().view(form.id()).orElseThrow();
+        assertFalse(refused.closed());
+        assertTrue(refused.errors().toString().contains(question), "the kind question must be answered: "
+                + refused.errors());
+        assertEquals(Optional.empty(), flow.grant(id).postMortem().review());
+
+        bot.deliver().viewSubmission(ALICE, form.id(), answers(ReviewQuestion.asked(true)));
+        RunningBot.await(Workflow.WAIT, () -> flow.grant(id).postMortem().review().isPresent(), () -> "not stored");
+        assertEquals("answer kind", flow.grant(id).postMortem().review().orElseThrow().answers()
+                .get(ReviewQuestion.KIND));
+    }
+
+    private List<String> lines(String channel, GrantId id) {
+        return bot.slack().messages(channel).stream().map(Message::text).filter(t -> t.contains("*" + id + "*"))
+                .toList();
+    }
+
+    private static ViewInput answers(List<ReviewQuestion> questions) {
+        ViewInput input = ViewInput.create();
+        questions.forEach(q -> input.plainText(q.key(), q.key() + "_input", "answer " + q.key()));
+        return input;
     }
 
     private static ViewInput filled() {

@@ -44,6 +44,18 @@ public final class SampleGrants {
                 Duration.ofMinutes(30), "Orders API returns 500s " + HOSTILE, Optional.of("INC-7"), 2, T0));
     }
 
+    /** A pending request for a production outage (emergency kind {@code outage}, see {@link #KINDS}), incident INC-42. */
+    public static Grant pendingOutage() {
+        return Grant.pending(new GrantId(8), new NewGrant(ALICE, "orders-db", Optional.empty(), Duration.ofMinutes(30),
+                "Orders API returns 500s since the deploy", Optional.of("INC-42"), 1, T0, false, Optional.of("outage")));
+    }
+
+    /** The emergency kinds the samples name: {@code outage}, with an incident link. */
+    public static final dev.breakglass.bot.slack.render.EmergencyKinds KINDS = new dev.breakglass.bot.slack.render
+            .EmergencyKinds(List.of(new dev.breakglass.policy.EmergencyKind("outage", "Production outage", "",
+            List.of(), List.of(), Optional.empty(), java.util.OptionalInt.empty(), List.of(), Optional.of("INC-\\d+"),
+            Optional.of("https://incidents.example/{reference}"))));
+
     public static Grant approved() {
         return pending().approvedBy(BOB, at(1)).approvedBy(CAROL, at(2)).withStepUpVerified(BOB);
     }
@@ -125,7 +137,7 @@ public final class SampleGrants {
 
     public static Grant reviewWritten() {
         Map<ReviewQuestion, String> answers = new EnumMap<>(ReviewQuestion.class);
-        for (ReviewQuestion q : ReviewQuestion.values()) {
+        for (ReviewQuestion q : ReviewQuestion.asked(false)) {
             answers.put(q, "Answer to " + q + " " + HOSTILE);
         }
         return reviewOpened().reviewWritten(new Review(ALICE, at(60), answers));

@@ -22,9 +22,10 @@ import static com.slack.api.model.block.composition.BlockCompositions.plainText;
 import static com.slack.api.model.block.element.BlockElements.plainTextInput;
 
 /**
- * The Write review modal: one required answer per {@link ReviewQuestion}, each block named by the question's
- * {@link ReviewQuestion#key()}, so an error can be shown next to the answer at fault. Slack enforces the
- * length in the form; the core checks it again on submit.
+ * The Write review modal: one required answer per {@link ReviewQuestion} asked about the grant (the kind question
+ * only where the request named a kind), each block named by the question's {@link ReviewQuestion#key()}, so an error
+ * can be shown next to the answer at fault. Slack enforces the length in the form; the core checks it again on
+ * submit.
  */
 final class ReviewForm {
     static final String CALLBACK = "bg_review_form";
@@ -49,7 +50,7 @@ final class ReviewForm {
         String what = forms.mrkdwn("reviewIntro", "id", g.id(), "target", g.target(), "role", g.role().orElse(""),
                 "duration", DurationText.format(g.duration()), "emergency", g.emergency());
         blocks.add(section(s -> s.text(markdownText(what))));
-        for (ReviewQuestion q : ReviewQuestion.values()) {
+        for (ReviewQuestion q : ReviewQuestion.askedAbout(g)) {
             if (q == ReviewQuestion.CONCERNS && !activity.isEmpty()) {
                 String summary = SlackText.fit(forms.mrkdwn("reviewActivity", "id", g.id(), "summary", activity),
                         SlackText.SECTION_LIMIT);

@@ -1,5 +1,6 @@
 package dev.breakglass.bot.slack.outbound;
 
+import dev.breakglass.bot.slack.render.EmergencyKinds;
 import dev.breakglass.bot.slack.render.HomeView;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.grant.Grant;
@@ -21,8 +22,8 @@ import java.util.Optional;
 @Factory
 class AppHomeFactory {
     @Singleton
-    HomeView homeView(Templates templates) {
-        HomeView view = new HomeView(templates);
+    HomeView homeView(Templates templates, EmergencyKinds kinds) {
+        HomeView view = new HomeView(templates, kinds);
         Grant sample = Grant.pending(new GrantId(1), new NewGrant("U0CHECK", "check", Optional.of("role"),
                 Duration.ofMinutes(30), "template check", Optional.of("INC-1"), 1, Instant.EPOCH));
         List<Grant> many = Collections.nCopies(HomeView.ITEMS_PER_SECTION + 1, sample);

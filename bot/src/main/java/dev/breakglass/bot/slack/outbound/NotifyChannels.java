@@ -9,6 +9,7 @@ import dev.breakglass.bot.events.EventConsumer;
 import dev.breakglass.bot.events.EventRoutes;
 import dev.breakglass.bot.events.JdbcEventOutbox;
 import dev.breakglass.bot.persistence.JdbcCardStore;
+import dev.breakglass.bot.slack.render.EmergencyKinds;
 import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.slack.render.ReplyText;
 import dev.breakglass.bot.slack.render.SlackText;
@@ -68,7 +69,7 @@ public class NotifyChannels implements EventConsumer {
     public static final List<String> ALERT_FLAGS = List.of("glassBroken", "revocationFailing", "revocationRecovered",
             "revocationResolved", "stepUpLockedOut");
     public static final List<String> ALERT_VARIABLES = List.of("id", "requester", "target", "role", "duration",
-            "link", "error", "attempts", "by", "note", "user", "until", "grant");
+            "kind", "incident", "incidentLink", "link", "error", "attempts", "by", "note", "user", "until", "grant");
     private static final int DETAIL_LIMIT = 200;
     private static final Duration LINK_RETRY = Duration.ofMillis(250);
 
@@ -82,10 +83,12 @@ public class NotifyChannels implements EventConsumer {
     private final Map<GrantId, String> permalinks = new ConcurrentHashMap<>();
 
     private final DeliveryMarks marks;
+    private final EmergencyKinds kinds;
 
     public NotifyChannels(MethodsClient slack, JdbcCardStore cards, GrantCard render, Templates templates,
-                          DeliveryMarks marks) {
+                          DeliveryMarks marks, EmergencyKinds kinds) {
         this.marks = marks;
+        this.kinds = kinds;
         this.slack = slack;
         this.cards = cards;
         this.render = render;
@@ -189,6 +192,7 @@ public class NotifyChannels implements EventConsumer {
         alert.put("target", g.target());
         alert.put("role", g.role().orElse(""));
         alert.put("duration", DurationText.format(g.duration()));
+        putKind(alert, g);
         alert.put("link", url);
         return switch (event) {
             case GrantEvent.GlassBroken e -> new Said(templates.say(ALERT, "glassBroken", alert), null);
@@ -283,9 +287,17 @@ public class NotifyChannels implements EventConsumer {
         d.put("target", g.target());
         d.put("role", g.role().orElse(""));
         d.put("duration", DurationText.format(g.duration()));
+        putKind(d, g);
         d.put("detail", SlackText.oneLine(l.detail(), DETAIL_LIMIT));
         d.put("link", url);
         return d;
+    }
+
+    /** The grant's emergency kind, incident and the incident's link ("" each where there is none). */
+    private void putKind(Map<String, Object> d, Grant g) {
+        d.put("kind", kinds.title(g));
+        d.put("incident", g.incident().orElse(""));
+        d.put("incidentLink", kinds.incidentLink(g));
     }
 
     /** A person as a mention; the bot as itself. */
@@ -298,8 +310,8 @@ public class NotifyChannels implements EventConsumer {
 
         private static Map<String, Object> sample() {
         Map<String, Object> d = new HashMap<>();
-        for (String k : List.of("emoji", "id", "what", "event", "requester", "target", "role", "duration", "detail",
-                "link")) {
+        for (String k : List.of("emoji", "id", "what", "event", "requester", "target", "role", "duration", "kind",
+                "incident", "incidentLink", "detail", "link")) {
             d.put(k, "x");
         }
         return d;

@@ -27,12 +27,14 @@ public final class Buttons {
             "breakGlass", "done", "signOff", "signOffHome", "resolve");
 
     private final Templates templates;
+    private final EmergencyKinds kinds;
 
-    public Buttons(Templates templates) {
+    public Buttons(Templates templates, EmergencyKinds kinds) {
         this.templates = templates;
+        this.kinds = kinds;
         List<String> sections = new java.util.ArrayList<>(LABELS);
         DIALOGS.forEach(d -> sections.addAll(List.of(d + "Title", d + "Text")));
-        templates.check(TEMPLATE, sections, GrantCard.data(Sample.GRANT, templates).keySet()); // a broken override stops the start
+        templates.check(TEMPLATE, sections, GrantCard.data(Sample.GRANT, templates, kinds).keySet()); // a broken override stops the start
     }
 
     /** A button naming {@code g} in its value, labelled by section {@code label}; {@code style} may be null. */
@@ -42,7 +44,7 @@ public final class Buttons {
 
     /** {@link #button} asking first, with the dialog of sections {@code <dialog>Title} and {@code <dialog>Text}. */
     public ButtonElement confirmed(String action, String label, String dialog, Grant g, String style) {
-        Map<String, Object> data = GrantCard.data(g, templates);
+        Map<String, Object> data = GrantCard.data(g, templates, kinds);
         return builder(action, label, g, style).confirm(ConfirmationDialogObject.builder()
                 .title(plainText(templates.sayPlain(TEMPLATE, dialog + "Title", data)))
                 .text(plainText(SlackText.fit(templates.sayPlain(TEMPLATE, dialog + "Text", data), DIALOG_TEXT_LIMIT)))

@@ -30,10 +30,12 @@ public final class CommandReplies {
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private final Templates templates;
+    private final EmergencyKinds kinds;
     private final ReplyText replies;
 
-    public CommandReplies(Templates templates) {
+    public CommandReplies(Templates templates, EmergencyKinds kinds) {
         this.templates = templates;
+        this.kinds = kinds;
         this.replies = new ReplyText(templates);
         templates.check(ANSWER, ANSWER_FLAGS, ANSWER_VARIABLES);
     }
@@ -103,13 +105,13 @@ public final class CommandReplies {
     public String list(List<Grant> grants) {
         // The first LIST_SHOWN, then a count: a reply stays readable (and within Slack's limits) however many.
         List<Grant> shown = grants.subList(0, Math.min(grants.size(), LIST_SHOWN));
-        return fit(templates.render("grant-list", Map.of("grants", shown.stream().map(g -> GrantCard.data(g, templates)).toList(),
+        return fit(templates.render("grant-list", Map.of("grants", shown.stream().map(g -> GrantCard.data(g, templates, kinds)).toList(),
                 "none", grants.isEmpty(), "more", grants.size() - shown.size(), "hasMore", grants.size() > shown.size())));
     }
 
     /** {@code /breakglass status <id>}: one grant in full. */
     public String status(Grant grant) {
-        return fit(templates.render("grant-status", GrantCard.data(grant, templates)));
+        return fit(templates.render("grant-status", GrantCard.data(grant, templates, kinds)));
     }
 
     /**

@@ -49,16 +49,18 @@ public final class GrantCard {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Templates templates;
+    private final EmergencyKinds kinds;
     private final Buttons buttons;
 
-    public GrantCard(Templates templates) {
+    public GrantCard(Templates templates, EmergencyKinds kinds) {
         this.templates = templates;
-        this.buttons = new Buttons(templates);
+        this.kinds = kinds;
+        this.buttons = new Buttons(templates, kinds);
     }
 
     /** The card: what was asked and where it stands, with Approve / Deny while it waits. */
     public List<LayoutBlock> card(Grant g) {
-        Map<String, Object> data = data(g, templates);
+        Map<String, Object> data = data(g, templates, kinds);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(header(h -> h.text(plainText(headerText(data)))));
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("request-card", data))))));
@@ -86,14 +88,14 @@ public final class GrantCard {
 
     /** Plain-text fallback of the card (notifications, screen readers). */
     public String cardText(Grant g) {
-        Map<String, Object> data = data(g, templates);
+        Map<String, Object> data = data(g, templates, kinds);
         data.put("header", headerText(data));
         return templates.sayPlain("fallback-text", "card", data);
     }
 
     /** A message to the requester about their grant, with the buttons that fit the moment. */
     public List<LayoutBlock> requesterUpdate(Grant g, String headline, String... buttonActions) {
-        Map<String, Object> data = data(g, templates);
+        Map<String, Object> data = data(g, templates, kinds);
         data.put("headline", headline);
         List<LayoutBlock> blocks = new ArrayList<>();
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("requester-update", data))))));
@@ -139,8 +141,11 @@ public final class GrantCard {
         return g.stepUpVerifiedBy(approver) ? " (step-up verified)" : "";
     }
 
-    /** The template variables of one grant (see templates/README.md); mentions are pre-rendered. */
-    static Map<String, Object> data(Grant g, Templates templates) {
+    /**
+     * The template variables of one grant (see templates/README.md); mentions are pre-rendered; {@code kinds} gives
+     * its emergency kind's title and incident link.
+     */
+    static Map<String, Object> data(Grant g, Templates templates, EmergencyKinds kinds) {
         Map<String, Object> d = new HashMap<>();
         d.put("id", g.id().toString());
         d.put("requester", ReplyText.mention(g.requester()));
@@ -148,6 +153,7 @@ public final class GrantCard {
         d.put("role", g.role().orElse(""));
         d.put("duration", DurationText.format(g.duration()));
         d.put("incident", g.incident().orElse(""));
+        kinds.addTo(d, g);
         d.put("requestedAt", TIME.format(g.requestedAt()));
         d.put("approvalsMissing", g.approvalsMissing());
         d.put("approvers", g.approvedBy().stream().map(a -> ReplyText.mention(a) + stepUpMark(g, a))

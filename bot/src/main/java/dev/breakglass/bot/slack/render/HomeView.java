@@ -46,11 +46,13 @@ public final class HomeView {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Templates templates;
+    private final EmergencyKinds kinds;
 
     private final Buttons buttons;
 
-    public HomeView(Templates templates) {
-        this.buttons = new Buttons(templates);
+    public HomeView(Templates templates, EmergencyKinds kinds) {
+        this.kinds = kinds;
+        this.buttons = new Buttons(templates, kinds);
         this.templates = templates;
     }
 
@@ -114,7 +116,7 @@ public final class HomeView {
         blocks.add(section(s -> s.text(markdownText(fit(templates.render("home-section",
                 Map.of(kind.flag, true, "none", grants.isEmpty())))))));
         for (Grant g : grants.subList(0, Math.min(grants.size(), ITEMS_PER_SECTION))) {
-            Map<String, Object> data = GrantCard.data(g, templates);
+            Map<String, Object> data = GrantCard.data(g, templates, kinds);
             data.put(kind.flag, true);
             data.put("timeLeft", g.expiresAt().map(end -> DurationText.format(roundedLeft(now, end))).orElse(""));
             data.put("why", shortened(g.justification()));

@@ -57,14 +57,16 @@ public final class PostMortemView {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private final Templates templates;
+    private final EmergencyKinds kinds;
     private final ReplyText replies;
 
     private final Buttons buttons;
 
-    public PostMortemView(Templates templates) {
+    public PostMortemView(Templates templates, EmergencyKinds kinds) {
         this.templates = templates;
+        this.kinds = kinds;
         this.replies = new ReplyText(templates);
-        this.buttons = new Buttons(templates);
+        this.buttons = new Buttons(templates, kinds);
         templates.check(TIMELINE, TIMELINE_SECTIONS, TIMELINE_VARIABLES); // a broken override stops the start
     }
 
@@ -105,7 +107,7 @@ public final class PostMortemView {
 
     /** Plain-text fallback of the opening message. */
     public String openingText(Grant g) {
-        return templates.sayPlain("fallback-text", "postMortem", GrantCard.data(g, templates));
+        return templates.sayPlain("fallback-text", "postMortem", GrantCard.data(g, templates, kinds));
     }
 
     /**
@@ -134,7 +136,7 @@ public final class PostMortemView {
      */
     /** Plain-text fallback of the written review's reply. */
     public String reviewFallback(Grant g) {
-        return templates.sayPlain("fallback-text", "review", GrantCard.data(g, templates));
+        return templates.sayPlain("fallback-text", "review", GrantCard.data(g, templates, kinds));
     }
 
     /** The short reply in the thread once the review is signed off by {@code by}. */
@@ -157,7 +159,7 @@ public final class PostMortemView {
 
     /** The variables of post-mortem.mustache (see templates/README.md). */
     Map<String, Object> data(Grant g, List<AuditEntry> entries, Context context) {
-        Map<String, Object> d = GrantCard.data(g, templates);
+        Map<String, Object> d = GrantCard.data(g, templates, kinds);
         Instant day = g.requestedAt();
         d.put("date", DAY.format(day));
         d.put("justification", SlackText.quote(g.justification()));
@@ -176,8 +178,9 @@ public final class PostMortemView {
         int extensions = (int) entries.stream().filter(e -> e.type().equals("Extended")).count();
         d.put("extensions", extensions == 0 ? "" : extensions); // 0 would count as true in a section
         List<Map<String, Object>> questions = new ArrayList<>();
-        for (ReviewQuestion q : ReviewQuestion.values()) {
-            questions.add(Map.of("number", q.ordinal() + 1, "text", replies.mrkdwn(q.text())));
+        List<ReviewQuestion> asked = ReviewQuestion.askedAbout(g);
+        for (int i = 0; i < asked.size(); i++) {
+            questions.add(Map.of("number", i + 1, "text", replies.mrkdwn(asked.get(i).text())));
         }
         d.put("questions", questions);
         d.put("required", context.required());

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Work after the acknowledgement: off the caller's thread, and a failure still reaches the person clearly. */
 class AfterAckTest {
-    private final AfterAck later = new AfterAck(new CommandReplies(new Templates(Optional.empty(), List.of())));
+    private final AfterAck later = new AfterAck(new CommandReplies(new Templates(Optional.empty(), List.of()), dev.breakglass.bot.slack.render.EmergencyKinds.NONE));
     private final BlockingQueue<String> answers = new ArrayBlockingQueue<>(AfterAck.THREADS + AfterAck.QUEUED + 10);
 
     @AfterEach

@@ -1,6 +1,7 @@
 package dev.breakglass.bot.slack.inbound;
 
 import dev.breakglass.bot.slack.render.CommandReplies;
+import dev.breakglass.bot.slack.render.EmergencyKinds;
 import dev.breakglass.bot.slack.render.Templates;
 import dev.breakglass.bot.testing.Golden;
 import dev.breakglass.bot.testing.SampleGrants;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  * switch): help, parse errors, list, status, audit, and the refusals and failures of the handlers.
  */
 class CommandRepliesGoldenTest {
-    private final CommandReplies replies = new CommandReplies(new Templates(Optional.empty(), CommandReplies.TEMPLATES));
+    private final CommandReplies replies = new CommandReplies(new Templates(Optional.empty(), CommandReplies.TEMPLATES), EmergencyKinds.NONE);
     private final CommandParser parser = new CommandParser(JustificationRules.DEFAULT);
 
     @Test

@@ -34,7 +34,7 @@ class OutboundWordsGoldenTest {
     private static final String LINK = "https://example.slack.com/archives/C0APPROVALS/p1700000000000100";
 
     private final Templates templates = new Templates(Optional.empty(), List.of());
-    private final GrantCard card = new GrantCard(templates);
+    private final GrantCard card = new GrantCard(templates, SampleGrants.KINDS);
     private final Policy policy = TestDatabase.policyNotifying(List.of());
 
     @Test
@@ -42,6 +42,8 @@ class OutboundWordsGoldenTest {
         Golden.Cases cases = new Golden.Cases();
         SampleGrants.everyState().forEach((name, g) -> cases.add(name, card.cardText(g) + "\n"
                 + BlocksText.of(card.card(g))));
+        cases.add("pending, for an emergency kind with an incident link", card.cardText(SampleGrants.pendingOutage())
+                + "\n" + BlocksText.of(card.card(SampleGrants.pendingOutage())));
         cases.assertMatches("card.txt");
     }
 
@@ -73,7 +75,7 @@ class OutboundWordsGoldenTest {
     @Test
     void theNotifyMessageOfEachEvent() throws IOException {
         Golden.Cases cases = new Golden.Cases();
-        NotifyChannels channels = new NotifyChannels(null, null, card, templates, null);
+        NotifyChannels channels = new NotifyChannels(null, null, card, templates, null, SampleGrants.KINDS);
         int n = 0;
         for (GrantEvent e : SampleGrants.everyEvent()) {
             Optional<NotifyTarget.Event> kind = NotifyTarget.Event.of(e);
@@ -85,6 +87,10 @@ class OutboundWordsGoldenTest {
             NotifyChannels.Said said = channels.said(e, kind.get(), LINK);
             cases.add(name, said.text() + (said.blocks() == null ? "" : "\n" + BlocksText.of(said.blocks())));
         }
+        GrantEvent outage = new GrantEvent.Requested(SampleGrants.pendingOutage(),
+                dev.breakglass.event.Actor.person(SampleGrants.ALICE));
+        cases.add("Requested, for an emergency kind with an incident link",
+                channels.said(outage, NotifyTarget.Event.of(outage).orElseThrow(), LINK).text());
         GrantEvent approved = new GrantEvent.Approved(SampleGrants.approved(), SampleGrants.CAROL);
         cases.add("Approved, no card link", channels.said(approved, NotifyTarget.Event.of(approved).orElseThrow(), "")
                 .text());
@@ -96,8 +102,8 @@ class OutboundWordsGoldenTest {
 
     @Test
     void theButtonsOfTheHomeTabAndThePostMortem() throws IOException {
-        HomeView home = new HomeView(templates);
-        PostMortemView postMortem = new PostMortemView(templates);
+        HomeView home = new HomeView(templates, SampleGrants.KINDS);
+        PostMortemView postMortem = new PostMortemView(templates, SampleGrants.KINDS);
         PostMortemView.Context context = new PostMortemView.Context(true, Duration.ofHours(24), dev.breakglass.grant.Reply.named("permission.signersOf", "target", "orders-db", "approvers", false));
         new Golden.Cases()
                 .add("home", BlocksText.of(home.blocks(SampleGrants.BOB, new HomeView.Sections(
@@ -117,7 +123,7 @@ class OutboundWordsGoldenTest {
         assertEquals(1234, checkpoint.seq());
         new Golden.Cases()
                 .add("audit checkpoint", witness.text(checkpoint))
-                .add("review signed off", new PostMortemView(templates).signedOffNote(SampleGrants.reviewed(),
+                .add("review signed off", new PostMortemView(templates, SampleGrants.KINDS).signedOffNote(SampleGrants.reviewed(),
                         SampleGrants.SECURITY))
                 .assertMatches("alerts.txt");
     }

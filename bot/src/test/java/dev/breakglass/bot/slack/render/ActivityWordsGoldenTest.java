@@ -71,8 +71,8 @@ class ActivityWordsGoldenTest {
     void theReviewSurfaces() throws IOException {
         Templates templates = new Templates(Optional.empty(), List.of());
         ActivitySummary summary = ActivitySummary.of(reviewed());
-        PostMortemView postMortem = new PostMortemView(templates);
-        HomeView home = new HomeView(templates);
+        PostMortemView postMortem = new PostMortemView(templates, dev.breakglass.bot.slack.render.EmergencyKinds.NONE);
+        HomeView home = new HomeView(templates, dev.breakglass.bot.slack.render.EmergencyKinds.NONE);
         Grant ended = SampleGrants.reviewOpened();
         new Golden.Cases()
                 .add("summary", view.summary(summary))

@@ -53,7 +53,7 @@ class PostMortemViewTest {
     private final dev.breakglass.bot.config.AuditKey key = dev.breakglass.bot.config.AuditKey.random();
     private final JdbcAuditLog log = new JdbcAuditLog(db.dataSource(), key);
     private final AuditRecorder recorder = new AuditRecorder(log, clock, key);
-    private final PostMortemView view = new PostMortemView(new Templates(Optional.empty(), PostMortemView.TEMPLATES));
+    private final PostMortemView view = new PostMortemView(new Templates(Optional.empty(), PostMortemView.TEMPLATES), EmergencyKinds.NONE);
 
     @AfterEach
     void close() {
@@ -191,7 +191,7 @@ class PostMortemViewTest {
     @Test
     void anOverrideInTheTemplatesFolderIsUsed(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("post-mortem.mustache"), "PM {{id}} by {{{requester}}}: {{#timeline}}[{{at}}]{{/timeline}}");
-        PostMortemView custom = new PostMortemView(new Templates(Optional.of(dir), PostMortemView.TEMPLATES));
+        PostMortemView custom = new PostMortemView(new Templates(Optional.of(dir), PostMortemView.TEMPLATES), EmergencyKinds.NONE);
         Grant g = expiredLifecycle();
         assertEquals("PM BG-42 by <@U0ALICE>: [09:58:12][09:59:24][09:59:27][10:24:27][10:25:12][10:26:12][10:44:28]",
                 custom.text(g, log.forGrant(42), CONTEXT));

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
  */
 class ProblemWordsGoldenTest {
     private static final String WHY = "investigating failed payments INC-123";
-    private final CommandReplies replies = new CommandReplies(new Templates(Optional.empty(), CommandReplies.TEMPLATES));
+    private final CommandReplies replies = new CommandReplies(new Templates(Optional.empty(), CommandReplies.TEMPLATES), EmergencyKinds.NONE);
     private final ReplyText words = new ReplyText(new Templates(Optional.empty(), ReplyText.TEMPLATES));
     private final CommandParser parser = new CommandParser(JustificationRules.DEFAULT);
 
