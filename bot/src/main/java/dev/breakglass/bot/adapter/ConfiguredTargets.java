@@ -56,8 +56,11 @@ public class ConfiguredTargets implements TargetRegistry {
             try {
                 TargetAdapter adapter = factory.create(target.name(), target.settings());
                 TargetBulkhead bulkhead = new TargetBulkhead(target.name(), limits);
+                TargetBulkhead reads = new TargetBulkhead(target.name() + "-activity", limits.forActivity());
                 bulkheads.add(bulkhead);
-                made.put(target.name(), new MeteredTarget(target.name(), adapter, bulkhead, audit, metrics, clock));
+                bulkheads.add(reads);
+                made.put(target.name(), new MeteredTarget(target.name(), adapter, bulkhead, reads, audit, metrics,
+                        clock));
             } catch (IllegalArgumentException e) {
                 throw policy.settingProblem(target.name(), target.adapter(), e);
             }

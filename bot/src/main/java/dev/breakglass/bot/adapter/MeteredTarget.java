@@ -46,15 +46,22 @@ public final class MeteredTarget implements TargetAdapter {
     private final String target;
     private final TargetAdapter adapter;
     private final TargetBulkhead bulkhead;
+    private final TargetBulkhead reads;
     private final JdbcAuditLog audit;
     private final MeterRegistry metrics;
     private final Clock clock;
 
-    MeteredTarget(String target, TargetAdapter adapter, TargetBulkhead bulkhead, JdbcAuditLog audit,
-                  MeterRegistry metrics, Clock clock) {
+    /**
+     * @param bulkhead the target's threads for the calls that give and take access
+     * @param reads    the target's own threads for reading its activity, apart from {@code bulkhead} so that slow or
+     *                 hanging log reads never delay a revocation
+     */
+    MeteredTarget(String target, TargetAdapter adapter, TargetBulkhead bulkhead, TargetBulkhead reads,
+                  JdbcAuditLog audit, MeterRegistry metrics, Clock clock) {
         this.target = target;
         this.adapter = adapter;
         this.bulkhead = bulkhead;
+        this.reads = reads;
         this.audit = audit;
         this.metrics = metrics;
         this.clock = clock;
@@ -93,12 +100,24 @@ public final class MeteredTarget implements TargetAdapter {
     }
 
     /**
-     * The adapter's own source, passed through unmeasured: the bot polls it every few seconds while a grant is
-     * active, and an audit entry per poll would bury the grant's real steps; what it reads is audited as activity.
+     * The adapter's own source, each read on the target's activity threads with the call deadline (past it, a
+     * {@link dev.breakglass.port.TargetTimeoutException}: the poll keeps its position and reads again later), but not
+     * audited or timed: the bot polls every few seconds while a grant is active, and an entry per poll would bury the
+     * grant's real steps; what it reads is audited as activity.
      */
     @Override
     public java.util.Optional<dev.breakglass.port.ActivitySource> activity() {
-        return adapter.activity();
+        return adapter.activity().map(source -> new dev.breakglass.port.ActivitySource() {
+            @Override
+            public dev.breakglass.activity.Completeness completeness() {
+                return source.completeness();
+            }
+
+            @Override
+            public Page read(Provisioned provisioned, java.util.Optional<String> position) throws TargetException {
+                return reads.call("activity read", () -> source.read(provisioned, position));
+            }
+        });
     }
 
     /** Audited with the grant's current request; the new end is in the grant's own events, not here. */

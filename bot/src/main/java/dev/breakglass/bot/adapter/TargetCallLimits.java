@@ -23,6 +23,8 @@ public record TargetCallLimits(int concurrency, Duration callTimeout) {
     /** Adapter calls one revocation may make. */
     public static final int CALLS_PER_REVOCATION = 4;
     static final int MAX_CONCURRENCY = 64;
+    /** Activity reads at once per target: polls are short, and a slow log must not take more threads than this. */
+    static final int ACTIVITY_READS = 2;
 
     @jakarta.inject.Inject
     public TargetCallLimits(@Value("${breakglass.targets.concurrency:4}") int concurrency,
@@ -49,5 +51,13 @@ public record TargetCallLimits(int concurrency, Duration callTimeout) {
                     + (callTimeout == null ? "missing" : DurationText.format(callTimeout))
                     + "; give at least 1s, e.g. 30s");
         }
+    }
+
+    /**
+     * The limits of a target's activity reads: their own {@value #ACTIVITY_READS} threads (fewer when the target
+     * allows fewer calls) with the same deadline, apart from the calls that give and take access.
+     */
+    public TargetCallLimits forActivity() {
+        return new TargetCallLimits(Math.min(ACTIVITY_READS, concurrency), callTimeout);
     }
 }
