@@ -149,7 +149,7 @@ class EmergencyKindFlowTest {
     void theCardTheNotifyLinesAndTheKindsOwnChannelShowTheKindAndTheLinkedIncident() {
         bot.deliver().appHomeOpened(BOB);
         GrantId id = flow.request(ALICE, "orders-db 30m kind:outage incident:INC-7 " + WHY);
-        String linked = "<https://incidents.example/INC-7|*INC-7*>";
+        String linked = "*<https://incidents.example/INC-7|INC-7>*";
         String card = flow.card(id).blocks().toString();
         assertTrue(card.contains("for *30m* · emergency: *Production outage* · incident " + linked), card);
         String audit = say(ALICE, "audit " + id);
@@ -181,7 +181,7 @@ class EmergencyKindFlowTest {
         RunningBot.await(Workflow.WAIT, () -> flow.threadText(id).contains("Post-mortem of " + id)
                 && flow.threadText(id).contains(question), () -> "thread: " + flow.threadText(id));
         String thread = flow.threadText(id);
-        assertTrue(thread.contains("emergency: *Production outage* · incident <https://incidents.example/INC-8|*INC-8*>"),
+        assertTrue(thread.contains("emergency: *Production outage* · incident *<https://incidents.example/INC-8|INC-8>*"),
                 thread);
 
         say(ALICE, "review " + id);

@@ -217,6 +217,7 @@ class SandboxConsoleBrowserTest {
         alice.fill("Was the duration right?", "Yes.");
         alice.fill("Could a normal access request have served?", "No, nobody could approve one at night.");
         alice.fill("Any policy violations", "None.");
+        alice.fill("Was it the right kind of emergency", "Yes: customers could not order, a production outage.");
         alice.shot("13-review-form");
         alice.submitModal();
         alice.await("the form to close", () -> !alice.modalOpen());
