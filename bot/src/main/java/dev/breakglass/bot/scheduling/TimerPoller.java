@@ -1,5 +1,6 @@
 package dev.breakglass.bot.scheduling;
 
+import dev.breakglass.grant.RevocationTimings;
 import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -54,10 +55,10 @@ public class TimerPoller {
     @Inject
     public TimerPoller(JdbcTimerStore store, Provider<GrantDueHandler> handler, GrantWork work,
                        @Value("${breakglass.timers.poll:250ms}") Duration poll,
-                       @Value("${breakglass.timers.lease:${breakglass.revocation.lease:2m}}") Duration lease,
+                       @Value("${breakglass.timers.lease:0s}") Duration lease, RevocationTimings revocation,
                        @Value("${breakglass.timers.batch:" + DEFAULT_BATCH + "}") int batch,
                        @Value("${breakglass.instance-id:}") String instanceId) {
-        this(store, handler, work, poll, lease, batch,
+        this(store, handler, work, poll, lease.isZero() ? revocation.lease() : lease, batch,
                 instanceId.isBlank() ? "bot-" + UUID.randomUUID() : instanceId, Clock.systemUTC());
     }
 
