@@ -28,7 +28,8 @@ import java.util.UUID;
  * <p>Edge cases: it claims no more timers than {@link GrantWork} has free slots, and gives back any that could not
  * start, so a full pool delays timers without losing one. A claim lasts {@code breakglass.timers.lease} (default
  * the revocation lease, 2 min: the use cases finish or hand over within it); the timers of a process that died are
- * claimed again by any replica once it passed. A use case interrupted by shutdown gives its timer back instead of
+ * claimed again by any replica once it passed, or at once when it starts again under the same
+ * {@code breakglass.instance-id}. A use case interrupted by shutdown gives its timer back instead of
  * deleting it, so the next start runs it again. A database error is logged and the next poll tries again.
  */
 @Singleton
@@ -82,6 +83,15 @@ public class TimerPoller {
     public synchronized void start() {
         if (running) {
             return;
+        }
+        try {
+            int back = store.releaseAll(owner);
+            if (back > 0) {
+                LOG.info("Took back {} timer(s) {} held when it stopped; running them again", back, owner);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not take back the timers {} held ({}); they run again after their lease", owner,
+                    e.toString());
         }
         running = true;
         thread = new Thread(this::loop, "breakglass-timers");

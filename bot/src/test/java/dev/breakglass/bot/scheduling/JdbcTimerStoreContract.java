@@ -85,6 +85,17 @@ abstract class JdbcTimerStoreContract {
     }
 
     @Test
+    void aReplicaStartingAgainUnderItsIdTakesBackWhatItHeld() {
+        store.put(BG7, Due.EXPIRE, now);
+        store.put(BG7, Due.WARN, now);
+        store.claim("bot-1", now, LEASE, 1);
+        store.claim("bot-2", now, LEASE, 1);
+
+        assertEquals(1, store.releaseAll("bot-1"));
+        assertEquals(1, store.claim("bot-1", now, LEASE, 10).size(), "bot-2's claim still holds");
+    }
+
+    @Test
     void aTimerScheduledAgainWhileItRunsSurvivesTheFinishAndCanBeClaimed() {
         store.put(BG7, Due.REVIEW, now);
         DueTimer running = store.claim("a", now, LEASE, 10).getFirst();
