@@ -4,7 +4,8 @@ import dev.breakglass.bot.testing.TestDatabase;
 import dev.breakglass.grant.GrantId;
 import dev.breakglass.port.GrantScheduler.Due;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,12 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Quartz was running when its process died is due now, the sweeper's job stays, and a second start moves nothing.
  */
 class QuartzTimersMoveTest {
-    private final TestDatabase db = TestDatabase.h2();
-    private final JdbcTimerStore timers = new JdbcTimerStore(db.dataSource());
+    private TestDatabase db;
+    private JdbcTimerStore timers;
 
     @AfterEach
     void tearDown() {
-        db.close();
+        if (db != null) {
+            db.close();
+        }
     }
 
     private void quartzJob(String group, String name, String jobClass, long nextFire) {
@@ -42,8 +45,11 @@ class QuartzTimersMoveTest {
                         + "', 0, 0, 0)");
     }
 
-    @Test
-    void grantTimersStoredAsQuartzJobsBecomeRowsWithTheirDueTimes() {
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void grantTimersStoredAsQuartzJobsBecomeRowsWithTheirDueTimes(String database) {
+        db = "h2".equals(database) ? TestDatabase.h2() : TestDatabase.postgres();
+        timers = new JdbcTimerStore(db.dataSource());
         long expireAt = Instant.parse("2030-01-01T10:00:00Z").toEpochMilli();
         quartzJob("grants", "BG-7-expire", "dev.breakglass.bot.scheduling.GrantDueJob", expireAt);
         quartzJob("grants", "BG-7-pending_timeout", "dev.breakglass.bot.scheduling.GrantDueJob", 1_000);
