@@ -18,7 +18,8 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * The Quartz scheduler, on the JDBC job store over the application's own connection pool. Its tables come
+ * The Quartz scheduler (the sweeper and the activity poll; grant timers are {@link TimerPoller}'s), on the JDBC job
+ * store over the application's own connection pool. Its tables come
  * from Flyway (V2), so Quartz never creates or drops anything itself.
  *
  * <p>The instance id is {@code BREAKGLASS_INSTANCE_ID} when set (give each replica a stable one), else generated.
@@ -55,11 +56,10 @@ public class QuartzFactory {
         p.setProperty("org.quartz.jobStore.tablePrefix", "QRTZ_");
         // Job data as strings only: nothing Java-serialized in the database.
         p.setProperty("org.quartz.jobStore.useProperties", "true");
-        // A timer up to a minute late is taken in its turn like any due one. Quartz hands a timer later than this to
-        // its misfire handler instead, 20 at a time and outside the normal acquisition: with hundreds of timers due
-        // at once (LoadAndChaosIT) a 5 s threshold made the backlog feed itself and grants waited minutes to be
-        // provisioned, and the sweeper (itself a timer) skipped its runs. A misfire still fires now (grant timers) or
-        // at the next interval (the sweeper), as before.
+        // A job up to a minute late is taken in its turn like any due one. Quartz hands a trigger later than this to
+        // its misfire handler instead, 20 at a time and outside the normal acquisition: when grant timers were Quartz
+        // jobs, hundreds due at once (LoadAndChaosIT) with a 5 s threshold made the backlog feed itself, and the
+        // sweeper skipped its runs. A misfired sweep or activity poll runs at the next interval.
         p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(MISFIRE_THRESHOLD.toMillis()));
         // Always clustered, with row locks in the database: two bot processes on one database then share the
         // timers and each fires exactly once. Costs one check-in row update every few seconds.

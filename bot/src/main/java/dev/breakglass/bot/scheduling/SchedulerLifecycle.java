@@ -21,8 +21,9 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Starts Quartz when the application has started and stops it on shutdown, waiting for running jobs so an
- * in-flight revocation finishes (anything not started stays in the database for the next start).
+ * Starts Quartz (the sweeper and the activity poll) and the grant {@link TimerPoller} when the application has
+ * started, and stops them on shutdown: the poller first (no new timers claimed), then Quartz, waiting for running
+ * jobs so an in-flight revocation finishes (anything not started stays in the database for the next start).
  */
 @Singleton
 public class SchedulerLifecycle {
@@ -31,13 +32,17 @@ public class SchedulerLifecycle {
     private static final JobKey ACTIVITY = new JobKey("activity", "maintenance");
 
     private final Scheduler scheduler;
+    private final TimerPoller timers;
+    private final QuartzTimersMove move;
     private final Duration sweepEvery;
     private final Duration activityEvery;
 
-    public SchedulerLifecycle(Scheduler scheduler,
+    public SchedulerLifecycle(Scheduler scheduler, TimerPoller timers, QuartzTimersMove move,
                               @Value("${breakglass.sweep-interval:15s}") Duration sweepEvery,
                               @Value("${breakglass.activity.poll-interval:3s}") Duration activityEvery) {
         this.scheduler = scheduler;
+        this.timers = timers;
+        this.move = move;
         this.sweepEvery = sweepEvery;
         this.activityEvery = activityEvery;
     }
@@ -46,9 +51,12 @@ public class SchedulerLifecycle {
     void onStartup(StartupEvent event) throws SchedulerException {
         // One sweeper and one activity poll for the whole cluster, stored like every other job; each start
         // refreshes their intervals.
+        // Before Quartz starts: grant timers an older release stored as Quartz jobs become rows.
+        move.run();
         repeat(SweepJob.class, SWEEP, sweepEvery);
         repeat(ActivityJob.class, ACTIVITY, activityEvery);
         scheduler.start();
+        timers.start();
         LOG.info("Scheduler started (JDBC job store, clustered); sweeping every {} s, reading activity every {} ms",
                 sweepEvery.toSeconds(), activityEvery.toMillis());
     }
@@ -65,10 +73,10 @@ public class SchedulerLifecycle {
         scheduler.scheduleJob(detail, Set.of(every), true);
     }
 
-    /** True when jobs can run. */
+    /** True when jobs and grant timers can run. */
     public boolean running() {
         try {
-            return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
+            return timers.running() && scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
         } catch (SchedulerException e) {
             return false;
         }
@@ -76,6 +84,7 @@ public class SchedulerLifecycle {
 
     @PreDestroy
     void stop() throws SchedulerException {
+        timers.stop();
         if (!scheduler.isShutdown()) {
             scheduler.shutdown(true);
         }

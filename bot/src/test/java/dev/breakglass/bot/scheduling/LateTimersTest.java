@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A timer that is late (its due time passed while the scheduler was busy or away) is taken in its turn with its own
+ * A Quartz job (the sweeper, the activity poll) that is late (its due time passed while the scheduler was busy or away) is taken in its turn with its own
  * due time, as long as it is less than {@link QuartzFactory#MISFIRE_THRESHOLD} late: not handed to Quartz's misfire
  * handler, which re-times timers 20 at a time and made a backlog of hundreds of due timers (LoadAndChaosIT) grow
  * instead of shrink. With the former 5 s threshold this timer, 20 s late, fired as a misfire, re-timed to "now".
@@ -54,7 +54,7 @@ class LateTimersTest {
             }
         }, KeyMatcher.keyEquals(key));
         Date due = new Date(System.currentTimeMillis() - 20_000);
-        // The sweeper's job (harmless to run once more), due 20 s ago, with the grant timers' misfire instruction.
+        // The sweeper's job (harmless to run once more), due 20 s ago, with a fire-now misfire instruction.
         scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(new JobKey("sweep", "maintenance"))
                 .startAt(due).withSchedule(SimpleScheduleBuilder.simpleSchedule()
                         .withMisfireHandlingInstructionFireNow()).build());

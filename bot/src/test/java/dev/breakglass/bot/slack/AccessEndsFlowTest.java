@@ -56,7 +56,7 @@ class AccessEndsFlowTest {
         return id;
     }
 
-    /** Fires a stored timer now, as Quartz does when it comes due. */
+    /** Fires a stored timer now, as the poller does when it comes due. */
     private void fire(GrantId id, String due) {
         flow.fire(id, due);
     }

@@ -11,9 +11,6 @@ import dev.breakglass.grant.GrantId;
 import dev.breakglass.grant.GrantState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.quartz.JobKey;
-import org.quartz.Scheduler;
-import org.quartz.SchedulerException;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What happens when nobody decides: the pending timeout and the emergency break glass, with the bot's clock
- * moved forward and the stored Quartz timers fired on the spot (the same job Quartz runs when they come due).
+ * moved forward and the stored timers fired on the spot (the same handler the poller runs when they come due).
  */
 class TimedFlowTest {
     private static final String WHY = "checkout is failing for every customer, need admin";
@@ -38,12 +35,9 @@ class TimedFlowTest {
     private RunningBot bot;
     private Workflow flow;
 
-    /** Fires the stored timer of {@code id} now, as Quartz does when it comes due. */
-    private void fire(GrantId id, String due) throws SchedulerException {
-        Scheduler scheduler = bot.bean(Scheduler.class);
-        JobKey key = new JobKey(id + "-" + due, "grants");
-        assertTrue(scheduler.checkExists(key), "no stored timer " + key);
-        scheduler.triggerJob(key);
+    /** Fires the stored timer of {@code id} now, as the poller does when it comes due. */
+    private void fire(GrantId id, String due) {
+        flow.fire(id, due);
     }
 
     @Test

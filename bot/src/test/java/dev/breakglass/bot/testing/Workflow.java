@@ -218,27 +218,22 @@ public final class Workflow {
         }
     }
 
-    /** Waits until the grant's stored Quartz timer {@code due} ({@code expire}, {@code warn}, {@code review}…) exists. */
+    /** Waits until the grant's stored timer {@code due} ({@code expire}, {@code warn}, {@code review}…) exists. */
     public void awaitTimer(GrantId id, String due) {
-        org.quartz.Scheduler scheduler = bot.bean(org.quartz.Scheduler.class);
-        org.quartz.JobKey key = new org.quartz.JobKey(id + "-" + due, "grants");
-        RunningBot.await(WAIT, () -> {
-            try {
-                return scheduler.checkExists(key);
-            } catch (org.quartz.SchedulerException e) {
-                return false;
-            }
-        }, () -> "no stored timer " + key);
+        var timers = bot.bean(dev.breakglass.bot.scheduling.JdbcTimerStore.class);
+        var kind = dev.breakglass.port.GrantScheduler.Due.valueOf(due.toUpperCase(java.util.Locale.ROOT));
+        RunningBot.await(WAIT, () -> timers.find(id, kind).isPresent(), () -> "no stored timer " + due + " of " + id);
     }
 
-    /** Fires the grant's stored timer {@code due} now, as Quartz does when it comes due (the same job). */
+    /**
+     * Fires the grant's stored timer {@code due} now, as the poller does when it comes due (the same handler, on the
+     * same pool), and returns at once. The stored timer stays, as it would until its own time.
+     */
     public void fire(GrantId id, String due) {
         awaitTimer(id, due);
-        try {
-            bot.bean(org.quartz.Scheduler.class).triggerJob(new org.quartz.JobKey(id + "-" + due, "grants"));
-        } catch (org.quartz.SchedulerException e) {
-            throw new AssertionError("could not fire " + due + " of " + id, e);
-        }
+        var kind = dev.breakglass.port.GrantScheduler.Due.valueOf(due.toUpperCase(java.util.Locale.ROOT));
+        var handler = bot.bean(dev.breakglass.bot.scheduling.GrantDueHandler.class);
+        bot.bean(dev.breakglass.bot.scheduling.GrantWork.class).execute(() -> handler.handle(id, kind));
     }
 
     private List<String> responses(String user) {
