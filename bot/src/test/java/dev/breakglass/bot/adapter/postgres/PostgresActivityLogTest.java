@@ -101,7 +101,10 @@ class PostgresActivityLogTest {
         }
         assertTrue(first.position().startsWith("log:"), first.position());
 
-        // The server moves to a new file; a new reader (the bot restarted) resumes from the stored position.
+        // The server moves to a new file; a new reader (the bot restarted) resumes from the stored position. The
+        // default log_filename names files to the second: rotating within the second the file was opened reopens
+        // the same file, so wait for the next second first (a fast machine got here within it).
+        Thread.sleep(1100);
         cluster.sql("SELECT pg_rotate_logfile()");
         try (Connection c = cluster.login(role, secret); Statement s = c.createStatement()) {
             s.execute("SELECT 'after rotation'");
