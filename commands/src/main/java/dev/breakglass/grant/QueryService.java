@@ -1,5 +1,6 @@
 package dev.breakglass.grant;
 
+import dev.breakglass.policy.EmergencyKind;
 import dev.breakglass.policy.Permissions;
 import dev.breakglass.policy.TargetPolicy;
 import dev.breakglass.port.AuditLog;
@@ -57,7 +58,7 @@ public final class QueryService {
      * The emergency kinds {@code user} may name on at least one target they may request, in policy order; empty when
      * the policy defines none.
      */
-    public List<dev.breakglass.policy.EmergencyKind> invocableKinds(String user) {
+    public List<EmergencyKind> invocableKinds(String user) {
         return permissions.invocableKinds(user);
     }
 

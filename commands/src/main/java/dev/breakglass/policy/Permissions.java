@@ -7,6 +7,8 @@ import dev.breakglass.port.PeopleDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static dev.breakglass.grant.Reply.person;
 
@@ -139,8 +141,8 @@ public final class Permissions {
 
     /** The emergency kinds {@code user} may name on at least one target they may request, in policy order. */
     public List<EmergencyKind> invocableKinds(String user) {
-        java.util.Set<EmergencyKind> mine = requestableTargets(user).stream()
-                .flatMap(t -> invocableKinds(t, user).stream()).collect(java.util.stream.Collectors.toSet());
+        Set<EmergencyKind> mine = requestableTargets(user).stream()
+                .flatMap(t -> invocableKinds(t, user).stream()).collect(Collectors.toSet());
         return policy.emergencies().stream().filter(mine::contains).toList();
     }
 
