@@ -61,8 +61,17 @@ public class SchedulerLifecycle {
                 sweepEvery.toSeconds(), activityEvery.toMillis());
     }
 
-    /** Schedules {@code job} every {@code interval}, replacing what was stored. */
+    /**
+     * Schedules {@code job} every {@code interval}, replacing what was stored unless it already repeats at that
+     * interval. Not replaced needlessly: replacing the trigger while another replica runs the job clears Quartz's
+     * block on a second run, and the activity poll must run one at a time in the cluster.
+     */
     private void repeat(Class<? extends org.quartz.Job> job, JobKey key, Duration interval) throws SchedulerException {
+        Trigger stored = scheduler.getTrigger(new org.quartz.TriggerKey(key.getName(), key.getGroup()));
+        if (stored instanceof org.quartz.SimpleTrigger simple && simple.getRepeatInterval() == interval.toMillis()
+                && scheduler.checkExists(key)) {
+            return;
+        }
         JobDetail detail = JobBuilder.newJob(job).withIdentity(key).storeDurably().build();
         Trigger every = TriggerBuilder.newTrigger().withIdentity(key.getName(), key.getGroup())
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule()
