@@ -41,6 +41,15 @@ public interface EventConsumer {
         return false;
     }
 
+    /**
+     * Whether a person waits on this consumer's deliveries to act (the approval card, the requester's messages): its
+     * lanes are drained by workers of their own, so they never queue behind the audit, notify, Home and metrics
+     * lanes of every other grant when the relay is behind.
+     */
+    default boolean waitedOn() {
+        return false;
+    }
+
     /** After the delivery's transaction committed: for work that must see it (an audit checkpoint). Must not throw. */
     default void delivered(Delivery delivery) {
     }

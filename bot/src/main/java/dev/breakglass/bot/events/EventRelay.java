@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Delivers the outbox: a poller finds lanes with due deliveries ({@link JdbcEventOutbox#dueLanes}) right after any
  * local change commits, and every {@code breakglass.events.poll} (default 1 s) for what other replicas stored and
- * for retries; a small pool drains the lanes, each lane on one thread at a time, delivery by delivery in order.
+ * for retries; two small pools drain the lanes, each lane on one thread at a time, delivery by delivery in order.
+ * The lanes of consumers a person waits on ({@link EventConsumer#waitedOn()}: the approval card, the requester's
+ * messages) have their own {@code breakglass.events.workers} threads, and every other lane (audit, notify, Home,
+ * metrics) as many again: when the relay is behind, a new request's card does not queue behind the backlog of
+ * every other grant's audit entries and notify lines (docs/benchmarks.md, "The relay").
  *
  * <p>Edge cases: at start it refuses to run without a consumer for every route name ({@link EventRoutes#CONSUMERS}),
  * so no delivery can wait for a consumer that does not exist. {@code breakglass.events.hold}
@@ -37,7 +41,10 @@ public class EventRelay implements AutoCloseable {
     private final JdbcEventOutbox outbox;
     private final Map<String, EventConsumer> consumers = new HashMap<>();
     private final Duration poll;
-    private final ExecutorService workers;
+    /** Drains the lanes of consumers a person waits on. */
+    private final ExecutorService waitedOn;
+    /** Drains every other lane. */
+    private final ExecutorService background;
     private final Set<String> draining = ConcurrentHashMap.newKeySet();
     private final Thread poller;
     private volatile boolean running = true;
@@ -58,11 +65,8 @@ public class EventRelay implements AutoCloseable {
                 throw new IllegalStateException("no event consumer named " + name + ": its deliveries would wait forever");
             }
         }
-        this.workers = Executors.newFixedThreadPool(Math.max(1, workers), r -> {
-            Thread t = new Thread(r, "event-relay");
-            t.setDaemon(true);
-            return t;
-        });
+        this.waitedOn = pool(workers, "event-relay-people");
+        this.background = pool(workers, "event-relay");
         this.poller = new Thread(this::pollLoop, "event-relay-poll");
         poller.setDaemon(true);
         if (hold) {
@@ -72,6 +76,20 @@ public class EventRelay implements AutoCloseable {
         }
     }
 
+    private static ExecutorService pool(int threads, String name) {
+        return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The pool that drains {@code lane}: its consumer's name comes before the colon ({@link EventRoutes.Route}). */
+    private ExecutorService poolOf(String lane) {
+        EventConsumer consumer = consumers.get(lane.substring(0, Math.max(0, lane.indexOf(':'))));
+        return consumer != null && consumer.waitedOn() ? waitedOn : background;
+    }
+
     private void pollLoop() {
         while (running) {
             long seen = outbox.appendCount();
@@ -79,7 +97,7 @@ public class EventRelay implements AutoCloseable {
                 for (String lane : outbox.dueLanes(LANES_PER_POLL)) {
                     if (draining.add(lane)) {
                         try {
-                            workers.execute(() -> drain(lane));
+                            poolOf(lane).execute(() -> drain(lane));
                         } catch (RejectedExecutionException stopping) {
                             draining.remove(lane);
                             return;
@@ -158,7 +176,10 @@ public class EventRelay implements AutoCloseable {
     public void close() throws InterruptedException {
         running = false;
         poller.interrupt();
-        workers.shutdown();
-        workers.awaitTermination(10, TimeUnit.SECONDS);
+        waitedOn.shutdown();
+        background.shutdown();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        waitedOn.awaitTermination(10, TimeUnit.SECONDS);
+        background.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 }

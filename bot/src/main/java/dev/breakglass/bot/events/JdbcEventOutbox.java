@@ -191,8 +191,10 @@ public class JdbcEventOutbox {
             String consumer;
             int attempts;
             try {
-                try (PreparedStatement ps = c.prepareStatement("SELECT event_id, consumer, attempts FROM event_deliveries"
-                        + " WHERE lane = ? AND next_attempt_at <= ? ORDER BY event_id FETCH FIRST 1 ROWS ONLY"
+                // The lane's first delivery nobody holds, and the lane's first of all: one trip to the database.
+                try (PreparedStatement ps = c.prepareStatement("SELECT d.event_id, d.consumer, d.attempts,"
+                        + " (SELECT MIN(m.event_id) FROM event_deliveries m WHERE m.lane = d.lane) FROM event_deliveries d"
+                        + " WHERE d.lane = ? AND d.next_attempt_at <= ? ORDER BY d.event_id FETCH FIRST 1 ROWS ONLY"
                         + " FOR UPDATE SKIP LOCKED")) {
                     ps.setString(1, lane);
                     ps.setObject(2, at(machine.instant()));
@@ -204,13 +206,7 @@ public class JdbcEventOutbox {
                         eventId = rs.getLong(1);
                         consumer = rs.getString(2);
                         attempts = rs.getInt(3);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT MIN(event_id) FROM event_deliveries WHERE lane = ?")) {
-                    ps.setString(1, lane);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next() && rs.getLong(1) < eventId) {
+                        if (rs.getLong(4) < eventId) {
                             // An earlier delivery is taken by another replica, or waits: order first.
                             c.rollback();
                             return Result.IDLE;
@@ -223,14 +219,19 @@ public class JdbcEventOutbox {
             }
             EventConsumer.Delivery delivery;
             try {
-                boolean repeated = attempted(c, eventId, consumer, lane);
-                delivery = read(c, eventId, lane.substring(lane.indexOf(':') + 1), repeated);
-                if (!repeated && handler.reachesOut(consumer) && !markAttempt(c, eventId, consumer, lane)) {
-                    c.rollback();
-                    return Result.IDLE; // another replica took it in the moment between the mark and the lock
+                delivery = read(c, eventId, consumer, lane);
+                boolean marked = false;
+                if (!delivery.repeated() && handler.reachesOut(consumer)) {
+                    if (!markAttempt(c, eventId, consumer, lane)) {
+                        c.rollback();
+                        return Result.IDLE; // another replica took it in the moment between the mark and the lock
+                    }
+                    marked = true;
                 }
                 handler.handle(consumer, delivery, c);
-                for (String table : List.of("event_deliveries", "event_attempts")) {
+                // The attempt's mark goes with the delivery; a delivery never marked has none to delete.
+                for (String table : marked || delivery.repeated() ? List.of("event_deliveries", "event_attempts")
+                        : List.of("event_deliveries")) {
                     try (PreparedStatement ps = c.prepareStatement(
                             "DELETE FROM " + table + " WHERE event_id = ? AND consumer = ? AND lane = ?")) {
                         ps.setLong(1, eventId);
@@ -278,18 +279,6 @@ public class JdbcEventOutbox {
         }
     }
 
-    private static boolean attempted(Connection c, long eventId, String consumer, String lane) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM event_attempts WHERE event_id = ? AND consumer = ? AND lane = ?")) {
-            ps.setLong(1, eventId);
-            ps.setString(2, consumer);
-            ps.setString(3, lane);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /**
      * Commits that this delivery is about to reach outside, then takes its row again. The commit lets the row go for
      * a moment: when another replica takes it then, it sees the mark (so it looks before posting) and this attempt
@@ -315,16 +304,22 @@ public class JdbcEventOutbox {
         }
     }
 
-    private static EventConsumer.Delivery read(Connection c, long eventId, String key, boolean repeated)
+    /** The delivery: its event, and whether an earlier attempt was marked ({@link #markAttempt}), in one read. */
+    private static EventConsumer.Delivery read(Connection c, long eventId, String consumer, String lane)
             throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SELECT body, recorded_at FROM grant_events WHERE id = ?")) {
-            ps.setLong(1, eventId);
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.body, e.recorded_at, CASE WHEN EXISTS (SELECT 1"
+                + " FROM event_attempts a WHERE a.event_id = e.id AND a.consumer = ? AND a.lane = ?) THEN 1 ELSE 0 END"
+                + " FROM grant_events e WHERE e.id = ?")) {
+            ps.setString(1, consumer);
+            ps.setString(2, lane);
+            ps.setLong(3, eventId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("event " + eventId + " is missing from grant_events");
                 }
-                return new EventConsumer.Delivery(eventId, EventJson.read(rs.getString(1)), key,
-                        rs.getObject(2, OffsetDateTime.class).toInstant(), repeated);
+                return new EventConsumer.Delivery(eventId, EventJson.read(rs.getString(1)),
+                        lane.substring(lane.indexOf(':') + 1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+                        rs.getInt(3) == 1);
             }
         }
     }

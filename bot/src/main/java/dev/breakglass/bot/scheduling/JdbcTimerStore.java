@@ -133,6 +133,27 @@ public class JdbcTimerStore {
     }
 
     /**
+     * When the earliest timer nobody holds at {@code now} is due, so a poller can wake at that moment rather than at
+     * its next interval: this is what keeps a revocation within milliseconds of its end when another replica
+     * scheduled it. Timers of an unknown kind (a newer release's) are left out, as {@link #claim} leaves them.
+     *
+     * @return empty when no timer is stored, or every one is held
+     */
+    public Optional<Instant> nextDue(Instant now) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT due_at FROM grant_timers"
+                     + " WHERE (claimed_until IS NULL OR claimed_until <= ?) AND due IN (" + KNOWN_DUES + ")"
+                     + " ORDER BY due_at LIMIT 1")) {
+            q.setObject(1, utc(now));
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PersistenceException("could not read when the next timer is due", e);
+        }
+    }
+
+    /**
      * Deletes {@code timer} once its use case returned.
      *
      * @return false when it was scheduled again (or deleted) meanwhile: the newer timer stays

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -20,9 +21,11 @@ import java.util.UUID;
  * batches (no cluster-wide lock: replicas claim side by side and never the same row), starts each on
  * {@link GrantWork} through {@link GrantDueHandler}, and deletes the row once the use case returned.
  *
- * <p>When: every {@code breakglass.timers.poll} (default 250 ms) while idle, so another replica's timers run at
- * most that late; at once again while a poll found a full batch (a backlog); and at once when this process
- * schedules a timer due before the next poll ({@link #wake}). Times are the machine's clock, as the rows'
+ * <p>When: at the moment the earliest stored timer comes due ({@link JdbcTimerStore#nextDue}, read after each poll
+ * that left nothing behind), so a timer stored before that poll runs on time whichever replica stored it; at
+ * least every {@code breakglass.timers.poll} (default 250 ms) while idle, so a timer another replica stores
+ * later runs at most that late; at once again while a poll found a full batch (a backlog); and at once when this
+ * process schedules a timer due before the next poll ({@link #wake}). Times are the machine's clock, as the rows'
  * ({@link JdbcGrantScheduler}).
  *
  * <p>Edge cases: it claims no more timers than {@link GrantWork} has free slots, and gives back any that could not
@@ -126,12 +129,12 @@ public class TimerPoller {
      *
      * @return true when it claimed a full batch: more may be due, poll again at once
      */
-    boolean pollOnce() {
+    boolean pollOnce(Instant now) {
         int room = Math.min(batch, work.free());
         if (room == 0) {
             return false;
         }
-        List<DueTimer> claimed = store.claim(owner, machine.instant(), lease, room);
+        List<DueTimer> claimed = store.claim(owner, now, lease, room);
         for (DueTimer t : claimed) {
             if (!work.tryExecute(() -> run(t))) {
                 store.release(t);
@@ -144,35 +147,49 @@ public class TimerPoller {
         while (running) {
             boolean more = false;
             Instant started = machine.instant();
+            Instant next = started.plus(poll);
             synchronized (signal) {
                 if (!soonest.isAfter(started)) {
                     soonest = Instant.MAX; // stored and due before this poll: it claims them; later wakes are kept
                 }
             }
             try {
-                more = pollOnce();
+                more = pollOnce(started);
+                if (!more) {
+                    next = sooner(started, next, store.nextDue(started));
+                }
             } catch (RuntimeException e) {
                 LOG.warn("Polling the grant timers failed ({}); trying again in {} ms", e.toString(), poll.toMillis());
             }
             if (!more) {
-                await(started);
+                await(next);
             }
         }
     }
 
-    /** Waits until the next poll is due: the interval after {@code started}, or a sooner timer {@link #wake} heard of. */
-    private void await(Instant started) {
+    /**
+     * The next poll: the earliest stored timer's due time when it comes before the interval's end. A timer due at
+     * or before the poll ({@code polled}) and still unclaimed is not a reason to poll again at once: it waits for a
+     * free slot of {@link GrantWork}, or another replica claimed it meanwhile, so the interval stands (this poller
+     * never spins). A timer due since the poll, while it read, is polled for at once.
+     */
+    private static Instant sooner(Instant polled, Instant interval, Optional<Instant> due) {
+        return due.filter(at -> at.isAfter(polled) && at.isBefore(interval)).orElse(interval);
+    }
+
+    /** Waits until {@code next}, or a sooner timer {@link #wake} heard of. */
+    private void await(Instant next) {
         synchronized (signal) {
-            Instant next = started.plus(poll);
             while (running) {
                 Instant wakeAt = soonest.isBefore(next) ? soonest : next;
-                long millis = Duration.between(machine.instant(), wakeAt).toMillis();
-                if (millis <= 0) {
+                long nanos = Duration.between(machine.instant(), wakeAt).toNanos();
+                if (nanos <= 0) {
                     break;
                 }
                 nextPoll = wakeAt;
                 try {
-                    signal.wait(millis);
+                    // Rounded up: waking a fraction early would poll before the timer is due and miss it.
+                    signal.wait(Math.max(1, (nanos + 999_999) / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     running = false;

@@ -1,6 +1,7 @@
 package dev.breakglass.bot.slack;
 
 import dev.breakglass.bot.slack.inbound.BoltRegistration;
+import dev.breakglass.bot.slack.outbound.ParsedOnceMethodsClient;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
@@ -39,10 +40,12 @@ public class SlackAppFactory {
         return Slack.getInstance(config);
     }
 
-    /** Web API calls with the bot token. */
+    /** Web API calls with the bot token, every answer read by one parser ({@link ParsedOnceMethodsClient}). */
     @Singleton
     MethodsClient methods(Slack slack, SlackEndpoint endpoint) {
-        return slack.methods(endpoint.botToken());
+        ParsedOnceMethodsClient client = new ParsedOnceMethodsClient(slack.getHttpClient(), endpoint.botToken());
+        client.setEndpointUrlPrefix(slack.getConfig().getMethodsEndpointUrlPrefix());
+        return client;
     }
 
     @Singleton

@@ -37,13 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The benchmark command: every figure of issue 16 measured in one run, printed as one table (and written to
  * {@code bot/target/bench/benchmark.md}). Run it with {@code mvn -B -Pbench -pl bot -am verify -DskipTests}.
  *
- * <p>System properties: {@code bench.scale} (default 1: 10,000 grants expiring over 5 minutes, 2,000 lifecycles,
- * 5,000 measured commands; 0.1 is a quick run of a few minutes), {@code bench.only} (a comma list of
- * {@code start,ack,lifecycles,revocation}: only those sections), {@code bench.env} ({@code NAME=value,…}: settings
- * for the bot processes, to measure a change against the defaults), {@code bench.jvm} (extra JVM options for the
- * bot processes, {@code {dir}} standing for each one's folder:
- * {@code -XX:StartFlightRecording=filename={dir}/bot.jfr}).
- * PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL}
+ * <p>System properties: {@code bench.scale} (default 1: 10,000 grants expiring over 5 minutes, 10,000 held at
+ * once, 2,000 lifecycles, 5,000 measured commands; 0.1 is a quick run), {@code bench.only} (a comma list of
+ * {@code start,ack,lifecycles,memory,revocation}: only those sections), {@code bench.env} ({@code NAME=value,…}:
+ * settings for the bot processes, to measure a change against the defaults), {@code bench.jvm} (extra JVM options
+ * for the bot processes, {@code {dir}} standing for each one's folder:
+ * {@code -XX:StartFlightRecording=filename={dir}/bot.jfr}). PostgreSQL comes from {@code BREAKGLASS_TEST_PG_URL}
  * as for the tests (default 127.0.0.1:5432/test); without it the PostgreSQL rows say why they are missing.
  *
  * <p>Everything the bot does runs in the packaged jar, as separate processes, configured as an operator would
@@ -55,6 +54,8 @@ public final class Benchmark {
     private static final String SECRET = RunningBot.SIGNING_SECRET;
     private static final int SENDERS = 50;
     private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(120);
+    /** The bot processes' JVM options (before {@code bench.jvm}): a heap cap, as a container would set one. */
+    private static final List<String> BOT_JVM = List.of("-Xmx384m");
     /** {@code bench.env}: settings for the bot processes, {@code NAME=value,NAME=value} (to compare a change). */
     private static final Map<String, String> EXTRA_ENV = parseEnv(System.getProperty("bench.env", ""));
 
@@ -67,6 +68,8 @@ public final class Benchmark {
     private String loadBefore = "";
     /** Measured lifecycles per second of one process, to plan how long creating grants takes. */
     private double lifecycleRate = 0;
+    /** The same, of two processes: a second one does not double it (the scale-out factor). */
+    private double clusterRate = 0;
 
     /** One line of the table. */
     record Row(String figure, String measured, String goal, String verdict) {
@@ -81,7 +84,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         double scale = Double.parseDouble(System.getProperty("bench.scale", "1"));
         String onlyText = System.getProperty("bench.only", "").trim();
-        Set<String> only = onlyText.isEmpty() ? Set.of("start", "ack", "lifecycles", "revocation")
+        Set<String> only = onlyText.isEmpty() ? Set.of("start", "ack", "lifecycles", "memory", "revocation")
                 : Set.of(onlyText.split("\\s*,\\s*"));
         Path work = Files.createDirectories(Path.of("target", "bench"));
         Benchmark bench = new Benchmark(scale, only, work);
@@ -103,6 +106,7 @@ public final class Benchmark {
             lifecycles(1);
             lifecycles(2);
         });
+        section("memory", this::memory);
         section("revocation", () -> {
             revocation(false, 1);
             revocation(true, 1);
@@ -141,14 +145,14 @@ public final class Benchmark {
     private void startup() throws Exception {
         List<Long> plain = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            plain.add(timeToHealthy(List.of("-Xmx384m"), "start-" + i));
+            plain.add(timeToHealthy(BOT_JVM, "start-" + i));
         }
         Path aot = work.resolve("app.aot").toAbsolutePath();
         Files.deleteIfExists(aot);
         // Training run: start, serve a little, stop; the JVM writes the cache as it exits.
         Path dir = fresh("aot-training");
         BotProcess training = new BotProcess(Map.of(), dir.resolve("bot.log")).in(dir)
-                .jvmOptions(List.of("-Xmx384m", "-XX:AOTCacheOutput=" + aot)).start().awaitHealthy(HEALTHY_WITHIN);
+                .jvmOptions(with(BOT_JVM, "-XX:AOTCacheOutput=" + aot)).start().awaitHealthy(HEALTHY_WITHIN);
         for (String path : List.of("/health", "/sandbox", "/health")) {
             get(training.url(path));
         }
@@ -156,7 +160,7 @@ public final class Benchmark {
         List<Long> cached = new ArrayList<>();
         if (Files.isRegularFile(aot)) {
             for (int i = 0; i < 3; i++) {
-                cached.add(timeToHealthy(List.of("-Xmx384m", "-XX:AOTCache=" + aot), "start-aot-" + i));
+                cached.add(timeToHealthy(with(BOT_JVM, "-XX:AOTCache=" + aot), "start-aot-" + i));
             }
         } else {
             notes.add("The AOT training run wrote no cache (see " + dir.resolve("bot.log") + ").");
@@ -168,6 +172,12 @@ public final class Benchmark {
         add(new Row("same, JDK AOT cache (-XX:AOTCache, trained once)",
                 cached.isEmpty() ? "n/a" : cached.get(1) + " ms (runs " + cached + ")", "< 1500 ms",
                 cached.isEmpty() ? "not measured" : verdict(cached.get(1) < 1500)));
+    }
+
+    private static List<String> with(List<String> options, String more) {
+        List<String> all = new ArrayList<>(options);
+        all.add(more);
+        return all;
     }
 
     private long timeToHealthy(List<String> jvmOptions, String name) throws Exception {
@@ -280,6 +290,8 @@ public final class Benchmark {
             double rate = ends.size() / (Duration.between(start, last).toMillis() / 1000.0);
             if (processes == 1) {
                 lifecycleRate = rate;
+            } else {
+                clusterRate = rate;
             }
             String extra = unfinished + s.problems(ids);
             add(new Row("full lifecycles/s, webhook target, PostgreSQL, " + processes + " process"
@@ -296,9 +308,9 @@ public final class Benchmark {
 
     /**
      * {@code 10,000 × scale} grants, created through Slack, whose ends are spread evenly over {@code 5 min × scale}
-     * starting once they all should exist; lag = revoke call at the target − expires_at. On the one-process H2 run
-     * the bot's resident memory is sampled every 2 s until provisioning is done, and read at the most grants active
-     * at once; the row says how many that was, and "not measured" when it was fewer than all.
+     * starting once they all should exist; lag = revoke call at the target − the end the bot stored. On the
+     * one-process H2 run the bot's resident memory is sampled every 2 s until provisioning is done, and read at the
+     * most grants active at once; the row says how many that was, and "not measured" when it was fewer than all.
      */
     private void revocation(boolean postgres, int processes) throws Exception {
         int n = Math.max(100, (int) Math.round(10_000 * scale));
@@ -309,31 +321,11 @@ public final class Benchmark {
             Traffic traffic = new Traffic(s, SENDERS);
             // The window starts once the grants should all exist (from the measured lifecycle rate), but no later
             // than 10 min × scale from now: grants requested after their planned end get 2 s and are counted.
-            double rate = lifecycleRate > 0 ? lifecycleRate * processes : 30;
+            double measured = processes == 1 ? lifecycleRate : clusterRate;
+            double rate = measured > 0 ? measured : 30;
             long lead = Math.min((long) (n / rate * 1.5) + 20, Math.max(60, (long) (600 * scale)));
             Instant first = Instant.now().plusSeconds(lead);
             AtomicInteger late = new AtomicInteger();
-            // Resident memory is read at the most grants active at once (H2 run): every 2 s, keep the largest count.
-            long[] peak = {0, 0};
-            Thread sampler = postgres ? null : Thread.ofPlatform().daemon().name("rss-sampler").start(() -> {
-                while (!Thread.currentThread().isInterrupted()) {
-                    int activeNow = s.target.granted() - s.target.removed();
-                    try {
-                        if (activeNow >= peak[0]) {
-                            long rss = rssKib(s.bots().get(0).pid());
-                            synchronized (peak) {
-                                peak[0] = activeNow;
-                                peak[1] = rss;
-                            }
-                        }
-                        Thread.sleep(2000);
-                    } catch (IOException e) {
-                        return;
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
             List<String> ids = traffic.createGrants(n, i -> {
                 Instant planned = first.plusMillis(window.toMillis() * i / n);
                 long seconds = (long) Math.ceil(Duration.between(Instant.now(), planned).toMillis() / 1000.0);
@@ -342,31 +334,75 @@ public final class Benchmark {
                 }
                 return Math.max(2, seconds) + "s";
             });
-            // Provisioning trails the approvals; the memory figure wants them all active (or as many as came).
+            // Provisioning trails the approvals.
             try {
                 RunningBot.await(Duration.ofMinutes(5), () -> s.target.granted() >= ids.size(), () -> "");
             } catch (AssertionError e) {
                 notes.add(where + ": " + s.target.granted() + " of " + ids.size() + " provisioned 5 min after the last"
                         + " approval.");
             }
-            if (sampler != null) {
-                sampler.interrupt();
-                sampler.join();
-                synchronized (peak) {
-                    add(new Row("resident memory (RSS), H2, at the most active grants at once (" + peak[0]
-                            + "), -Xmx384m", peak[1] / 1024 + " MB", "< 384 MB (10,000 grants)",
-                            peak[0] < n ? "not measured at " + n : verdict(peak[1] / 1024 < 384)));
-                }
-            }
             Duration untilDone = Duration.between(Instant.now(), first.plus(window)).plusMinutes(2);
             String unfinished = s.awaitRemoved(ids.size(), untilDone.isNegative() ? Duration.ofMinutes(2) : untilDone);
-            Stats lag = Stats.of(s.target.lagsMillis(ids));
+            if (!postgres) {
+                s.stopBots(); // H2 lets one process at a time open the database the ends are read from
+            }
+            Stats lag = Stats.of(s.target.lagsMillis(ids, s.storedEnds()));
             String extra = unfinished + s.problems(ids) + (late.get() > 0 ? ", " + late.get()
                     + " created after their planned end"
                     + " (2 s grants)" : "");
             add(new Row("revocation lag p50/p99/max, " + where + " (" + ids.size() + " grants ending over "
                     + window.toSeconds() + " s)", lag.text() + extra, "p99 < 250 ms", verdict(lag.p99() < 250)));
         }
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /**
+     * Resident memory with {@code 10,000 × scale} grants active at once: created through Slack on H2 (one process,
+     * {@link #BOT_JVM}), each for an hour so that none ends during the run, and read once all are provisioned and the
+     * relay has told everyone: VmRSS (what the machine gives the process), then the heap still in use after a full
+     * collection ({@code jcmd GC.heap_info}: what the bot holds, grants included, apart from what the JVM keeps).
+     */
+    private void memory() throws Exception {
+        int n = Math.max(100, (int) Math.round(10_000 * scale));
+        try (LoadCluster s = cluster(false, 1, "memory")) {
+            List<String> ids = new Traffic(s, SENDERS).createGrants(n, i -> "1h");
+            RunningBot.await(Duration.ofMinutes(10), () -> s.target.granted() >= ids.size(),
+                    () -> s.target.granted() + " of " + ids.size() + " provisioned");
+            long pid = s.bots().get(0).pid();
+            Thread.sleep(10_000); // the relay's last deliveries, and the collections a quiet moment brings
+            long rss = rssKib(pid);
+            int active = s.target.granted() - s.target.removed();
+            String heap = usedHeapAfterFullGc(pid);
+            add(new Row("resident memory (RSS), H2, " + active + " active grants, " + String.join(" ", BOT_JVM),
+                    rss / 1024 + " MB (heap in use after a full collection: " + heap + ")",
+                    "< 384 MB (10,000 grants)", active < 10_000 ? "not measured at 10,000" : verdict(rss / 1024 < 384)));
+        }
+    }
+
+    /** "N MB" of heap in use after {@code jcmd GC.run}, read from {@code GC.heap_info}; "n/a" when jcmd fails. */
+    private static String usedHeapAfterFullGc(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            run(jcmd.toString(), Long.toString(pid), "GC.run");
+            String info = run(jcmd.toString(), Long.toString(pid), "GC.heap_info");
+            var used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
+            return used.find() ? Long.parseLong(used.group(1)) / 1024 + " MB" : "n/a";
+        } catch (IOException e) {
+            return "n/a (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "n/a";
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out.strip());
+        }
+        return out;
     }
 
     private static long rssKib(long pid) throws IOException {
@@ -391,7 +427,7 @@ public final class Benchmark {
                         .replace("max-duration: 1h", "max-duration: 4h").replace("min-duration: 2s", "min-duration: 1s"))
                 .env(EXTRA_ENV)
                 .jvmOptions(home -> {
-                    List<String> jvm = new ArrayList<>(List.of("-Xmx384m"));
+                    List<String> jvm = new ArrayList<>(BOT_JVM);
                     // bench.jvm: extra options for the bot processes, e.g. a flight recording to see where time goes.
                     for (String option : System.getProperty("bench.jvm", "").trim().split("\\s+")) {
                         if (!option.isEmpty()) {

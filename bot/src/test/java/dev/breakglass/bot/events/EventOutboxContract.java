@@ -96,6 +96,9 @@ abstract class EventOutboxContract {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger failures = new AtomicInteger();
         volatile Predicate<Delivery> failWhen = d -> false;
+        /** When set, every delivery waits for it first: a consumer stuck on a slow Slack. */
+        volatile java.util.concurrent.CountDownLatch hold;
+        volatile boolean waited;
 
         Recording(String name) {
             this.name = name;
@@ -107,7 +110,15 @@ abstract class EventOutboxContract {
         }
 
         @Override
-        public void deliver(Delivery delivery, Connection connection) {
+        public boolean waitedOn() {
+            return waited;
+        }
+
+        @Override
+        public void deliver(Delivery delivery, Connection connection) throws InterruptedException {
+            if (hold != null) {
+                hold.await();
+            }
             calls.incrementAndGet();
             if (failWhen.test(delivery) && failures.getAndDecrement() > 0) {
                 throw new IllegalStateException("slack_unavailable");
@@ -198,19 +209,49 @@ abstract class EventOutboxContract {
                 "the other grant's lane goes on");
         assertEquals(1, card.byLane.get(key(first.id())).size(), "the cancellation waits behind the failed approval");
         await(Duration.ofSeconds(15), () -> card.byLane.get(key(first.id())).size() == 3, "retried with backoff");
-        await(Duration.ofSeconds(5), () -> {
-            try {
-                return count("SELECT COUNT(*) FROM event_deliveries") == 0;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "everything delivered");
+        awaitAllDelivered(Duration.ofSeconds(5), "everything delivered");
         List<Long> lane = card.byLane.get(key(first.id()));
         assertEquals(lane.stream().sorted().toList(), lane, "in order");
         assertEquals(3, consumers.get(EventRoutes.AUDIT).byLane.get(key(first.id())).size(), "audit did not wait");
         assertEquals(7, card.calls.get(), "5 deliveries and 2 failed attempts, nothing twice");
         assertEquals(1, consumers.get(EventRoutes.NOTIFY).byLane.get("C0MGMT").size(), "approved only");
         assertEquals(5, consumers.get(EventRoutes.NOTIFY).byLane.get("C0SECURITY").size());
+    }
+
+    @Test
+    void lanesPeopleWaitOnGoOnWhileEveryOtherWorkerIsStuck() throws Exception {
+        java.util.concurrent.CountDownLatch slackIsSlow = new java.util.concurrent.CountDownLatch(1);
+        Map<String, Recording> consumers = new HashMap<>();
+        for (String name : EventRoutes.CONSUMERS) {
+            Recording r = new Recording(name);
+            r.waited = name.equals(EventRoutes.CARD);
+            r.hold = r.waited ? null : slackIsSlow;
+            consumers.put(name, r);
+        }
+        relay(consumers); // 4 workers for each side
+        List<Grant> grants = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            grants.add(request()); // 6 grants: more stuck lanes (audit, requester, notify, Home, metrics) than workers
+        }
+        Recording card = consumers.get(EventRoutes.CARD);
+
+        await(Duration.ofSeconds(10), () -> grants.stream().allMatch(g -> card.byLane.containsKey(key(g.id()))),
+                "every card posted while the other lanes hang");
+        assertEquals(0, consumers.get(EventRoutes.AUDIT).delivered(), "the others are still stuck");
+
+        slackIsSlow.countDown();
+        awaitAllDelivered(Duration.ofSeconds(10), "everything delivered once the others are free");
+    }
+
+    /** Waits until no delivery is left in the outbox. */
+    private void awaitAllDelivered(Duration timeout, String what) throws InterruptedException {
+        await(timeout, () -> {
+            try {
+                return count("SELECT COUNT(*) FROM event_deliveries") == 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, what);
     }
 
     private static String key(GrantId id) {
@@ -228,13 +269,7 @@ abstract class EventOutboxContract {
                     .flatMap(s -> store.update(s.provisioningStarted(now(), now().plusSeconds(120)),
                             c -> List.of(new GrantEvent.ProvisioningFailed(c, "unreachable"))));
         }
-        await(Duration.ofSeconds(60), () -> {
-            try {
-                return count("SELECT COUNT(*) FROM event_deliveries") == 0;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "everything delivered");
+        awaitAllDelivered(Duration.ofSeconds(60), "everything delivered");
         for (String name : EventRoutes.CONSUMERS) {
             for (Map.Entry<String, List<Long>> lane : consumers.get(name).byLane.entrySet()) {
                 List<Long> ids = lane.getValue();

@@ -73,6 +73,21 @@ abstract class JdbcTimerStoreContract {
     }
 
     @Test
+    void theNextDueTimeIsTheEarliestTimerNobodyHolds() {
+        assertEquals(java.util.Optional.empty(), store.nextDue(now), "no timer stored");
+        store.put(BG7, Due.EXPIRE, now.plusSeconds(30));
+        store.put(new GrantId(8), Due.PROVISION, now.plusSeconds(10));
+        store.put(new GrantId(9), Due.WARN, now.plusSeconds(20));
+        assertEquals(java.util.Optional.of(now.plusSeconds(10)), store.nextDue(now));
+
+        store.claim("a", now.plusSeconds(10), LEASE, 1);
+        assertEquals(java.util.Optional.of(now.plusSeconds(20)), store.nextDue(now.plusSeconds(10)),
+                "a held timer is not waited for");
+        assertEquals(java.util.Optional.of(now.plusSeconds(10)), store.nextDue(now.plusSeconds(10).plus(LEASE)),
+                "once its lease passed, it is due again");
+    }
+
+    @Test
     void aClaimIsHeldForItsLeaseThenTakenAgain() {
         store.put(BG7, Due.EXPIRE, now);
         assertEquals(1, store.claim("crashed", now, LEASE, 10).size());

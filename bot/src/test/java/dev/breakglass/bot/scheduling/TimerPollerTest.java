@@ -159,6 +159,27 @@ class TimerPollerTest {
     }
 
     @Test
+    void aTimerAnotherProcessStoredRunsAtItsDueTimeNotAtTheNextInterval() {
+        db = TestDatabase.h2();
+        JdbcTimerStore store = new JdbcTimerStore(db.dataSource());
+        Instant due = Instant.now().plusSeconds(2);
+        // Stored as another replica would: straight into the table, without waking this poller.
+        store.put(new GrantId(7), Due.EXPIRE, due);
+        CountDownLatch ran = new CountDownLatch(1);
+        Instant[] at = new Instant[1];
+        TimerPoller poller = poller(store, recording(run -> {
+            at[0] = Instant.now();
+            ran.countDown();
+        }), 2, Duration.ofHours(1), LEASE, "a");
+
+        poller.start();
+
+        // With only the interval, this poller would look again in an hour: it read when the timer is due.
+        await(() -> ran.getCount() == 0, () -> "the timer did not run");
+        assertTrue(!at[0].isBefore(due), "never before its time: ran at " + at[0] + ", due " + due);
+    }
+
+    @Test
     void aFullPoolDelaysTimersWithoutLosingOne() {
         db = TestDatabase.h2();
         JdbcTimerStore store = new JdbcTimerStore(db.dataSource());

@@ -39,6 +39,8 @@ public final class LoadCluster implements AutoCloseable {
     public final LoadTarget target = new LoadTarget();
     public final TestDatabase db;
     private final List<BotProcess> bots = new ArrayList<>();
+    /** Each process's working folder: with H2, its database is {@code data/breakglass} in it. */
+    private final List<Path> homes = new ArrayList<>();
     private final List<SlackDelivery> deliveries = new ArrayList<>();
     private final boolean[] down;
     private final AtomicInteger refused = new AtomicInteger();
@@ -58,6 +60,7 @@ public final class LoadCluster implements AutoCloseable {
                 Map<String, String> env = new HashMap<>(ClusterEnv.of(db, slack, policy, b.dir, instance));
                 env.putAll(b.env);
                 Path home = Files.createDirectories(b.dir.resolve(instance));
+                homes.add(home);
                 bots.add(new BotProcess(env, b.dir.resolve(instance + ".log")).in(home)
                         .jvmOptions(b.jvmOptions.apply(home)).start());
             }
@@ -243,6 +246,37 @@ public final class LoadCluster implements AutoCloseable {
                     .append(" Slack calls refused");
         }
         return out.toString();
+    }
+
+    /** Stops every process (SIGTERM), as {@link #close} does, leaving Slack, the target and the database up. */
+    public void stopBots() throws InterruptedException {
+        for (BotProcess bot : bots) {
+            bot.close();
+        }
+    }
+
+    /**
+     * Each grant's end as the bot stored it ({@code grants.expires_at}), by id ("BG-7"): the measure of revocation
+     * lag. The webhook adapter tells the target whole seconds only ({@code expires_at} cut down), so a lag measured
+     * against what the target was told would count up to a second that is not the bot's. Read from the shared
+     * PostgreSQL schema, or with H2 from the first process's own database, which H2 lets only one process open: call
+     * {@link #stopBots} first.
+     */
+    public Map<String, java.time.Instant> storedEnds() {
+        String sql = "SELECT id, expires_at FROM grants WHERE expires_at IS NOT NULL";
+        Map<String, java.time.Instant> ends = new HashMap<>();
+        try (java.sql.Connection c = db != null ? db.dataSource().getConnection()
+                : java.sql.DriverManager.getConnection("jdbc:h2:file:" + homes.get(0).resolve("data")
+                .resolve("breakglass").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+             java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                ends.put(new dev.breakglass.grant.GrantId(rs.getLong(1)).toString(),
+                        rs.getObject(2, java.time.OffsetDateTime.class).toInstant());
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not read the grants' ends: " + e.getMessage(), e);
+        }
+        return ends;
     }
 
     @Override

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The target system behind the {@code webhook} adapter, for load (the benchmark and {@code LoadAndChaosIT}): answers
  * grant, revoke, verify and extend as a real receiver would, and notes when each call arrived. The revocation lag of
- * the issue is read here: when the revoke call arrived minus the {@code expires_at} the bot sent with the grant (or
- * the last extend it accepted).
+ * the issue is read here: when the revoke call arrived minus the grant's end as the bot stored it
+ * ({@link #lagsMillis}); the {@code expires_at} the bot sends is whole seconds, so it is kept only to see that a
+ * revoke never came before it.
  *
  * <p>Unlike {@link WebhookReceiver} it keeps one small record per grant (tens of thousands of grants, no list of
  * every call), and it can fail a share of calls at random ({@link #failShare}) for the chaos run. It does not check
@@ -174,10 +175,15 @@ public final class LoadTarget implements AutoCloseable {
         return Map.copyOf(grants);
     }
 
-    /** The revocation lag of each removed grant (revoke arrival − expires_at), milliseconds, of these ids. */
-    public List<Long> lagsMillis(List<String> ids) {
-        return ids.stream().map(grants::get).filter(s -> s != null && s.revoked != null && s.expiresAt != null)
-                .map(s -> s.revoked.toEpochMilli() - s.expiresAt.toEpochMilli()).toList();
+    /**
+     * The revocation lag of each removed grant of these ids, milliseconds: revoke arrival − its end in {@code ends}
+     * (the bot's own, {@link LoadCluster#storedEnds}; the {@code expires_at} this target was sent is whole seconds).
+     * A grant without a stored end is left out.
+     */
+    public List<Long> lagsMillis(List<String> ids, Map<String, Instant> ends) {
+        return ids.stream().filter(id -> grants.get(id) != null && grants.get(id).revoked != null
+                        && ends.containsKey(id))
+                .map(id -> grants.get(id).revoked.toEpochMilli() - ends.get(id).toEpochMilli()).toList();
     }
 
     @Override

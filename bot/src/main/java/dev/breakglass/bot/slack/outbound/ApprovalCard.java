@@ -69,6 +69,11 @@ public class ApprovalCard implements EventConsumer {
         return true;
     }
 
+    @Override
+    public boolean waitedOn() {
+        return true;
+    }
+
     /** What an event does to the card and its thread. */
     sealed interface Effect {
         /** Nothing shown changes. */

@@ -76,6 +76,11 @@ public class RequesterMessages implements EventConsumer {
     }
 
     @Override
+    public boolean waitedOn() {
+        return true;
+    }
+
+    @Override
     public void deliver(Delivery delivery, Connection connection) throws IOException, SlackApiException {
         GrantEvent event = delivery.event();
         Grant g = grants.find(event.grant().id()).orElse(event.grant());
