@@ -319,11 +319,12 @@ public final class Benchmark {
                 + (processes > 1 ? "es clustered" : "");
         try (LoadCluster s = cluster(postgres, processes, "revocation-" + (postgres ? "pg-" : "h2-") + processes)) {
             Traffic traffic = new Traffic(s, SENDERS);
-            // The window starts once the grants should all exist (from the measured lifecycle rate), but no later
-            // than 10 min × scale from now: grants requested after their planned end get 2 s and are counted.
+            // The window starts once the grants should all exist (from the lifecycle rate measured before, of as many
+            // processes, with a margin), but no later than 30 min from now: grants requested after their planned end
+            // get 2 s and are counted. Ends that overlap the creation of the others measure the creation's load too.
             double measured = processes == 1 ? lifecycleRate : clusterRate;
-            double rate = measured > 0 ? measured : 30;
-            long lead = Math.min((long) (n / rate * 1.5) + 20, Math.max(60, (long) (600 * scale)));
+            double rate = measured > 0 ? measured : 5; // lifecycles not measured in this run: plan slowly
+            long lead = Math.min((long) (n / rate * 1.3) + 20, 1800);
             Instant first = Instant.now().plusSeconds(lead);
             AtomicInteger late = new AtomicInteger();
             List<String> ids = traffic.createGrants(n, i -> {
@@ -374,10 +375,16 @@ public final class Benchmark {
             long rss = rssKib(pid);
             int active = s.target.granted() - s.target.removed();
             String heap = usedHeapAfterFullGc(pid);
-            add(new Row("resident memory (RSS), H2, " + active + " active grants, " + String.join(" ", BOT_JVM),
+            add(new Row("resident memory (RSS), H2, " + active + " active grants, " + botJvmText(),
                     rss / 1024 + " MB (heap in use after a full collection: " + heap + ")",
                     "< 384 MB (10,000 grants)", active < 10_000 ? "not measured at 10,000" : verdict(rss / 1024 < 384)));
         }
+    }
+
+    /** The bot processes' JVM options as given: {@link #BOT_JVM}, then {@code bench.jvm}. */
+    private static String botJvmText() {
+        String extra = System.getProperty("bench.jvm", "").trim();
+        return String.join(" ", BOT_JVM) + (extra.isEmpty() ? "" : " " + extra);
     }
 
     /** "N MB" of heap in use after {@code jcmd GC.run}, read from {@code GC.heap_info}; "n/a" when jcmd fails. */
@@ -385,15 +392,30 @@ public final class Benchmark {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
             run(jcmd.toString(), Long.toString(pid), "GC.run");
-            String info = run(jcmd.toString(), Long.toString(pid), "GC.heap_info");
-            var used = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-            return used.find() ? Long.parseLong(used.group(1)) / 1024 + " MB" : "n/a";
+            long used = heapInUseKib(run(jcmd.toString(), Long.toString(pid), "GC.heap_info"));
+            return used < 0 ? "n/a" : used / 1024 + " MB";
         } catch (IOException e) {
             return "n/a (" + e.getMessage() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "n/a";
         }
+    }
+
+    /**
+     * The heap in use in {@code GC.heap_info}'s text, KiB: the sum of "used" over the lines with a "total" — G1's one
+     * heap line, or each generation of Serial ({@code DefNew}, {@code Tenured}; older JDKs name them
+     * {@code def new generation}, {@code tenured generation}) — never Metaspace's or class space's; -1 when there is
+     * no such line. The spaces inside a generation (eden, from, to) have no "total" and are not counted twice.
+     */
+    static long heapInUseKib(String info) {
+        var line = java.util.regex.Pattern.compile(
+                "(?m)^(?!\\s*(?:Metaspace|class space)).*\\btotal\\b.*?\\bused (\\d+)K").matcher(info);
+        long sum = -1;
+        while (line.find()) {
+            sum = Math.max(sum, 0) + Long.parseLong(line.group(1));
+        }
+        return sum;
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
@@ -488,6 +510,7 @@ public final class Benchmark {
                 .append(loadAverage()).append(" (other work on the same cores slows every figure)\n");
         out.append("- bot settings beyond the defaults (bench.env): ").append(EXTRA_ENV.isEmpty() ? "none" : EXTRA_ENV)
                 .append('\n');
+        out.append("- bot JVM options: ").append(botJvmText()).append('\n');
         out.append("- scale: ").append(scale).append(" (bench.scale; 1 = the issue's sizes)\n\n");
         out.append("| figure | measured | goal | verdict |\n| --- | --- | --- | --- |\n");
         for (Row r : rows) {

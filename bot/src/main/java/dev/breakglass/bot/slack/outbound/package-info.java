@@ -4,6 +4,8 @@
  * Home, and the audit checkpoints. Every message carries the delivery that made it
  * ({@link dev.breakglass.bot.slack.outbound.DeliveryMarks}), so a repeated delivery finds it instead of posting
  * twice; every Web API call waits out rate limits and outages ({@link dev.breakglass.bot.slack.outbound.SlackRetry})
- * rather than dropping a message. The people directory reads Slack's users here too.
+ * rather than dropping a message; every answer is read by one JSON parser
+ * ({@link dev.breakglass.bot.slack.outbound.ParsedOnceMethodsClient}). The people directory reads Slack's users here
+ * too.
  */
 package dev.breakglass.bot.slack.outbound;
