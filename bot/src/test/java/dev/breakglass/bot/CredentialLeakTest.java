@@ -1,5 +1,7 @@
 package dev.breakglass.bot;
 
+import dev.breakglass.bot.testing.LogLines;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -77,7 +79,7 @@ class CredentialLeakTest {
             }));
             bot.slack().responseUrlPosts().stream().filter(p -> p.body().toString().contains(secret))
                     .forEach(p -> places.add("response_url post"));
-            for (ILoggingEvent e : logs.list) {
+            for (ILoggingEvent e : LogLines.snapshot(logs)) {
                 String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
                         : ThrowableProxyUtil.asString(e.getThrowableProxy()));
                 if (line.contains(secret)) {

@@ -61,7 +61,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * every event was audited and told once and the audit chain verifies.
  *
  * <p>The choices (who asks, who decides, durations, what happens next, which target calls fail) come from one seed,
- * printed first; {@code -Dchaos.seed=} replays one, {@code -Dchaos.requests=} runs fewer for a quick look.
+ * printed first; {@code -Dchaos.seed=} replays one, {@code -Dchaos.requests=} runs fewer for a quick look,
+ * {@code -Dchaos.jvm=} adds JVM options to the processes (see {@link #jvmOptions}), {@code -Dchaos.env=} settings.
  */
 class LoadAndChaosIT {
     private static final long SEED = Long.getLong("chaos.seed", 16_2026L);
@@ -161,11 +162,12 @@ class LoadAndChaosIT {
         Instant started = Instant.now();
         fresh(dir);
         try (LoadCluster cluster = LoadCluster.builder(dir).name("chaos").processes(2).directory(directory())
-                .policy(LoadAndChaosIT::policy)
+                .policy(LoadAndChaosIT::policy).jvmOptions(LoadAndChaosIT::jvmOptions)
                 .env(Map.of("BREAKGLASS_SWEEP_INTERVAL", "2s",
                         // A process killed while it held a provisioning or a revocation: another takes over soon.
                         "BREAKGLASS_REVOCATION_LEASE", "10s", "BREAKGLASS_TARGETS_CALL_TIMEOUT", "2s",
                         "BREAKGLASS_REVOCATION_FIRST_RETRY", "1s", "BREAKGLASS_REVOCATION_MAX_RETRY", "4s"))
+                .env(extraEnv())
                 .start();
              GrantStates states = new GrantStates(cluster);
              ApprovalCards cards = new ApprovalCards(cluster.slack)) {
@@ -189,6 +191,12 @@ class LoadAndChaosIT {
                 decision.join();
             }
             Instant trafficDone = Instant.now();
+            // The figures first, so that a failed run shows them too.
+            System.out.println("LoadAndChaosIT: the bot answered (p50 / p99 / max, from sending to its answer): "
+                    + new TreeMap<>(people.answered).entrySet().stream()
+                            .map(e -> e.getKey() + " " + Stats.of(e.getValue()).text()).toList()
+                    + "; request to card: " + Stats.of(people.toCard).text() + "; approve click to active: "
+                    + Stats.of(people.toActive).text() + "; " + people.killed);
             people.failures.forEach(f -> System.out.println("LoadAndChaosIT: failed: " + f));
             assertEquals(List.of(), people.failures.stream().map(Throwable::getMessage).limit(10).toList(),
                     people.failures.size() + " people could not do their part");
@@ -223,6 +231,18 @@ class LoadAndChaosIT {
                     expiredLags.add(lag);
                 }
             }
+            Map<GrantState, Integer> byState = new EnumMap<>(GrantState.class);
+            end.values().forEach(s -> byState.merge(s, 1, Integer::sum));
+            System.out.println("LoadAndChaosIT: " + end.size() + " grants " + byState + "; endings asked "
+                    + people.endings + "; target calls failed on purpose " + cluster.target.injectedFailures()
+                    + "; Slack Web API calls " + cluster.slackCalls() + " " + cluster.slackCallsByMethod() + ", refused "
+                    + cluster.refusedSlackCalls()
+                    + "; deliveries lost with the killed process and sent again " + people.resent.get()
+                    + "; answers Slack would not take (late or not 200) " + people.notTaken.get()
+                    + "; clicks on a button already gone " + people.tooLate.get());
+            Stats lag = Stats.of(expiredLags);
+            System.out.println("LoadAndChaosIT: revocation lag of " + lag.count() + " expired grants (revoke at the"
+                    + " target − end) p50 / p99 / max: " + lag.text() + " (goal p99 < 250 ms)");
             assertEquals(List.of(), late, "access removed later than its end + " + LAG_BOUND.toSeconds() + " s");
             for (GrantState never : List.of(GrantState.DENIED, GrantState.CANCELLED, GrantState.TIMED_OUT)) {
                 end.entrySet().stream().filter(e -> e.getValue() == never).forEach(e -> assertTrue(
@@ -233,24 +253,36 @@ class LoadAndChaosIT {
             ToldOnce.assertEachEventToldOnce(cluster.db, cluster.slack,
                     end.keySet().stream().map(GrantId::new).toList(), Duration.ofSeconds(120));
 
-            Map<GrantState, Integer> byState = new EnumMap<>(GrantState.class);
-            end.values().forEach(s -> byState.merge(s, 1, Integer::sum));
-            System.out.println("LoadAndChaosIT: " + end.size() + " grants " + byState + "; endings asked "
-                    + people.endings + "; target calls failed on purpose " + cluster.target.injectedFailures()
-                    + "; Slack Web API calls " + cluster.slackCalls() + ", refused 0; deliveries lost with the killed"
-                    + " process and sent again " + people.resent.get() + "; answers Slack would not take (late or"
-                    + " not 200) " + people.notTaken.get() + "; clicks on a button already gone " + people.tooLate.get()
-                    + "; " + people.killed);
-            System.out.println("LoadAndChaosIT: request acknowledged p50 / p99 / max: " + Stats.of(people.acks).text()
-                    + "; request to card: " + Stats.of(people.toCard).text() + "; approve click to active: "
-                    + Stats.of(people.toActive).text());
-            Stats lag = Stats.of(expiredLags);
-            System.out.println("LoadAndChaosIT: revocation lag of " + lag.count() + " expired grants (revoke at the"
-                    + " target − end) p50 / p99 / max: " + lag.text() + " (goal p99 < 250 ms)");
             System.out.println("LoadAndChaosIT: traffic took " + Duration.between(trafficStarted, trafficDone)
                     .toMillis() + " ms, the whole test " + Duration.between(started, Instant.now()).toMillis()
                     + " ms");
         }
+    }
+
+    /** Settings from {@code -Dchaos.env=NAME=value,NAME=value}, to try a change against the defaults. */
+    private static Map<String, String> extraEnv() {
+        Map<String, String> env = new TreeMap<>();
+        for (String pair : System.getProperty("chaos.env", "").split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return env;
+    }
+
+    /**
+     * A process's JVM options: the cluster's heap cap, then {@code -Dchaos.jvm=} if given, with {@code {dir}} standing
+     * for the process's folder (e.g. {@code -XX:StartFlightRecording=filename={dir}/bot.jfr} to profile a run).
+     */
+    private static List<String> jvmOptions(Path home) {
+        List<String> options = new ArrayList<>(List.of("-Xmx384m"));
+        for (String o : System.getProperty("chaos.jvm", "").trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                options.add(o.replace("{dir}", home.toString()));
+            }
+        }
+        return options;
     }
 
     private static void fresh(Path dir) throws java.io.IOException {
@@ -346,7 +378,8 @@ class LoadAndChaosIT {
         final AtomicInteger tooLate = new AtomicInteger();
         /** One lock per approver: what a person does in a modal they do one at a time. */
         final Map<String, Object> desks = new ConcurrentHashMap<>();
-        final List<Long> acks = Collections.synchronizedList(new ArrayList<>());
+        /** How long the bot took to answer, by kind of delivery (from sending to its answer, not queued here). */
+        final Map<String, List<Long>> answered = new ConcurrentHashMap<>();
         final List<Long> toCard = Collections.synchronizedList(new ArrayList<>());
         final List<Long> toActive = Collections.synchronizedList(new ArrayList<>());
         private final Map<Long, Instant> requestedAt = new ConcurrentHashMap<>();
@@ -383,10 +416,8 @@ class LoadAndChaosIT {
 
         void request(Request r) {
             try {
-                long sent = System.nanoTime();
-                DeliveryResult answer = send(r.index(), d -> d.slashCommand(r.requester(), "C0GENERAL",
+                DeliveryResult answer = send("request", r.index(), d -> d.slashCommand(r.requester(), "C0GENERAL",
                         "request orders-db " + r.seconds() + "s " + WHY + " #" + r.index()));
-                acks.add((System.nanoTime() - sent) / 1_000_000);
                 GrantId id = Workflow.idIn(answer.json().path("text").asText());
                 requestedAt.put(id.value(), Instant.now());
                 requested.incrementAndGet();
@@ -424,7 +455,7 @@ class LoadAndChaosIT {
                         Message dm = awaitDirectMessage(requester, id, GrantCard.DONE);
                         mayBeTooLate(() -> click(n + 1, requester, dm, GrantCard.DONE, id));
                     }
-                    case REVOKE -> send(n + 1, d -> d.slashCommand(p.approver(), "C0GENERAL",
+                    case REVOKE -> send("/breakglass revoke", n + 1, d -> d.slashCommand(p.approver(), "C0GENERAL",
                             "revoke " + id + " load test: ending early"));
                     case EXTEND -> extend(p, requester, card);
                     case EXPIRE -> throw new AssertionError("returned above");
@@ -467,7 +498,7 @@ class LoadAndChaosIT {
                 }
                 SlackView open = form.orElseThrow(() -> new AssertionError("not within " + STEP_WITHIN
                         + ": the deny form of " + id));
-                send(n, d -> d.viewSubmission(p.approver(), open.id(), ViewInput.create()
+                send("deny form submitted", n, d -> d.viewSubmission(p.approver(), open.id(), ViewInput.create()
                         .plainText("reason", "reason_input", "not during the freeze, use the replica")));
             }
         }
@@ -476,7 +507,7 @@ class LoadAndChaosIT {
         private void extend(Decision p, String requester, Message card) {
             GrantId id = p.id();
             int n = (int) id.value();
-            send(n + 1, d -> d.slashCommand(requester, "C0GENERAL",
+            send("/breakglass extend", n + 1, d -> d.slashCommand(requester, "C0GENERAL",
                     "extend " + id + " 5s need a few more seconds to finish the fix"));
             RunningBot.await(STEP_WITHIN, () -> offersExtension(card)
                     || states.of(id).filter(s -> s != GrantState.ACTIVE).isPresent(), () -> id + " extension");
@@ -491,7 +522,7 @@ class LoadAndChaosIT {
         }
 
         private void click(int n, String user, Message message, String action, GrantId id) {
-            DeliveryResult r = send(n, d -> d.blockAction(user, message.channel(), message.ts(), action,
+            DeliveryResult r = send(action + " clicked", n, d -> d.blockAction(user, message.channel(), message.ts(), action,
                     id.toString()));
             if (r.status() != 200) {
                 throw new AssertionError(action + " on " + id + " answered " + r.status() + ": " + r.answer().body());
@@ -535,7 +566,7 @@ class LoadAndChaosIT {
          * One delivery, at most {@link #SENDERS} at once, through the load balancer; a delivery that got no answer
          * because its process was killed is sent again to the next live one, as a person clicks or types again.
          */
-        private DeliveryResult send(int n, Function<SlackDelivery, DeliveryResult> delivery) {
+        private DeliveryResult send(String kind, int n, Function<SlackDelivery, DeliveryResult> delivery) {
             SlackDeliveryException lost = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 try {
@@ -545,7 +576,10 @@ class LoadAndChaosIT {
                     throw new IllegalStateException(e);
                 }
                 try {
+                    long sent = System.nanoTime();
                     DeliveryResult r = delivery.apply(cluster.delivery(n + attempt));
+                    answered.computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>()))
+                            .add((System.nanoTime() - sent) / 1_000_000);
                     if (!r.applied()) {
                         notTaken.incrementAndGet();
                     }

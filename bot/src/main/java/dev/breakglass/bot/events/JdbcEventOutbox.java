@@ -16,7 +16,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,6 +46,8 @@ public class JdbcEventOutbox {
     /** The longest a failing delivery waits between attempts. */
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
     private static final int ERROR_LIMIT = 1000;
+    /** Parsed events kept ({@link #parsed}): a few thousand events of a few KB each. */
+    static final int PARSED_KEPT = 2048;
 
     private final DataSource dataSource;
     private final EventRoutes routes;
@@ -52,6 +57,18 @@ public class JdbcEventOutbox {
      * must not stall or rush the relay), as Quartz fires by the machine's clock.
      */
     private final Clock machine = Clock.systemUTC();
+    /**
+     * Events read lately, parsed, by id: each event is read once per lane it goes to (seven or so), and parsing it
+     * was a tenth of the bot's CPU under load. Safe to keep: an event is never changed once stored, and ids are not
+     * reused. Bounded, least recently read dropped first; a miss only parses again.
+     */
+    private final Map<Long, GrantEvent> parsed = Collections.synchronizedMap(
+            new LinkedHashMap<>(PARSED_KEPT * 4 / 3 + 1, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, GrantEvent> eldest) {
+                    return size() > PARSED_KEPT;
+                }
+            });
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private long appendCount;
@@ -305,7 +322,7 @@ public class JdbcEventOutbox {
     }
 
     /** The delivery: its event, and whether an earlier attempt was marked ({@link #markAttempt}), in one read. */
-    private static EventConsumer.Delivery read(Connection c, long eventId, String consumer, String lane)
+    private EventConsumer.Delivery read(Connection c, long eventId, String consumer, String lane)
             throws Exception {
         try (PreparedStatement ps = c.prepareStatement("SELECT e.body, e.recorded_at, CASE WHEN EXISTS (SELECT 1"
                 + " FROM event_attempts a WHERE a.event_id = e.id AND a.consumer = ? AND a.lane = ?) THEN 1 ELSE 0 END"
@@ -317,7 +334,12 @@ public class JdbcEventOutbox {
                 if (!rs.next()) {
                     throw new SQLException("event " + eventId + " is missing from grant_events");
                 }
-                return new EventConsumer.Delivery(eventId, EventJson.read(rs.getString(1)),
+                GrantEvent event = parsed.get(eventId);
+                if (event == null) {
+                    event = EventJson.read(rs.getString(1));
+                    parsed.put(eventId, event);
+                }
+                return new EventConsumer.Delivery(eventId, event,
                         lane.substring(lane.indexOf(':') + 1), rs.getObject(2, OffsetDateTime.class).toInstant(),
                         rs.getInt(3) == 1);
             }
@@ -330,12 +352,27 @@ public class JdbcEventOutbox {
      * shows the audit timeline) waits for it.
      */
     public static boolean pendingBefore(Connection c, String consumer, String key, long upTo) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*) FROM event_deliveries WHERE lane = ? AND event_id <= ?")) {
+        return anyInLane(c, consumer, key, "<=", upTo);
+    }
+
+    /**
+     * Whether {@code consumer} has a delivery in the lane keyed {@code key} after event {@code after}, read on {@code c}
+     * (the delivery's own connection): a consumer that shows the latest state (the card) leaves the showing to it.
+     * A delivery counts until it is done, so the later one cannot have gone out already.
+     */
+    public static boolean pendingAfter(Connection c, String consumer, String key, long after) throws SQLException {
+        return anyInLane(c, consumer, key, ">", after);
+    }
+
+    /** Whether the lane holds a delivery whose event id stands in {@code relation} ("<=", ">") to {@code eventId}. */
+    private static boolean anyInLane(Connection c, String consumer, String key, String relation, long eventId)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM event_deliveries WHERE lane = ? AND event_id "
+                + relation + " ? FETCH FIRST 1 ROWS ONLY")) {
             ps.setString(1, new EventRoutes.Route(consumer, key).lane());
-            ps.setLong(2, upTo);
+            ps.setLong(2, eventId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getLong(1) > 0;
+                return rs.next();
             }
         }
     }
@@ -358,8 +395,8 @@ public class JdbcEventOutbox {
     }
 
     /** How many deliveries are pending, per consumer: for health and metrics. */
-    public java.util.Map<String, Long> pending() {
-        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    public Map<String, Long> pending() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
         try (Connection c = dataSource.getConnection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT consumer, COUNT(*) FROM event_deliveries GROUP BY consumer")) {

@@ -331,4 +331,30 @@ class RequestApprovalFlowTest {
         assertTrue(bot.slack().calls("chat.postMessage").stream().filter(c -> c.status() == 429).count() >= 3,
                 "Slack did answer 429");
     }
+
+    /**
+     * The card is rendered from the grant as stored when it is updated, so while its lane is held up (here: Slack
+     * asks it to wait 3 s), the events that pile up behind cost one update, not one each — and the card still ends
+     * on the latest state.
+     */
+    @Test
+    void aCardBehindItsEventsIsUpdatedOnceForThoseWaiting() {
+        GrantId id = flow.request(ALICE, "orders-db 30m " + WHY);
+        Message card = flow.card(id);
+        bot.slack().rateLimitNext("chat.update", 1, 3);
+        flow.click(BOB, card, GrantCard.APPROVE, id);
+        String done = flow.click(ALICE, flow.awaitDirectMessage(ALICE, id, "is ready"), GrantCard.DONE, id);
+        assertTrue(done.startsWith("Access of " + id + " removed"), done);
+        flow.awaitCard(id, "Revoked by <@U0ALICE>");
+        bot.settle();
+
+        long afterApproval = bot.bean(dev.breakglass.bot.events.JdbcEventOutbox.class).eventsOf(id).stream()
+                .filter(e -> !(e instanceof dev.breakglass.event.GrantEvent.Requested)).count();
+        List<RecordedCall> updates = bot.slack().calls("chat.update").stream()
+                .filter(c -> c.params().path("ts").asText().equals(card.ts())).toList();
+        assertEquals(1, updates.stream().filter(c -> c.status() == 429).count(), "Slack held the lane up once");
+        long sent = updates.stream().filter(RecordedCall::ok).count();
+        assertTrue(sent < afterApproval, sent + " updates for " + afterApproval + " events after the approval");
+        assertTrue(flow.card(id).blocks().toString().contains("Revoked by <@U0ALICE>"), "the card shows the end");
+    }
 }

@@ -45,6 +45,7 @@ public final class LoadCluster implements AutoCloseable {
     private final boolean[] down;
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger slackCalls = new AtomicInteger();
+    private final Map<String, Integer> byMethod = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<RecordedCall> refusals = new CopyOnWriteArrayList<>();
     private final Thread tally;
 
@@ -195,6 +196,7 @@ public final class LoadCluster implements AutoCloseable {
     private void drain() {
         slack.drainCalls().forEach(c -> {
             slackCalls.incrementAndGet();
+            byMethod.merge(c.method(), 1, Integer::sum);
             if (c.status() == 429 || !c.ok()) {
                 refused.incrementAndGet();
                 if (refusals.size() < REFUSALS_KEPT) {
@@ -208,6 +210,13 @@ public final class LoadCluster implements AutoCloseable {
     public int slackCalls() {
         drain();
         return slackCalls.get();
+    }
+
+    /** Web API calls the bot made so far, by method, most made first. */
+    public String slackCallsByMethod() {
+        drain();
+        return byMethod.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + e.getValue()).toList().toString();
     }
 
     /** Web API calls Slack refused ({@code ok: false}) or rate limited (429) so far. */

@@ -8,8 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
-
-import dev.breakglass.bot.slack.render.CommandReplies;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -60,16 +58,16 @@ public class AfterAck {
         void send(String mrkdwn);
     }
 
-    /**
-     * Runs {@code work} off the caller's thread and sends its answer (mrkdwn) to the person. Returns at once.
-     *
-     * @param about the grant the work is about, for the message when it fails
-     */
     /** The bot's own answers, for handlers that answer through this (the same wording as its busy and failed). */
     CommandReplies replies() {
         return replies;
     }
 
+    /**
+     * Runs {@code work} off the caller's thread and sends its answer (mrkdwn) to the person. Returns at once.
+     *
+     * @param about the grant the work is about, for the message when it fails
+     */
     void run(Optional<GrantId> about, Answer answer, Supplier<String> work) {
         try {
             pool.execute(() -> {

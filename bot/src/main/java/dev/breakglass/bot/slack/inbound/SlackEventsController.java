@@ -41,7 +41,10 @@ import java.util.TreeMap;
  * gets an empty 200 without reaching a handler: one request, one grant.
  */
 @Controller("/slack")
-@ExecuteOn(TaskExecutors.BLOCKING) // Bolt handlers block on Slack's HTTP client.
+// Platform threads, not the virtual ones BLOCKING gives: virtual threads share as many carriers as there are cores,
+// so on a saturated machine the people waiting on an answer got two threads' share of the CPU against the relay's and
+// the timers' platform threads (acks of seconds under load); Bolt handlers block on Slack's HTTP client and the pool.
+@ExecuteOn(TaskExecutors.IO)
 public class SlackEventsController {
     private static final Logger LOG = LoggerFactory.getLogger(SlackEventsController.class);
 

@@ -26,13 +26,17 @@ import java.util.Optional;
 /**
  * The request card in the approvals channel, and the post-mortem thread under it ({@link PostMortemThread}): posted
  * at the request, then updated in place at every event, always rendered from the grant as stored now, so a late
- * update never shows an older state.
+ * update never shows an older state. An update is skipped when a later event already waits in the card's lane: that
+ * one renders the grant again at once, so when the relay is behind (a burst of requests), a grant's run of events
+ * costs Slack one update, not one each.
  *
  * <p>Edge cases: a repeated delivery of the request (the process died after posting, before the outbox heard) finds
  * the card already stored, or finds the posted card by its metadata ({@link DeliveryMarks}), and updates it instead
  * of posting a second one. A post-mortem event waits until the grant's audit entries up to it are
- * written ({@link JdbcEventOutbox#pendingBefore}), because the thread shows the audit timeline. A reveal changes
- * nothing on the card. Slack refusing a call (not a network error) is logged, not retried.
+ * written ({@link JdbcEventOutbox#pendingBefore}), because the thread shows the audit timeline; its thread is shown
+ * even when its card update is skipped. A reveal changes nothing on the card, but renders it again all the same: an
+ * update before it may have been skipped for it. Slack refusing a call (not a network error) is logged, not
+ * retried.
  */
 @Singleton
 public class ApprovalCard implements EventConsumer {
@@ -76,14 +80,10 @@ public class ApprovalCard implements EventConsumer {
 
     /** What an event does to the card and its thread. */
     sealed interface Effect {
-        /** Nothing shown changes. */
-        Effect NOTHING = new Nothing();
         /** The card is posted (at the request) or updated. */
         Effect CARD = new Card();
         /** The card is updated and the post-mortem thread shows the grant's timeline. */
         Effect POST_MORTEM = new PostMortem();
-
-        record Nothing() implements Effect {}
 
         record Card() implements Effect {}
 
@@ -109,8 +109,9 @@ public class ApprovalCard implements EventConsumer {
             case GrantEvent.GlassBroken e -> Effect.CARD;
             case GrantEvent.Activated e -> Effect.CARD;
             case GrantEvent.ProvisioningFailed e -> Effect.CARD;
-            // a reveal changes nothing shown: the audit log and the post-mortem timeline tell it
-            case GrantEvent.CredentialsRevealed e -> Effect.NOTHING;
+            // a reveal changes nothing shown (the audit log and the post-mortem timeline tell it), but the card is
+            // rendered again: an update before it may have been skipped for this one (see deliver)
+            case GrantEvent.CredentialsRevealed e -> Effect.CARD;
             case GrantEvent.RolledBack e -> Effect.CARD;
             case GrantEvent.ExpiryWarned e -> Effect.CARD;
             case GrantEvent.ExtensionRequested e -> Effect.CARD;
@@ -134,9 +135,6 @@ public class ApprovalCard implements EventConsumer {
     public void deliver(Delivery delivery, Connection connection) throws Exception {
         GrantEvent event = delivery.event();
         Effect effect = effect(event);
-        if (effect instanceof Effect.Nothing) {
-            return;
-        }
         Grant g = grants.find(event.grant().id()).orElse(event.grant());
         if (cards.find(g.id()).isEmpty()) {
             if (!(event instanceof GrantEvent.Requested)) {
@@ -146,11 +144,11 @@ public class ApprovalCard implements EventConsumer {
             postCard(g, delivery);
             return;
         }
-        updateCard(g);
+        // Rendered from the grant as stored now, so a later event waiting in this lane makes this update stale at once.
+        if (!JdbcEventOutbox.pendingAfter(connection, EventRoutes.CARD, delivery.lane(), delivery.id())) {
+            updateCard(g);
+        }
         switch (effect) {
-            case Effect.Nothing n -> {
-                // nothing shown changes
-            }
             case Effect.Card c -> {
                 // the card is all it changes
             }

@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack.inbound;
 
+import dev.breakglass.bot.testing.LogLines;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,7 +167,8 @@ class InteractivePayloadFuzzTest {
                 "payload=" + URLEncoder.encode(raw, StandardCharsets.UTF_8));
 
         assertTrue(answer.status() < 500, "HTTP " + answer.status() + " for " + raw + ": " + answer.body());
-        List<ILoggingEvent> errors = BOT.logs.list.subList(logged, BOT.logs.list.size()).stream()
+        List<ILoggingEvent> all = LogLines.snapshot(BOT.logs);
+        List<ILoggingEvent> errors = all.subList(logged, all.size()).stream()
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).toList();
         assertTrue(errors.isEmpty(), () -> "logged " + errors.get(0).getFormattedMessage() + " for " + raw);
         assertEquals(BOT.before, BOT.grants(), "no grant created or changed by " + raw);

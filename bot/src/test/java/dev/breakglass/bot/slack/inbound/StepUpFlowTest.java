@@ -1,5 +1,7 @@
 package dev.breakglass.bot.slack.inbound;
 
+import dev.breakglass.bot.testing.LogLines;
+
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -296,7 +298,7 @@ class StepUpFlowTest {
         assertTrue(leaks.isEmpty(), "secret in " + leaks);
         secrets.keySet().forEach(user -> assertEquals(1, modals.getOrDefault(user, 0),
                 "the secret of " + user + " is in its enrolment modal, once: " + modals));
-        for (ILoggingEvent e : logs.list) {
+        for (ILoggingEvent e : LogLines.snapshot(logs)) {
             String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
             secrets.values().forEach(s -> assertFalse(line.contains(s), "secret in a log line: " + e.getLoggerName()));
         }
