@@ -46,6 +46,8 @@ public final class LoadTarget implements AutoCloseable {
         public volatile boolean live;
         public final AtomicInteger grants = new AtomicInteger();
         public final AtomicInteger revokes = new AtomicInteger();
+        /** Revoke calls answered 503 on purpose: the bot's retries, not its timers, set such a removal's lag. */
+        public final AtomicInteger revokesRefused = new AtomicInteger();
         /** Calls of each action that arrived, failed ones included: the n-th call's number in the failure draw. */
         final Map<String, AtomicInteger> arrived = new ConcurrentHashMap<>();
     }
@@ -108,6 +110,9 @@ public final class LoadTarget implements AutoCloseable {
         String answer = "{}";
         if (failsOnPurpose(grantId, action, seen)) {
             failed.incrementAndGet();
+            if (action.equals("revoke")) {
+                seen.revokesRefused.incrementAndGet();
+            }
             status = 503;
             answer = "{\"error\":\"target down (injected)\"}";
         } else {
