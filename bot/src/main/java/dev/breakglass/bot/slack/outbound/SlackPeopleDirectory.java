@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group memberships and emails from Slack: {@code usergroups.users.list} and {@code users.info}.
@@ -28,8 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #STALE_LIMIT} old is used. {@link #currentGroupsOf}, for deciding whether someone may act (approve,
  * break the glass, extend, reveal, revoke, sign off), always asks Slack and refreshes the cache; when Slack fails
  * the user counts as not a member — failing closed, so an outage can refuse an action but a person removed from a
- * group can never act on a stale answer. Actions are a few clicks an incident, well inside
- * {@code usergroups.users.list}'s rate limit.
+ * group can never act on a stale answer.
+ *
+ * <p>Slack allows {@code usergroups.users.list} about 20 calls a minute, and a busy incident brings decisions in
+ * bursts, so calls about one group are shared: one runs at a time, those who ask meanwhile wait for it to end, and
+ * the next call answers all of them. An answer is never older than the question: a call that had already started
+ * when someone asked does not answer them ({@link #current}). A failed call fails closed for everyone it answers.
  */
 @Singleton
 public class SlackPeopleDirectory implements PeopleDirectory {
@@ -41,6 +47,10 @@ public class SlackPeopleDirectory implements PeopleDirectory {
     private final Clock clock;
     private final Map<String, Members> groups = new ConcurrentHashMap<>();
     private final Map<String, Email> emails = new ConcurrentHashMap<>();
+    /** Per group: the calls about it, one at a time ({@link #current}). */
+    private final Map<String, Calls> calls = new ConcurrentHashMap<>();
+    /** Orders questions and calls: a call answers a question only if it took a later number. */
+    private final AtomicLong numbers = new AtomicLong();
     /** Emails change rarely; an hour keeps lookups cheap and a changed address current within the hour. */
     static final Duration EMAIL_FRESH = Duration.ofHours(1);
 
@@ -50,6 +60,13 @@ public class SlackPeopleDirectory implements PeopleDirectory {
     }
 
     private record Members(Set<String> users, Instant fetchedAt) {
+    }
+
+    /** The calls about one group: one at a time under {@code lock}; the latest one's number and answer. */
+    private static final class Calls {
+        final ReentrantLock lock = new ReentrantLock();
+        long started = -1;
+        Optional<Set<String>> answer = Optional.empty();
     }
 
     private record Email(Optional<String> address, Instant fetchedAt) {
@@ -68,7 +85,7 @@ public class SlackPeopleDirectory implements PeopleDirectory {
     public Set<String> currentGroupsOf(String userId, Set<String> groupIds) {
         Set<String> out = new HashSet<>();
         for (String group : groupIds) {
-            fetch(group, clock.instant()).filter(m -> m.contains(userId)).ifPresent(m -> out.add(group));
+            current(group).filter(m -> m.contains(userId)).ifPresent(m -> out.add(group));
         }
         return out;
     }
@@ -79,7 +96,7 @@ public class SlackPeopleDirectory implements PeopleDirectory {
         if (cached != null && cached.fetchedAt().plus(FRESH).isAfter(now)) {
             return Optional.of(cached.users());
         }
-        Optional<Set<String>> fresh = fetch(group, now);
+        Optional<Set<String>> fresh = current(group);
         if (fresh.isPresent()) {
             return fresh;
         }
@@ -87,6 +104,32 @@ public class SlackPeopleDirectory implements PeopleDirectory {
             return Optional.of(cached.users());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The group's members from a call that started after this question, shared with everyone who asked meanwhile;
+     * empty when Slack fails (or the call throws).
+     */
+    private Optional<Set<String>> current(String group) {
+        long asked = numbers.get();
+        Calls c = calls.computeIfAbsent(group, g -> new Calls());
+        c.lock.lock();
+        try {
+            if (c.started > asked) {
+                return c.answer; // started after the question, while it waited: as fresh as a call of its own
+            }
+            long started = numbers.incrementAndGet();
+            Optional<Set<String>> answer = Optional.empty();
+            try {
+                answer = fetch(group, clock.instant());
+            } finally {
+                c.started = started;
+                c.answer = answer;
+            }
+            return answer;
+        } finally {
+            c.lock.unlock();
+        }
     }
 
     /** The group's members as Slack says now (and cached for {@link #members}); empty when Slack fails. */
