@@ -167,7 +167,7 @@ class LoadAndChaosIT {
                         // A process killed while it held a provisioning or a revocation: another takes over soon.
                         "BREAKGLASS_REVOCATION_LEASE", "10s", "BREAKGLASS_TARGETS_CALL_TIMEOUT", "2s",
                         "BREAKGLASS_REVOCATION_FIRST_RETRY", "1s", "BREAKGLASS_REVOCATION_MAX_RETRY", "4s"))
-                .env(extraEnv())
+                .env(LoadCluster.settings(System.getProperty("chaos.env", "")))
                 .start();
              GrantStates states = new GrantStates(cluster);
              ApprovalCards cards = new ApprovalCards(cluster.slack)) {
@@ -263,30 +263,9 @@ class LoadAndChaosIT {
         }
     }
 
-    /** Settings from {@code -Dchaos.env=NAME=value,NAME=value}, to try a change against the defaults. */
-    private static Map<String, String> extraEnv() {
-        Map<String, String> env = new TreeMap<>();
-        for (String pair : System.getProperty("chaos.env", "").split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            }
-        }
-        return env;
-    }
-
-    /**
-     * A process's JVM options: the cluster's heap cap, then {@code -Dchaos.jvm=} if given, with {@code {dir}} standing
-     * for the process's folder (e.g. {@code -XX:StartFlightRecording=filename={dir}/bot.jfr} to profile a run).
-     */
+    /** A process's JVM options: the cluster's heap cap, then {@code -Dchaos.jvm=} ({@link LoadCluster#jvmOptions}). */
     private static List<String> jvmOptions(Path home) {
-        List<String> options = new ArrayList<>(List.of("-Xmx384m"));
-        for (String o : System.getProperty("chaos.jvm", "").trim().split("\\s+")) {
-            if (!o.isEmpty()) {
-                options.add(o.replace("{dir}", home.toString()));
-            }
-        }
-        return options;
+        return LoadCluster.jvmOptions(List.of("-Xmx384m"), System.getProperty("chaos.jvm", ""), home);
     }
 
     private static void fresh(Path dir) throws java.io.IOException {

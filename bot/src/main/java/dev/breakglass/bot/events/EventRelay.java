@@ -86,7 +86,7 @@ public class EventRelay implements AutoCloseable {
 
     /** The pool that drains {@code lane}: its consumer's name comes before the colon ({@link EventRoutes.Route}). */
     private ExecutorService poolOf(String lane) {
-        EventConsumer consumer = consumers.get(lane.substring(0, Math.max(0, lane.indexOf(':'))));
+        EventConsumer consumer = consumers.get(EventRoutes.Route.ofLane(lane).consumer());
         return consumer != null && consumer.waitedOn() ? waitedOn : background;
     }
 

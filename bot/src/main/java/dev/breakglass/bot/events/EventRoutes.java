@@ -44,6 +44,12 @@ public class EventRoutes {
         public String lane() {
             return consumer + ":" + key;
         }
+
+        /** The route a lane's name stands for; a name without a consumer (no colon) has consumer "". */
+        public static Route ofLane(String lane) {
+            int colon = lane.indexOf(':');
+            return new Route(colon < 0 ? "" : lane.substring(0, colon), lane.substring(colon + 1));
+        }
     }
 
     /** The deliveries of {@code event}, in the order the consumers are listed in {@link #CONSUMERS}. */

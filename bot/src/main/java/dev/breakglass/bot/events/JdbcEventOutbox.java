@@ -340,7 +340,7 @@ public class JdbcEventOutbox {
                     parsed.put(eventId, event);
                 }
                 return new EventConsumer.Delivery(eventId, event,
-                        lane.substring(lane.indexOf(':') + 1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+                        EventRoutes.Route.ofLane(lane).key(), rs.getObject(2, OffsetDateTime.class).toInstant(),
                         rs.getInt(3) == 1);
             }
         }

@@ -57,7 +57,7 @@ public final class Benchmark {
     /** The bot processes' JVM options (before {@code bench.jvm}): a heap cap, as a container would set one. */
     private static final List<String> BOT_JVM = List.of("-Xmx384m");
     /** {@code bench.env}: settings for the bot processes, {@code NAME=value,NAME=value} (to compare a change). */
-    private static final Map<String, String> EXTRA_ENV = parseEnv(System.getProperty("bench.env", ""));
+    private static final Map<String, String> EXTRA_ENV = LoadCluster.settings(System.getProperty("bench.env", ""));
 
     private final double scale;
     private final Set<String> only;
@@ -448,16 +448,8 @@ public final class Benchmark {
                         .replace("requests-per-hour: 1000", "requests-per-hour: 1000000")
                         .replace("max-duration: 1h", "max-duration: 4h").replace("min-duration: 2s", "min-duration: 1s"))
                 .env(EXTRA_ENV)
-                .jvmOptions(home -> {
-                    List<String> jvm = new ArrayList<>(BOT_JVM);
-                    // bench.jvm: extra options for the bot processes, e.g. a flight recording to see where time goes.
-                    for (String option : System.getProperty("bench.jvm", "").trim().split("\\s+")) {
-                        if (!option.isEmpty()) {
-                            jvm.add(option.replace("{dir}", home.toAbsolutePath().toString()));
-                        }
-                    }
-                    return jvm;
-                }).start();
+                .jvmOptions(home -> LoadCluster.jvmOptions(BOT_JVM, System.getProperty("bench.jvm", ""), home))
+                .start();
     }
 
     /** The minimal Bolt app ({@link MinimalBoltApp}) as its own process on this JVM's class path. */
@@ -533,17 +525,6 @@ public final class Benchmark {
             // not Linux: say so below
         }
         return "unknown";
-    }
-
-    private static Map<String, String> parseEnv(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : text.split(",")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-            }
-        }
-        return out;
     }
 
     private static String loadAverage() {

@@ -154,6 +154,36 @@ public final class LoadCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Settings given on the command line as {@code NAME=value,NAME=value} ({@code bench.env}, {@code chaos.env}), to
+     * try a change against the defaults; pairs without a name are ignored.
+     */
+    public static Map<String, String> settings(String text) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A process's JVM options: {@code base}, then the space-separated {@code extra} ({@code bench.jvm},
+     * {@code chaos.jvm}) with {@code {dir}} standing for the process's folder, e.g.
+     * {@code -XX:StartFlightRecording=filename={dir}/bot.jfr} to see where its time goes.
+     */
+    public static List<String> jvmOptions(List<String> base, String extra, Path home) {
+        List<String> out = new ArrayList<>(base);
+        for (String option : extra.trim().split("\\s+")) {
+            if (!option.isEmpty()) {
+                out.add(option.replace("{dir}", home.toAbsolutePath().toString()));
+            }
+        }
+        return out;
+    }
+
     /** The processes, in start order. */
     public List<BotProcess> bots() {
         return List.copyOf(bots);
