@@ -334,16 +334,78 @@ public class JdbcEventOutbox {
                 if (!rs.next()) {
                     throw new SQLException("event " + eventId + " is missing from grant_events");
                 }
-                GrantEvent event = parsed.get(eventId);
-                if (event == null) {
-                    event = EventJson.read(rs.getString(1));
-                    parsed.put(eventId, event);
-                }
-                return new EventConsumer.Delivery(eventId, event,
+                return new EventConsumer.Delivery(eventId, parse(eventId, rs.getString(1)),
                         EventRoutes.Route.ofLane(lane).key(), rs.getObject(2, OffsetDateTime.class).toInstant(),
                         rs.getInt(3) == 1);
             }
         }
+    }
+
+    /**
+     * The deliveries waiting right behind {@code first} in its lane, in order, at most {@code max}: those due now, up
+     * to the first that is not (backed off), read on {@code c} (the delivery's own connection). A consumer that can
+     * say several events at once (a notify channel's lines) takes some of them along ({@link #takeAlong}) when its
+     * lane is behind. Nobody else can take them meanwhile: a lane's delivery runs only when it is the lane's first,
+     * and {@code first} is held until {@code c}'s transaction ends.
+     */
+    public List<EventConsumer.Delivery> behind(Connection c, String consumer, EventConsumer.Delivery first, int max)
+            throws SQLException, com.fasterxml.jackson.core.JsonProcessingException {
+        String lane = new EventRoutes.Route(consumer, first.lane()).lane();
+        List<EventConsumer.Delivery> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT d.event_id, CASE WHEN d.next_attempt_at <= ? THEN 1"
+                + " ELSE 0 END, e.body, e.recorded_at, CASE WHEN EXISTS (SELECT 1 FROM event_attempts a"
+                + " WHERE a.event_id = d.event_id AND a.consumer = d.consumer AND a.lane = d.lane) THEN 1 ELSE 0 END"
+                + " FROM event_deliveries d JOIN grant_events e ON e.id = d.event_id"
+                + " WHERE d.lane = ? AND d.event_id > ? ORDER BY d.event_id FETCH FIRST " + max + " ROWS ONLY")) {
+            ps.setObject(1, at(machine.instant()));
+            ps.setString(2, lane);
+            ps.setLong(3, first.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && rs.getInt(2) == 1) {
+                    long id = rs.getLong(1);
+                    out.add(new EventConsumer.Delivery(id, parse(id, rs.getString(3)), first.lane(),
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5) == 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Deletes the deliveries {@code ids} of the lane keyed {@code key} (and their attempt marks) in {@code c}'s
+     * transaction: the consumer said them with the delivery it was handed, so they are delivered when it commits.
+     *
+     * @throws SQLException when one of them is no longer pending (nothing is then taken: the transaction fails)
+     */
+    public static void takeAlong(Connection c, String consumer, String key, List<Long> ids) throws SQLException {
+        String lane = new EventRoutes.Route(consumer, key).lane();
+        for (String table : List.of("event_deliveries", "event_attempts")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM " + table + " WHERE event_id = ? AND consumer = ? AND lane = ?")) {
+                for (long id : ids) {
+                    ps.setLong(1, id);
+                    ps.setString(2, consumer);
+                    ps.setString(3, lane);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; table.equals("event_deliveries") && i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        throw new SQLException("delivery " + ids.get(i) + " of " + lane + " is no longer pending");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The event stored as {@code body}, parsed once while it is kept ({@link #parsed}). */
+    private GrantEvent parse(long eventId, String body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        GrantEvent event = parsed.get(eventId);
+        if (event == null) {
+            event = EventJson.read(body);
+            parsed.put(eventId, event);
+        }
+        return event;
     }
 
     /**

@@ -201,8 +201,8 @@ class EmergencyKindFlowTest {
     }
 
     private List<String> lines(String channel, GrantId id) {
-        return bot.slack().messages(channel).stream().map(Message::text).filter(t -> t.contains("*" + id + "*"))
-                .toList();
+        return bot.slack().messages(channel).stream().map(Message::text).flatMap(String::lines)
+                .filter(t -> t.contains("*" + id + "*")).toList();
     }
 
     private static ViewInput answers(List<ReviewQuestion> questions) {

@@ -70,8 +70,9 @@ class NotifyChannelsTest {
         flow = new Workflow(bot);
     }
 
+    /** The lines told about {@code id} in {@code channel}: a message may hold several lines when its lane was behind. */
     private List<String> lines(String channel, GrantId id) {
-        return bot.slack().messages(channel).stream().map(Message::text)
+        return bot.slack().messages(channel).stream().map(Message::text).flatMap(String::lines)
                 .filter(t -> t.contains("*" + id + "*") || t.contains(" " + id + ":") || t.contains(" " + id + " "))
                 .toList();
     }
@@ -158,8 +159,8 @@ class NotifyChannelsTest {
     }
 
     @Test
-    void aRateLimitedChannelGetsEverythingInOrderWithoutHoldingUpTheOthers() {
-        proxy = new RateLimitingProxy(MGMT, 3);
+    void aRateLimitedChannelGetsEverythingInOrderInFewerMessagesWithoutHoldingUpTheOthers() {
+        proxy = new RateLimitingProxy(MGMT, 4);
         OffsetClock clock = OffsetClock.create("notify-" + java.util.UUID.randomUUID());
         emulator = SlackEmulator.sandbox(RunningBot.BOT_TOKEN, null, clock);
         proxy.target(emulator.apiUrl());
@@ -176,12 +177,16 @@ class NotifyChannelsTest {
         assertEquals(security, mgmt, "the same messages, in the same order, nothing dropped");
         assertTrue(mgmt.get(0).contains("requested") && mgmt.get(1).contains("approved")
                 && mgmt.get(2).contains("active"), mgmt.toString());
-        assertEquals(3, proxy.limited.get(), "three 429s answered");
-        long lastSecurity = proxy.posted.get(SECURITY).get(2);
+        assertEquals(4, proxy.limited.get(), "four 429s answered");
+        // The approval and the activation came while the channel waited out Slack: they went out together.
+        assertTrue(proxy.posted.get(MGMT).size() <= 2, "three lines in at most two messages after the wait: "
+                + bot.slack().messages(MGMT).stream().map(Message::text).toList());
+        List<Long> securityPosts = proxy.posted.get(SECURITY);
+        long lastSecurity = securityPosts.get(securityPosts.size() - 1);
         long firstMgmt = proxy.posted.get(MGMT).get(0);
         assertTrue(lastSecurity < proxy.lastLimited, "the other channel was not held up: its last message at "
                 + lastSecurity + " ms, the limited channel's last 429 at " + proxy.lastLimited + " ms");
-        assertTrue(firstMgmt - proxy.firstLimited >= 2_900, "Retry-After honoured: " + (firstMgmt - proxy.firstLimited));
+        assertTrue(firstMgmt - proxy.firstLimited >= 3_900, "Retry-After honoured: " + (firstMgmt - proxy.firstLimited));
     }
 
     /** Between the bot and the emulator: answers 429 (Retry-After: 1) to the first posts in one channel. */

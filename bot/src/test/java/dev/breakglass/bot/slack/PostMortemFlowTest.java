@@ -94,8 +94,8 @@ class PostMortemFlowTest {
     }
 
     private List<String> notifyLines(GrantId id) {
-        return bot.slack().messages(SECURITY).stream().map(Message::text).filter(t -> t.contains("*" + id + "*"))
-                .toList();
+        return bot.slack().messages(SECURITY).stream().map(Message::text).flatMap(String::lines)
+                .filter(t -> t.contains("*" + id + "*")).toList();
     }
 
     private static ViewInput answers(String prefix) {

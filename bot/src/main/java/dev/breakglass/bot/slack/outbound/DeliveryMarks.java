@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +27,8 @@ import java.util.Optional;
 @Singleton
 public class DeliveryMarks {
     static final String EVENT_TYPE = "breakglass_delivery";
+    /** The payload key listing the events a message said after its own delivery's. */
+    static final String ALONG = "along";
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryMarks.class);
     private static final int SEARCHED = 200;
     /** How far Slack's clock may be behind ours: the search starts this long before the event. */
@@ -42,6 +45,28 @@ public class DeliveryMarks {
         return of(delivery.mark());
     }
 
+    /**
+     * The metadata of a message that says {@code delivery} and, after it, the events {@code along} of the same lane
+     * ({@code along} = their ids, comma-separated): a repeat of {@code delivery} that finds it knows they were said.
+     */
+    static Message.Metadata of(Delivery delivery, List<Delivery> along) {
+        if (along.isEmpty()) {
+            return of(delivery);
+        }
+        return new Message.Metadata(EVENT_TYPE, Map.of("delivery", delivery.mark(), ALONG,
+                along.stream().map(d -> Long.toString(d.id())).collect(java.util.stream.Collectors.joining(","))));
+    }
+
+    /** The event ids a message said after its own delivery's ({@link #of(Delivery, List)}); none for most. */
+    static List<Long> along(Message message) {
+        Object ids = message.getMetadata() == null || message.getMetadata().getEventPayload() == null ? null
+                : message.getMetadata().getEventPayload().get(ALONG);
+        if (ids == null || ids.toString().isBlank()) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(ids.toString().split(",")).map(String::trim).map(Long::valueOf).toList();
+    }
+
     /** The metadata that names a message by {@code mark} (a delivery's, or the activity feed's). */
     static Message.Metadata of(String mark) {
         return new Message.Metadata(EVENT_TYPE, Map.of("delivery", mark));
@@ -54,10 +79,15 @@ public class DeliveryMarks {
      * @param conversation a channel id, or a user id for the direct message with that user
      */
     Optional<String> postedBefore(String conversation, Delivery delivery) {
+        return messageBefore(conversation, delivery).map(Message::getTs);
+    }
+
+    /** The message an earlier attempt of {@code delivery} posted in {@code conversation}, as {@link #postedBefore}. */
+    Optional<Message> messageBefore(String conversation, Delivery delivery) {
         if (!delivery.repeated()) {
             return Optional.empty();
         }
-        return postedBefore(conversation, Optional.empty(), delivery.mark(), delivery.recordedAt());
+        return marked(conversation, Optional.empty(), delivery.mark(), delivery.recordedAt());
     }
 
     /**
@@ -66,6 +96,11 @@ public class DeliveryMarks {
      * the conversation cannot be read.
      */
     Optional<String> postedBefore(String conversation, Optional<String> thread, String mark, java.time.Instant since) {
+        return marked(conversation, thread, mark, since).map(Message::getTs);
+    }
+
+    private Optional<Message> marked(String conversation, Optional<String> thread, String mark,
+                                     java.time.Instant since) {
         try {
             String channel = conversation;
             if (conversation.startsWith("U") || conversation.startsWith("W")) {
@@ -99,7 +134,7 @@ public class DeliveryMarks {
                             && EVENT_TYPE.equals(m.getMetadata().getEventType())
                             && m.getMetadata().getEventPayload() != null
                             && mark.equals(String.valueOf(m.getMetadata().getEventPayload().get("delivery"))))
-                    .map(Message::getTs).findFirst();
+                    .findFirst();
         } catch (Exception e) {
             LOG.warn("Cannot look for an earlier copy of delivery {}: {}", mark, e.toString());
             return Optional.empty();

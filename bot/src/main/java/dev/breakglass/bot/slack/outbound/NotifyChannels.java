@@ -34,11 +34,17 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The notify channels: each channel whose filter accepts an event's kind ({@link NotifyTarget.Event#of}) gets one
- * message per event, in its own lane, so a rate-limited channel delays only itself. A message is one line
- * ({@code notification.mustache}) with a link to the request card, except for the events that need attention (an
- * emergency grant, a failing revocation, its recovery or manual resolution): those keep their fuller alert, with Mark
- * resolved on a failing revocation. Said from the grant as the event saved it.
+ * The notify channels: each channel whose filter accepts an event's kind ({@link NotifyTarget.Event#of}) hears it,
+ * in its own lane, so a rate-limited channel delays only itself. An event is one line ({@code notification.mustache})
+ * with a link to the request card, except for the events that need attention (an emergency grant, a failing
+ * revocation, its recovery or manual resolution): those keep their fuller alert, with Mark resolved on a failing
+ * revocation, in a message of their own. Said from the grant as the event saved it.
+ *
+ * <p>One message per event while the channel keeps up; when its lane is behind (a burst of grants, a Slack rate limit
+ * waited out), the lines already waiting go out in one message, in order, at most {@link #LINES_PER_MESSAGE} and
+ * {@link #TEXT_BUDGET} characters: a channel catches up in a few messages instead of one per event, and asks Slack
+ * for far fewer of the posts it allows about one a second per channel. The message's metadata lists the events it
+ * said, so a repeat after a crash finds them said.
  *
  * <p>Edge cases: the card's permalink is asked once per grant and kept in memory (after a restart, asked again);
  * while the card's own lane has not caught up with the event, a message waits for it (postponed, not failed) for at
@@ -72,6 +78,14 @@ public class NotifyChannels implements EventConsumer {
             "kind", "incident", "incidentLink", "link", "error", "attempts", "by", "note", "user", "until", "grant");
     private static final int DETAIL_LIMIT = 200;
     private static final Duration LINK_RETRY = Duration.ofMillis(250);
+    /** The events told as alerts, each in a message of its own; every other event is one line. */
+    private static final java.util.Set<Class<? extends GrantEvent>> ALERTS = java.util.Set.of(
+            GrantEvent.GlassBroken.class, GrantEvent.RevocationFailed.class, GrantEvent.RevocationRecovered.class,
+            GrantEvent.RevocationResolved.class);
+    /** The most lines one message says when a channel's lane is behind. */
+    static final int LINES_PER_MESSAGE = 40;
+    /** The most characters of those lines (Slack advises messages under 4,000). */
+    static final int TEXT_BUDGET = 4000;
 
     private final MethodsClient slack;
     private final JdbcCardStore cards;
@@ -84,9 +98,11 @@ public class NotifyChannels implements EventConsumer {
 
     private final DeliveryMarks marks;
     private final EmergencyKinds kinds;
+    private final JdbcEventOutbox outbox;
 
     public NotifyChannels(MethodsClient slack, JdbcCardStore cards, GrantCard render, Templates templates,
-                          DeliveryMarks marks, EmergencyKinds kinds) {
+                          DeliveryMarks marks, EmergencyKinds kinds, JdbcEventOutbox outbox) {
+        this.outbox = outbox;
         this.marks = marks;
         this.kinds = kinds;
         this.slack = slack;
@@ -114,36 +130,101 @@ public class NotifyChannels implements EventConsumer {
     public void deliver(Delivery delivery, Connection connection) throws Exception {
         GrantEvent event = delivery.event();
         Optional<NotifyTarget.Event> kind = NotifyTarget.Event.of(event);
-        if (kind.isEmpty() || marks.postedBefore(delivery.lane(), delivery).isPresent()) {
-            return; // routed by an older release's rules, or an earlier attempt posted it
+        Optional<com.slack.api.model.Message> before = marks.messageBefore(delivery.lane(), delivery);
+        if (before.isPresent()) {
+            // An earlier attempt posted it, with the lines it took along: those are said too.
+            JdbcEventOutbox.takeAlong(connection, name(), delivery.lane(),
+                    DeliveryMarks.along(before.get()).stream().filter(id -> id > delivery.id()).toList());
+            return;
         }
-        String url = link(event.grant().id(), delivery, connection);
-        tell(delivery, event, kind.get(), url);
+        if (kind.isEmpty()) {
+            return; // routed by an older release's rules
+        }
+        Said said = said(event, kind.get(), link(event.grant().id(), delivery, connection));
+        List<Along> along = ALERTS.contains(event.getClass()) ? List.of() : along(delivery, connection,
+                said.text().length());
+        StringBuilder text = new StringBuilder(said.text());
+        along.stream().map(Along::line).filter(line -> !line.isEmpty()).forEach(line -> text.append('\n').append(line));
+        List<Delivery> taken = along.stream().map(Along::delivery).toList();
+        String channel = delivery.lane();
+        var r = patiently(() -> slack.chatPostMessage(b -> {
+            b.channel(channel).text(text.toString()).metadata(DeliveryMarks.of(delivery, taken));
+            if (said.blocks() != null) {
+                b.blocks(said.blocks());
+            }
+            return b;
+        }));
+        if (!r.isOk()) {
+            LOG.error("Telling {} about {} failed: {}", channel, event.grant().id(), r.getError());
+        }
+        JdbcEventOutbox.takeAlong(connection, name(), channel, taken.stream().map(Delivery::id).toList());
+    }
+
+    /** A delivery said in another's message, and its line ("" for an event no notify line tells). */
+    private record Along(Delivery delivery, String line) {
+    }
+
+    /**
+     * The one-line events waiting right behind {@code first} in its channel's lane that go in its message (whose
+     * text is {@code length} long so far): taken while the lane is behind, up to {@link #LINES_PER_MESSAGE} lines and
+     * {@link #TEXT_BUDGET} characters, never past an alert (its own message), a delivery an earlier attempt may have
+     * posted, or a line whose card is still being posted (it waits for its link on its own).
+     */
+    private List<Along> along(Delivery first, Connection connection, int length) throws Exception {
+        List<Along> along = new java.util.ArrayList<>();
+        for (Delivery d : outbox.behind(connection, name(), first, LINES_PER_MESSAGE - 1)) {
+            if (d.repeated() || ALERTS.contains(d.event().getClass())) {
+                break;
+            }
+            Optional<NotifyTarget.Event> kind = NotifyTarget.Event.of(d.event());
+            String line = "";
+            if (kind.isPresent()) {
+                Optional<String> url = linkNow(d.event().grant().id(), d.id(), connection);
+                if (url.isEmpty()) {
+                    break;
+                }
+                line = said(d.event(), kind.get(), url.get()).text();
+                length += 1 + line.length();
+                if (length > TEXT_BUDGET) {
+                    break;
+                }
+            }
+            along.add(new Along(d, line));
+        }
+        return along;
     }
 
     /** The card's permalink, "" when there is none; postpones while the card may still come. */
     private String link(GrantId id, Delivery delivery, Connection connection) throws NotYet, java.sql.SQLException {
+        Optional<String> url = linkNow(id, delivery.id(), connection);
+        if (url.isEmpty()) {
+            long first = firstWait.computeIfAbsent(delivery.mark(), k -> System.nanoTime());
+            if (System.nanoTime() - first < LINK_WAIT.toNanos()) {
+                throw new NotYet("the card of " + id + " is not posted yet", LINK_RETRY);
+            }
+            LOG.warn("The card of {} has no permalink yet; notifying without it", id);
+        }
+        firstWait.remove(delivery.mark());
+        return url.orElse(""); // no card is coming (or it is late): the line goes without the link
+    }
+
+    /**
+     * The card's permalink as it can be known now: "" when the grant has no card and none is coming (or Slack gave
+     * none), empty while the card's delivery is still pending at or before event {@code upTo}.
+     */
+    private Optional<String> linkNow(GrantId id, long upTo, Connection connection) throws java.sql.SQLException {
         String known = permalinks.get(id);
         if (known != null) {
-            return known;
+            return Optional.of(known);
         }
         // Asked before the card is looked up: a card delivery that finishes in between has stored the card by then,
         // so "no card, nothing pending" really means no card is coming.
         boolean cardComing = JdbcEventOutbox.pendingBefore(connection, EventRoutes.CARD, Long.toString(id.value()),
-                delivery.id());
+                upTo);
         Optional<JdbcCardStore.Card> card = cards.find(id);
         if (card.isEmpty()) {
-            if (cardComing) {
-                long first = firstWait.computeIfAbsent(delivery.mark(), k -> System.nanoTime());
-                if (System.nanoTime() - first < LINK_WAIT.toNanos()) {
-                    throw new NotYet("the card of " + id + " is not posted yet", LINK_RETRY);
-                }
-                LOG.warn("The card of {} has no permalink yet; notifying without it", id);
-            }
-            firstWait.remove(delivery.mark());
-            return ""; // no card is coming (or it is late): the line goes without the link
+            return cardComing ? Optional.empty() : Optional.of("");
         }
-        firstWait.remove(delivery.mark());
         String url = "";
         try {
             var r = patiently(() -> slack.chatGetPermalink(b -> b.channel(card.get().channel())
@@ -155,28 +236,10 @@ public class NotifyChannels implements EventConsumer {
             }
         } catch (IOException | SlackApiException e) {
             LOG.warn("No permalink for the card of {}: {}", id, e.toString());
-            return "";
+            return Optional.of("");
         }
         permalinks.put(id, url);
-        return url;
-    }
-
-    /** One event in one channel: the fuller alert for emergencies and revocation trouble, else one line. */
-    private void tell(Delivery delivery, GrantEvent event, NotifyTarget.Event kind, String url)
-            throws IOException, SlackApiException {
-        String channel = delivery.lane();
-        Grant g = event.grant();
-        Said said = said(event, kind, url);
-        var r = patiently(() -> slack.chatPostMessage(b -> {
-            b.channel(channel).text(said.text()).metadata(DeliveryMarks.of(delivery));
-            if (said.blocks() != null) {
-                b.blocks(said.blocks());
-            }
-            return b;
-        }));
-        if (!r.isOk()) {
-            LOG.error("Telling {} about {} failed: {}", channel, g.id(), r.getError());
-        }
+        return Optional.of(url);
     }
 
     /** What a notify channel is told: the text, and the blocks of an alert (null for a plain line). */

@@ -75,7 +75,7 @@ class OutboundWordsGoldenTest {
     @Test
     void theNotifyMessageOfEachEvent() throws IOException {
         Golden.Cases cases = new Golden.Cases();
-        NotifyChannels channels = new NotifyChannels(null, null, card, templates, null, SampleGrants.KINDS);
+        NotifyChannels channels = new NotifyChannels(null, null, card, templates, null, SampleGrants.KINDS, null);
         int n = 0;
         for (GrantEvent e : SampleGrants.everyEvent()) {
             Optional<NotifyTarget.Event> kind = NotifyTarget.Event.of(e);
