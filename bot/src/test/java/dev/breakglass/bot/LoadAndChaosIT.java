@@ -240,7 +240,8 @@ class LoadAndChaosIT {
                     + "; Slack Web API calls " + cluster.slackCalls() + " " + cluster.slackCallsByMethod() + ", refused "
                     + cluster.refusedSlackCalls()
                     + "; deliveries lost with the killed process and sent again " + people.resent.get()
-                    + "; answers Slack would not take (late or not 200) " + people.notTaken.get()
+                    + "; answers Slack would not take (late or not 200) " + people.notTaken.get() + " "
+                    + new java.util.TreeMap<>(people.notTakenWhen)
                     + "; clicks on a button already gone " + people.tooLate.get());
             Stats lag = Stats.of(expiredLags);
             System.out.println("LoadAndChaosIT: revocation lag (revoke at the target − end) p50 / p99 / max of the "
@@ -367,6 +368,11 @@ class LoadAndChaosIT {
         final List<Long> toActive = Collections.synchronizedList(new ArrayList<>());
         private final Map<Long, Instant> requestedAt = new ConcurrentHashMap<>();
         volatile String killed = "no process killed";
+        /** When process b was killed, and when it was healthy again (null until then): the phases of the run. */
+        volatile Instant killedAt;
+        volatile Instant healthyAt;
+        /** Answers Slack would not take, by the phase they were sent in ({@link #phase}). */
+        final Map<String, AtomicInteger> notTakenWhen = new ConcurrentHashMap<>();
 
         People(LoadCluster cluster, ApprovalCards cards, GrantStates states) {
             this.cluster = cluster;
@@ -384,10 +390,12 @@ class LoadAndChaosIT {
                 RunningBot.await(Duration.ofMinutes(5), () -> requested.get() >= REQUESTS / 2, () -> "half the requests");
                 int answered = requested.get();
                 Instant at = Instant.now();
+                killedAt = at;
                 cluster.kill9(1);
                 Thread.sleep(2000);
                 Instant restarting = Instant.now();
                 cluster.restart(1);
+                healthyAt = Instant.now();
                 killed = "process b killed (SIGKILL) after " + answered + " requests were answered, down "
                         + Duration.between(at, restarting).toMillis() + " ms, healthy again "
                         + Duration.between(restarting, Instant.now()).toMillis() + " ms after its start";
@@ -545,6 +553,19 @@ class LoadAndChaosIT {
             return value.get();
         }
 
+        /** Where the run is: before the kill, while process b is down or starting, its first 30 s, or later. */
+        private String phase() {
+            Instant killed = killedAt;
+            Instant healthy = healthyAt;
+            if (killed == null) {
+                return "before the kill";
+            }
+            if (healthy == null) {
+                return "while b was down or starting";
+            }
+            return Instant.now().isBefore(healthy.plusSeconds(30)) ? "in b's first 30 s" : "later";
+        }
+
         /**
          * One delivery, at most {@link #SENDERS} at once, through the load balancer; a delivery that got no answer
          * because its process was killed is sent again to the next live one, as a person clicks or types again.
@@ -560,11 +581,13 @@ class LoadAndChaosIT {
                 }
                 try {
                     long sent = System.nanoTime();
+                    String when = phase();
                     DeliveryResult r = delivery.apply(cluster.delivery(n + attempt));
                     answered.computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>()))
                             .add((System.nanoTime() - sent) / 1_000_000);
                     if (!r.applied()) {
                         notTaken.incrementAndGet();
+                        notTakenWhen.computeIfAbsent(when, k -> new AtomicInteger()).incrementAndGet();
                     }
                     return r;
                 } catch (SlackDeliveryException e) {

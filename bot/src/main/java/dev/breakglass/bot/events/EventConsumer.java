@@ -71,7 +71,12 @@ public interface EventConsumer {
         }
     }
 
-    /** Not yet deliverable: try again after {@code retryIn}, without counting a failure. */
+    /**
+     * Not yet deliverable: try again after {@code retryIn}, without counting a failure. Thrown only before the
+     * delivery sent anything it would not send again the same way (an idempotent card update may go first): the relay
+     * then forgets the attempt, so the next one is not a {@link Delivery#repeated() repeat} and does not look for a
+     * message that was never posted.
+     */
     final class NotYet extends Exception {
         private final transient Duration retryIn;
 

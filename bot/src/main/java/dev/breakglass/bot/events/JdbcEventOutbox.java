@@ -235,9 +235,9 @@ public class JdbcEventOutbox {
                 throw e;
             }
             EventConsumer.Delivery delivery;
+            boolean marked = false;
             try {
                 delivery = read(c, eventId, consumer, lane);
-                boolean marked = false;
                 if (!delivery.repeated() && handler.reachesOut(consumer)) {
                     if (!markAttempt(c, eventId, consumer, lane)) {
                         c.rollback();
@@ -249,20 +249,18 @@ public class JdbcEventOutbox {
                 // The attempt's mark goes with the delivery; a delivery never marked has none to delete.
                 for (String table : marked || delivery.repeated() ? List.of("event_deliveries", "event_attempts")
                         : List.of("event_deliveries")) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "DELETE FROM " + table + " WHERE event_id = ? AND consumer = ? AND lane = ?")) {
-                        ps.setLong(1, eventId);
-                        ps.setString(2, consumer);
-                        ps.setString(3, lane);
-                        ps.executeUpdate();
-                    }
+                    forDelivery(c, "DELETE FROM " + table + " WHERE event_id = ? AND consumer = ? AND lane = ?",
+                            eventId, consumer, lane);
                 }
                 c.commit();
             } catch (Exception e) {
                 c.rollback();
-                Duration wait = e instanceof EventConsumer.NotYet notYet ? notYet.retryIn() : backoff(attempts + 1);
-                postpone(c, eventId, consumer, lane, e instanceof EventConsumer.NotYet ? attempts : attempts + 1,
-                        wait, e instanceof EventConsumer.NotYet ? null : String.valueOf(e));
+                boolean notYet = e instanceof EventConsumer.NotYet;
+                Duration wait = notYet ? ((EventConsumer.NotYet) e).retryIn() : backoff(attempts + 1);
+                // A postponement sent nothing (NotYet's contract): this attempt's mark goes, so the next one is not
+                // taken for a repeat and does not search Slack's history for a message that was never posted.
+                postpone(c, eventId, consumer, lane, notYet ? attempts : attempts + 1, wait,
+                        notYet ? null : String.valueOf(e), notYet && marked);
                 if (!(e instanceof EventConsumer.NotYet)) {
                     failed.accept(lane, e);
                 }
@@ -279,7 +277,11 @@ public class JdbcEventOutbox {
     }
 
     private void postpone(Connection c, long eventId, String consumer, String lane, int attempts, Duration wait,
-                          String error) throws SQLException {
+                          String error, boolean unmark) throws SQLException {
+        if (unmark) {
+            forDelivery(c, "DELETE FROM event_attempts WHERE event_id = ? AND consumer = ? AND lane = ?", eventId,
+                    consumer, lane);
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE event_deliveries SET attempts = ?, next_attempt_at = ?,"
                 + " last_error = COALESCE(?, last_error) WHERE event_id = ? AND consumer = ? AND lane = ?")) {
             ps.setInt(1, attempts);
@@ -296,19 +298,25 @@ public class JdbcEventOutbox {
         }
     }
 
+    /** Runs {@code sql}, whose parameters are a delivery's event id, consumer and lane, in that order. */
+    private static void forDelivery(Connection c, String sql, long eventId, String consumer, String lane)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, eventId);
+            ps.setString(2, consumer);
+            ps.setString(3, lane);
+            ps.executeUpdate();
+        }
+    }
+
     /**
      * Commits that this delivery is about to reach outside, then takes its row again. The commit lets the row go for
      * a moment: when another replica takes it then, it sees the mark (so it looks before posting) and this attempt
      * stops (false). One connection per delivery, so the relay never waits on the pool for a second one.
      */
     private static boolean markAttempt(Connection c, long eventId, String consumer, String lane) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO event_attempts (event_id, consumer, lane) VALUES (?, ?, ?)")) {
-            ps.setLong(1, eventId);
-            ps.setString(2, consumer);
-            ps.setString(3, lane);
-            ps.executeUpdate();
-        }
+        forDelivery(c, "INSERT INTO event_attempts (event_id, consumer, lane) VALUES (?, ?, ?)", eventId, consumer,
+                lane);
         c.commit();
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM event_deliveries WHERE event_id = ?"
                 + " AND consumer = ? AND lane = ? FOR UPDATE SKIP LOCKED")) {

@@ -99,6 +99,11 @@ abstract class EventOutboxContract {
         /** When set, every delivery waits for it first: a consumer stuck on a slow Slack. */
         volatile java.util.concurrent.CountDownLatch hold;
         volatile boolean waited;
+        /** Whether it reaches outside (then its attempts are marked), and how often it postpones first. */
+        volatile boolean reaches;
+        final AtomicInteger postpones = new AtomicInteger();
+        /** {@link Delivery#repeated()} of every attempt, in order. */
+        final List<Boolean> repeats = Collections.synchronizedList(new ArrayList<>());
 
         Recording(String name) {
             this.name = name;
@@ -115,11 +120,20 @@ abstract class EventOutboxContract {
         }
 
         @Override
-        public void deliver(Delivery delivery, Connection connection) throws InterruptedException {
+        public boolean reachesOut() {
+            return reaches;
+        }
+
+        @Override
+        public void deliver(Delivery delivery, Connection connection) throws InterruptedException, NotYet {
             if (hold != null) {
                 hold.await();
             }
             calls.incrementAndGet();
+            repeats.add(delivery.repeated());
+            if (postpones.getAndDecrement() > 0) {
+                throw new NotYet("waiting for another lane", Duration.ofMillis(50));
+            }
             if (failWhen.test(delivery) && failures.getAndDecrement() > 0) {
                 throw new IllegalStateException("slack_unavailable");
             }
@@ -216,6 +230,28 @@ abstract class EventOutboxContract {
         assertEquals(7, card.calls.get(), "5 deliveries and 2 failed attempts, nothing twice");
         assertEquals(1, consumers.get(EventRoutes.NOTIFY).byLane.get("C0MGMT").size(), "approved only");
         assertEquals(5, consumers.get(EventRoutes.NOTIFY).byLane.get("C0SECURITY").size());
+    }
+
+    @Test
+    void aPostponedAttemptIsNoRepeatAndAFailedOneIs() throws Exception {
+        Map<String, Recording> consumers = new HashMap<>();
+        for (String name : EventRoutes.CONSUMERS) {
+            consumers.put(name, new Recording(name));
+        }
+        Recording card = consumers.get(EventRoutes.CARD);
+        card.reaches = true;
+        card.postpones.set(2);
+        Grant g = request();
+        relay(consumers);
+        await(Duration.ofSeconds(5), () -> card.delivered() == 1, "delivered after two postponements");
+        assertEquals(List.of(false, false, false), card.repeats, "a postponement sent nothing: no repeat to look for");
+
+        card.failures.set(1);
+        card.failWhen = d -> d.event() instanceof GrantEvent.Cancelled;
+        store.update(g.cancelled(now()), s -> List.of(new GrantEvent.Cancelled(s, Actor.person(s.requester()))));
+        await(Duration.ofSeconds(10), () -> card.delivered() == 2, "retried after the failure");
+        assertEquals(List.of(false, false, false, false, true), card.repeats,
+                "a failure may have sent something: its retry is a repeat");
     }
 
     @Test
