@@ -2,11 +2,14 @@ package dev.breakglass.bot.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.breakglass.bot.sandbox.state.Message;
 import dev.breakglass.bot.sandbox.state.RecordedCall;
+import dev.breakglass.bot.slack.render.GrantCard;
 import dev.breakglass.bot.testing.RunningBot;
 import dev.breakglass.bot.testing.WebhookReceiver;
 import dev.breakglass.bot.testing.Workflow;
 import dev.breakglass.grant.GrantId;
+import dev.breakglass.grant.GrantState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,5 +152,45 @@ class NotifyLinesTakenAlongTest {
         assertTrue(!posts().get(1).param("text").contains("\n"), "a lane that keeps up: one line a message");
         assertTrue(metadata(posts().get(1)).path("event_payload").path("along").isMissingNode(),
                 "nothing taken along: " + metadata(posts().get(1)));
+    }
+
+    @Test
+    void anAlertGoesOutInAMessageOfItsOwnAndTheLinesAroundItInTheirs() throws Exception {
+        Workflow flow = new Workflow(bot);
+        GrantId broken = flow.request(ALICE, "orders-db:admin 45m restoring the replica, nobody around");
+        deliverAllButTheChannel();
+        flow.card(broken);
+        bot.clock().advance(Duration.ofMinutes(9));
+        flow.fire(broken, "emergency_offer");
+        RunningBot.await(Workflow.WAIT, () -> {
+            try {
+                deliverAllButTheChannel();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return flow.directMessages(ALICE, broken).stream()
+                    .anyMatch(m -> m.blocks().toString().contains("break the glass alone"));
+        }, () -> "no emergency offer for " + broken);
+        Message offer = flow.awaitDirectMessage(ALICE, broken, "break the glass alone");
+        bot.clock().advance(Duration.ofMinutes(1)); // the emergency opens 10 min after the request
+        assertTrue(flow.click(ALICE, offer, GrantCard.BREAK_GLASS, broken).startsWith("You broke the glass"));
+        flow.awaitState(broken, GrantState.ACTIVE);
+        GrantId after = flow.request(ALICE, "orders-db 30m restoring the replica, after the emergency");
+        deliverAllButTheChannel();
+
+        JdbcEventOutbox.Handler real = handler(() -> { });
+        while (outbox.deliverNext(LANE, real, (c, d) -> { }, (l, e) -> { throw new AssertionError(l, e); })
+                == JdbcEventOutbox.Result.DELIVERED) {
+            // the channel catches up
+        }
+        assertEquals(0, pendingInTheChannel());
+        List<String> texts = posts().stream().map(p -> p.param("text")).toList();
+        int alert = texts.stream().filter(t -> t.contains("EMERGENCY break glass")).findFirst().map(texts::indexOf)
+                .orElseThrow(() -> new AssertionError("no alert: " + texts));
+        assertTrue(!texts.get(alert).contains("\n"), "the alert alone: " + texts.get(alert));
+        assertTrue(alert > 0 && texts.get(0).startsWith(":inbox_tray: *" + broken + "* requested"), texts.toString());
+        assertTrue(texts.stream().noneMatch(t -> t.contains("EMERGENCY") && t.contains("requested")), texts.toString());
+        assertTrue(texts.get(texts.size() - 1).contains("*" + after + "* requested"), texts.toString());
+        assertTrue(texts.size() <= alert + 2, "the lines after the alert in one message: " + texts);
     }
 }

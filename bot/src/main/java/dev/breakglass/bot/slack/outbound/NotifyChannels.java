@@ -78,10 +78,6 @@ public class NotifyChannels implements EventConsumer {
             "kind", "incident", "incidentLink", "link", "error", "attempts", "by", "note", "user", "until", "grant");
     private static final int DETAIL_LIMIT = 200;
     private static final Duration LINK_RETRY = Duration.ofMillis(250);
-    /** The events told as alerts, each in a message of its own; every other event is one line. */
-    private static final java.util.Set<Class<? extends GrantEvent>> ALERTS = java.util.Set.of(
-            GrantEvent.GlassBroken.class, GrantEvent.RevocationFailed.class, GrantEvent.RevocationRecovered.class,
-            GrantEvent.RevocationResolved.class);
     /** The most lines one message says when a channel's lane is behind. */
     static final int LINES_PER_MESSAGE = 40;
     /** The most characters of those lines (Slack advises messages under 4,000). */
@@ -141,8 +137,7 @@ public class NotifyChannels implements EventConsumer {
             return; // routed by an older release's rules
         }
         Said said = said(event, kind.get(), link(event.grant().id(), delivery, connection));
-        List<Along> along = ALERTS.contains(event.getClass()) ? List.of() : along(delivery, connection,
-                said.text().length());
+        List<Along> along = said.line() ? along(delivery, connection, said.text().length()) : List.of();
         StringBuilder text = new StringBuilder(said.text());
         along.stream().map(Along::line).filter(line -> !line.isEmpty()).forEach(line -> text.append('\n').append(line));
         List<Delivery> taken = along.stream().map(Along::delivery).toList();
@@ -173,7 +168,7 @@ public class NotifyChannels implements EventConsumer {
     private List<Along> along(Delivery first, Connection connection, int length) throws Exception {
         List<Along> along = new java.util.ArrayList<>();
         for (Delivery d : outbox.behind(connection, name(), first, LINES_PER_MESSAGE - 1)) {
-            if (d.repeated() || ALERTS.contains(d.event().getClass())) {
+            if (d.repeated()) {
                 break;
             }
             Optional<NotifyTarget.Event> kind = NotifyTarget.Event.of(d.event());
@@ -183,11 +178,12 @@ public class NotifyChannels implements EventConsumer {
                 if (url.isEmpty()) {
                     break;
                 }
-                line = said(d.event(), kind.get(), url.get()).text();
-                length += 1 + line.length();
-                if (length > TEXT_BUDGET) {
+                Said said = said(d.event(), kind.get(), url.get());
+                length += 1 + said.text().length();
+                if (!said.line() || length > TEXT_BUDGET) {
                     break;
                 }
+                line = said.text();
             }
             along.add(new Along(d, line));
         }
@@ -242,8 +238,11 @@ public class NotifyChannels implements EventConsumer {
         return Optional.of(url);
     }
 
-    /** What a notify channel is told: the text, and the blocks of an alert (null for a plain line). */
-    record Said(String text, List<LayoutBlock> blocks) {
+    /**
+     * What a notify channel is told: the text, the blocks of an alert (null for a plain line or an alert without
+     * buttons), and whether it is one line (the lines waiting behind it may join its message) rather than an alert.
+     */
+    record Said(String text, List<LayoutBlock> blocks, boolean line) {
     }
 
     /** What one event says in a notify channel; {@code url} is the card's permalink, "" when unknown. */
@@ -258,25 +257,25 @@ public class NotifyChannels implements EventConsumer {
         putKind(alert, g);
         alert.put("link", url);
         return switch (event) {
-            case GrantEvent.GlassBroken e -> new Said(templates.say(ALERT, "glassBroken", alert), null);
+            case GrantEvent.GlassBroken e -> new Said(templates.say(ALERT, "glassBroken", alert), null, false);
             case GrantEvent.RevocationFailed f -> {
                 alert.put("error", f.error());
                 String text = templates.say(ALERT, "revocationFailing", alert);
-                yield new Said(text, render.alert(g, text, true));
+                yield new Said(text, render.alert(g, text, true), false);
             }
             case GrantEvent.RevocationRecovered e -> {
                 alert.put("attempts", g.revocation().attempts());
                 String text = templates.say(ALERT, "revocationRecovered", alert);
-                yield new Said(text, render.alert(g, text, false));
+                yield new Said(text, render.alert(g, text, false), false);
             }
             case GrantEvent.RevocationResolved r -> {
                 alert.put("by", ReplyText.mention(r.by()));
                 alert.put("note", g.revocation().reason().orElse(""));
                 String text = templates.say(ALERT, "revocationResolved", alert);
-                yield new Said(text, render.alert(g, text, false));
+                yield new Said(text, render.alert(g, text, false), false);
             }
             default -> new Said(SlackText.fit(templates.render(TEMPLATE, line(event, kind, g, url)).strip(),
-                    SlackText.SECTION_LIMIT), null);
+                    SlackText.SECTION_LIMIT), null, true);
         };
     }
 
