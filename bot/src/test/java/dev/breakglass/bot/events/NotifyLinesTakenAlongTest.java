@@ -77,13 +77,17 @@ class NotifyLinesTakenAlongTest {
         };
     }
 
+    /** The relay's step: the lane's next delivery through {@code handler}; a failure is the test's. */
+    private JdbcEventOutbox.Result deliverNext(String lane, JdbcEventOutbox.Handler handler) throws Exception {
+        return outbox.deliverNext(lane, handler, (c, d) -> { }, (l, e) -> { throw new AssertionError(l, e); });
+    }
+
     /** Makes every delivery due outside the notify channel's lane (the cards, so the lines have their links). */
     private void deliverAllButTheChannel() throws Exception {
         JdbcEventOutbox.Handler real = handler(() -> { });
         for (String lane : outbox.dueLanes(1000)) {
             if (!lane.equals(LANE)) {
-                while (outbox.deliverNext(lane, real, (c, d) -> { }, (l, e) -> { throw new AssertionError(l, e); })
-                        == JdbcEventOutbox.Result.DELIVERED) {
+                while (deliverNext(lane, real) == JdbcEventOutbox.Result.DELIVERED) {
                     // on to the lane's next
                 }
             }
@@ -136,16 +140,14 @@ class NotifyLinesTakenAlongTest {
             s.executeUpdate("UPDATE event_deliveries SET next_attempt_at = TIMESTAMP '2000-01-01 00:00:00'"
                     + " WHERE lane = '" + LANE + "'");
         }
-        assertEquals(JdbcEventOutbox.Result.DELIVERED, outbox.deliverNext(LANE, handler(() -> { }),
-                (c, d) -> { }, (l, e) -> { throw new AssertionError(l, e); }));
+        assertEquals(JdbcEventOutbox.Result.DELIVERED, deliverNext(LANE, handler(() -> { })));
         assertEquals(0, pendingInTheChannel(), "the repeat found the message and took its lines along");
         assertEquals(1, posts().size(), "nothing said twice: " + posts());
         assertEquals(1, bot.slack().calls("conversations.history").size(), "the repeat looked once");
 
         GrantId fourth = flow.request(ALICE, "orders-db 30m restoring the replica, fourth");
         deliverAllButTheChannel();
-        assertEquals(JdbcEventOutbox.Result.DELIVERED, outbox.deliverNext(LANE, handler(() -> { }),
-                (c, d) -> { }, (l, e) -> { throw new AssertionError(l, e); }));
+        assertEquals(JdbcEventOutbox.Result.DELIVERED, deliverNext(LANE, handler(() -> { })));
         assertEquals(2, posts().size());
         assertTrue(posts().get(1).param("text").startsWith(":inbox_tray: *" + fourth + "* requested"),
                 posts().get(1).param("text"));
@@ -179,8 +181,7 @@ class NotifyLinesTakenAlongTest {
         deliverAllButTheChannel();
 
         JdbcEventOutbox.Handler real = handler(() -> { });
-        while (outbox.deliverNext(LANE, real, (c, d) -> { }, (l, e) -> { throw new AssertionError(l, e); })
-                == JdbcEventOutbox.Result.DELIVERED) {
+        while (deliverNext(LANE, real) == JdbcEventOutbox.Result.DELIVERED) {
             // the channel catches up
         }
         assertEquals(0, pendingInTheChannel());
